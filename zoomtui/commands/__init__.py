@@ -1,0 +1,1 @@
+"""Headless subcommands; each module registers one or a few click commands."""
