@@ -1,0 +1,256 @@
+"""Frozen dataclasses for what Zoom returns, each with a lean `from_json`.
+
+`User.from_json` runs once per user on 100,000-user accounts, so it is plain
+dict lookups and `datetime.fromisoformat` (which reads Zoom's trailing "Z" on
+Python 3.11+) — no regex, no dateutil. Zoom's 64-bit bitmasks (`zoom_one_type`,
+`license_option`) stay exact because `json` parses integers as Python ints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from zoomtui.zoom.labels import addons_from_settings, bundle_name, plan_name
+
+__all__ = [
+    "LicenseInfo",
+    "PlanSeat",
+    "PlanUsage",
+    "SignInEvent",
+    "SubAccount",
+    "Token",
+    "User",
+    "UserSummary",
+    "addons_from_settings",
+    "bundle_name",
+    "parse_time",
+    "plan_name",
+]
+
+
+def parse_time(value: Any) -> datetime | None:
+    """Parse Zoom's ISO-8601 timestamp into an aware UTC datetime; None when absent or bad."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC) if parsed.utcoffset() else parsed
+
+
+def _int(value: Any, default: int | None = None) -> int | None:
+    """Read an integer Zoom may send as a number or a numeric string, without float rounding."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, int):
+        return value
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseInfo:
+    """One entry of a user's `license_info_list` (newer multi-subscription accounts)."""
+
+    license_type: str
+    license_option: int
+    subscription_id: str = ""
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> LicenseInfo:
+        return cls(
+            license_type=str(d.get("license_type") or ""),
+            license_option=_int(d.get("license_option"), 0) or 0,
+            subscription_id=str(d.get("subscription_id") or ""),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A user as listed by `GET /users` or read by `GET /users/{id}`; pending users have no id."""
+
+    id: str | None
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    display_name: str = ""
+    type: int = 1
+    status: str = "active"
+    dept: str = ""
+    role_id: str = ""
+    timezone: str = ""
+    verified: int = 0
+    pmi: int | None = None
+    created_at: datetime | None = None
+    user_created_at: datetime | None = None
+    last_login_time: datetime | None = None
+    last_client_version: str = ""
+    plan_united_type: str | None = None
+    zoom_one_type: int | None = None
+    license_info_list: tuple[LicenseInfo, ...] = ()
+    group_ids: tuple[str, ...] = ()
+    language: str = ""
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> User:
+        get = d.get
+        licenses = get("license_info_list")
+        groups = get("group_ids")
+        united = get("plan_united_type")
+        zoom_one = get("zoom_one_type")
+        pmi = get("pmi")
+        user_type = get("type", 1)
+        return cls(
+            id=get("id") or None,
+            email=get("email") or "",
+            first_name=get("first_name") or "",
+            last_name=get("last_name") or "",
+            display_name=get("display_name") or "",
+            type=user_type if type(user_type) is int else (_int(user_type, 1) or 1),
+            status=get("status") or "active",
+            dept=get("dept") or "",
+            role_id=str(get("role_id") or ""),
+            timezone=get("timezone") or "",
+            verified=_int(get("verified"), 0) or 0,
+            pmi=pmi if type(pmi) is int else _int(pmi),
+            created_at=parse_time(get("created_at")),
+            user_created_at=parse_time(get("user_created_at")),
+            last_login_time=parse_time(get("last_login_time")),
+            last_client_version=get("last_client_version") or "",
+            plan_united_type=str(united) if united not in (None, "") else None,
+            zoom_one_type=zoom_one if type(zoom_one) is int else _int(zoom_one),
+            license_info_list=tuple(LicenseInfo.from_json(x) for x in licenses) if licenses else (),
+            group_ids=tuple(groups) if groups else (),
+            language=get("language") or "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SubAccount:
+    """A sub account of a master account (`GET /accounts`)."""
+
+    id: str
+    account_name: str = ""
+    owner_email: str = ""
+    account_type: str = ""
+    seats: int = 0
+    account_number: int | None = None
+    created_at: datetime | None = None
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> SubAccount:
+        return cls(
+            id=str(d.get("id") or ""),
+            account_name=d.get("account_name") or "",
+            owner_email=d.get("owner_email") or "",
+            account_type=str(d.get("account_type") or ""),
+            seats=_int(d.get("seats"), 0) or 0,
+            account_number=_int(d.get("account_number")),
+            created_at=parse_time(d.get("created_at")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSeat:
+    """Seat counts of one plan entry: `hosts` purchased, `usage` assigned, `pending`."""
+
+    plan: str
+    type: str
+    purchased: int
+    assigned: int
+    pending: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PlanUsage:
+    """Every seat-carrying `plan_*` entry of `GET /accounts/{id}/plans/usage`."""
+
+    seats: tuple[PlanSeat, ...] = ()
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> PlanUsage:
+        """Parse every `plan_*` key, objects and arrays alike, so new plans need no code."""
+        seats: list[PlanSeat] = []
+        for key, value in d.items():
+            if not key.startswith("plan_"):
+                continue
+            entries = value if isinstance(value, list) else [value]
+            for entry in entries:
+                if not isinstance(entry, dict) or "hosts" not in entry:
+                    continue  # storage objects such as plan_recording carry no seats
+                seats.append(
+                    PlanSeat(
+                        plan=key,
+                        type=str(entry.get("type") or entry.get("name") or ""),
+                        purchased=_int(entry.get("hosts"), 0) or 0,
+                        assigned=_int(entry.get("usage"), 0) or 0,
+                        pending=_int(entry.get("pending"), 0) or 0,
+                    )
+                )
+        return cls(seats=tuple(seats))
+
+    def by_plan(self, plan: str) -> tuple[PlanSeat, ...]:
+        """Return the entries of one `plan_*` key (e.g. `plan_base`)."""
+        return tuple(s for s in self.seats if s.plan == plan)
+
+
+@dataclass(frozen=True, slots=True)
+class UserSummary:
+    """User counts of `GET /users/summary`: the fallback when plan usage is not allowed."""
+
+    licensed_users_count: int = 0
+    basic_users_count: int = 0
+    on_prem_users_count: int = 0
+    room_users_count: int = 0
+    pending_users_count: int = 0
+    join_only_users_count: int = 0
+    total_users_count: int = 0
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> UserSummary:
+        names = cls.__dataclass_fields__
+        return cls(**{n: _int(d.get(n), 0) or 0 for n in names})
+
+
+@dataclass(frozen=True, slots=True)
+class SignInEvent:
+    """One row of the sign-in/sign-out report; Zoom keys these by email, not user id."""
+
+    email: str
+    time: datetime
+    type: str
+    ip_address: str = ""
+    client_type: str = ""
+    version: str = ""
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> SignInEvent | None:
+        """Return the event, or None when Zoom sent a row without a readable time."""
+        when = parse_time(d.get("time"))
+        if when is None:
+            return None
+        return cls(
+            email=d.get("email") or "",
+            time=when,
+            type=d.get("type") or "",
+            ip_address=d.get("ip_address") or "",
+            client_type=d.get("client_type") or "",
+            version=d.get("version") or "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """An access token with its expiry; repr never shows the token itself."""
+
+    access_token: str = field(repr=False)
+    expires_at: datetime
+    scopes: frozenset[str] = frozenset()
+    api_url: str | None = None

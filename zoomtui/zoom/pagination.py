@@ -1,0 +1,132 @@
+"""Page through Zoom listings lazily, restarting safely when a page token expires.
+
+Zoom's `next_page_token` dies after 15 minutes. When that happens the listing
+starts again from page one and skips every item it already yielded (keyed by
+id, or by email for pending users), so the caller — which stores each page as
+it arrives — sees nothing twice and misses nothing. Old `page_number` listings
+(`GET /accounts`) are followed too, but never after a token was seen, because
+Zoom keeps sending a stale `page_count` next to tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+
+from zoomtui.clock import Clock
+from zoomtui.zoom.errors import PageTokenExpired, ZoomError
+
+log = logging.getLogger("zoomtui.zoom")
+
+T = TypeVar("T")
+PAGE_TOKEN_TTL = timedelta(minutes=15)
+MAX_RESTARTS = 5
+
+GetJson = Callable[[str, dict[str, Any], datetime], Awaitable[Any]]
+
+
+async def paginate(
+    get: GetJson,
+    path: str,
+    params: dict[str, Any],
+    items_key: str,
+    parse: Callable[[dict[str, Any]], T | None],
+    key: Callable[[T], Hashable],
+    clock: Clock,
+) -> AsyncIterator[list[T]]:
+    """Yield each page's new items; `get(path, query, listing_started)` returns the JSON body."""
+    seen: set[Hashable] = set()
+    restarts = 0
+    while True:
+        try:
+            async for page in _one_pass(get, path, params, items_key, parse, key, clock, seen):
+                yield page
+            return
+        except PageTokenExpired as exc:
+            restarts += 1
+            if restarts > MAX_RESTARTS:
+                raise ZoomError(
+                    f"Zoom's page tokens for {path} kept expiring; the listing was restarted "
+                    f"{MAX_RESTARTS} times.",
+                    tracking_id=exc.tracking_id,
+                ) from exc
+            log.info("page token for %s expired; restarting the listing (%d)", path, restarts)
+
+
+async def _one_pass(
+    get: GetJson,
+    path: str,
+    params: dict[str, Any],
+    items_key: str,
+    parse: Callable[[dict[str, Any]], T | None],
+    key: Callable[[T], Hashable],
+    clock: Clock,
+    seen: set[Hashable],
+) -> AsyncIterator[list[T]]:
+    started = clock()
+    token, token_at = "", started
+    page_number = 1
+    used_tokens = False
+    while True:
+        query = dict(params)
+        if token:
+            if clock() - token_at >= PAGE_TOKEN_TTL:
+                raise PageTokenExpired(f"The page token for {path} is older than 15 minutes.")
+            query["next_page_token"] = token
+        elif page_number > 1:
+            query["page_number"] = page_number
+        body = await get(path, query, started)
+        received = clock()
+        rows = body.get(items_key) if isinstance(body, dict) else None
+        page: list[T] = []
+        for row in rows or ():
+            item = parse(row)
+            if item is None:
+                continue
+            k = key(item)
+            if k not in seen:
+                seen.add(k)
+                page.append(item)
+        if page:
+            yield page
+        next_token = body.get("next_page_token") if isinstance(body, dict) else None
+        if next_token:
+            if next_token == token:
+                raise ZoomError(f"Zoom returned the same page token twice for {path}.")
+            token, token_at, used_tokens = str(next_token), received, True
+            continue
+        if used_tokens or not rows or not _more_numbered_pages(body, page_number):
+            return
+        page_number += 1
+
+
+def _more_numbered_pages(body: dict[str, Any], requested: int) -> bool:
+    count, number = body.get("page_count"), body.get("page_number", requested)
+    return isinstance(count, int) and number == requested and requested < count
+
+
+def add_months(day: date, months: int) -> date:
+    """Shift a date by calendar months, clamping to the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+def sign_in_windows(start: date, end: date, today: date) -> list[tuple[date, date]]:
+    """Split [start, end] into report windows Zoom accepts.
+
+    Each window spans at most one calendar month (and at most 31 days,
+    inclusive), and none reaches before six months ago or after today.
+    """
+    start = max(start, add_months(today, -6))
+    end = min(end, today)
+    windows: list[tuple[date, date]] = []
+    while start <= end:
+        stop = min(end, add_months(start, 1) - timedelta(days=1))
+        windows.append((start, stop))
+        start = stop + timedelta(days=1)
+    return windows

@@ -1,0 +1,197 @@
+"""Send one request with Zoom's budgets, retries and backoff; return the parsed answer.
+
+This is the single path every HTTP call takes (token requests included), so
+429 handling, transient-fault retries and JSON parsing behave the same
+everywhere. Errors that retrying cannot fix (4xx other than 429) come back as a
+`Reply` for the caller to interpret; only exhausted retries raise here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from zoomtui.zoom.errors import (
+    DailyLimitReached,
+    NetworkError,
+    ProtocolError,
+    RateLimited,
+    ServerError,
+)
+from zoomtui.zoom.ratelimit import RateLimiter, backoff_delay, next_utc_midnight, parse_retry_after
+
+log = logging.getLogger("zoomtui.zoom")
+
+TRACKING_HEADER = "x-zm-trackingid"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to retry; `rng` is injectable so tests get exact delays."""
+
+    max_retries: int = 5
+    base: float = 1.0
+    cap: float = 30.0
+    longest_wait: float = 900.0  # a 429 asking for longer is treated as a daily limit
+    rng: Callable[[], float] = field(default=random.random)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A non-retryable answer: status, parsed JSON body (dict, or {} when none) and headers."""
+
+    status: int
+    body: Any
+    headers: httpx.Headers
+    tracking_id: str | None
+
+    @property
+    def code(self) -> int | None:
+        code = self.body.get("code") if isinstance(self.body, dict) else None
+        return code if isinstance(code, int) else None
+
+    @property
+    def message(self) -> str:
+        if isinstance(self.body, dict):
+            return str(self.body.get("message") or self.body.get("reason") or "")
+        return ""
+
+
+AuthHeader = Callable[[], Awaitable[str]]
+
+
+class Requester:
+    """Owns the httpx client and applies the limiter and retry policy to each request."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        limiter: RateLimiter,
+        clock: Callable[[], datetime],
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self.http = http
+        self.limiter = limiter
+        self.clock = clock
+        self.policy = policy or RetryPolicy()
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        category: str | None,
+        auth: AuthHeader | None = None,
+        params: dict[str, Any] | None = None,
+        data: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        """Send until a definitive answer arrives; raise when the retries are used up."""
+        limiter, policy = self.limiter, self.policy
+        host = urlsplit(url).hostname or url
+        faults = throttles = 0
+        while True:
+            if category is not None:
+                await limiter.acquire(category)
+            request_headers = dict(headers or {})
+            if auth is not None:
+                request_headers["Authorization"] = await auth()
+            problem: str
+            try:
+                async with limiter.semaphore:
+                    response = await self.http.request(
+                        method, url, params=params, data=data, headers=request_headers
+                    )
+            except httpx.TimeoutException:
+                problem = f"{host} did not answer in time"
+                failure: type[Exception] = NetworkError
+            except (httpx.TransportError, OSError) as exc:
+                problem = _connection_problem(host, exc)
+                failure = NetworkError
+            else:
+                tracking = response.headers.get(TRACKING_HEADER)
+                status = response.status_code
+                if status == 429:
+                    throttles += 1
+                    await self._throttled(response, category, throttles, tracking)
+                    continue
+                if status >= 500:
+                    problem = f"Zoom answered HTTP {status} from {host}"
+                    failure = ServerError
+                else:
+                    body, ok = _parse_json(response.content)
+                    if ok or status >= 300:
+                        return Reply(status, body, response.headers, tracking)
+                    problem = f"Zoom sent an unreadable answer from {host}"
+                    failure = ProtocolError
+                log.warning("%s %s: %s (tracking id %s)", method, _path(url), problem, tracking)
+            if faults >= policy.max_retries:
+                text = f"{problem[0].upper()}{problem[1:]} (gave up after {faults + 1} attempts)."
+                raise failure(text)  # type: ignore[call-arg]
+            delay = backoff_delay(faults, policy.rng, policy.base, policy.cap)
+            faults += 1
+            limiter.stats.retries += 1
+            await limiter.wait(f"retrying after: {problem}", delay)
+
+    async def _throttled(
+        self, response: httpx.Response, category: str | None, attempt: int, tracking: str | None
+    ) -> None:
+        """Wait out a 429 as Zoom asks, or raise when it is a daily limit or retries ran out."""
+        now = self.clock()
+        body, _ = _parse_json(response.content)
+        message = str(body.get("message") or "") if isinstance(body, dict) else ""
+        wait, when = parse_retry_after(response.headers.get("Retry-After"), now)
+        limit_type = (response.headers.get("X-RateLimit-Type") or "").lower()
+        log.warning(
+            "HTTP 429 (%s) type=%r retry-after=%r (tracking id %s)",
+            response.request.url.path,
+            limit_type,
+            response.headers.get("Retry-After"),
+            tracking,
+        )
+        daily = "daily" in limit_type or "daily" in message.lower()
+        if daily or (wait is not None and wait > self.policy.longest_wait):
+            raise DailyLimitReached(
+                when or next_utc_midnight(now), tracking_id=tracking, status=429, code=429
+            )
+        if attempt > self.policy.max_retries:
+            raise RateLimited(
+                f"Zoom kept refusing requests for exceeding its rate limit after {attempt} tries.",
+                retry_after=wait,
+                tracking_id=tracking,
+                status=429,
+            )
+        if wait is None:
+            wait = backoff_delay(attempt - 1, self.policy.rng, self.policy.base, self.policy.cap)
+        if category is not None:
+            self.limiter.pause(category, wait)
+        self.limiter.stats.retries += 1
+        await self.limiter.wait(f"Zoom rate limit ({category or 'token'})", wait)
+
+
+def _parse_json(content: bytes) -> tuple[Any, bool]:
+    """Parse a body; integers stay Python ints (exact for Zoom's 64-bit bitmasks)."""
+    if not content:
+        return {}, True
+    try:
+        return json.loads(content), True
+    except (ValueError, UnicodeDecodeError):
+        return {}, False
+
+
+def _connection_problem(host: str, exc: BaseException) -> str:
+    if isinstance(exc, httpx.ConnectError):
+        return f"could not connect to {host}; check the network and the API URL"
+    return f"the connection to {host} failed ({type(exc).__name__})"
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path
