@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
@@ -147,7 +148,9 @@ class TokenProvider:
         now = self.clock()
         expires_at = now + JWT_LIFETIME
         payload = {"iss": self.credentials.api_key, "exp": int(expires_at.timestamp())}
-        encoded = jwt.encode(payload, self.credentials.api_secret, algorithm="HS256")
+        with warnings.catch_warnings():  # short legacy secrets must not print warnings in the TUI
+            warnings.simplefilter("ignore")
+            encoded = jwt.encode(payload, self.credentials.api_secret, algorithm="HS256")
         return Token(access_token=encoded, expires_at=expires_at)
 
     async def _s2s(self) -> Token:

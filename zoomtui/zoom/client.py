@@ -221,7 +221,12 @@ class ZoomClient:
     async def iter_sign_in_events(
         self, start: date, end: date, page_size: int = 300
     ) -> AsyncIterator[list[SignInEvent]]:
-        """Yield sign-in/sign-out events between two dates, one month window at a time."""
+        """Yield sign-in/sign-out events between two dates, one month window at a time.
+
+        Events are de-duplicated across windows too, in case Zoom reads window
+        edges in another time zone and returns a boundary event twice.
+        """
+        seen: set[Hashable] = set()
         for first, last in sign_in_windows(start, end, self.clock().date()):
             params = {"from": first.isoformat(), "to": last.isoformat(), "page_size": page_size}
             async for page in paginate(
@@ -232,5 +237,6 @@ class ZoomClient:
                 SignInEvent.from_json,
                 _event_key,
                 self.clock,
+                seen,
             ):
                 yield page

@@ -35,9 +35,13 @@ async def paginate(
     parse: Callable[[dict[str, Any]], T | None],
     key: Callable[[T], Hashable],
     clock: Clock,
+    seen: set[Hashable] | None = None,
 ) -> AsyncIterator[list[T]]:
-    """Yield each page's new items; `get(path, query, listing_started)` returns the JSON body."""
-    seen: set[Hashable] = set()
+    """Yield each page's new items; `get(path, query, listing_started)` returns the JSON body.
+
+    Pass `seen` to share de-duplication between listings (e.g. report windows).
+    """
+    seen = set() if seen is None else seen
     restarts = 0
     while True:
         try:

@@ -111,7 +111,7 @@ class Requester:
                         method, url, params=params, data=data, headers=request_headers
                     )
             except httpx.TimeoutException:
-                problem = f"{host} did not answer in time"
+                problem = f"The host {host} did not answer in time"
                 failure: type[Exception] = NetworkError
             except (httpx.TransportError, OSError) as exc:
                 problem = _connection_problem(host, exc)
@@ -134,12 +134,12 @@ class Requester:
                     failure = ProtocolError
                 log.warning("%s %s: %s (tracking id %s)", method, _path(url), problem, tracking)
             if faults >= policy.max_retries:
-                text = f"{problem[0].upper()}{problem[1:]} (gave up after {faults + 1} attempts)."
+                text = f"{problem} (gave up after {faults + 1} attempts)."
                 raise failure(text)  # type: ignore[call-arg]
             delay = backoff_delay(faults, policy.rng, policy.base, policy.cap)
             faults += 1
             limiter.stats.retries += 1
-            await limiter.wait(f"retrying after: {problem}", delay)
+            await limiter.wait(f"retrying: {problem}", delay)
 
     async def _throttled(
         self, response: httpx.Response, category: str | None, attempt: int, tracking: str | None
@@ -189,8 +189,8 @@ def _parse_json(content: bytes) -> tuple[Any, bool]:
 
 def _connection_problem(host: str, exc: BaseException) -> str:
     if isinstance(exc, httpx.ConnectError):
-        return f"could not connect to {host}; check the network and the API URL"
-    return f"the connection to {host} failed ({type(exc).__name__})"
+        return f"Could not connect to {host}; check the network and the API URL"
+    return f"The connection to {host} failed ({type(exc).__name__})"
 
 
 def _path(url: str) -> str:
