@@ -1,0 +1,43 @@
+"""TUI fixtures: an app on an empty tmp database, and one on a small in-process demo account."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from zoomtui.services.context import AppContext
+from zoomtui.settings import load
+
+FIXED_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def empty_ctx(db_path: Path) -> AppContext:
+    """Settings from the (tmp) file only and an empty tmp database."""
+    return AppContext(settings=load(env={}), db_path=db_path)
+
+
+@pytest.fixture
+async def demo_ctx(db_path: Path) -> AsyncIterator[AppContext]:
+    """A small demo account (in-process emulator, fixed clock) with a history of runs."""
+    from zoomtui.services.demo import demo_context, fill_demo_history
+
+    ctx = demo_context(db_path, clock=lambda: FIXED_NOW, users=120, fill=False)
+    await fill_demo_history(ctx)
+    yield ctx
+    ctx.close()
+
+
+def text_of(widget: object, width: int = 120) -> str:
+    """The plain text a Static shows (strings, Content or Rich renderables)."""
+    from rich.console import Console
+
+    content = getattr(widget, "content", widget)
+    console = Console(width=width, record=True, color_system=None, file=None)
+    with console.capture() as capture:
+        console.print(content, markup=False)
+    return capture.get()

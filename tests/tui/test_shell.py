@@ -1,0 +1,100 @@
+"""The app shell: modes, footer, help, palette entries, keymap and theme memory at 80x24."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Footer
+
+from zoomtui.services.context import AppContext
+from zoomtui.settings import load
+from zoomtui.tui.actions import ACTIONS, MODES, bindings_for
+from zoomtui.tui.app import create_app
+from zoomtui.tui.commands import ActionsProvider
+from zoomtui.tui.screens.help import HelpScreen
+
+from .conftest import SIZE, text_of
+
+
+def test_every_action_has_a_unique_id_per_scope_and_a_category_title() -> None:
+    ids = [a.id for a in ACTIONS]
+    assert len(ids) == len(set(ids))
+    for action in ACTIONS:
+        assert action.palette_title.startswith(f"{action.category}: ")
+        assert all(b.id == action.id for b in [action.binding()])
+    assert [b.id for b in bindings_for("app")][:6] == [f"go.{m}" for m, _ in MODES]
+
+
+async def test_digits_switch_modes_at_80x24(empty_ctx: AppContext) -> None:
+    app = create_app(empty_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for number, (mode, _label) in enumerate(MODES, start=1):
+            if mode == "connection":
+                continue  # its inputs take digits once focused; reached below
+            await pilot.press(str(number))
+            await pilot.pause()
+            assert app.current_mode == mode
+        await pilot.press("6")
+        await pilot.pause()
+        assert app.current_mode == "connection"
+        assert app.screen.query_one(Footer).compact
+
+
+async def test_users_screen_without_runs_says_so(empty_ctx: AppContext) -> None:
+    app = create_app(empty_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        counts = app.screen.query_one("#users-counts")
+        assert "no complete run" in text_of(counts).lower()
+
+
+async def test_help_lists_every_action(empty_ctx: AppContext) -> None:
+    app = create_app(empty_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = text_of(app.screen.query_one("#help-table"), width=200)
+        for action in ACTIONS:
+            assert action.id in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_offers_category_titles_and_switches_screen(empty_ctx: AppContext) -> None:
+    app = create_app(empty_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        provider = ActionsProvider(app.screen)
+        hits = [hit async for hit in provider.search("run: Start aggregation")]
+        assert hits and hits[0].text == "run: Start aggregation"
+        found = [hit async for hit in provider.search("Connection screen")]
+        found[0].command()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.current_mode == "connection"
+
+
+async def test_keymap_setting_overrides_a_binding(config_path: Path, db_path: Path) -> None:
+    config_path.write_text('[keymap]\n"go.runs" = "r"\n')
+    ctx = AppContext(settings=load(env={}), db_path=db_path)
+    app = create_app(ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.current_mode == "runs"
+        await pilot.press("1")
+        await pilot.press("2")  # the default key is gone
+        await pilot.pause()
+        assert app.current_mode == "users"
+
+
+async def test_theme_is_remembered(config_path: Path, empty_ctx: AppContext) -> None:
+    app = create_app(empty_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+    assert load(env={}).theme == "nord"
+    again = create_app(AppContext(settings=load(env={}), db_path=empty_ctx.db_path), schedule=False)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"

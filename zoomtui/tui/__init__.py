@@ -1,0 +1,30 @@
+"""The Textual UI. ``run_app`` is what ``zoomtui`` (no subcommand) calls."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def run_app(demo: bool = False, db_path: str | None = None) -> None:
+    """Open the TUI on the configured account, or on the offline demo."""
+    from zoomtui.tui.app import create_app
+
+    try:
+        if demo:
+            from zoomtui.services.demo import demo_context
+
+            ctx = demo_context(Path(db_path).expanduser() if db_path else None)
+        else:
+            from zoomtui.services.context import context_from_env
+
+            ctx = context_from_env(db_path)
+            ctx.open_store()  # an unreadable database is one sentence here, not a traceback
+    except Exception as exc:
+        message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        print(f"zoomtui: {message}", file=sys.stderr)
+        raise SystemExit(1) from None
+    try:
+        create_app(ctx).run()
+    finally:
+        ctx.close()

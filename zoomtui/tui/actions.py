@@ -1,0 +1,306 @@
+"""Every user action declared once: key, binding id, footer label, palette title and help text.
+
+One table drives the ``Binding`` objects (with stable ids for ``[keymap]``), the footer, the
+command palette and the help screen, so the four can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+APP = "app"
+
+MODES: tuple[tuple[str, str], ...] = (
+    ("users", "Users"),
+    ("runs", "Runs"),
+    ("diff", "Diff"),
+    ("seats", "Seats"),
+    ("aggregate", "Aggregate"),
+    ("connection", "Connection"),
+)
+"""The app's modes in switch order; mode ``n`` is one key press on digit ``n``."""
+
+
+@dataclass(frozen=True)
+class UserAction:
+    """One thing the user can do, bound to a key in one scope (the app or one mode's screen)."""
+
+    id: str
+    key: str
+    action: str
+    title: str
+    category: str
+    help: str
+    scope: str = APP
+    footer: str = ""
+    show: bool = True
+    priority: bool = False
+    group: str = ""
+
+    @property
+    def palette_title(self) -> str:
+        """The command palette entry, category first so related commands sort together."""
+        return f"{self.category}: {self.title}"
+
+    def binding(self) -> Binding:
+        """The Textual binding for this action."""
+        return Binding(
+            self.key,
+            self.action,
+            self.footer or self.title,
+            show=self.show,
+            id=self.id,
+            priority=self.priority,
+            tooltip=self.help,
+            group=Binding.Group(self.group, compact=True) if self.group else None,
+        )
+
+
+def _mode_actions() -> Iterable[UserAction]:
+    for number, (mode, label) in enumerate(MODES, start=1):
+        yield UserAction(
+            id=f"go.{mode}",
+            key=str(number),
+            action=f"app.switch_mode('{mode}')",
+            title=f"{label} screen",
+            category="go",
+            help=f"Switch to the {label} screen.",
+            footer=label,
+            group="Screens",
+        )
+
+
+ACTIONS: tuple[UserAction, ...] = (
+    *_mode_actions(),
+    UserAction(
+        "app.help",
+        "f1,question_mark",
+        "app.help",
+        "Keys and commands",
+        "app",
+        "Show every key and command.",
+        footer="Help",
+    ),
+    UserAction(
+        "app.quit", "ctrl+q", "app.quit", "Quit", "app", "Leave zoomtui.", show=False, priority=True
+    ),
+    # Users
+    UserAction(
+        "users.search",
+        "slash",
+        "focus_search",
+        "Search users",
+        "users",
+        "Type part of an email or name.",
+        scope="users",
+        footer="Search",
+    ),
+    UserAction(
+        "users.filters",
+        "f",
+        "toggle_filters",
+        "Show or hide filters",
+        "users",
+        "Plan, add-on, account, department, inactivity.",
+        scope="users",
+        footer="Filters",
+    ),
+    UserAction(
+        "users.deactivated",
+        "d",
+        "toggle_deactivated",
+        "Show or hide deactivated users",
+        "users",
+        "Deactivated users are hidden by default.",
+        scope="users",
+        footer="Deact.",
+    ),
+    UserAction(
+        "users.sort",
+        "s",
+        "next_sort",
+        "Sort by next column",
+        "users",
+        "Cycle the sort column.",
+        scope="users",
+        footer="Sort",
+    ),
+    UserAction(
+        "users.reverse",
+        "S",
+        "reverse_sort",
+        "Reverse sort order",
+        "users",
+        "Ascending or descending.",
+        scope="users",
+        show=False,
+    ),
+    UserAction(
+        "users.clear",
+        "x",
+        "clear_filters",
+        "Clear filters",
+        "users",
+        "Back to every active and pending user.",
+        scope="users",
+        show=False,
+    ),
+    UserAction(
+        "users.export",
+        "e",
+        "export",
+        "Export shown users",
+        "users",
+        "Write the filtered users to CSV or JSON.",
+        scope="users",
+        footer="Export",
+    ),
+    # Runs
+    UserAction(
+        "runs.mark",
+        "space",
+        "mark",
+        "Mark run to compare",
+        "runs",
+        "Mark up to two runs, then compare them.",
+        scope="runs",
+        footer="Mark",
+    ),
+    UserAction(
+        "runs.compare",
+        "c",
+        "compare",
+        "Compare runs",
+        "runs",
+        "Diff the two marked runs (or the highlighted one and its predecessor).",
+        scope="runs",
+        footer="Compare",
+    ),
+    UserAction(
+        "runs.export",
+        "e",
+        "export",
+        "Export runs",
+        "runs",
+        "Write the run history to CSV or JSON.",
+        scope="runs",
+        footer="Export",
+    ),
+    # Diff
+    UserAction(
+        "diff.kind",
+        "k",
+        "next_kind",
+        "Show added / removed / changed",
+        "diff",
+        "Cycle which kind of change is listed.",
+        scope="diff",
+        footer="Kind",
+    ),
+    UserAction(
+        "diff.export",
+        "e",
+        "export",
+        "Export diff",
+        "diff",
+        "Write the listed changes to CSV or JSON.",
+        scope="diff",
+        footer="Export",
+    ),
+    # Seats
+    UserAction(
+        "seats.export",
+        "e",
+        "export",
+        "Export reclaim candidates",
+        "seats",
+        "Write the reclaim candidates to CSV or JSON.",
+        scope="seats",
+        footer="Export",
+    ),
+    UserAction(
+        "seats.seat_export",
+        "E",
+        "export_seats",
+        "Export seat counts",
+        "seats",
+        "Write seats per plan to CSV or JSON.",
+        scope="seats",
+        show=False,
+    ),
+    # Aggregate
+    UserAction(
+        "run.start",
+        "r",
+        "start",
+        "Start aggregation",
+        "run",
+        "Read users, add-ons, seats and sign-ins now.",
+        scope="aggregate",
+        footer="Run",
+    ),
+    UserAction(
+        "run.full",
+        "F",
+        "start_full",
+        "Start full aggregation",
+        "run",
+        "Also re-read every user's add-ons.",
+        scope="aggregate",
+        footer="Full",
+    ),
+    UserAction(
+        "run.cancel",
+        "c",
+        "cancel",
+        "Cancel aggregation",
+        "run",
+        "Stop the running aggregation; earlier runs stay intact.",
+        scope="aggregate",
+        footer="Cancel",
+    ),
+    # Connection
+    UserAction(
+        "config.save",
+        "ctrl+s",
+        "save",
+        "Save connection settings",
+        "config",
+        "Write the settings file (mode 0600).",
+        scope="connection",
+        footer="Save",
+        priority=True,
+    ),
+    UserAction(
+        "config.test",
+        "ctrl+t",
+        "test",
+        "Test connection",
+        "config",
+        "Get a token and list what the credentials allow.",
+        scope="connection",
+        footer="Test",
+        priority=True,
+    ),
+)
+
+
+def actions_for(scope: str) -> list[UserAction]:
+    """The actions declared for one scope, in declaration order."""
+    return [a for a in ACTIONS if a.scope == scope]
+
+
+def bindings_for(scope: str) -> list[Binding]:
+    """The Textual ``BINDINGS`` of one scope."""
+    return [a.binding() for a in actions_for(scope)]
+
+
+def by_id(action_id: str) -> UserAction:
+    """Look an action up by its binding id."""
+    for action in ACTIONS:
+        if action.id == action_id:
+            return action
+    raise KeyError(action_id)

@@ -1,0 +1,91 @@
+"""The Textual application: modes, keymap, theme memory and the shared aggregation runner."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding
+
+from zoomtui.services.context import AppContext
+from zoomtui.tui.actions import APP, MODES, UserAction, bindings_for
+from zoomtui.tui.commands import ActionsProvider
+from zoomtui.tui.runner import RunController
+from zoomtui.tui.screens import SCREENS
+from zoomtui.tui.screens.help import HelpScreen
+
+
+class ZoomApp(App[None]):
+    """zoomtui: one mode per screen, switched with one digit; the core lives in services."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "zoomtui"
+    COMMANDS = App.COMMANDS | {ActionsProvider}
+    MODES: ClassVar = dict(SCREENS)
+    BINDINGS: ClassVar[list[Binding]] = bindings_for(APP)  # type: ignore[assignment]
+
+    def __init__(self, ctx: AppContext, *, start_mode: str = "users", schedule: bool = True):
+        super().__init__()
+        self.ctx = ctx
+        self.start_mode = start_mode
+        self.runner = RunController(self, schedule=schedule)
+        self._theme_ready = False
+
+    def on_mount(self) -> None:
+        self.apply_settings()
+        self.switch_mode(self.start_mode)
+        self.theme_changed_signal.subscribe(self, lambda _theme: self._save_theme())
+        self._theme_ready = True
+        self.runner.start_schedule()
+
+    def apply_settings(self) -> None:
+        """Apply the keymap and theme from the settings (after load or save)."""
+        settings = self.ctx.settings
+        self.set_keymap(dict(getattr(settings, "keymap", {}) or {}))
+        theme = getattr(settings, "theme", "") or ""
+        if theme and theme in self.available_themes:
+            self.theme = theme
+
+    def _save_theme(self) -> None:
+        """Remember the chosen theme in the settings file (not in the demo)."""
+        if not self._theme_ready or self.ctx.settings.theme == self.theme:
+            return
+        from zoomtui.tui.config_io import save_field
+
+        with contextlib.suppress(Exception):
+            save_field(self, "theme", self.theme)
+
+    def action_help(self) -> None:
+        """Show every key and command."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def show_diff(self, run_a: int, run_b: int) -> None:
+        """Open the Diff screen on two runs (from the Runs screen)."""
+        from zoomtui.tui.screens.diff import DiffScreen
+
+        async def go() -> None:
+            await self.switch_mode("diff")
+            screen = self.screen
+            if isinstance(screen, DiffScreen):
+                screen.pair = (run_a, run_b)
+                screen.compare((run_a, run_b))
+
+        self.run_worker(go(), group="navigate")
+
+    async def run_user_action(self, action: UserAction) -> None:
+        """Run a declared action from the palette, switching to its screen first."""
+        if action.scope != APP:
+            if self.current_mode != action.scope:
+                await self.switch_mode(action.scope)
+            await self.screen.run_action(action.action)
+        else:
+            await self.run_action(action.action)
+
+
+def create_app(ctx: AppContext, *, start_mode: str = "users", schedule: bool = True) -> ZoomApp:
+    """The one app factory used by the CLI, the tests and the screenshot script."""
+    if start_mode not in dict(MODES):
+        raise ValueError(f"Unknown screen {start_mode!r}.")
+    return ZoomApp(ctx, start_mode=start_mode, schedule=schedule)

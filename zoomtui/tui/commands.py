@@ -1,0 +1,38 @@
+"""The command palette provider: one entry per declared user action, category first."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from zoomtui.tui.actions import ACTIONS, UserAction
+
+if TYPE_CHECKING:
+    from zoomtui.tui.app import ZoomApp
+
+
+class ActionsProvider(Provider):
+    """Offer every action of every screen; choosing one switches to its screen first."""
+
+    def _run(self, action: UserAction) -> None:
+        app = cast("ZoomApp", self.app)
+        app.run_worker(app.run_user_action(action), group="palette")
+
+    async def discover(self) -> Hits:
+        for action in ACTIONS:
+            yield DiscoveryHit(action.palette_title, partial(self._run, action), help=action.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for action in ACTIONS:
+            score = matcher.match(action.palette_title)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(action.palette_title),
+                    partial(self._run, action),
+                    text=action.palette_title,
+                    help=action.help,
+                )

@@ -1,0 +1,57 @@
+"""Saving settings from the TUI: only what the operator changed goes into the file.
+
+Why: values from the environment outrank the file and must never be copied into it, and
+the demo's built-in credentials must never reach the real settings file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zoomtui import settings as settings_module
+
+if TYPE_CHECKING:
+    from zoomtui.tui.app import ZoomApp
+
+CREDENTIAL_KEYS = frozenset(
+    {
+        "auth",
+        "account_id",
+        "client_id",
+        "client_secret",
+        "api_key",
+        "api_secret",
+        "region",
+        "api_url",
+        "oauth_url",
+        "rate_tier",
+        "active",
+        "schedule_interval",
+    }
+)
+
+
+def save_changes(app: ZoomApp, changes: dict[str, Any]) -> Path | None:
+    """Write ``changes`` over the file's own values, then refresh the app's settings.
+
+    In the demo only display preferences are written; the connection stays built in.
+    Returns the file written, or None when nothing was written.
+    """
+    ctx = app.ctx
+    to_file = dict(changes)
+    if ctx.demo:
+        to_file = {k: v for k, v in changes.items() if k not in CREDENTIAL_KEYS}
+    path = None
+    if to_file:
+        path = settings_module.load(env={}).updated(**to_file).save()
+    if ctx.demo:
+        ctx.settings = ctx.settings.updated(**changes)
+    else:
+        ctx.settings = settings_module.load()
+    return path
+
+
+def save_field(app: ZoomApp, key: str, value: Any) -> Path | None:
+    """Save one setting (the theme, for example)."""
+    return save_changes(app, {key: value})

@@ -1,0 +1,186 @@
+"""The one aggregation run of the app: start, cancel, progress fan-out and the schedule.
+
+Why not in a screen: a scheduled run may start while the operator is on another screen, and
+every screen (runs, users, seats) wants to refresh when a run completes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from weakref import WeakSet
+
+from textual.message_pump import MessagePump
+
+from zoomtui.services import aggregate as agg
+from zoomtui.services import schedule
+from zoomtui.services.runs import list_runs
+from zoomtui.tui.messages import RunUpdated
+
+if TYPE_CHECKING:
+    from zoomtui.tui.app import ZoomApp
+
+PHASES = ("token", "accounts", "users", "addons", "seats", "sign_ins", "saving")
+SCHEDULE_CHECK_S = 60.0
+
+
+@dataclass
+class RunState:
+    """What the progress panel shows; survives screen switches."""
+
+    running: bool = False
+    full: bool = False
+    started_at: datetime | None = None
+    phases: dict[str, Any] = field(default_factory=dict)
+    waits: int = 0
+    waited_s: float = 0.0
+    log: list[str] = field(default_factory=list)
+    result: Any = None
+    error: str | None = None
+
+
+class RunController:
+    """Owns the aggregation worker and its cancel event; screens subscribe to its updates."""
+
+    def __init__(self, app: ZoomApp, *, schedule: bool = True) -> None:
+        self.app = app
+        self.state = RunState()
+        self.schedule_enabled = schedule
+        self._cancel: asyncio.Event | None = None
+        self._subscribers: WeakSet[MessagePump] = WeakSet()
+
+    def subscribe(self, node: MessagePump) -> None:
+        """Deliver ``RunUpdated`` messages to ``node``."""
+        self._subscribers.add(node)
+
+    def _publish(self, kind: str, progress: Any = None) -> None:
+        for node in list(self._subscribers):
+            node.post_message(RunUpdated(kind, progress))
+
+    def log(self, line: str) -> None:
+        """Add a line to the run log, time-stamped with the app clock."""
+        stamp = self.app.ctx.clock().strftime("%H:%M:%S")
+        self.state.log.append(f"{stamp} {line}")
+        del self.state.log[:-500]
+        self._publish("log")
+
+    @property
+    def running(self) -> bool:
+        return self.state.running
+
+    def start(self, *, full: bool = False, reason: str = "") -> bool:
+        """Start a run unless one is going; returns whether it started."""
+        if self.state.running:
+            self.app.notify("An aggregation is already running.", severity="warning")
+            return False
+        self._cancel = asyncio.Event()
+        self.state = RunState(
+            running=True, full=full, started_at=self.app.ctx.clock(), log=self.state.log
+        )
+        self.log(f"{'Full run' if full else 'Run'} started{reason}.")
+        self._publish("started")
+        self.app.run_worker(self._run(full), group="aggregate", exclusive=True, exit_on_error=False)
+        return True
+
+    def cancel(self) -> bool:
+        """Ask the running aggregation to stop; returns whether one was running."""
+        if not self.state.running or self._cancel is None:
+            return False
+        self._cancel.set()
+        self.log("Cancelling…")
+        return True
+
+    async def _run(self, full: bool) -> None:
+        state = self.state
+        try:
+            result = await agg.aggregate(
+                self.app.ctx, full=full, progress=self._on_progress, cancel=self._cancel
+            )
+        except agg.RunLocked as exc:
+            state.error = getattr(exc, "message", None) or str(exc) or "Another run is going."
+        except Exception as exc:  # every failure becomes a message, never a crash
+            state.error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        else:
+            state.result = result
+            state.error = result.error
+        finally:
+            state.running = False
+        if state.result is not None:
+            r = state.result
+            line = f"Run {r.run_id} {r.status}: {r.users:,} users."
+            if state.error:
+                line += f" {state.error}"
+            self.log(line)
+            if r.status == "complete":
+                self.app.notify(line, title="Aggregation")
+            else:
+                self.app.notify(line, title="Aggregation", severity="warning")
+        else:
+            self.log(f"Run failed: {state.error}")
+            self.app.notify(state.error or "Run failed.", title="Aggregation", severity="error")
+        self._publish("finished")
+
+    def _on_progress(self, progress: Any) -> None:
+        state = self.state
+        state.phases[progress.phase] = progress
+        if progress.waiting_s:
+            state.waits += 1
+            state.waited_s += progress.waiting_s
+            self.log(f"Rate limit: waiting {progress.waiting_s:.1f}s ({progress.phase}).")
+        elif progress.message and progress.phase not in ("users", "addons"):
+            self.log(progress.message)
+        self._publish("progress", progress)
+
+    # -- schedule -------------------------------------------------------------------------------
+
+    def _schedule_inputs(self) -> tuple[datetime | None, Any]:
+        """The last complete run's end and the configured interval (ValueError when invalid)."""
+        ctx = self.app.ctx
+        interval = schedule.parse_interval(ctx.settings.schedule_interval or "off")
+        last = None
+        for run in list_runs(ctx):
+            if run.get("status") == "complete" and run.get("finished_at"):
+                last = _as_datetime(run["finished_at"])
+                if last is not None:
+                    break
+        return last, interval
+
+    def next_due(self) -> tuple[datetime | None, str]:
+        """When the next scheduled run is due, and that in words."""
+        try:
+            last, interval = self._schedule_inputs()
+        except ValueError:
+            return None, "schedule interval is invalid"
+        due = schedule.next_due(last, interval)
+        return due, schedule.describe_due(self.app.ctx.clock(), due)
+
+    def start_schedule(self) -> None:
+        """Check every minute whether a scheduled run is due while the app is open."""
+        if self.schedule_enabled:
+            self.app.set_interval(SCHEDULE_CHECK_S, self.check_due)
+            self.app.call_later(self.check_due)
+
+    def check_due(self) -> bool:
+        """Start a run when the connection is active and the schedule says it is due."""
+        ctx = self.app.ctx
+        if self.state.running or not ctx.settings.active:
+            return False
+        try:
+            last, interval = self._schedule_inputs()
+            due = schedule.is_due(last, interval, now=ctx.clock())
+        except Exception:
+            return False
+        if not due:
+            return False
+        return self.start(reason=" (scheduled)")
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None

@@ -1,0 +1,175 @@
+"""Aggregate: start, follow and cancel a run; see the schedule and when the next run is due."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal
+from textual.widgets import Button, Input, Label, ProgressBar, RichLog, Static
+
+from zoomtui.services import schedule
+from zoomtui.tui.actions import bindings_for
+from zoomtui.tui.config_io import save_changes
+from zoomtui.tui.messages import RunUpdated
+from zoomtui.tui.runner import PHASES
+from zoomtui.tui.screens.base import ZoomScreen
+
+PHASE_LABELS = {
+    "token": "Token",
+    "accounts": "Accounts",
+    "users": "Users",
+    "addons": "Add-ons",
+    "seats": "Seats",
+    "sign_ins": "Sign-ins",
+    "saving": "Saving",
+}
+
+
+def phase_text(progress: Any) -> str:
+    """``1,200 / 1,200 · message`` for one phase."""
+    if progress is None:
+        return "waiting"
+    done = f"{progress.done:,}"
+    if progress.total is not None:
+        done += f" / {progress.total:,}"
+    if progress.message:
+        done += f" · {progress.message}"
+    return done
+
+
+class AggregateScreen(ZoomScreen):
+    """Buttons, one progress row per phase, rate-limit waits, schedule and the run log."""
+
+    MODE = "aggregate"
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("aggregate")  # type: ignore[assignment]
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="run-buttons"):
+            yield Button("Run now", id="run-start", variant="primary", compact=True)
+            yield Button("Full run", id="run-full", compact=True)
+            yield Button("Cancel", id="run-cancel", variant="error", compact=True)
+            yield Static("", id="run-status")
+        with Grid(id="phases"):
+            for phase in PHASES:
+                yield Label(PHASE_LABELS[phase], classes="phase-label")
+                yield ProgressBar(id=f"bar-{phase}", show_eta=False, show_percentage=True)
+                yield Label("", id=f"text-{phase}", classes="phase-text")
+        yield Static("", id="run-waits", classes="counts")
+        with Horizontal(id="schedule-row"):
+            yield Label("Schedule every", classes="pick-label")
+            yield Input(
+                id="schedule-interval", compact=True, max_length=12, placeholder="24h / 7d / off"
+            )
+            yield Static("", id="schedule-due")
+        yield RichLog(id="run-log", wrap=True, markup=False, max_lines=500)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#schedule-interval", Input).value = self.ctx.settings.schedule_interval
+        log = self.query_one(RichLog)
+        for line in self.zapp.runner.state.log:
+            log.write(line)
+        self._log_seen = len(self.zapp.runner.state.log)
+        self.refresh_state()
+        self.refresh_due()
+        self.set_interval(30, self.refresh_due)
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def refresh_state(self) -> None:
+        state = self.zapp.runner.state
+        for phase in PHASES:
+            progress = state.phases.get(phase)
+            bar = self.query_one(f"#bar-{phase}", ProgressBar)
+            if progress is None:
+                bar.update(total=100, progress=0)
+            elif progress.total:
+                bar.update(total=progress.total, progress=progress.done)
+            elif state.running and phase != "saving":
+                bar.update(total=None)
+            else:
+                bar.update(total=max(progress.done, 1), progress=progress.done)
+            self.query_one(f"#text-{phase}", Label).update(phase_text(progress))
+        waits = f"Rate-limit waits: {state.waits} ({state.waited_s:.1f}s)"
+        self.query_one("#run-waits", Static).update(waits)
+        self.query_one("#run-start", Button).disabled = state.running
+        self.query_one("#run-full", Button).disabled = state.running
+        self.query_one("#run-cancel", Button).disabled = not state.running
+        self.query_one("#run-status", Static).update(self._status_text())
+
+    def _status_text(self) -> str:
+        state = self.zapp.runner.state
+        if state.running:
+            return " running (full)…" if state.full else " running…"
+        if state.result is not None:
+            r = state.result
+            return f" last: run {r.run_id} {r.status}, {r.users:,} users"
+        if state.error:
+            return f" last: failed — {state.error}"
+        return " idle"
+
+    def refresh_due(self) -> None:
+        try:
+            _due, words = self.zapp.runner.next_due()
+        except Exception as exc:
+            words = str(getattr(exc, "message", exc))
+        if not self.ctx.settings.active and words != "not scheduled":
+            words += " (connection inactive: no automatic runs)"
+        self.query_one("#schedule-due", Static).update(f" Next run: {words}")
+
+    def on_run_updated(self, message: RunUpdated) -> None:
+        super().on_run_updated(message)
+        log = self.query_one(RichLog)
+        lines = self.zapp.runner.state.log
+        if message.kind == "started":
+            self._log_seen = min(self._log_seen, len(lines))
+        for line in lines[self._log_seen :]:
+            log.write(line)
+        self._log_seen = len(lines)
+        self.refresh_state()
+        if message.kind == "finished":
+            self.refresh_due()
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_start(self) -> None:
+        self.zapp.runner.start(full=False)
+
+    def action_start_full(self) -> None:
+        self.zapp.runner.start(full=True)
+
+    def action_cancel(self) -> None:
+        if not self.zapp.runner.cancel():
+            self.notify("No aggregation is running.")
+
+    @on(Button.Pressed, "#run-start")
+    def _start(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#run-full")
+    def _full(self) -> None:
+        self.action_start_full()
+
+    @on(Button.Pressed, "#run-cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted, "#schedule-interval")
+    def _schedule(self, event: Input.Submitted) -> None:
+        text = event.value.strip().lower() or "off"
+        try:
+            interval = schedule.parse_interval(text)
+        except ValueError as exc:
+            self.query_one("#schedule-due", Static).update(f" {exc}")
+            return
+        try:
+            save_changes(self.zapp, {"schedule_interval": schedule.format_interval(interval)})
+        except Exception as exc:
+            self.report(exc, "Schedule not saved")
+            return
+        event.input.value = self.ctx.settings.schedule_interval
+        self.notify(f"Schedule: {self.ctx.settings.schedule_interval}")
+        self.refresh_due()

@@ -1,0 +1,123 @@
+"""Modal dialogs: export path and format, and one user's detail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet
+
+from zoomtui.tui.widgets.user_detail import UserDetail
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    """Where and how to export; ``overwrite`` only after the operator confirmed it."""
+
+    path: Path
+    format: str
+    overwrite: bool = False
+
+
+class ExportDialog(ModalScreen[ExportChoice | None]):
+    """Ask for a path (defaulting into the data dir) and CSV or JSON; confirm any overwrite."""
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("escape", "dismiss(None)", "Cancel", id="export.cancel"),
+    ]
+
+    def __init__(self, what: str, default_path: Path, count: int | None = None) -> None:
+        super().__init__()
+        self.what = what
+        self.default_path = default_path
+        self.count = count
+        self._confirmed_for: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-box", classes="dialog"):
+            count = f" ({self.count:,} records)" if self.count is not None else ""
+            yield Label(f"Export {self.what}{count}", classes="dialog-title")
+            with RadioSet(id="export-format"):
+                yield RadioButton("CSV", value=self.default_path.suffix != ".json", id="fmt-csv")
+                yield RadioButton("JSON", value=self.default_path.suffix == ".json", id="fmt-json")
+            yield Label("File:")
+            yield Input(str(self.default_path), id="export-path")
+            yield Label("", id="export-message", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Export", variant="primary", id="export-ok")
+                yield Button("Cancel", id="export-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    @property
+    def format(self) -> str:
+        return "json" if self.query_one("#fmt-json", RadioButton).value else "csv"
+
+    @on(RadioSet.Changed)
+    def _format_changed(self) -> None:
+        field = self.query_one("#export-path", Input)
+        path = Path(field.value.strip() or str(self.default_path))
+        field.value = str(path.with_suffix(f".{self.format}"))
+
+    @on(Input.Changed, "#export-path")
+    def _path_changed(self) -> None:
+        if self._confirmed_for is not None:
+            self._confirmed_for = None
+            self.query_one("#export-message", Label).update("")
+            self.query_one("#export-ok", Button).label = "Export"
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#export-ok")
+    def _submit(self) -> None:
+        text = self.query_one("#export-path", Input).value.strip()
+        message = self.query_one("#export-message", Label)
+        if not text:
+            message.update("Give a file name.")
+            return
+        path = Path(text).expanduser()
+        if path.is_dir():
+            message.update(f"{path} is a folder; add a file name.")
+            return
+        if path.exists() and self._confirmed_for != path:
+            self._confirmed_for = path
+            message.update(
+                f"{path.name} exists. Press Overwrite to replace it, or change the name."
+            )
+            self.query_one("#export-ok", Button).label = "Overwrite"
+            return
+        self.dismiss(ExportChoice(path, self.format, overwrite=self._confirmed_for == path))
+
+    @on(Button.Pressed, "#export-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class UserDetailScreen(ModalScreen[None]):
+    """One user's record, sign-ins and history over the users list; Escape closes."""
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("escape,q", "dismiss", "Close", id="detail.close"),
+    ]
+
+    def __init__(self, email: str, detail: dict[str, Any]) -> None:
+        super().__init__()
+        self.email = email
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="detail-box", classes="dialog"):
+            yield Label(self.email, classes="dialog-title")
+            yield UserDetail(id="user-detail")
+            yield Label("Esc closes", classes="dim")
+
+    def on_mount(self) -> None:
+        detail = self.query_one(UserDetail)
+        detail.show(self.detail)
+        detail.focus()

@@ -1,0 +1,168 @@
+"""Diff: what changed between two complete runs, field by field."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Label, Select, Static
+
+from zoomtui.services.diff import diff_runs
+from zoomtui.services.runs import list_runs
+from zoomtui.tui.actions import bindings_for
+from zoomtui.tui.screens.base import ZoomScreen
+from zoomtui.tui.screens.exporting import start_export
+from zoomtui.tui.widgets.user_detail import plain
+
+KINDS = ("all", "added", "removed", "changed")
+MAX_ROWS = 5000
+
+
+def diff_rows(result: dict[str, Any], kind: str = "all") -> list[dict[str, Any]]:
+    """Flatten a diff into one row per added / removed user and per changed field."""
+    rows: list[dict[str, Any]] = []
+    if kind in ("all", "added"):
+        for user in result.get("added", []):
+            rows.append(
+                {
+                    "kind": "added",
+                    "email": user.get("email"),
+                    "field": "plan",
+                    "before": None,
+                    "after": user.get("plan"),
+                }
+            )
+    if kind in ("all", "removed"):
+        for user in result.get("removed", []):
+            rows.append(
+                {
+                    "kind": "removed",
+                    "email": user.get("email"),
+                    "field": "plan",
+                    "before": user.get("plan"),
+                    "after": None,
+                }
+            )
+    if kind in ("all", "changed"):
+        for change in result.get("changed", []):
+            for field, pair in (change.get("changes") or {}).items():
+                before, after = pair[0], pair[1]
+                rows.append(
+                    {
+                        "kind": "changed",
+                        "email": change.get("email"),
+                        "field": field,
+                        "before": before,
+                        "after": after,
+                    }
+                )
+    return rows
+
+
+class DiffScreen(ZoomScreen):
+    """Pick two runs; see counts and a row per change with before and after."""
+
+    MODE = "diff"
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("diff")  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pair: tuple[int, int] | None = None
+        self.result: dict[str, Any] | None = None
+        self.kind = "all"
+        self.rows: list[dict[str, Any]] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="diff-pick"):
+            yield Label("From run", classes="pick-label")
+            yield Select[int]([], id="diff-from", compact=True, allow_blank=True, prompt="run")
+            yield Label("to run", classes="pick-label")
+            yield Select[int]([], id="diff-to", compact=True, allow_blank=True, prompt="run")
+        yield Static("", id="diff-summary", classes="counts")
+        yield DataTable(id="diff-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(DataTable).add_columns("Change", "Email", "Field", "Before", "After")
+        self.load_runs()
+        self.compare(self.pair)
+        self.query_one(DataTable).focus()
+
+    def run_finished(self) -> None:
+        self.load_runs()
+
+    def load_runs(self) -> None:
+        try:
+            complete = [r["id"] for r in list_runs(self.ctx) if r.get("status") == "complete"]
+        except Exception as exc:
+            self.report(exc)
+            return
+        options = [(f"#{run}", run) for run in complete]
+        for select_id in ("#diff-from", "#diff-to"):
+            select = self.query_one(select_id, Select)
+            with select.prevent(Select.Changed):
+                select.set_options(options)
+
+    def compare(self, pair: tuple[int, int] | None) -> None:
+        """Diff ``pair`` (None: the two latest complete runs) and show it."""
+        try:
+            result = diff_runs(self.ctx, *(pair or (None, None)))
+        except Exception as exc:
+            self.result, self.rows = None, []
+            self.query_one("#diff-summary", Static).update(str(getattr(exc, "message", exc)))
+            self.query_one(DataTable).clear()
+            return
+        self.result = result
+        self.pair = (result["from_run"], result["to_run"])
+        for select_id, value in zip(("#diff-from", "#diff-to"), self.pair, strict=True):
+            select = self.query_one(select_id, Select)
+            with select.prevent(Select.Changed):
+                select.value = value
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        if self.result is None:
+            return
+        self.rows = diff_rows(self.result, self.kind)
+        for row in self.rows[:MAX_ROWS]:
+            table.add_row(
+                row["kind"],
+                plain(row["email"]),
+                row["field"],
+                plain(row["before"]),
+                plain(row["after"]),
+            )
+        r = self.result
+        fields = sum(len(c.get("changes") or {}) for c in r.get("changed", []))
+        text = (
+            f"Run {r['from_run']} → {r['to_run']}: {len(r.get('added', [])):,} added, "
+            f"{len(r.get('removed', [])):,} removed, {len(r.get('changed', [])):,} changed "
+            f"({fields:,} fields) · showing {self.kind}"
+        )
+        if len(self.rows) > MAX_ROWS:
+            text += f" (first {MAX_ROWS:,} of {len(self.rows):,}; export has all)"
+        self.query_one("#diff-summary", Static).update(text)
+
+    @on(Select.Changed)
+    def _picked(self) -> None:
+        a = self.query_one("#diff-from", Select).value
+        b = self.query_one("#diff-to", Select).value
+        if isinstance(a, int) and isinstance(b, int) and a != b:
+            self.compare((min(a, b), max(a, b)))
+
+    def action_next_kind(self) -> None:
+        self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]
+        self._fill()
+
+    def action_export(self) -> None:
+        if self.result is None:
+            self.notify("Nothing to export: pick two complete runs.", severity="warning")
+            return
+        a, b = self.pair or (0, 0)
+        rows = diff_rows(self.result, self.kind)
+        start_export(self, "changes", f"diff-{a}-{b}", lambda: rows, count=len(rows))

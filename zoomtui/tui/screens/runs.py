@@ -1,0 +1,167 @@
+"""Runs: the history of aggregations, trends across complete runs, and picking two to compare."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.widgets import DataTable, Static
+
+from zoomtui.services.runs import list_runs, trend
+from zoomtui.tui.actions import bindings_for
+from zoomtui.tui.screens.base import ZoomScreen
+from zoomtui.tui.screens.exporting import start_export
+from zoomtui.tui.widgets.bars import Trend
+
+TRENDS = (
+    ("total", "Users"),
+    ("licensed", "Licensed"),
+    ("inactive_licensed", "Inactive licensed"),
+    ("seats_free", "Seats free"),
+)
+COLUMNS = ("", "Run", "Status", "Started (UTC)", "Users", "Lic.", "Idle lic.", "Time", "Skipped")
+
+
+def _when(value: Any) -> str:
+    return "" if value is None else str(value).replace("T", " ")[:16]
+
+
+def _num(value: Any) -> str:
+    return "" if value is None else f"{value:,}"
+
+
+def _duration(seconds: Any) -> str:
+    if seconds is None:
+        return ""
+    seconds = float(seconds)
+    return f"{seconds:.1f}s" if seconds < 60 else f"{int(seconds // 60)}m{int(seconds % 60):02d}s"
+
+
+def _skipped(notes: Any) -> str:
+    if not notes:
+        return ""
+    if isinstance(notes, dict):
+        return ", ".join(str(k) for k in notes)
+    return str(notes)
+
+
+class RunsScreen(ZoomScreen):
+    """A table of every run (newest first) and four sparklines over the complete ones."""
+
+    MODE = "runs"
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("runs")  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: list[dict[str, Any]] = []
+        self.marked: list[int] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Grid(id="trends"):
+            for key, label in TRENDS:
+                yield Trend(label, id=f"trend-{key}")
+        yield Static("", id="runs-hint", classes="counts")
+        yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one(DataTable)
+        table.add_columns(*COLUMNS)
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def run_finished(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        try:
+            self.runs = list_runs(self.ctx)
+            points = trend(self.ctx)
+        except Exception as exc:
+            self.report(exc)
+            return
+        for key, _label in TRENDS:
+            values = [float(p.get(key) or 0) for p in points]
+            self.query_one(f"#trend-{key}", Trend).show(values)
+        known = {r["id"] for r in self.runs}
+        self.marked = [m for m in self.marked if m in known]
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for run in self.runs:
+            mark = "✓" if run["id"] in self.marked else ""
+            table.add_row(
+                mark,
+                str(run["id"]),
+                run.get("status", ""),
+                _when(run.get("started_at")),
+                _num(run.get("users")),
+                _num(run.get("licensed")),
+                _num(run.get("inactive_licensed")),
+                _duration(run.get("duration_s")),
+                _skipped(run.get("notes")),
+                key=str(run["id"]),
+            )
+        if self.runs:
+            table.move_cursor(row=min(row, len(self.runs) - 1))
+        self._hint()
+
+    def _hint(self) -> None:
+        complete = sum(1 for r in self.runs if r.get("status") == "complete")
+        text = f"{len(self.runs)} runs, {complete} complete"
+        if self.marked:
+            text += " · marked: " + " and ".join(str(m) for m in sorted(self.marked))
+        else:
+            text += " · space marks two runs, c compares them"
+        self.query_one("#runs-hint", Static).update(text)
+
+    def _current(self) -> dict[str, Any] | None:
+        table = self.query_one(DataTable)
+        if not self.runs or table.cursor_row < 0 or table.cursor_row >= len(self.runs):
+            return None
+        return self.runs[table.cursor_row]
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_mark()
+
+    def action_mark(self) -> None:
+        run = self._current()
+        if run is None:
+            return
+        if run.get("status") != "complete":
+            self.notify(
+                f"Run {run['id']} is {run.get('status')}; only complete runs compare.",
+                severity="warning",
+            )
+            return
+        if run["id"] in self.marked:
+            self.marked.remove(run["id"])
+        else:
+            self.marked = [*self.marked, run["id"]][-2:]
+        self._fill()
+
+    def action_compare(self) -> None:
+        """Diff the two marked runs, or the highlighted run against the previous complete one."""
+        pair = sorted(self.marked)
+        if len(pair) != 2:
+            run = self._current()
+            complete = sorted(r["id"] for r in self.runs if r.get("status") == "complete")
+            if run is None or run["id"] not in complete or complete.index(run["id"]) == 0:
+                self.notify("Mark two complete runs with space first.", severity="warning")
+                return
+            at = complete.index(run["id"])
+            pair = [complete[at - 1], run["id"]]
+        self.zapp.show_diff(pair[0], pair[1])
+
+    def action_export(self) -> None:
+        start_export(self, "runs", "runs", lambda: list(self.runs), count=len(self.runs))

@@ -1,0 +1,157 @@
+"""Seats & reclaim: bought versus used per plan, and licensed users nobody uses."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Input, Label, Static
+
+from zoomtui.services.seats import reclaim, seat_report
+from zoomtui.tui.actions import bindings_for
+from zoomtui.tui.config_io import save_changes
+from zoomtui.tui.screens.base import ZoomScreen
+from zoomtui.tui.screens.exporting import start_export
+from zoomtui.tui.screens.users import COLUMNS as USER_COLUMNS
+from zoomtui.tui.widgets.bars import SeatBars, SeatLine
+from zoomtui.tui.widgets.window_table import WindowTable
+
+RECLAIM_COLUMNS = [
+    c
+    for c in USER_COLUMNS
+    if c.key in ("email", "last_name", "days_inactive", "last_login_time", "dept", "account_id")
+]
+
+
+def seat_lines(records: list[dict[str, Any]]) -> list[SeatLine]:
+    """One bar per account and plan; the account is named only when there are several."""
+    accounts = {r.get("account_id") for r in records}
+    lines = []
+    for r in records:
+        label = str(r.get("plan", "")).removeprefix("plan_")
+        if r.get("type"):
+            label += f" {r['type']}"
+        if len(accounts) > 1:
+            label = f"{r.get('account_id')}: {label}"
+        lines.append(
+            SeatLine(
+                label,
+                int(r.get("purchased") or 0),
+                int(r.get("assigned") or 0),
+                int(r.get("pending") or 0),
+            )
+        )
+    return lines
+
+
+class SeatsScreen(ZoomScreen):
+    """Seat bars on top; reclaim settings, savings and the candidate list below."""
+
+    MODE = "seats"
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("seats")  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seats: list[dict[str, Any]] = []
+        self.result: dict[str, Any] | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="seat-scroll"):
+            yield SeatBars(id="seat-bars")
+        with Horizontal(id="reclaim-form"):
+            yield Label("Reclaim: licensed, inactive ≥", classes="pick-label")
+            yield Input(id="reclaim-days", type="integer", compact=True, max_length=5)
+            yield Label("days · price/seat/year", classes="pick-label")
+            yield Input(id="reclaim-price", type="number", compact=True, max_length=10)
+        yield Static("", id="reclaim-summary", classes="counts")
+        yield WindowTable(RECLAIM_COLUMNS, id="reclaim-table")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        settings = self.ctx.settings
+        self.query_one("#reclaim-days", Input).value = str(settings.inactive_days)
+        self.query_one("#reclaim-price", Input).value = f"{settings.price_per_seat:g}"
+        self.reload()
+        self.query_one(WindowTable).focus()
+
+    def run_finished(self) -> None:
+        self.reload()
+
+    def _inputs(self) -> tuple[int, float] | None:
+        days_text = self.query_one("#reclaim-days", Input).value.strip()
+        price_text = self.query_one("#reclaim-price", Input).value.strip()
+        try:
+            days, price = int(days_text), float(price_text)
+        except ValueError:
+            days, price = -1, -1.0
+        if days < 1 or price < 0:
+            self.query_one("#reclaim-summary", Static).update(
+                "Days must be a whole number of at least 1 and the price a number of at least 0."
+            )
+            return None
+        return days, price
+
+    def reload(self) -> None:
+        try:
+            self.seats = seat_report(self.ctx)
+        except Exception as exc:
+            self.seats = []
+            self.query_one(SeatBars).update(str(getattr(exc, "message", exc)))
+        else:
+            self.query_one(SeatBars).show(seat_lines(self.seats))
+        self.reload_reclaim()
+
+    def reload_reclaim(self) -> None:
+        inputs = self._inputs()
+        if inputs is None:
+            return
+        days, price = inputs
+        try:
+            self.result = reclaim(self.ctx, inactive_days=days, price_per_seat=price)
+        except Exception as exc:
+            self.result = None
+            self.query_one("#reclaim-summary", Static).update(str(getattr(exc, "message", exc)))
+            self.query_one(WindowTable).set_provider(None)
+            return
+        rows = self.result["candidates"]
+        self.query_one(WindowTable).set_provider(lambda o, n: (rows[o : o + n], len(rows)))
+        self.query_one("#reclaim-summary", Static).update(
+            f"{self.result['count']:,} licensed users inactive ≥ {days} days · estimated savings "
+            f"{self.result['yearly_savings']:,.2f} per year at {price:,.2f} per seat"
+        )
+
+    @on(Input.Submitted)
+    @on(Input.Blurred)
+    def _reclaim_changed(self) -> None:
+        inputs = self._inputs()
+        if inputs is None:
+            return
+        days, price = inputs
+        settings = self.ctx.settings
+        if (days, price) == (settings.inactive_days, settings.price_per_seat):
+            return
+        try:
+            save_changes(self.zapp, {"inactive_days": days, "price_per_seat": price})
+        except Exception as exc:
+            self.report(exc, "Settings not saved")
+        self.reload_reclaim()
+
+    def action_export(self) -> None:
+        if self.result is None:
+            self.notify("No reclaim candidates to export.", severity="warning")
+            return
+        rows = list(self.result["candidates"])
+        start_export(
+            self,
+            "reclaim candidates",
+            f"reclaim-run{self.result['run_id']}",
+            lambda: rows,
+            count=len(rows),
+        )
+
+    def action_export_seats(self) -> None:
+        rows = list(self.seats)
+        start_export(self, "seat counts", "seats", lambda: rows, count=len(rows))

@@ -1,0 +1,221 @@
+"""Users: the filtered, sorted users of the latest complete run, windowed for any size."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from zoomtui.services.users import UserFilter, filter_options, query_users, user_detail
+from zoomtui.tui.actions import bindings_for
+from zoomtui.tui.screens.base import ZoomScreen
+from zoomtui.tui.screens.dialogs import UserDetailScreen
+from zoomtui.tui.screens.exporting import start_export
+from zoomtui.tui.widgets.filter_bar import FilterBar, FilterState
+from zoomtui.tui.widgets.window_table import Column, Row, WindowTable
+
+
+def _date(value: Any) -> str:
+    if value is None or value == "":
+        return "never"
+    return str(value)[:10]
+
+
+def _name(row: Row) -> str:
+    return f"{row.get('first_name') or ''} {row.get('last_name') or ''}".strip()
+
+
+def _addons(row: Row) -> str:
+    return ",".join(row.get("addons") or [])
+
+
+def _days(row: Row) -> str:
+    days = row.get("days_inactive")
+    return "" if days is None else f"{days:,}"
+
+
+COLUMNS = [
+    Column("email", "Email", 30),
+    Column("last_name", "Name", 18, _name),
+    Column("status", "Status", 8),
+    Column("plan", "Plan", 10),
+    Column("days_inactive", "Idle d", 6, _days, right=True),
+    Column("last_login_time", "Last login", 10, lambda r: _date(r.get("last_login_time"))),
+    Column("addons", "Add-ons", 18, _addons),
+    Column("dept", "Department", 16),
+    Column("account_id", "Account", 14),
+]
+SORTABLE = [c.key for c in COLUMNS if c.key != "addons"]
+
+
+def to_user_filter(state: FilterState) -> UserFilter:
+    """The service's filter for what the filter bar shows."""
+    return UserFilter(
+        plans=state.plans,
+        statuses=state.statuses,
+        addons=state.addons,
+        account=state.account,
+        dept=state.dept,
+        inactive_days=state.inactive_days,
+        never_logged_in=state.never_logged_in,
+        search=state.search,
+    )
+
+
+class UsersScreen(ZoomScreen):
+    """Filter bar, counts, the windowed table; Enter shows one user's detail."""
+
+    MODE = "users"
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("users")  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state = FilterState()
+        self.sort = "email"
+        self.descending = False
+        self.run_id: int | None = None
+        self.error: str | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield FilterBar(id="filters")
+        yield Static("", id="users-counts", classes="counts")
+        yield WindowTable(COLUMNS, id="users-table")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.load_options()
+        self.reload()
+        self.query_one(WindowTable).focus()
+
+    def run_finished(self) -> None:
+        self.load_options()
+        self.reload(keep_cursor=True)
+
+    # -- data -----------------------------------------------------------------------------------
+
+    @property
+    def table(self) -> WindowTable:
+        return self.query_one(WindowTable)
+
+    def load_options(self) -> None:
+        try:
+            options = filter_options(self.ctx)
+        except Exception:
+            return  # no complete run yet: the counts line says so
+        self.query_one(FilterBar).set_options(
+            plans=options.get("plans", []),
+            addons=options.get("addons", []),
+            accounts=options.get("accounts", []),
+            depts=options.get("depts", []),
+        )
+
+    def _fetch(self, offset: int, limit: int) -> tuple[list[Row], int]:
+        try:
+            page = query_users(
+                self.ctx,
+                to_user_filter(self.state),
+                None,
+                self.sort,
+                self.descending,
+                offset,
+                limit,
+            )
+        except Exception as exc:
+            self.error = str(getattr(exc, "message", exc))
+            return [], 0
+        self.run_id = page.run_id
+        self.error = None
+        return page.rows, page.total
+
+    def reload(self, *, keep_cursor: bool = False) -> None:
+        """Re-query with the current filters and sort; only the first page is read."""
+        table = self.table
+        table.sort_key, table.sort_descending = self.sort, self.descending
+        table.set_provider(self._fetch, keep_cursor=keep_cursor)
+        self.update_counts()
+
+    def update_counts(self) -> None:
+        counts = self.query_one("#users-counts", Static)
+        if self.error:
+            counts.update(self.error)
+            return
+        shown = self.table.total
+        try:
+            everyone = query_users(
+                self.ctx, UserFilter(statuses=self.state.statuses), limit=1
+            ).total
+        except Exception:
+            everyone = shown
+        text = f"Run {self.run_id} · {shown:,} of {everyone:,} users"
+        described = self.state.describe()
+        if described:
+            text += f" · {described}"
+        text += " · deactivated shown" if self.state.show_deactivated else " · deactivated hidden"
+        counts.update(text)
+
+    # -- events ---------------------------------------------------------------------------------
+
+    @on(FilterBar.Changed)
+    def _filters_changed(self, event: FilterBar.Changed) -> None:
+        self.state = event.state
+        self.reload()
+
+    @on(WindowTable.SortRequested)
+    def _sort_requested(self, event: WindowTable.SortRequested) -> None:
+        if event.key not in SORTABLE:
+            self.notify("Add-ons cannot be sorted; filter by one instead.")
+            return
+        if event.key == self.sort:
+            self.descending = not self.descending
+        else:
+            self.sort, self.descending = event.key, False
+        self.reload()
+
+    @on(WindowTable.Selected)
+    def _selected(self, event: WindowTable.Selected) -> None:
+        email = event.row.get("email")
+        if email:
+            self.show_detail(str(email))
+
+    @work(exclusive=True, group="detail")
+    async def show_detail(self, email: str) -> None:
+        try:
+            detail = user_detail(self.ctx, email, self.run_id)
+        except Exception as exc:
+            self.report(exc)
+            return
+        await self.app.push_screen(UserDetailScreen(email, detail))
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one(FilterBar).focus_search()
+
+    def action_toggle_filters(self) -> None:
+        self.query_one(FilterBar).toggle_expanded()
+
+    def action_toggle_deactivated(self) -> None:
+        self.query_one(FilterBar).toggle_deactivated()
+
+    def action_clear_filters(self) -> None:
+        self.query_one(FilterBar).clear()
+
+    def action_next_sort(self) -> None:
+        index = SORTABLE.index(self.sort) if self.sort in SORTABLE else -1
+        self.sort, self.descending = SORTABLE[(index + 1) % len(SORTABLE)], False
+        self.reload()
+
+    def action_reverse_sort(self) -> None:
+        self.descending = not self.descending
+        self.reload()
+
+    def action_export(self) -> None:
+        flt, sort, desc = to_user_filter(self.state), self.sort, self.descending
+
+        def rows() -> list[dict[str, Any]]:
+            return query_users(self.ctx, flt, self.run_id, sort, desc).rows
+
+        start_export(self, "users", f"users-run{self.run_id}", rows, count=self.table.total)

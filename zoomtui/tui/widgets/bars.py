@@ -1,0 +1,104 @@
+"""Utilisation bars and trend lines: plain renderers of numbers they are given.
+
+Bars use full and light block characters so they stay readable without colour (NO_COLOR).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, Sparkline, Static
+
+
+def bar(used: int, total: int, width: int = 20) -> Text:
+    """A ``█████░░░░░`` bar of ``used`` out of ``total``; over-use is marked with ``!``."""
+    if total <= 0:
+        return Text("·" * width, style="dim")
+    share = min(used / total, 1.0)
+    full = round(share * width)
+    text = Text()
+    text.append("█" * full, style="bold")
+    text.append("░" * (width - full), style="dim")
+    if used > total:
+        text.append("!", style="bold reverse")
+    return text
+
+
+@dataclass(frozen=True)
+class SeatLine:
+    """One row of the seat table: what a plan has bought and used."""
+
+    label: str
+    purchased: int
+    assigned: int
+    pending: int
+
+    @property
+    def free(self) -> int:
+        return self.purchased - self.assigned - self.pending
+
+
+class SeatBars(Static):
+    """Purchased / assigned / pending / free per plan, with a utilisation bar each."""
+
+    DEFAULT_CSS = "SeatBars { height: auto; }"
+
+    def show(self, lines: Sequence[SeatLine], bar_width: int = 16) -> None:
+        table = Table(box=None, expand=False, pad_edge=False, header_style="bold")
+        table.add_column("Plan", no_wrap=True, overflow="ellipsis", max_width=28)
+        for name in ("Bought", "Used", "Pend.", "Free"):
+            table.add_column(name, justify="right")
+        table.add_column("Use", no_wrap=True)
+        for line in lines:
+            used = line.assigned + line.pending
+            pct = f" {round(100 * used / line.purchased)}%" if line.purchased else ""
+            free = Text(f"{line.free:,}", style="bold" if line.free < 0 else "")
+            table.add_row(
+                line.label,
+                f"{line.purchased:,}",
+                f"{line.assigned:,}",
+                f"{line.pending:,}",
+                free,
+                bar(used, line.purchased, bar_width) + Text(pct),
+            )
+        if not lines:
+            self.update("No seat counts in this run.")
+        else:
+            self.update(table)
+
+
+class Trend(Vertical):
+    """A labelled sparkline with the latest value and its change since the previous run."""
+
+    DEFAULT_CSS = """
+    Trend { height: 2; }
+    Trend Sparkline { height: 1; }
+    """
+
+    def __init__(self, label: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.label = label
+        self.values: list[float] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label, classes="trend-label")
+        yield Sparkline([], summary_function=max)
+
+    def show(self, values: Sequence[float]) -> None:
+        self.values = list(values)
+        self.query_one(Sparkline).data = self.values or [0]
+        caption = f"{self.label}: "
+        if self.values:
+            caption += f"{int(self.values[-1]):,}"
+            if len(self.values) > 1:
+                delta = int(self.values[-1] - self.values[-2])
+                caption += f" ({delta:+,} since previous run)"
+            caption += f" · {len(self.values)} runs"
+        else:
+            caption += "no complete runs yet"
+        self.query_one(Label).update(caption)

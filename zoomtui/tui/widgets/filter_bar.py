@@ -1,0 +1,205 @@
+"""The users filter bar: search always visible, the other filters one key away.
+
+It only collects what the operator chose and posts ``FilterBar.Changed`` with a plain
+``FilterState``; the screen turns that into a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Checkbox, Input, Label, Select
+
+ANY = Select.NULL
+SEARCH_DEBOUNCE_S = 0.15
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """What the operator asked to see; empty fields mean "any"."""
+
+    plans: tuple[str, ...] = ()
+    addons: tuple[str, ...] = ()
+    account: str | None = None
+    dept: str | None = None
+    inactive_days: int | None = None
+    never_logged_in: bool = False
+    search: str = ""
+    show_deactivated: bool = False
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        if self.show_deactivated:
+            return ("active", "pending", "inactive")
+        return ("active", "pending")
+
+    def describe(self) -> str:
+        """The active filters in a few words, for the counts line."""
+        parts = [*self.plans, *(f"+{a}" for a in self.addons)]
+        if self.account:
+            parts.append(f"account {self.account}")
+        if self.dept:
+            parts.append(f"dept {self.dept}")
+        if self.inactive_days is not None:
+            parts.append(f"inactive ≥{self.inactive_days}d")
+        if self.never_logged_in:
+            parts.append("never logged in")
+        if self.search:
+            parts.append(f"“{self.search}”")
+        return ", ".join(parts)
+
+
+class FilterBar(Vertical):
+    """Search input plus a collapsible row of selects and switches."""
+
+    DEFAULT_CSS = """
+    FilterBar { height: auto; }
+    FilterBar #filter-more { height: auto; display: none; }
+    FilterBar.-expanded #filter-more { display: block; }
+    """
+
+    class Changed(Message):
+        """The filters changed."""
+
+        def __init__(self, state: FilterState) -> None:
+            super().__init__()
+            self.state = state
+
+    SELECTS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("plan", "Any plan"),
+        ("addon", "Any add-on"),
+        ("account", "Any account"),
+        ("dept", "Any department"),
+    )
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.state = FilterState()
+        self._debounce: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="filter-top"):
+            yield Input(placeholder="Search email or name  ( / )", id="search", compact=True)
+            yield Checkbox("Deactivated", id="show-deactivated", compact=True)
+        with Vertical(id="filter-more"):
+            with Horizontal(classes="filter-row"):
+                for name, prompt in self.SELECTS[:2]:
+                    yield Select[str]([], prompt=prompt, id=f"f-{name}", compact=True)
+            with Horizontal(classes="filter-row"):
+                for name, prompt in self.SELECTS[2:]:
+                    yield Select[str]([], prompt=prompt, id=f"f-{name}", compact=True)
+            with Horizontal(classes="filter-row"):
+                yield Label("Inactive ≥", classes="filter-label")
+                yield Input(
+                    placeholder="days",
+                    id="f-inactive",
+                    type="integer",
+                    compact=True,
+                    max_length=5,
+                )
+                yield Checkbox("Never logged in", id="f-never", compact=True)
+
+    # -- public API -----------------------------------------------------------------------------
+
+    def set_options(
+        self,
+        *,
+        plans: Iterable[str],
+        addons: Iterable[str],
+        accounts: Iterable[str],
+        depts: Iterable[str],
+    ) -> None:
+        """Offer the values present in the current run (keeps a still-valid choice)."""
+        for name, values in (
+            ("plan", plans),
+            ("addon", addons),
+            ("account", accounts),
+            ("dept", depts),
+        ):
+            select = self.query_one(f"#f-{name}", Select)
+            current = select.value
+            options = [(v or "(none)", v) for v in values]
+            with select.prevent(Select.Changed):
+                select.set_options(options)
+                if current is not ANY and any(v == current for _, v in options):
+                    select.value = current
+
+    @property
+    def expanded(self) -> bool:
+        return self.has_class("-expanded")
+
+    def toggle_expanded(self) -> None:
+        self.toggle_class("-expanded")
+        if self.expanded:
+            self.query_one("#f-plan", Select).focus()
+
+    def toggle_deactivated(self) -> None:
+        box = self.query_one("#show-deactivated", Checkbox)
+        box.value = not box.value
+
+    def focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def clear(self) -> None:
+        """Back to the defaults (deactivated hidden, no filters)."""
+        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+            self.query_one("#search", Input).value = ""
+            self.query_one("#f-inactive", Input).value = ""
+            self.query_one("#f-never", Checkbox).value = False
+            self.query_one("#show-deactivated", Checkbox).value = False
+            for name, _ in self.SELECTS:
+                self.query_one(f"#f-{name}", Select).clear()
+        self._emit(FilterState())
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def _emit(self, state: FilterState) -> None:
+        if state != self.state:
+            self.state = state
+            self.post_message(self.Changed(state))
+
+    def _select_value(self, name: str) -> str | None:
+        value = self.query_one(f"#f-{name}", Select).value
+        return None if value is ANY else str(value)
+
+    def _read(self) -> FilterState:
+        plan, addon = self._select_value("plan"), self._select_value("addon")
+        days_text = self.query_one("#f-inactive", Input).value.strip()
+        return replace(
+            self.state,
+            plans=(plan,) if plan else (),
+            addons=(addon,) if addon else (),
+            account=self._select_value("account"),
+            dept=self._select_value("dept"),
+            inactive_days=int(days_text) if days_text.isdigit() else None,
+            never_logged_in=self.query_one("#f-never", Checkbox).value,
+            show_deactivated=self.query_one("#show-deactivated", Checkbox).value,
+            search=self.query_one("#search", Input).value.strip(),
+        )
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self, event: Message) -> None:
+        event.stop()
+        self._emit(self._read())
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(SEARCH_DEBOUNCE_S, lambda: self._emit(self._read()))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._emit(self._read())

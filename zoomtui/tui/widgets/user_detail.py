@@ -1,0 +1,121 @@
+"""The detail of one user: record, sign-in history and changes across runs.
+
+It renders the dict it is given (``record``, ``sign_ins``, ``history``) and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+RECORD_FIELDS = (
+    ("email", "Email"),
+    ("first_name", "First name"),
+    ("last_name", "Last name"),
+    ("status", "Status"),
+    ("plan", "Plan"),
+    ("type", "Type"),
+    ("bundle", "Bundle"),
+    ("addons", "Add-ons"),
+    ("dept", "Department"),
+    ("account_id", "Account"),
+    ("last_login_time", "Last login"),
+    ("last_sign_in", "Last sign-in"),
+    ("days_inactive", "Days inactive"),
+    ("user_created_at", "Created"),
+    ("last_client_version", "Client"),
+    ("id", "Zoom id"),
+)
+MAX_SIGN_INS = 50
+
+
+def plain(value: Any) -> str:
+    """A value as the operator reads it: lists joined, None as a dash."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _record(record: Mapping[str, Any]) -> RenderableType:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    shown = set()
+    for key, label in RECORD_FIELDS:
+        if key in record:
+            shown.add(key)
+            table.add_row(label, plain(record[key]))
+    return table
+
+
+def _sign_ins(events: Sequence[Mapping[str, Any]]) -> RenderableType:
+    if not events:
+        return Text("No sign-in events recorded.", style="dim")
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for name in ("Time (UTC)", "Event", "Client", "IP"):
+        table.add_column(name, no_wrap=True)
+    for event in list(events)[:MAX_SIGN_INS]:
+        table.add_row(
+            plain(event.get("time")),
+            plain(event.get("type")),
+            plain(event.get("client_type")),
+            plain(event.get("ip_address")),
+        )
+    if len(events) > MAX_SIGN_INS:
+        table.add_row(f"… {len(events) - MAX_SIGN_INS:,} older", "", "", "")
+    return table
+
+
+def _history(entries: Sequence[Mapping[str, Any]]) -> RenderableType:
+    if not entries:
+        return Text("No changes recorded across runs.", style="dim")
+    lines = Text()
+    for entry in entries:
+        run = entry.get("run_id", entry.get("from_run", "?"))
+        when = plain(entry.get("at") or entry.get("valid_from") or entry.get("finished_at"))
+        lines.append(f"run {run} · {when}\n", style="bold")
+        changes = entry.get("changes")
+        if isinstance(changes, Mapping):
+            for field, pair in changes.items():
+                before, after = (pair if isinstance(pair, list | tuple) else (None, pair))[:2]
+                lines.append(f"  {field}: {plain(before)} → {plain(after)}\n")
+        else:
+            for key, value in entry.items():
+                if key not in ("run_id", "at", "valid_from", "finished_at"):
+                    lines.append(f"  {key}: {plain(value)}\n")
+    return lines
+
+
+class UserDetail(VerticalScroll):
+    """Three sections, scrollable; empty until ``show`` is called."""
+
+    DEFAULT_CSS = """
+    UserDetail > Static { margin-bottom: 1; }
+    UserDetail > .detail-title { text-style: bold underline; margin-bottom: 0; }
+    """
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static("Record", classes="detail-title")
+        yield Static(id="detail-record")
+        yield Static("Sign-in history", classes="detail-title")
+        yield Static(id="detail-sign-ins")
+        yield Static("Changes across runs", classes="detail-title")
+        yield Static(id="detail-history")
+
+    def show(self, detail: Mapping[str, Any]) -> None:
+        record = detail.get("record") or {}
+        self.query_one("#detail-record", Static).update(_record(record))
+        self.query_one("#detail-sign-ins", Static).update(
+            Group(_sign_ins(detail.get("sign_ins") or []))
+        )
+        self.query_one("#detail-history", Static).update(_history(detail.get("history") or []))

@@ -1,0 +1,280 @@
+"""A table that renders only the rows on screen, fetched a page at a time from a callback.
+
+Why: a DataTable loaded with 100,000 rows takes over ten seconds; this widget asks its page
+provider for ``limit`` rows at ``offset`` only when a line becomes visible, keeps a small
+cache of pages, and so redraws in constant time whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Row = dict[str, Any]
+PageProvider = Callable[[int, int], tuple[list[Row], int]]
+"""``(offset, limit) -> (rows, total)``: one page of rows and the total row count."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: the row key it shows, its header, width and how a value becomes text."""
+
+    key: str
+    label: str
+    width: int
+    format: Callable[[Row], str] | None = None
+    right: bool = False
+
+    def text(self, row: Row) -> str:
+        if self.format is not None:
+            return self.format(row)
+        value = row.get(self.key)
+        return "" if value is None else str(value)
+
+    def cell(self, text: str) -> str:
+        text = text.replace("\n", " ")
+        if self.right:
+            text = text.rjust(self.width)
+        return set_cell_size(text, self.width)
+
+
+class WindowTable(ScrollView, can_focus=True):
+    """Rows from a page provider, a header that stays put, a cursor and a sort indicator."""
+
+    PAGE_SIZE: ClassVar[int] = 100
+    MAX_PAGES: ClassVar[int] = 24
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("enter", "select", "Details", show=True),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "window-table--header",
+        "window-table--cursor",
+        "window-table--odd",
+    }
+
+    DEFAULT_CSS = """
+    WindowTable {
+        height: 1fr;
+        & > .window-table--header { text-style: bold; background: $panel; }
+        & > .window-table--odd { background: $boost; }
+        & > .window-table--cursor {
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .window-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
+
+    cursor = reactive(0, repaint=False)
+    sort_key: reactive[str] = reactive("", repaint=False)
+    sort_descending = reactive(False, repaint=False)
+
+    class Highlighted(Message):
+        """The cursor moved onto ``row`` (None when the table is empty)."""
+
+        def __init__(self, table: WindowTable, row: Row | None) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+    class Selected(Message):
+        """Enter was pressed (or a row double-clicked) on ``row``."""
+
+        def __init__(self, table: WindowTable, row: Row) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+    class SortRequested(Message):
+        """A header was clicked: sort by ``key``."""
+
+        def __init__(self, table: WindowTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+    def __init__(
+        self,
+        columns: list[Column],
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.columns = columns
+        self.total = 0
+        self._provider: PageProvider | None = None
+        self._pages: OrderedDict[int, list[Row]] = OrderedDict()
+        self.fetches = 0
+        self._update_virtual_size()
+
+    # -- data -----------------------------------------------------------------------------------
+
+    def set_provider(self, provider: PageProvider | None, *, keep_cursor: bool = False) -> None:
+        """Show the rows of ``provider`` (None empties the table); fetches only the first page."""
+        self._provider = provider
+        self._pages.clear()
+        self.total = 0
+        if provider is not None:
+            rows, self.total = provider(0, self.PAGE_SIZE)
+            self.fetches += 1
+            self._pages[0] = rows
+        self._update_virtual_size()
+        cursor = min(self.cursor, max(self.total - 1, 0)) if keep_cursor else 0
+        self.set_reactive(WindowTable.cursor, cursor)
+        if not keep_cursor:
+            self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.row_at(cursor)))
+
+    def row_at(self, index: int) -> Row | None:
+        """The row at ``index``, fetching its page if it is not cached."""
+        if self._provider is None or not 0 <= index < self.total:
+            return None
+        page, within = divmod(index, self.PAGE_SIZE)
+        rows = self._pages.get(page)
+        if rows is None:
+            rows, total = self._provider(page * self.PAGE_SIZE, self.PAGE_SIZE)
+            self.fetches += 1
+            if total != self.total:  # the data changed underneath; adopt the new count
+                self.total = total
+                self._update_virtual_size()
+            self._pages[page] = rows
+            while len(self._pages) > self.MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page)
+        return rows[within] if within < len(rows) else None
+
+    @property
+    def cursor_row(self) -> Row | None:
+        return self.row_at(self.cursor)
+
+    def _update_virtual_size(self) -> None:
+        width = sum(c.width + 1 for c in self.columns)
+        self.virtual_size = Size(width, self.total + 1)
+
+    # -- rendering ------------------------------------------------------------------------------
+
+    def _header_text(self) -> list[str]:
+        cells = []
+        for column in self.columns:
+            label = column.label
+            if column.key == self.sort_key:
+                label = f"{label}{'▼' if self.sort_descending else '▲'}"
+            cells.append(column.cell(label))
+        return cells
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            style = base + self.get_component_rich_style("window-table--header")
+            text = " ".join(self._header_text())
+        else:
+            index = scroll_y + y - 1
+            row = self.row_at(index)
+            if row is None:
+                return Strip.blank(width, base)
+            text = " ".join(c.cell(c.text(row)) for c in self.columns)
+            style = base
+            if index % 2:
+                style += self.get_component_rich_style("window-table--odd")
+            if index == self.cursor:
+                style += self.get_component_rich_style("window-table--cursor")
+        total_width = max(self.virtual_size.width, width + scroll_x)
+        strip = Strip([Segment(set_cell_size(text, total_width), style)])
+        return strip.crop(scroll_x, scroll_x + width)
+
+    # -- cursor ---------------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._refresh_row(old)
+        self._refresh_row(new)
+        self._scroll_cursor_into_view()
+        self.post_message(self.Highlighted(self, self.row_at(new)))
+
+    def watch_sort_key(self) -> None:
+        self.refresh()
+
+    def watch_sort_descending(self) -> None:
+        self.refresh()
+
+    def _refresh_row(self, index: int) -> None:
+        y = index - int(self.scroll_offset.y) + 1
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def _scroll_cursor_into_view(self) -> None:
+        visible = max(self.size.height - 1 - (1 if self.show_horizontal_scrollbar else 0), 1)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False)
+
+    def _move_to(self, index: int) -> None:
+        if self.total:
+            self.cursor = max(0, min(index, self.total - 1))
+
+    def action_cursor(self, delta: int) -> None:
+        self._move_to(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._move_to(self.cursor + direction * max(self.size.height - 2, 1))
+
+    def action_jump(self, index: int) -> None:
+        self._move_to(self.total - 1 if index < 0 else index)
+
+    def action_select(self) -> None:
+        row = self.cursor_row
+        if row is not None:
+            self.post_message(self.Selected(self, row))
+
+    async def _on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            x = event.x + int(self.scroll_offset.x)
+            left = 0
+            for column in self.columns:
+                if left <= x < left + column.width + 1:
+                    self.post_message(self.SortRequested(self, column.key))
+                    break
+                left += column.width + 1
+            return
+        index = int(self.scroll_offset.y) + event.y - 1
+        if 0 <= index < self.total:
+            self.cursor = index
+            if event.chain >= 2:
+                self.action_select()
+
+    def on_focus(self) -> None:
+        self._refresh_row(self.cursor)
+
+    def on_blur(self) -> None:
+        self._refresh_row(self.cursor)
