@@ -37,6 +37,13 @@ async def test_429_retry_after_seconds_is_waited(zoom: respx.MockRouter, make_cl
     assert await list_once(client) == ["u1"]
     assert fake.sleeps == [3.0]
     assert client.stats.retries == 1 and client.stats.wait_seconds == 3.0
+    assert client.stats.as_dict() == {
+        "calls": {"Medium": 2},
+        "retries": 1,
+        "waits": 1,
+        "wait_seconds": 3.0,
+        "token_requests": 1,
+    }
 
 
 async def test_429_retry_after_iso_timestamp_waits_until_then(

@@ -72,6 +72,16 @@ class CallStats:
     wait_seconds: float = 0.0
     token_requests: int = 0
 
+    def as_dict(self) -> dict[str, object]:
+        """Plain JSON-ready copy, for run records and `--json` output."""
+        return {
+            "calls": dict(self.calls),
+            "retries": self.retries,
+            "waits": self.waits,
+            "wait_seconds": round(self.wait_seconds, 3),
+            "token_requests": self.token_requests,
+        }
+
     def count_wait(self, seconds: float) -> None:
         self.waits += 1
         self.wait_seconds += seconds
