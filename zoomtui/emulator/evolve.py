@@ -1,0 +1,122 @@
+"""Evolve a dataset by some days: the changes an audit must notice between runs.
+
+Every kind of change happens at least once per call when a candidate exists
+(hires, accepted invitations, deactivations, deletions, upgrades, downgrades,
+add-ons granted and removed, department moves, new sign-ins), so a diff test
+on a small account always has something of each kind to find. The random
+stream is seeded by (seed, now, days): the same state advanced by the same
+number of days always gives the same next state.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from zoomtui.emulator.columns import ACTIVE, INACTIVE, PENDING, Columns
+from zoomtui.emulator.dataset import Dataset
+from zoomtui.emulator.events import SIGN_IN, extend_sorted, pack
+from zoomtui.emulator.generate import DAY, add_user, draw_addons, login_rate, sign_ins
+from zoomtui.emulator.names import DEPARTMENTS
+from zoomtui.emulator.usage import fit_hosts
+
+RETAIN = 200 * DAY  # events older than this are never reportable again
+
+
+def advance(ds: Dataset, days: int) -> Dataset:
+    """The account ``days`` later; see ``Dataset.advance``."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    rng = random.Random(f"advance:{ds.seed}:{ds.now_epoch}:{days}")
+    start, end = ds.now_epoch, ds.now_epoch + days * DAY
+    week = days / 7
+    cols = ds.cols.copy()
+    events: list[int] = []
+    seed = ds.seed
+
+    def pick(rows: list[int], weekly_share: float) -> list[int]:
+        if not rows:
+            return []
+        k = min(len(rows), max(1, round(len(rows) * weekly_share * week)))
+        return sorted(rng.sample(rows, k))
+
+    def where(status: int) -> list[int]:
+        return [i for i in range(len(cols)) if cols.status[i] == status and cols.role[i] != 0]
+
+    def login(row: int, rate: float, at_least_one: bool = False) -> None:
+        serial, acct, client = cols.serial[row], cols.acct[row], cols.client[row]
+        previous = cols.last_login[row]
+        last = sign_ins(rng, seed, events, serial, acct, client, cols.created[row], end, rate,
+                        previous, begin=start)  # fmt: skip
+        if at_least_one and last == previous:
+            when = rng.randrange(start, end)
+            events.append(pack(when, serial, acct, SIGN_IN, client))
+            last = when if previous == 0 or when - previous >= 3 * DAY else previous
+        cols.last_login[row] = last
+
+    # invitations accepted: pending -> active, same serial (gets its id), same e-mail
+    for row in pick(where(PENDING), 0.4):
+        cols.status[row] = ACTIVE
+        login(row, 0.5, at_least_one=True)
+    # deactivations free the add-on seats
+    for row in pick(where(ACTIVE), 0.005):
+        cols.status[row] = INACTIVE
+        cols.addons[row] = 0
+    # upgrades (basic -> licensed) and downgrades (plain licensed -> basic)
+    for row in pick([i for i in where(ACTIVE) if cols.utype[i] == 1], 0.005):
+        cols.utype[row] = 2
+    plain = [i for i in where(ACTIVE) if cols.utype[i] == 2 and not _bundled(cols, i)]
+    for row in pick(plain, 0.005):
+        cols.utype[row] = 1
+        cols.addons[row] = 0
+    # add-ons granted to plain licensed users, and removed from holders
+    plain = [i for i in where(ACTIVE) if cols.utype[i] == 2 and not _bundled(cols, i)]
+    for row in pick(plain, 0.01):
+        cols.addons[row] = cols.addons[row] | (draw_addons(rng) or 1 << rng.randrange(5, 10))
+    for row in pick([i for i in where(ACTIVE) if cols.addons[i]], 0.03):
+        mask = cols.addons[row]
+        bits = [b for b in range(32) if mask >> b & 1]
+        cols.addons[row] = mask & ~(1 << rng.choice(bits))
+    # department moves
+    for row in pick(where(ACTIVE), 0.003):
+        cols.dept[row] = (cols.dept[row] + rng.randrange(1, len(DEPARTMENTS))) % len(DEPARTMENTS)
+    # sign-ins of everyone still active
+    for row in range(len(cols)):
+        if cols.status[row] == ACTIVE:
+            login(row, login_rate(seed, cols.serial[row], cols.role[row] == 0))
+    # deletions: long-deactivated users and expired invitations disappear
+    gone = pick(where(INACTIVE), 0.03) + pick(where(PENDING), 0.05)
+    if gone:
+        cols = cols.without(gone)
+    # hires: most arrive as pending invitations, some are active at once (SSO)
+    serial = ds.next_serial
+    for _ in range(max(1, round(len(cols) * 0.004 * week))):
+        acct = rng.choices(range(len(ds.accounts)), [0.68, 0.14, 0.12, 0.06][: len(ds.accounts)])[0]
+        status = PENDING if rng.random() < 0.6 else ACTIVE
+        created = rng.randrange(start, end)
+        add_user(rng, seed, cols, events, ds.accounts, serial, acct, end, status=status,
+                 created=created)  # fmt: skip
+        serial += 1
+    nxt = _next(ds, cols, events, end, serial, days)
+    for acct in range(len(ds.accounts)):
+        fit_hosts(nxt, acct, spare=rng.randrange(1, 5))
+    nxt._cache.clear()
+    return nxt
+
+
+def _bundled(cols: Columns, row: int) -> bool:
+    return bool(cols.zoom_one[row] or cols.united[row])
+
+
+def _next(
+    ds: Dataset, cols: Columns, events: list[int], end: int, serial: int, days: int
+) -> Dataset:
+    return Dataset(
+        seed=ds.seed,
+        now=ds.now + timedelta(days=days),
+        accounts=ds.accounts,
+        cols=cols,
+        events=extend_sorted(ds.events, events, keep_from=end - RETAIN),
+        hosts=dict(ds.hosts),
+        next_serial=serial,
+    )

@@ -1,0 +1,261 @@
+"""The REST endpoints a read-only license audit needs, answered from the dataset.
+
+Each route declares its rate-limit category and the scopes that allow it
+(classic or granular; sub-account paths need the ``:master`` variants).
+Handlers return ``(status, body)``; the handler module adds headers, auth,
+rate limits and faults around them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from zoomtui.emulator import render
+from zoomtui.emulator.columns import ACTIVE, PENDING, STATUSES, email_of, mix, user_id
+from zoomtui.emulator.dataset import months_before
+from zoomtui.emulator.names import DEPARTMENTS
+from zoomtui.emulator.paging import BadPageToken, page_size
+from zoomtui.emulator.ratelimit import HEAVY, LIGHT, MEDIUM
+
+if TYPE_CHECKING:
+    from zoomtui.emulator.handler import Call
+
+Body = dict[str, Any]
+Result = tuple[int, Body]
+SIX_MONTHS_MESSAGE = "The date range must be within the last 6 months."
+PENDING_SETTINGS = "You can not access settings of users that are still in pending state."
+
+
+@dataclass(frozen=True)
+class Route:
+    """One endpoint: path pattern, template name, category, scopes, implementation."""
+
+    template: str
+    pattern: re.Pattern[str]
+    category: str
+    classic: tuple[str, str]  # (main account, sub account)
+    granular: tuple[str, str]
+    fn: Callable[[Call], Result]
+
+
+class Reject(Exception):
+    """An error answer raised from inside a route."""
+
+    def __init__(self, status: int, body: Body) -> None:
+        super().__init__(body.get("message", ""))
+        self.status = status
+        self.body = body
+
+
+def invalid_field(field: str, message: str) -> Reject:
+    body = {"code": 300, "message": "Validation Failed.", "errors": [
+        {"field": field, "message": message}]}  # fmt: skip
+    return Reject(400, body)
+
+
+def not_found_user(key: str) -> Result:
+    return 404, {"code": 1001, "message": f"User does not exist: {key}."}
+
+
+def paginate(call: Call, default_size: int = 30) -> tuple[int, int]:
+    """(offset, size) of the requested page; raises ``Reject`` for a bad cursor or size."""
+    size = page_size(call.query.get("page_size"), default_size)
+    if size is None:
+        raise invalid_field("page_size", "page_size must be an integer between 1 and 300.")
+    token = call.query.get("next_page_token", "")
+    if token:
+        try:
+            return call.pager_offset(token, size), size
+        except BadPageToken:
+            raise Reject(400, dict(BadPageToken.body)) from None
+    number = call.query.get("page_number", "1")
+    offset = (int(number) - 1) * size if number.isdigit() and int(number) > 0 else 0
+    return offset, size
+
+
+def envelope(call: Call, total: int, offset: int, size: int) -> Body:
+    nxt = call.pager_issue(offset + size, size) if offset + size < total else ""
+    return {
+        "next_page_token": nxt,
+        "page_count": math.ceil(total / size) if total else 0,
+        "page_number": offset // size + 1,
+        "page_size": size,
+        "total_records": total,
+    }
+
+
+def list_users(call: Call) -> Result:
+    status = call.query.get("status", "active")
+    if status not in STATUSES:
+        raise invalid_field("status", "status must be one of active, inactive, pending.")
+    rows = call.ds.rows(call.acct, STATUSES.index(status))
+    offset, size = paginate(call)
+    body = envelope(call, len(rows), offset, size)
+    body["users"] = [
+        render.user_list_json(call.ds, r, call.now) for r in rows[offset : offset + size]
+    ]
+    return 200, body
+
+
+def get_user(call: Call) -> Result:
+    row = call.ds.find(call.acct, call.params["userId"])
+    if row is None:
+        return not_found_user(call.params["userId"])
+    return 200, render.user_get_json(call.ds, row, call.now)
+
+
+def get_settings(call: Call) -> Result:
+    row = call.ds.find(call.acct, call.params["userId"])
+    if row is None:
+        return not_found_user(call.params["userId"])
+    if call.ds.cols.status[row] == PENDING:
+        return 400, {"code": 1000, "message": PENDING_SETTINGS}
+    return 200, render.settings_json(call.ds, row)
+
+
+def summary(call: Call) -> Result:
+    return 200, call.ds.summary_of(call.ds.accounts[call.acct].id)
+
+
+def plan_usage(call: Call) -> Result:
+    return 200, call.ds.plan_usage_of(call.ds.accounts[call.acct].id)
+
+
+def sub_accounts(call: Call) -> Result:
+    if not call.emulator.config.master:
+        return 403, {"code": 200, "message": "No permission."}
+    ds = call.ds
+    subs = ds.accounts[1:]
+    offset, size = paginate(call)
+    body = envelope(call, len(subs), offset, size)
+    accounts = []
+    for index, account in enumerate(subs[offset : offset + size], start=offset + 1):
+        base = ds.hosts.get((index, "plan_base", "monthly"), 0)
+        accounts.append({
+            "id": account.id,
+            "account_name": account.name,
+            "owner_email": email_of(ds.seed, index, account.domain),
+            "account_type": account.account_type,
+            "seats": base,
+            "subscription_start_time": render.iso(int(account.created_at.timestamp())),
+            "subscription_end_time": render.iso(ds.now_epoch + 200 * 86_400),
+            "created_at": render.iso(int(account.created_at.timestamp())),
+            "account_number": account.account_number,
+        })  # fmt: skip
+    body["accounts"] = accounts
+    return 200, body
+
+
+def report_window(call: Call) -> tuple[date, date]:
+    """Validated from/to: yyyy-mm-dd, at most one month, within the last six months."""
+    raw_from, raw_to = call.query.get("from"), call.query.get("to")
+    if not raw_from or not raw_to:
+        raise invalid_field("from" if not raw_from else "to", "The date is required.")
+    try:
+        start, end = date.fromisoformat(raw_from), date.fromisoformat(raw_to)
+    except ValueError:
+        raise invalid_field("from", "Dates must be in the format yyyy-mm-dd.") from None
+    if end < start:
+        raise Reject(400, {"code": 300, "message": "The 'to' date must not be before 'from'."})
+    if (end - start).days > 31:
+        raise Reject(400, {"code": 300, "message": "The date range must not exceed one month."})
+    today = call.emulator.clock().date()
+    if start < months_before(today, 6):
+        raise Reject(400, {"code": 300, "message": SIX_MONTHS_MESSAGE})
+    return start, min(end, today + timedelta(days=1))
+
+
+def activities(call: Call) -> Result:
+    start, end = report_window(call)
+    keys = call.ds.event_keys(call.acct, start, end)
+    offset, size = paginate(call)
+    nxt = call.pager_issue(offset + size, size) if offset + size < len(keys) else ""
+    logs = [call.ds.event_json(k) for k in keys[offset : offset + size]]
+    return 200, {
+        "from": start.isoformat(),
+        "to": call.query["to"],
+        "page_size": size,
+        "next_page_token": nxt,
+        "activity_logs": logs,
+    }
+
+
+def host_report(call: Call) -> Result:
+    """GET /report/users: meetings hosted per user, derived from a hash of user and window."""
+    start, _ = report_window(call)
+    kind = call.query.get("type", "active")
+    ds, c = call.ds, call.ds.cols
+    salt = start.toordinal()
+    picked = []
+    for row in ds.rows(call.acct, ACTIVE):
+        meetings = mix(ds.seed ^ salt, c.serial[row]) % 6 if c.utype[row] == 2 else 0
+        if (meetings > 0) == (kind == "active"):
+            picked.append((row, meetings))
+    offset, size = paginate(call)
+    body: Body = {"from": call.query["from"], "to": call.query["to"]}
+    body.update(envelope(call, len(picked), offset, size))
+    body["total_meetings"] = sum(m for _, m in picked)
+    body["total_meeting_minutes"] = body["total_meetings"] * 37
+    body["total_participants"] = body["total_meetings"] * 6
+    users = []
+    for row, meetings in picked[offset : offset + size]:
+        item = render.user_list_json(ds, row, call.now)
+        users.append({
+            "id": user_id(ds.seed, c.serial[row]), "email": item["email"],
+            "user_name": item["display_name"], "dept": DEPARTMENTS[c.dept[row]],
+            "type": c.utype[row], "meetings": meetings, "meeting_minutes": meetings * 37,
+            "participants": meetings * 6, "custom_attributes": [],
+        })  # fmt: skip
+    body["users"] = users
+    return 200, body
+
+
+def _route(template: str, category: str, classic: str, granular: str, fn: Any) -> Route:
+    regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
+    sub_classic = "user:master" if classic == "user:read:admin" else "billing:master"
+    if classic == "report:read:admin":
+        sub_classic = "report:master"
+    sub_granular = granular.replace(":admin", ":master")
+    return Route(template, re.compile(f"^{regex}$"), category, (classic, sub_classic),
+                 (granular, sub_granular), fn)  # fmt: skip
+
+
+ROUTES: tuple[Route, ...] = (
+    _route("/users", MEDIUM, "user:read:admin", "user:read:list_users:admin", list_users),
+    _route("/users/summary", MEDIUM, "user:read:admin", "user:read:summary:admin", summary),
+    _route("/users/{userId}", LIGHT, "user:read:admin", "user:read:user:admin", get_user),
+    _route("/users/{userId}/settings", MEDIUM, "user:read:admin", "user:read:settings:admin",
+           get_settings),
+    _route("/accounts", MEDIUM, "account:read:admin", "account:read:list_sub_accounts:master",
+           sub_accounts),
+    _route("/accounts/{accountId}/plans/usage", HEAVY, "account:read:admin",
+           "billing:read:plan_usage:admin", plan_usage),
+    _route("/accounts/{accountId}/users", MEDIUM, "user:read:admin",
+           "user:read:list_users:admin", list_users),
+    _route("/accounts/{accountId}/users/summary", MEDIUM, "user:read:admin",
+           "user:read:summary:admin", summary),
+    _route("/accounts/{accountId}/users/{userId}", LIGHT, "user:read:admin",
+           "user:read:user:admin", get_user),
+    _route("/accounts/{accountId}/users/{userId}/settings", MEDIUM, "user:read:admin",
+           "user:read:settings:admin", get_settings),
+    _route("/report/activities", HEAVY, "report:read:admin",
+           "report:read:user_activities:admin", activities),
+    _route("/accounts/{accountId}/report/activities", HEAVY, "report:read:admin",
+           "report:read:user_activities:admin", activities),
+    _route("/report/users", HEAVY, "report:read:admin", "report:read:list_users:admin",
+           host_report),
+)  # fmt: skip
+
+
+def match(path: str) -> tuple[Route, dict[str, str]] | None:
+    """The route for a path under /v2 and its parameters."""
+    for route in ROUTES:
+        found = route.pattern.match(path)
+        if found:
+            return route, found.groupdict()
+    return None
