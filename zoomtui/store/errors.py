@@ -1,0 +1,26 @@
+"""Errors the store raises; each message is one sentence fit for the user."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """The history database cannot be used as asked (corrupt, newer, unreadable, bad run)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RunLocked(StoreError):
+    """Another aggregation is running on this database; only one may run at a time."""
+
+    def __init__(self, run_id: int, pid: int, host: str) -> None:
+        where = f"pid {pid}" if host == _hostname() else f"pid {pid} on {host}"
+        super().__init__(f"another aggregation (run {run_id}, {where}) is running")
+        self.run_id, self.pid, self.host = run_id, pid, host
+
+
+def _hostname() -> str:
+    import socket
+
+    return socket.gethostname()

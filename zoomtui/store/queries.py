@@ -1,0 +1,224 @@
+"""Read side: the user snapshot of a run, filtered, sorted and windowed in SQL.
+
+Membership of run R is "version valid at R"; for the latest complete run that
+is simply the open versions, which the partial indexes serve directly.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from zoomtui.store.codec import decode_addons, encode_addons, fold_needle
+from zoomtui.store.errors import StoreError
+from zoomtui.store.records import iso, parse_iso
+
+# Public sort key -> SQL expression (v: user_versions, l: logins). Never user text in SQL.
+SORT_KEYS: dict[str, str] = {
+    "email": "v.email COLLATE NOCASE",
+    "first_name": "v.first_name COLLATE NOCASE",
+    "last_name": "v.last_name COLLATE NOCASE",
+    "display_name": "v.display_name COLLATE NOCASE",
+    "status": "v.status",
+    "type": "v.type",
+    "plan": "v.plan",
+    "dept": "v.dept COLLATE NOCASE",
+    "account_id": "v.account_id",
+    "id": "v.zoom_id",
+    "user_created_at": "v.user_created_at",
+    "last_login_time": "l.last_login_time",
+    "last_sign_in": "l.last_sign_in",
+    "last_activity": "l.last_activity",
+    "days_inactive": "l.last_activity",
+}
+_NULLABLE = {"id", "user_created_at", "last_login_time", "last_sign_in", "last_activity"}
+_NEEDS_LOGINS = {"last_login_time", "last_sign_in", "last_activity", "days_inactive"}
+USER_COLUMNS = (
+    "v.identity, v.zoom_id, v.email, v.first_name, v.last_name, v.display_name, v.status, "
+    "v.type, v.plan, v.bundle, v.dept, v.account_id, v.plan_united_type, v.zoom_one_type, "
+    "v.user_created_at, v.addons, l.last_login_time, l.last_sign_in, l.last_activity"
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How to select the rows valid at one complete run."""
+
+    run_id: int
+    latest: bool
+
+    def member(self, alias: str) -> tuple[str, list[Any]]:
+        if self.latest:
+            return f"{alias}.valid_to_run IS NULL", []
+        return (
+            f"{alias}.valid_from_run <= ? AND ({alias}.valid_to_run IS NULL "
+            f"OR {alias}.valid_to_run > ?)",
+            [self.run_id, self.run_id],
+        )
+
+    def join_logins(self) -> tuple[str, list[Any]]:
+        if self.latest:
+            return "LEFT JOIN activity_current l ON l.identity = v.identity", []
+        cond, params = self.member("l")
+        return f"LEFT JOIN logins l ON l.identity = v.identity AND {cond}", params
+
+
+def scope_of(conn: sqlite3.Connection, run_id: int) -> Scope:
+    """The scope of ``run_id``; only complete runs have a user snapshot."""
+    row = conn.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()
+    if row is None:
+        raise StoreError(f"Run {run_id} does not exist.")
+    if row[0] != "complete":
+        raise StoreError(f"Run {run_id} is {row[0]}; only complete runs have a user list.")
+    (latest,) = conn.execute("SELECT max(id) FROM runs WHERE status = 'complete'").fetchone()
+    return Scope(run_id, latest == run_id)
+
+
+@dataclass(frozen=True)
+class UserQuery:
+    """Filters of :meth:`Store.users`; every list is "any of"; None means no filter."""
+
+    plans: Sequence[str] | None = None
+    statuses: Sequence[str] | None = None
+    addons: Sequence[str] | None = None
+    account: str | None = None
+    dept: str | None = None
+    inactive_before: datetime | None = None
+    never_logged_in: bool = False
+    search: str | None = None
+
+    def needs_logins(self) -> bool:
+        return self.inactive_before is not None or self.never_logged_in
+
+    def where(self) -> tuple[list[str], list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column, values in (("plan", self.plans), ("status", self.statuses)):
+            if values is not None:
+                values = list(values)
+                clauses.append(f"v.{column} IN ({', '.join('?' * len(values))})" if values else "0")
+                params.extend(values)
+        if self.addons is not None:
+            wanted = [encode_addons((a,)) for a in self.addons]
+            if wanted:
+                clauses.append("(" + " OR ".join("instr(v.addons, ?) > 0" for _ in wanted) + ")")
+                params.extend(wanted)
+            else:
+                clauses.append("0")
+        if self.account is not None:
+            clauses.append("v.account_id = ?")
+            params.append(self.account)
+        if self.dept is not None:
+            clauses.append("v.dept = ?")
+            params.append(self.dept)
+        if self.inactive_before is not None:
+            clauses.append("(l.last_activity IS NULL OR l.last_activity < ?)")
+            params.append(iso(self.inactive_before))
+        if self.never_logged_in:
+            clauses.append("l.last_activity IS NULL")
+        if self.search:
+            clauses.append("instr(v.search, ?) > 0")
+            params.append(fold_needle(self.search))
+        return clauses, params
+
+
+def _from(scope: Scope, q: UserQuery, with_logins: bool) -> tuple[str, list[Any]]:
+    member, params = scope.member("v")
+    sql = "FROM user_versions v "
+    if with_logins:
+        join, jparams = scope.join_logins()
+        sql += join + " "
+        params = jparams + params
+    clauses, fparams = q.where()
+    sql += "WHERE " + " AND ".join([member, *clauses])
+    return sql, params + fparams
+
+
+def count(conn: sqlite3.Connection, scope: Scope, q: UserQuery) -> int:
+    """How many users of the run match ``q``."""
+    sql, params = _from(scope, q, q.needs_logins())
+    (n,) = conn.execute(f"SELECT count(*) {sql}", params).fetchone()
+    return int(n)
+
+
+def page(
+    conn: sqlite3.Connection,
+    scope: Scope,
+    q: UserQuery,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int | None,
+    now: datetime | None,
+) -> tuple[list[dict[str, Any]], int]:
+    """One window of matching users, fully described, in a stable order; and the total.
+
+    Two statements, not a window count: with planner statistics the page walks
+    a sort index and stops early, and the count reads no row it need not.
+    """
+    if sort not in SORT_KEYS:
+        raise ValueError(f"unknown sort key {sort!r}; one of {', '.join(sorted(SORT_KEYS))}")
+    if sort == "days_inactive":  # more days inactive = older activity; never = most of all
+        direction = "ASC" if descending else "DESC"
+        nulls = " NULLS FIRST" if descending else " NULLS LAST"
+    else:
+        direction = "DESC" if descending else "ASC"
+        nulls = " NULLS LAST" if sort in _NULLABLE else ""
+    order = f"{SORT_KEYS[sort]} {direction}{nulls}, v.identity {direction}"
+    sql, params = _from(scope, q, q.needs_logins() or sort in _NEEDS_LOGINS)
+    params += [-1 if limit is None else max(limit, 0), max(offset, 0)]
+    found = conn.execute(f"SELECT v.id {sql} ORDER BY {order} LIMIT ? OFFSET ?", params)
+    ids = [r[0] for r in found]
+    return fetch_versions(conn, scope, ids, now), count(conn, scope, q)
+
+
+def fetch_versions(
+    conn: sqlite3.Connection, scope: Scope, version_ids: Iterable[int], now: datetime | None
+) -> list[dict[str, Any]]:
+    """User records for these version ids, in the order given."""
+    ids = list(version_ids)
+    out: dict[int, dict[str, Any]] = {}
+    join, jparams = scope.join_logins()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT v.id, {USER_COLUMNS} FROM user_versions v {join} WHERE v.id IN ({marks})"
+        for row in conn.execute(sql, jparams + chunk):
+            out[row[0]] = user_record(row[1:], now)
+    return [out[i] for i in ids if i in out]
+
+
+def user_record(row: Sequence[Any], now: datetime | None) -> dict[str, Any]:
+    """A row of :data:`USER_COLUMNS` as the product's user record."""
+    (identity, zoom_id, email, first, last, display, status, type_, plan, bundle, dept,
+     account_id, united, zoom_one, created, addons, login, sign_in, activity) = row  # fmt: skip
+    days = None
+    last_activity = parse_iso(activity)
+    if now is not None and last_activity is not None:
+        days = max((now - last_activity).days, 0)
+    return {
+        "identity": identity,
+        "id": zoom_id,
+        "email": email,
+        "first_name": first,
+        "last_name": last,
+        "display_name": display,
+        "status": status,
+        "type": type_,
+        "plan": plan,
+        "bundle": bundle,
+        "dept": dept,
+        "account_id": account_id,
+        "plan_united_type": united,
+        "zoom_one_type": zoom_one,
+        "user_created_at": created,
+        "last_login_time": login,
+        "last_sign_in": sign_in,
+        "last_activity": activity,
+        "addons": decode_addons(addons) or [],
+        "addons_known": addons is not None,
+        "days_inactive": days,
+    }

@@ -1,0 +1,261 @@
+"""Opening the database safely and its schema, as sqlite-utils ``Migrations``.
+
+Migrations are never edited once released: a change is a new function.
+A database carrying a migration we do not know was written by a newer zoomtui
+and is refused rather than touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from zoomtui.store.errors import StoreError
+
+MIGRATION_SET = "zoomtui"
+BUSY_TIMEOUT_MS = 15_000
+migrations = Migrations(MIGRATION_SET)
+
+# The attributes of a user version; a change in any of them makes a new version.
+VERSION_FIELDS = (
+    "zoom_id",
+    "email",
+    "first_name",
+    "last_name",
+    "display_name",
+    "status",
+    "type",
+    "plan",
+    "bundle",
+    "dept",
+    "account_id",
+    "plan_united_type",
+    "zoom_one_type",
+    "user_created_at",
+    "addons",
+)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Runs, identities, versioned users, activity, sign-ins, seats, accounts, add-on reads."""
+    db.executescript(
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            status TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            full INTEGER NOT NULL DEFAULT 0,
+            users INTEGER,
+            pid INTEGER,
+            host TEXT NOT NULL DEFAULT '',
+            stats TEXT NOT NULL DEFAULT '{}',
+            notes TEXT NOT NULL DEFAULT '{}',
+            error TEXT
+        );
+        CREATE INDEX runs_status ON runs(status);
+
+        CREATE TABLE identities (
+            id INTEGER PRIMARY KEY,
+            zoom_id TEXT UNIQUE,
+            email_lc TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX identities_pending ON identities(email_lc) WHERE zoom_id IS NULL;
+        CREATE INDEX identities_email ON identities(email_lc);
+
+        CREATE TABLE user_versions (
+            id INTEGER PRIMARY KEY,
+            identity INTEGER NOT NULL REFERENCES identities(id),
+            valid_from_run INTEGER NOT NULL REFERENCES runs(id),
+            valid_to_run INTEGER REFERENCES runs(id),
+            zoom_id TEXT,
+            email TEXT NOT NULL,
+            first_name TEXT NOT NULL,
+            last_name TEXT NOT NULL,
+            display_name TEXT NOT NULL,
+            status TEXT NOT NULL,
+            type INTEGER NOT NULL,
+            plan TEXT NOT NULL,
+            bundle TEXT,
+            dept TEXT NOT NULL,
+            account_id TEXT NOT NULL,
+            plan_united_type TEXT,
+            zoom_one_type INTEGER,
+            user_created_at TEXT,
+            addons TEXT,
+            search TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX uv_open ON user_versions(identity) WHERE valid_to_run IS NULL;
+        CREATE INDEX uv_identity ON user_versions(identity, valid_from_run);
+        CREATE INDEX uv_from ON user_versions(valid_from_run);
+        CREATE INDEX uv_to ON user_versions(valid_to_run) WHERE valid_to_run IS NOT NULL;
+        CREATE INDEX uv_open_email ON user_versions(email COLLATE NOCASE, identity)
+            WHERE valid_to_run IS NULL;
+
+        CREATE TABLE logins (
+            id INTEGER PRIMARY KEY,
+            identity INTEGER NOT NULL REFERENCES identities(id),
+            valid_from_run INTEGER NOT NULL REFERENCES runs(id),
+            valid_to_run INTEGER REFERENCES runs(id),
+            last_login_time TEXT,
+            last_sign_in TEXT,
+            last_activity TEXT
+        );
+        CREATE UNIQUE INDEX logins_open ON logins(identity) WHERE valid_to_run IS NULL;
+        CREATE INDEX logins_identity ON logins(identity, valid_from_run);
+        CREATE INDEX logins_from ON logins(valid_from_run);
+        CREATE INDEX logins_to ON logins(valid_to_run) WHERE valid_to_run IS NOT NULL;
+        CREATE INDEX logins_activity ON logins(last_activity);
+        -- The open logins rows again, keyed by identity: the latest run's join is a rowid lookup.
+        CREATE TABLE activity_current (
+            identity INTEGER PRIMARY KEY REFERENCES identities(id),
+            last_login_time TEXT,
+            last_sign_in TEXT,
+            last_activity TEXT
+        );
+
+        CREATE TABLE stage_users (
+            run_id INTEGER NOT NULL,
+            zoom_id TEXT,
+            email TEXT NOT NULL,
+            email_lc TEXT NOT NULL,
+            first_name TEXT NOT NULL,
+            last_name TEXT NOT NULL,
+            display_name TEXT NOT NULL,
+            status TEXT NOT NULL,
+            type INTEGER NOT NULL,
+            plan TEXT NOT NULL,
+            bundle TEXT,
+            dept TEXT NOT NULL,
+            account_id TEXT NOT NULL,
+            plan_united_type TEXT,
+            zoom_one_type INTEGER,
+            user_created_at TEXT,
+            addons TEXT,
+            search TEXT NOT NULL,
+            last_login_time TEXT
+        );
+
+        CREATE TABLE sign_ins (
+            email TEXT NOT NULL,
+            time TEXT NOT NULL,
+            type TEXT NOT NULL,
+            ip_address TEXT NOT NULL DEFAULT '',
+            client_type TEXT NOT NULL DEFAULT '',
+            version TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (email, time, type)
+        ) WITHOUT ROWID;
+        CREATE INDEX sign_ins_time ON sign_ins(time);
+        CREATE TABLE sign_in_latest (email TEXT PRIMARY KEY, time TEXT NOT NULL) WITHOUT ROWID;
+
+        CREATE TABLE seats (
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            account_id TEXT NOT NULL,
+            plan TEXT NOT NULL,
+            type TEXT NOT NULL,
+            purchased INTEGER NOT NULL,
+            assigned INTEGER NOT NULL,
+            pending INTEGER NOT NULL,
+            PRIMARY KEY (run_id, account_id, plan, type)
+        );
+
+        CREATE TABLE accounts (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            owner_email TEXT NOT NULL,
+            account_type TEXT NOT NULL,
+            seats INTEGER NOT NULL,
+            is_main INTEGER NOT NULL,
+            first_seen_run INTEGER REFERENCES runs(id),
+            last_seen_run INTEGER REFERENCES runs(id)
+        );
+
+        CREATE TABLE addon_reads (
+            zoom_id TEXT PRIMARY KEY,
+            read_at TEXT NOT NULL,
+            addons TEXT NOT NULL,
+            type INTEGER,
+            bundle TEXT,
+            run_id INTEGER REFERENCES runs(id)
+        );
+        """
+    )
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` (and parents) with mode 0600 before SQLite opens it; keep an existing one."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise StoreError(f"Cannot open the history database {path}: {exc.strerror}.") from exc
+
+
+def connect(path: Path) -> Database:
+    """Open ``path`` with WAL, a busy timeout, foreign keys; migrate; refuse bad files."""
+    create_private_file(path)
+    old_umask = os.umask(0o077)  # the -wal and -shm files SQLite creates are 0600 too
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            _configure(conn, path)
+            db = Database(conn, execute_plugins=False)
+            _migrate(db, path)
+        except BaseException:
+            conn.close()
+            raise
+    finally:
+        os.umask(old_umask)
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        if side.exists():
+            side.chmod(0o600)
+    return db
+
+
+def _configure(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreError(f"The history database {path} cannot use WAL mode ({mode}).")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA journal_size_limit = 67108864")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"The history database {path} is unreadable or corrupt ({exc}).") from exc
+
+
+def _migrate(db: Database, path: Path) -> None:
+    """Apply pending migrations under a write lock, so two first opens cannot race."""
+    try:
+        known = {m.name for m in migrations._migrations}
+        applied = {m.name for m in migrations.applied(db)}
+        unknown = applied - known
+        if unknown:
+            raise StoreError(
+                f"The history database {path} was written by a newer zoomtui "
+                f"(schema {', '.join(sorted(unknown))}); upgrade zoomtui to open it."
+            )
+        others = set(db.table_names()) - {migrations.migrations_table}
+        if not applied and others:
+            raise StoreError(f"The file {path} is an SQLite database of another program.")
+        if len(applied) == len(known):
+            return
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            migrations.apply(db)  # nested: each migration is a savepoint inside this lock
+            db.conn.execute("COMMIT")
+        except BaseException:
+            db.conn.execute("ROLLBACK")
+            raise
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"The history database {path} could not be opened ({exc}).") from exc

@@ -1,0 +1,319 @@
+"""The history database: one ``Store`` per connection, synchronous, safe to share a file.
+
+Writers and readers may be different processes (the TUI open while cron
+aggregates): WAL plus a long busy timeout, and every read of several
+statements runs in one read transaction so it sees one consistent snapshot.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from zoomtui.clock import Clock, utcnow
+from zoomtui.store import history, lifecycle, queries
+from zoomtui.store.codec import decode_addons, encode_addons, loads, stage_tuple
+from zoomtui.store.errors import StoreError
+from zoomtui.store.records import (
+    ENDINGS,
+    AccountRow,
+    AddonRead,
+    RunRecord,
+    SeatRow,
+    SignInRow,
+    UserRow,
+    iso,
+    parse_iso,
+)
+from zoomtui.store.schema import connect
+from zoomtui.store.writes import add_sign_ins, record_addons, stage_accounts, stage_seats
+
+_RUN_COLUMNS = "id, status, started_at, finished_at, full, users, pid, host, stats, notes, error"
+
+
+class Store:
+    """History of aggregation runs: users versioned by change, seats, sign-ins, add-on reads."""
+
+    def __init__(self, db: Database, path: Path, clock: Clock = utcnow) -> None:
+        self.db, self.path, self.clock = db, path, clock
+        self.conn: sqlite3.Connection = db.conn
+
+    @classmethod
+    def open(cls, path: Path | str, *, clock: Clock = utcnow) -> Store:
+        """Open (creating it 0600) and migrate; runs left ``running`` by dead processes end."""
+        path = Path(path).expanduser()
+        store = cls(connect(path), path, clock)
+        try:
+            store.recover_interrupted()
+        except sqlite3.DatabaseError as exc:
+            store.close()
+            raise StoreError(f"The history database {path} is unreadable ({exc}).") from exc
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: a consistent snapshot across several statements."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield self.conn
+        finally:
+            self.conn.execute("COMMIT")
+
+    # -- run lifecycle -------------------------------------------------------------------------
+
+    def recover_interrupted(self) -> list[int]:
+        """Mark ``running`` runs whose process is gone ``interrupted``; returns their ids."""
+        with lifecycle.write_tx(self.conn):
+            return lifecycle.recover(self.conn, self.clock())
+
+    def begin_run(self, started_at: datetime, full: bool, pid: int | None = None) -> int:
+        """Start a run; raises ``RunLocked`` while another live aggregation runs."""
+        return lifecycle.begin(
+            self.conn, started_at, full, os.getpid() if pid is None else pid, self.clock()
+        )
+
+    def stage_users(self, run_id: int, rows: Iterable[UserRow]) -> int:
+        """Stage one page of listed users for ``run_id``; returns how many."""
+        data = [stage_tuple(run_id, row) for row in rows]
+        marks = ", ".join("?" * 19)
+        with lifecycle.write_tx(self.conn):
+            lifecycle.require_running(self.conn, run_id)
+            self.conn.executemany(
+                f"INSERT INTO stage_users ({lifecycle.STAGE_COLUMNS}) VALUES ({marks})", data
+            )
+        return len(data)
+
+    def stage_seats(self, run_id: int, rows: Iterable[SeatRow]) -> None:
+        """Record seat counts of ``run_id`` (kept whatever the run's ending)."""
+        with lifecycle.write_tx(self.conn):
+            stage_seats(self.conn, run_id, rows)
+
+    def stage_accounts(self, run_id: int, rows: Iterable[AccountRow]) -> None:
+        """Upsert the accounts ``run_id`` saw."""
+        with lifecycle.write_tx(self.conn):
+            stage_accounts(self.conn, run_id, rows)
+
+    def add_sign_ins(self, events: Iterable[SignInRow]) -> int:
+        """Keep sign-in/out events forever, de-duplicated; returns how many were new."""
+        with lifecycle.write_tx(self.conn):
+            return add_sign_ins(self.conn, events)
+
+    def record_addons(self, run_id: int, reads: Iterable[AddonRead | Mapping[str, Any]]) -> None:
+        """Record settings reads now: a read is a fact even if the run later fails."""
+        with lifecycle.write_tx(self.conn):
+            record_addons(self.conn, run_id, reads)
+
+    def complete_run(
+        self,
+        run_id: int,
+        finished_at: datetime,
+        stats: dict[str, Any] | None = None,
+        notes: dict[str, Any] | None = None,
+    ) -> int:
+        """Turn the stage into ``run_id``'s snapshot in one transaction; returns its user count."""
+        return lifecycle.complete(self.conn, run_id, finished_at, stats, notes)
+
+    def end_run(
+        self,
+        run_id: int,
+        status: str,
+        finished_at: datetime,
+        stats: dict[str, Any] | None = None,
+        notes: dict[str, Any] | None = None,
+        error: str | None = None,
+    ) -> None:
+        """End a run as ``partial``, ``failed`` or ``cancelled``: the stage is dropped."""
+        if status not in ENDINGS:
+            raise ValueError(f"status must be one of {', '.join(ENDINGS)}, not {status!r}")
+        lifecycle.end(self.conn, run_id, status, finished_at, stats, notes, error)
+
+    fail_run = end_run
+
+    # -- runs ----------------------------------------------------------------------------------
+
+    def runs(self) -> list[RunRecord]:
+        """Every run, oldest first."""
+        rows = self.conn.execute(f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY id").fetchall()
+        return [_run(row) for row in rows]
+
+    def run(self, run_id: int) -> RunRecord | None:
+        row = self.conn.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,))
+        found = row.fetchone()
+        return _run(found) if found else None
+
+    def latest_complete_run(self) -> RunRecord | None:
+        """The default run of users, seats and diff."""
+        row = self.conn.execute(
+            f"SELECT {_RUN_COLUMNS} FROM runs WHERE status = 'complete' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return _run(row) if row else None
+
+    def complete_runs(self) -> list[RunRecord]:
+        return [r for r in self.runs() if r.status == "complete"]
+
+    # -- users ---------------------------------------------------------------------------------
+
+    def users(
+        self,
+        run_id: int,
+        *,
+        plans: Sequence[str] | None = None,
+        statuses: Sequence[str] | None = None,
+        addons: Sequence[str] | None = None,
+        account: str | None = None,
+        dept: str | None = None,
+        inactive_before: datetime | None = None,
+        never_logged_in: bool = False,
+        search: str | None = None,
+        sort: str = "email",
+        descending: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
+        now: datetime | None = None,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A window of run ``run_id``'s users matching every filter, and the total matching."""
+        q = queries.UserQuery(
+            plans, statuses, addons, account, dept, inactive_before, never_logged_in, search
+        )
+        with self._read() as conn:
+            scope = queries.scope_of(conn, run_id)
+            return queries.page(conn, scope, q, sort, descending, offset, limit, now)
+
+    def count_users(self, run_id: int, **filters: Any) -> int:
+        """How many users of ``run_id`` match the filters of :meth:`users`."""
+        with self._read() as conn:
+            return queries.count(conn, queries.scope_of(conn, run_id), queries.UserQuery(**filters))
+
+    def history_of(self, identity: int | str) -> list[dict[str, Any]]:
+        """Every version of one user (identity number, Zoom id or email), oldest first."""
+        with self._read() as conn:
+            ident = self._identity(identity)
+            if ident is None:
+                return []
+            cols = queries.USER_COLUMNS.split(", l.")[0]
+            rows = conn.execute(
+                f"SELECT v.valid_from_run, v.valid_to_run, {cols}, NULL, NULL, NULL "
+                "FROM user_versions v WHERE v.identity = ? ORDER BY v.valid_from_run",
+                (ident,),
+            ).fetchall()
+        out = []
+        for row in rows:
+            record = queries.user_record(row[2:], None)
+            for key in ("last_login_time", "last_sign_in", "last_activity", "days_inactive"):
+                record.pop(key)
+            out.append({"valid_from_run": row[0], "valid_to_run": row[1], **record})
+        return out
+
+    def _identity(self, key: int | str) -> int | None:
+        if isinstance(key, int):
+            return key
+        row = self.conn.execute("SELECT id FROM identities WHERE zoom_id = ?", (key,)).fetchone()
+        if row is None:
+            row = self.conn.execute(
+                "SELECT id FROM identities WHERE email_lc = ? ORDER BY zoom_id IS NULL, id DESC",
+                (key.casefold(),),
+            ).fetchone()
+        return row[0] if row else None
+
+    def diff(
+        self,
+        run_a: int,
+        run_b: int,
+        now: datetime | None = None,
+        inactive_days: int = 90,
+    ) -> dict[str, Any]:
+        """Added / removed / changed users between two complete runs (see docs/architecture.md)."""
+        with self._read() as conn:
+            return history.diff(conn, run_a, run_b, now, inactive_days)
+
+    def trend(self, inactive_days: int = 90) -> list[dict[str, Any]]:
+        with self._read() as conn:
+            return history.trend(conn, inactive_days)
+
+    # -- seats, sign-ins, add-ons, accounts ----------------------------------------------------
+
+    def seats(self, run_id: int) -> list[dict[str, Any]]:
+        """Seat counts recorded by ``run_id``, by account, plan and type."""
+        cur = self.conn.execute(
+            "SELECT account_id, plan, type, purchased, assigned, pending FROM seats "
+            "WHERE run_id = ? ORDER BY account_id, plan, type",
+            (run_id,),
+        )
+        keys = [d[0] for d in cur.description]
+        return [dict(zip(keys, row, strict=True)) for row in cur]
+
+    def accounts(self) -> list[dict[str, Any]]:
+        cur = self.conn.execute(
+            "SELECT id, name, owner_email, account_type, seats, is_main, first_seen_run, "
+            "last_seen_run FROM accounts ORDER BY is_main DESC, id"
+        )
+        keys = [d[0] for d in cur.description]
+        return [{**dict(zip(keys, r, strict=True)), "is_main": bool(r[5])} for r in cur]
+
+    def sign_ins_of(self, email: str, limit: int = 100) -> list[dict[str, Any]]:
+        """The newest sign-in/out events of ``email`` (case-insensitive)."""
+        cur = self.conn.execute(
+            "SELECT email, time, type, ip_address, client_type, version FROM sign_ins "
+            "WHERE email = ? ORDER BY time DESC, type LIMIT ?",
+            (email.casefold(), limit),
+        )
+        keys = [d[0] for d in cur.description]
+        return [dict(zip(keys, row, strict=True)) for row in cur]
+
+    def latest_sign_in_time(self) -> datetime | None:
+        """The newest event time kept, to resume the sign-in report from there."""
+        (value,) = self.conn.execute("SELECT max(time) FROM sign_ins").fetchone()
+        return parse_iso(value)
+
+    def addon_state(self) -> dict[str, dict[str, Any]]:
+        """Per Zoom id: the last settings read (``read_at``, ``type``, ``bundle``, ``addons``)."""
+        cur = self.conn.execute("SELECT zoom_id, read_at, type, bundle, addons FROM addon_reads")
+        return {
+            zoom_id: {
+                "read_at": parse_iso(read_at),
+                "type": type_,
+                "bundle": bundle,
+                "addons": tuple(decode_addons(addons) or ()),
+            }
+            for zoom_id, read_at, type_, bundle, addons in cur
+        }
+
+
+def _run(row: Sequence[Any]) -> RunRecord:
+    started = parse_iso(row[2])
+    assert started is not None
+    return RunRecord(
+        id=row[0],
+        status=row[1],
+        started_at=started,
+        finished_at=parse_iso(row[3]),
+        full=bool(row[4]),
+        users=row[5],
+        pid=row[6],
+        host=row[7],
+        stats=loads(row[8]),
+        notes=loads(row[9]),
+        error=row[10],
+    )
+
+
+__all__ = ["Store", "encode_addons", "iso"]
