@@ -202,7 +202,12 @@ def connect(path: Path) -> Database:
     create_private_file(path)
     old_umask = os.umask(0o077)  # the -wal and -shm files SQLite creates are 0600 too
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = sqlite3.connect(
+            str(path),
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,  # TUI thread workers; one thread at a time per Store
+        )
         try:
             _configure(conn, path)
             db = Database(conn, execute_plugins=False)

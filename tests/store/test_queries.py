@@ -1,0 +1,133 @@
+"""Filters, search, sort and windowing of a run's users; the diff and the trend."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.store.conftest import T0, complete, emails, user
+from zoomtui.store import SeatRow, Store
+
+ODD = ["it's", "100%", "a_b", "back\\slash", "émoji🎉"]
+
+
+@pytest.fixture
+def run_id(store: Store) -> int:
+    rows = [
+        user(1, plan="Basic", type=1, dept="Eng", addons=("webinar",)),
+        user(2, status="pending", zoom_id=None, last_login_time=None, addons=None),
+        user(3, status="inactive", account_id="sub1", addons=("large_meeting", "webinar")),
+        user(4, last_login_time=None, dept="Eng"),
+        user(5, last_login_time=T0 - timedelta(days=200)),
+    ]
+    rows += [user(10 + i, last_name=name) for i, name in enumerate(ODD)]
+    rows.append(user(20, last_name="100x"))
+    rows.append(user(21, last_name="aXb"))
+    return complete(store, rows)
+
+
+def test_filters_each(store: Store, run_id: int) -> None:
+    assert emails(store, run_id, plans=["Basic"]) == ["user1@example.com"]
+    assert emails(store, run_id, statuses=["pending"]) == ["user2@example.com"]
+    assert emails(store, run_id, addons=["large_meeting"]) == ["user3@example.com"]
+    assert emails(store, run_id, addons=["webinar"]) == ["user1@example.com", "user3@example.com"]
+    assert emails(store, run_id, account="sub1") == ["user3@example.com"]
+    assert emails(store, run_id, dept="Eng") == ["user1@example.com", "user4@example.com"]
+    assert emails(store, run_id, never_logged_in=True) == ["user2@example.com", "user4@example.com"]
+    assert emails(store, run_id, inactive_before=T0 - timedelta(days=100)) == [
+        "user2@example.com",
+        "user4@example.com",
+        "user5@example.com",
+    ]
+    assert emails(store, run_id, plans=["Basic"], dept="Sales") == []
+    assert emails(store, run_id, plans=[]) == []
+
+
+@pytest.mark.parametrize(
+    ("needle", "expected"),
+    [
+        ("it's", ["user10@example.com"]),
+        ("100%", ["user11@example.com"]),
+        ("a_b", ["user12@example.com"]),
+        ("K\\S", ["user13@example.com"]),
+        ("ÉMOJI🎉", ["user14@example.com"]),
+        ("USER1@", ["user1@example.com"]),
+        ("x" * 10_000, []),
+        ("🎉" * 10_000, []),
+        ("%", ["user11@example.com"]),
+        ("_", ["user12@example.com"]),
+    ],
+)
+def test_search_is_literal_and_case_insensitive(
+    store: Store, run_id: int, needle: str, expected: list[str]
+) -> None:
+    assert emails(store, run_id, search=needle) == expected
+
+
+def test_sort_offset_limit_total(store: Store, run_id: int) -> None:
+    everyone = emails(store, run_id, sort="last_name")
+    page, total = store.users(run_id, sort="last_name", offset=2, limit=3)
+    assert total == len(everyone) == 12
+    assert [r["email"] for r in page] == everyone[2:5]
+    desc, _ = store.users(run_id, sort="last_name", descending=True)
+    assert [r["email"] for r in desc] == everyone[::-1]
+    by_idle, _ = store.users(run_id, sort="days_inactive", descending=True, now=T0)
+    assert [r["days_inactive"] for r in by_idle][:2] == [None, None]  # never = most inactive
+    assert by_idle[2]["email"] == "user5@example.com" and by_idle[2]["days_inactive"] == 200
+    beyond, total = store.users(run_id, offset=500, limit=10)
+    assert beyond == [] and total == 12
+    assert store.count_users(run_id, statuses=["active"]) == 10
+    with pytest.raises(ValueError):
+        store.users(run_id, sort="email; DROP TABLE runs")
+
+
+def test_user_record_fields(store: Store, run_id: int) -> None:
+    row = store.users(run_id, search="user1@", now=T0)[0][0]
+    assert row["id"] == "z1" and row["plan"] == "Basic" and row["type"] == 1
+    assert row["last_login_time"] == "2026-02-28T12:00:00Z"
+    assert row["addons"] == ["webinar"] and row["days_inactive"] == 1
+    pending = store.users(run_id, statuses=["pending"])[0][0]
+    assert pending["id"] is None and pending["addons"] == [] and not pending["addons_known"]
+
+
+def test_diff(store: Store) -> None:
+    base = [user(1), user(2), user(3), user(4), user(5, last_login_time=T0 - timedelta(days=85))]
+    r1 = complete(store, base)
+    store.begin_run(T0 + timedelta(days=1), full=False)  # then ended partial: never "removed"
+    partial = store.runs()[-1].id
+    store.stage_users(partial, [user(1)])
+    store.end_run(partial, "partial", T0 + timedelta(days=1))
+    after = [
+        user(1, status="inactive"),
+        user(2, plan="Basic", type=1),
+        user(3, addons=("webinar",), dept="Eng"),
+        user(5, last_login_time=T0 - timedelta(days=85)),
+        user(6),
+    ]
+    r2 = complete(store, after, day=10)
+    d = store.diff(r1, r2, T0 + timedelta(days=10), 90)
+    assert [u["email"] for u in d["added"]] == ["user6@example.com"]
+    assert [u["email"] for u in d["removed"]] == ["user4@example.com"]
+    changes = {c["email"]: c["changes"] for c in d["changed"]}
+    assert changes["user1@example.com"] == {"status": ["active", "inactive"]}
+    assert changes["user2@example.com"] == {"plan": ["Licensed", "Basic"], "type": [2, 1]}
+    assert changes["user3@example.com"] == {"addons": [[], ["webinar"]], "dept": ["Sales", "Eng"]}
+    assert changes["user5@example.com"] == {"inactive": [False, True]}  # 85 → 95 days
+    assert set(changes) == {f"user{n}@example.com" for n in (1, 2, 3, 5)}
+    assert store.diff(r2, r2, None, 90)["changed"] == []
+    assert store.diff(r1, r2)["from_run"] == r1
+
+
+def test_trend(store: Store) -> None:
+    r1 = store.begin_run(T0, full=False)
+    store.stage_users(r1, [user(1), user(2, plan="Basic", type=1), user(3, status="inactive")])
+    store.stage_seats(r1, [SeatRow("main", "plan_base", "monthly", 10, 2)])
+    store.complete_run(r1, T0)
+    complete(store, [user(1, last_login_time=T0 - timedelta(days=200))], day=1)
+    trend = store.trend(90)
+    assert [(t["users"], t["licensed"], t["inactive_licensed"]) for t in trend] == [
+        (2, 1, 0),
+        (1, 1, 1),
+    ]
+    assert trend[0]["seats_purchased"] == 10 and trend[0]["seats_assigned"] == 2
