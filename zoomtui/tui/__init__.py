@@ -10,6 +10,8 @@ def run_app(demo: bool = False, db_path: str | None = None) -> None:
     """Open the TUI on the configured account, or on the offline demo."""
     from zoomtui.tui.app import create_app
 
+    _quiet_logging()
+
     try:
         if demo:
             from zoomtui.services.demo import demo_context
@@ -28,3 +30,14 @@ def run_app(demo: bool = False, db_path: str | None = None) -> None:
         create_app(ctx).run()
     finally:
         ctx.close()
+
+
+def _quiet_logging() -> None:
+    """Send the core's log records to Textual's devtools log, never onto the screen."""
+    import logging
+
+    from textual.logging import TextualHandler
+
+    logger = logging.getLogger("zoomtui")
+    logger.addHandler(TextualHandler())
+    logger.propagate = False

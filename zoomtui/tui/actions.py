@@ -89,6 +89,16 @@ ACTIONS: tuple[UserAction, ...] = (
     ),
     # Users
     UserAction(
+        "users.detail",
+        "enter",
+        "show_selected",
+        "Show user detail",
+        "users",
+        "Record, sign-in history and changes across runs of the highlighted user.",
+        scope="users",
+        show=False,
+    ),
+    UserAction(
         "users.search",
         "slash",
         "focus_search",

@@ -17,6 +17,7 @@ from textual.message_pump import MessagePump
 from zoomtui.services import aggregate as agg
 from zoomtui.services import schedule
 from zoomtui.services.runs import list_runs
+from zoomtui.tui.errors import error_text
 from zoomtui.tui.messages import RunUpdated
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ class RunController:
         except agg.RunLocked as exc:
             state.error = getattr(exc, "message", None) or str(exc) or "Another run is going."
         except Exception as exc:  # every failure becomes a message, never a crash
-            state.error = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            state.error = error_text(exc)
         else:
             state.result = result
             state.error = result.error

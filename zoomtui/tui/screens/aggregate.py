@@ -106,7 +106,7 @@ class AggregateScreen(ZoomScreen):
             return " running (full)…" if state.full else " running…"
         if state.result is not None:
             r = state.result
-            return f" last: run {r.run_id} {r.status}, {r.users:,} users"
+            return f" run {r.run_id} {r.status} · {r.users:,} users"
         if state.error:
             return f" last: failed — {state.error}"
         return " idle"

@@ -9,18 +9,13 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from zoomtui.tui.actions import MODES
+from zoomtui.tui.errors import error_text
 from zoomtui.tui.messages import RunUpdated
 from zoomtui.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from zoomtui.services.context import AppContext
     from zoomtui.tui.app import ZoomApp
-
-
-def error_text(exc: BaseException) -> str:
-    """The one sentence an exception carries (our errors have ``.message``)."""
-    message = getattr(exc, "message", None)
-    return str(message) if message else f"{type(exc).__name__}: {exc}"
 
 
 class ZoomScreen(Screen[None]):

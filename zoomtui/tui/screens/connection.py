@@ -18,7 +18,8 @@ from zoomtui.settings import ENV_VARS, SettingsError
 from zoomtui.settings_values import coerce
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.config_io import save_changes
-from zoomtui.tui.screens.base import ZoomScreen, error_text
+from zoomtui.tui.errors import error_text
+from zoomtui.tui.screens.base import ZoomScreen
 
 TEXT_FIELDS: tuple[tuple[str, str, bool, str], ...] = (
     # key, label, secret, group (s2s / jwt / custom)
@@ -218,6 +219,7 @@ class ConnectionScreen(ZoomScreen):
             self.notify("Fix the highlighted fields first.", severity="error")
             return
         self.query_one("#conn-result", Static).update("Testing…")
+        self.query_one("#conn-result", Static).scroll_visible()
         self.query_one("#conn-test", Button).disabled = True
         self.run_test(values)
 
@@ -232,8 +234,10 @@ class ConnectionScreen(ZoomScreen):
         except Exception as exc:
             report, result = None, Text(f"✗ {error_text(exc)}", style="bold")
         self.last_report = report
-        self.query_one("#conn-result", Static).update(result)
+        panel = self.query_one("#conn-result", Static)
+        panel.update(result)
         self.query_one("#conn-test", Button).disabled = False
+        self.call_after_refresh(panel.scroll_visible)
 
     @on(Button.Pressed, "#conn-save")
     def _save_pressed(self) -> None:

@@ -81,11 +81,21 @@ class RunsScreen(ZoomScreen):
 
     def reload(self) -> None:
         try:
-            self.runs = list_runs(self.ctx)
-            points = trend(self.ctx)
+            self.runs = sorted(list_runs(self.ctx), key=lambda r: r["id"], reverse=True)
         except Exception as exc:
             self.report(exc)
             return
+        try:
+            points = trend(self.ctx)
+        except Exception as exc:
+            self.report(exc, "Trends unavailable")
+            points = []
+        by_run = {p.get("run_id"): p for p in points}
+        for run in self.runs:
+            point = by_run.get(run["id"], {})
+            for key in ("licensed", "inactive_licensed"):
+                if run.get(key) is None and key in point:
+                    run[key] = point[key]
         for key, _label in TRENDS:
             values = [float(p.get(key) or 0) for p in points]
             self.query_one(f"#trend-{key}", Trend).show(values)

@@ -191,6 +191,11 @@ class UsersScreen(ZoomScreen):
 
     # -- actions --------------------------------------------------------------------------------
 
+    def action_show_selected(self) -> None:
+        row = self.table.cursor_row
+        if row is not None and row.get("email"):
+            self.show_detail(str(row["email"]))
+
     def action_focus_search(self) -> None:
         self.query_one(FilterBar).focus_search()
 

@@ -63,7 +63,7 @@ class WindowTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "jump(0)", "First", show=False),
         Binding("end", "jump(-1)", "Last", show=False),
-        Binding("enter", "select", "Details", show=True),
+        Binding("enter", "select", "Details", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
