@@ -34,6 +34,7 @@ async def make_client(fake: FakeTime) -> AsyncIterator[Callable[..., ZoomClient]
         kwargs.setdefault("api_url", API)
         kwargs.setdefault("clock", fake.clock)
         kwargs.setdefault("sleep", fake.sleep)
+        kwargs.setdefault("monotonic", lambda: fake.clock().timestamp())
         kwargs.setdefault("retry", RetryPolicy(rng=lambda: 0.5))
         client = ZoomClient(credentials, **kwargs)
         made.append(client)

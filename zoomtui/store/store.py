@@ -198,6 +198,30 @@ class Store:
             scope = queries.scope_of(conn, run_id)
             return queries.page(conn, scope, q, sort, descending, offset, limit, now)
 
+    def distinct_values(self, run_id: int) -> dict[str, list[str]]:
+        """Plans, statuses, accounts, departments and add-ons present in a run (pick lists)."""
+        out: dict[str, list[str]] = {}
+        with self._read() as conn:
+            member, params = queries.scope_of(conn, run_id).member("v")
+            for key, column in (
+                ("plans", "plan"), ("statuses", "status"), ("accounts", "account_id"),
+                ("depts", "dept"),
+            ):  # fmt: skip
+                rows = conn.execute(
+                    f"SELECT DISTINCT v.{column} FROM user_versions v WHERE {member} ORDER BY 1",
+                    params,
+                )
+                out[key] = [r[0] for r in rows if r[0] not in (None, "")]
+            addons: set[str] = set()
+            for (encoded,) in conn.execute(
+                f"SELECT DISTINCT v.addons FROM user_versions v WHERE {member} "
+                "AND v.addons IS NOT NULL",
+                params,
+            ):
+                addons.update(decode_addons(encoded) or ())
+            out["addons"] = sorted(addons)
+        return out
+
     def count_users(self, run_id: int, **filters: Any) -> int:
         """How many users of ``run_id`` match the filters of :meth:`users`."""
         with self._read() as conn:

@@ -8,6 +8,7 @@ on 401 code 124, and the mapping of Zoom's error answers to exceptions.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from datetime import date, datetime
 from types import TracebackType
@@ -63,6 +64,7 @@ class ZoomClient:
         on_wait: Callable[[str, float], None] | None = None,
         rate_scale: float = 1.0,
         retry: RetryPolicy | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._allow_emulator = allow = transport is not None
         self._api_url = validate_url(api_url, allow_emulator=allow) if api_url else None
@@ -73,7 +75,7 @@ class ZoomClient:
         try:
             self.limiter = RateLimiter(
                 rate_tier,
-                now=lambda: clock().timestamp(),
+                now=monotonic,
                 sleep=sleep,
                 rate_scale=rate_scale,
                 max_concurrency=max_concurrency,

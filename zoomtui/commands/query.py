@@ -1,0 +1,169 @@
+"""``runs``, ``users``, ``diff`` and ``seats``: read the local history, never the network."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from zoomtui.commands.common import cli_errors, db_option, emit
+from zoomtui.services.context import context_from_env
+from zoomtui.services.diff import diff_runs
+from zoomtui.services.runs import list_runs
+from zoomtui.services.seats import seat_report
+from zoomtui.services.users import SORT_KEYS, UserFilter, query_users
+
+USER_COLUMNS = [
+    "id",
+    "email",
+    "first_name",
+    "last_name",
+    "status",
+    "type",
+    "plan",
+    "dept",
+    "account_id",
+    "last_login_time",
+    "last_sign_in",
+    "addons",
+    "days_inactive",
+]
+USER_TABLE = ["email", "status", "plan", "dept", "days_inactive", "addons"]
+RUN_COLUMNS = ["id", "status", "started_at", "finished_at", "users"]
+SEAT_COLUMNS = ["account_id", "plan", "type", "purchased", "assigned", "pending"]
+
+
+def _format(choices: tuple[str, ...] = ("table", "json", "csv")) -> Any:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )
+
+
+@click.command("runs")
+@_format()
+@db_option
+@cli_errors
+def runs_cmd(fmt: str, db: str | None) -> None:
+    """List every run with its status."""
+    ctx = context_from_env(db)
+    records = list_runs(ctx)
+    emit(records, fmt, RUN_COLUMNS if fmt != "json" else None)
+
+
+@click.command("users")
+@click.option("--run", "run_id", type=int, help="Run id (default: the latest complete run).")
+@click.option(
+    "--plan", "plans", multiple=True, help="Basic, Licensed, On-prem, Unassigned, None or 'Type N'."
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(["active", "pending", "inactive"]),
+    help="Default: active and pending (deactivated hidden).",
+)
+@click.option("--addon", "addons", multiple=True, help="Add-on name, e.g. webinar, large_meeting.")
+@click.option("--account", help="Account id (main or sub account).")
+@click.option("--dept", help="Department, exact match.")
+@click.option(
+    "--inactive-days", type=click.IntRange(min=0), help="No activity for N days, or never."
+)
+@click.option("--never-logged-in", is_flag=True, help="Only users who never logged in.")
+@click.option("--search", default="", help="Text in email or name (case-insensitive).")
+@click.option("--sort", type=click.Choice(SORT_KEYS), default="email", show_default=True)
+@click.option("--desc", is_flag=True, help="Sort descending.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many users.")
+@_format()
+@db_option
+@cli_errors
+def users_cmd(
+    run_id: int | None,
+    plans: tuple[str, ...],
+    statuses: tuple[str, ...],
+    addons: tuple[str, ...],
+    account: str | None,
+    dept: str | None,
+    inactive_days: int | None,
+    never_logged_in: bool,
+    search: str,
+    sort: str,
+    desc: bool,
+    limit: int | None,
+    fmt: str,
+    db: str | None,
+) -> None:
+    """List the users of a run, filtered."""
+    ctx = context_from_env(db)
+    flt = UserFilter(
+        plans=plans,
+        statuses=statuses or ("active", "pending"),
+        addons=addons,
+        account=account,
+        dept=dept,
+        inactive_days=inactive_days,
+        never_logged_in=never_logged_in,
+        search=search,
+    )
+    page = query_users(ctx, flt, run_id=run_id, sort=sort, descending=desc, limit=limit)
+    emit(page.rows, fmt, USER_COLUMNS if fmt == "csv" else USER_TABLE if fmt == "table" else None)
+    if fmt == "table":
+        click.echo(f"{page.total} users (run {page.run_id})", err=True)
+
+
+@click.command("diff")
+@click.argument("run_a", type=int, required=False)
+@click.argument("run_b", type=int, required=False)
+@click.option("--inactive-days", type=click.IntRange(min=0), help="Inactivity threshold.")
+@_format(("table", "json"))
+@db_option
+@cli_errors
+def diff_cmd(
+    run_a: int | None, run_b: int | None, inactive_days: int | None, fmt: str, db: str | None
+) -> None:
+    """Compare two runs (default: the two latest complete runs)."""
+    ctx = context_from_env(db)
+    result = diff_runs(ctx, run_a, run_b, inactive_days)
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(
+        f"Run {result['from_run']} -> {result['to_run']}: {len(result['added'])} added, "
+        f"{len(result['removed'])} removed, {len(result['changed'])} changed"
+    )
+    for user in result["added"]:
+        click.echo(f"+ {user['email']}  {user['plan']}  {user['status']}")
+    for user in result["removed"]:
+        click.echo(f"- {user['email']}  {user['plan']}  {user['status']}")
+    for change in result["changed"]:
+        fields = "; ".join(
+            f"{name}: {_short(before)} -> {_short(after)}"
+            for name, (before, after) in sorted(change["changes"].items())
+        )
+        click.echo(f"~ {change['email']}  {fields}")
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(map(str, value)) or "-"
+    return "-" if value is None or value == "" else str(value)
+
+
+@click.command("seats")
+@click.option("--run", "run_id", type=int, help="Run id (default: the latest complete run).")
+@_format()
+@db_option
+@cli_errors
+def seats_cmd(run_id: int | None, fmt: str, db: str | None) -> None:
+    """Seat counts per account and plan."""
+    ctx = context_from_env(db)
+    records = seat_report(ctx, run_id)
+    emit(records, fmt, [*SEAT_COLUMNS, "free"] if fmt != "json" else None)
+
+
+COMMANDS: list[click.Command] = [runs_cmd, users_cmd, diff_cmd, seats_cmd]

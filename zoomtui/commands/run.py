@@ -1,0 +1,149 @@
+"""``test-connection`` and ``aggregate``: the commands that talk to Zoom."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from zoomtui.commands.common import cli_errors, db_option
+from zoomtui.services.aggregate import Progress, RunResult, aggregate
+from zoomtui.services.connection import test_connection
+from zoomtui.services.context import AppContext, context_from_env
+from zoomtui.services.schedule import describe_due, is_due, next_due, parse_interval
+
+# Exit codes of `aggregate` (documented in README): 0 complete, 1 failed,
+# 3 partial, 4 another aggregation running, 130 cancelled.
+EXIT = {"complete": 0, "failed": 1, "partial": 3, "cancelled": 130}
+EXIT_LOCKED = 4
+
+
+@click.command("test-connection")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@db_option
+@cli_errors
+def test_connection_cmd(as_json: bool, db: str | None) -> None:
+    """Obtain a token and report what the credentials allow."""
+    ctx = context_from_env(db)
+    report = asyncio.run(test_connection(ctx))
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        for line in report.lines():
+            click.echo(line)
+    sys.exit(0 if report.ok else 1)
+
+
+class _StderrProgress:
+    """Progress on stderr: a rewritten line on a terminal, phase changes otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last_phase = ""
+        self.last_draw = 0.0
+
+    def __call__(self, p: Progress) -> None:
+        if p.phase == "waiting":
+            click.echo(f"\rwaiting {p.waiting_s:.1f}s: {p.message}", err=True)
+            return
+        text = f"{p.phase}: {p.done}" + (f"/{p.total}" if p.total else "") + f"  {p.message}"
+        if self.tty:
+            now = time.monotonic()
+            if p.phase != self.last_phase or now - self.last_draw > 0.1:
+                click.echo("\r\x1b[2K" + text[:79], err=True, nl=False)
+                self.last_draw = now
+        elif p.phase != self.last_phase:
+            click.echo(text, err=True)
+        self.last_phase = p.phase
+
+    def close(self) -> None:
+        if self.tty:
+            click.echo("\r\x1b[2K", err=True, nl=False)
+
+
+def _not_due(ctx: AppContext, as_json: bool) -> bool:
+    """For ``--if-due``: say why nothing runs and return True, or return False to run."""
+    settings = ctx.settings
+    now = ctx.clock()
+    interval = parse_interval(settings.schedule_interval)
+    reason: str | None = None
+    due_at = None
+    if not settings.active:
+        reason = "The configuration is not active (active = false); nothing to do."
+    elif interval is None:
+        reason = "Scheduling is off (schedule_interval = off); nothing to do."
+    else:
+        last = ctx.open_store().latest_complete_run()
+        finished = last.finished_at if last else None
+        due_at = next_due(finished, interval)
+        if not is_due(finished, interval, now=now):
+            when = f"{due_at:%Y-%m-%d %H:%M} UTC" if due_at else "never"
+            reason = f"Not due yet: the next run is {describe_due(now, due_at)} ({when})."
+    if reason is None:
+        return False
+    if as_json:
+        payload: dict[str, Any] = {
+            "run_id": None,
+            "status": "not_due",
+            "next_due": due_at.isoformat().replace("+00:00", "Z") if due_at else None,
+            "message": reason,
+        }
+        click.echo(json.dumps(payload))
+    click.echo(reason, err=True)
+    return True
+
+
+async def _run_with_signals(
+    ctx: AppContext, full: bool, progress: Callable[[Progress], None] | None
+) -> RunResult:
+    """Run once; SIGINT and SIGTERM cancel the run cleanly instead of killing it."""
+    cancel = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, cancel.set)
+    try:
+        return await aggregate(ctx, full=full, progress=progress, cancel=cancel)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+@click.command("aggregate")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+@click.option("--if-due", is_flag=True, help="Run only when the schedule interval has passed.")
+@click.option("--full", is_flag=True, help="Re-read every user's settings, not only stale ones.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+@db_option
+@cli_errors
+def aggregate_cmd(as_json: bool, if_due: bool, full: bool, quiet: bool, db: str | None) -> None:
+    """Pull users, plans, add-ons, seats and sign-ins into a new run."""
+    ctx = context_from_env(db)
+    if if_due and _not_due(ctx, as_json):
+        sys.exit(0)
+    progress = None if quiet else _StderrProgress()
+    try:
+        result = asyncio.run(_run_with_signals(ctx, full, progress))
+    finally:
+        if progress is not None:
+            progress.close()
+        ctx.close()
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        click.echo(f"Run {result.run_id}: {result.status}, {result.users} users")
+        for status, n in sorted(result.by_status.items()):
+            click.echo(f"  {status:<10} {n:>8}")
+        for key, note in sorted(result.notes.items()):
+            click.echo(f"  note: {key}: {note}")
+    if result.error:
+        click.echo(result.error, err=True)
+    sys.exit(EXIT.get(result.status, 1))
+
+
+COMMANDS: list[click.Command] = [test_connection_cmd, aggregate_cmd]

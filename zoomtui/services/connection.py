@@ -1,0 +1,184 @@
+"""Test Connection: obtain a token and say, in plain words, what the credentials allow.
+
+Scopes alone do not tell the whole truth (a role without the Usage Reports
+permission, an account that is not a master account), so each capability is
+also probed with one cheap call; the scope list says which scope would fix a
+missing capability.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from zoomtui.services.context import AppContext, ServiceError
+from zoomtui.zoom.errors import MissingScope, NoPermission, NotFound, NotMasterAccount, ZoomError
+
+# capability -> (granular scope to ask for, scopes of which any one grants it)
+CAPABILITY_SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "users": (
+        "user:read:list_users:admin",
+        (
+            "user:read:list_users:admin",
+            "user:read:admin",
+            "user:read:list_users:master",
+            "user:master",
+        ),
+    ),
+    "addons": (
+        "user:read:settings:admin",
+        ("user:read:settings:admin", "user:read:admin", "user:read:settings:master", "user:master"),
+    ),
+    "seats": (
+        "billing:read:plan_usage:admin",
+        (
+            "billing:read:plan_usage:admin",
+            "billing:read:plan_usage:master",
+            "account:read:admin",
+            "billing:master",
+            "user:read:summary:admin",
+        ),
+    ),
+    "sub_accounts": (
+        "account:read:list_sub_accounts:master",
+        ("account:read:list_sub_accounts:master", "account:read:admin", "account:master"),
+    ),
+    "sign_ins": (
+        "report:read:user_activities:admin",
+        (
+            "report:read:user_activities:admin",
+            "report:read:admin",
+            "report:read:user_activities:master",
+            "report:master",
+        ),
+    ),
+}
+LABELS = {
+    "users": "list users",
+    "addons": "read per-user add-ons (settings)",
+    "seats": "read seat counts (plan usage)",
+    "sub_accounts": "list sub accounts",
+    "sign_ins": "read the sign-in/sign-out report",
+}
+
+
+@dataclass(frozen=True)
+class Capability:
+    """Whether one part of an aggregation is possible, and what would enable it."""
+
+    available: bool
+    scope: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ConnectionReport:
+    """The result of Test Connection, in the shape of ``test-connection --json``."""
+
+    ok: bool
+    account_id: str | None = None
+    scopes: tuple[str, ...] = ()
+    capabilities: dict[str, Capability] = field(default_factory=dict)
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "account_id": self.account_id,
+            "scopes": list(self.scopes),
+            "capabilities": {name: cap.available for name, cap in self.capabilities.items()},
+            "details": {
+                name: {"available": cap.available, "scope": cap.scope, "detail": cap.detail}
+                for name, cap in self.capabilities.items()
+            },
+            "error": self.error,
+        }
+
+    def lines(self) -> list[str]:
+        """Plain-words summary, one line per fact."""
+        if not self.ok and not self.capabilities:
+            return [f"Connection failed: {self.error}"]
+        out = [f"Account: {self.account_id or 'unknown'}"]
+        for name, cap in self.capabilities.items():
+            if cap.available:
+                out.append(f"  ok       {LABELS[name]}")
+            else:
+                out.append(f"  missing  {LABELS[name]}: {cap.detail or 'needs ' + cap.scope}")
+        if self.error:
+            out.append(self.error)
+        return out
+
+
+async def test_connection(ctx: AppContext) -> ConnectionReport:
+    """Obtain a token, then probe each capability with one cheap call."""
+    account_id = ctx.settings.account_id if ctx.settings.auth == "s2s" else None
+    try:
+        client = ctx.make_client()
+    except (ServiceError, ZoomError) as exc:
+        return ConnectionReport(ok=False, account_id=account_id, error=exc.message)
+    caps: dict[str, Capability] = {}
+    async with client:
+        try:
+            token = await client.token()
+        except ZoomError as exc:
+            return ConnectionReport(ok=False, account_id=account_id, error=exc.message)
+        scopes = tuple(sorted(token.scopes))
+        first_user: str | None = None
+
+        async def probe_users() -> None:
+            nonlocal first_user
+            async for page in client.iter_users("active", page_size=30):
+                first_user = next((u.id for u in page if u.id), None)
+                break
+
+        async def probe_addons() -> None:
+            if first_user is None:
+                raise NotFound("No active user to read settings from.")
+            await client.get_user_settings(first_user)
+
+        async def probe_seats() -> None:
+            try:
+                await client.plan_usage(None)
+            except (MissingScope, NoPermission, NotFound):
+                await client.users_summary(None)
+
+        async def probe_sign_ins() -> None:
+            today = ctx.clock().date()
+            async for _page in client.iter_sign_in_events(today - timedelta(days=1), today):
+                break
+
+        probes = {
+            "users": probe_users,
+            "addons": probe_addons,
+            "seats": probe_seats,
+            "sub_accounts": client.list_sub_accounts,
+            "sign_ins": probe_sign_ins,
+        }
+        for name, probe in probes.items():
+            caps[name] = await _probe(name, probe, token.scopes)
+            if name == "users" and not caps[name].available:
+                break
+    users_ok = caps.get("users", Capability(False, "")).available
+    error = None if users_ok else caps["users"].detail
+    for name in CAPABILITY_SCOPES:
+        caps.setdefault(name, Capability(False, CAPABILITY_SCOPES[name][0], "not tested"))
+    return ConnectionReport(users_ok, account_id, scopes, caps, error)
+
+
+async def _probe(name: str, probe: Any, granted: frozenset[str]) -> Capability:
+    scope, any_of = CAPABILITY_SCOPES[name]
+    try:
+        await probe()
+    except NotMasterAccount as exc:
+        return Capability(False, scope, exc.message)
+    except MissingScope as exc:
+        return Capability(False, exc.scope or scope, f"missing scope {exc.scope or scope}")
+    except NoPermission as exc:
+        hint = "" if granted & set(any_of) else f" (grant {scope})"
+        return Capability(False, scope, exc.message + hint)
+    except NotFound as exc:
+        return Capability(False, scope, exc.message)
+    except ZoomError as exc:
+        return Capability(False, scope, exc.message)
+    return Capability(True, scope)

@@ -1,0 +1,282 @@
+"""The phases of one aggregation run, run concurrently within the client's rate budgets."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from zoomtui.services.addons import (
+    AddonRead,
+    Listed,
+    licensed_of,
+    seat_mismatches,
+    stale_reads,
+)
+from zoomtui.services.context import AppContext
+from zoomtui.services.convert import (
+    account_row,
+    seat_rows,
+    sign_in_row,
+    summary_seat_rows,
+    user_row,
+)
+from zoomtui.store import Store
+from zoomtui.zoom.errors import (
+    DailyLimitReached,
+    MissingScope,
+    NoPermission,
+    NotFound,
+    NotMasterAccount,
+)
+from zoomtui.zoom.models import SubAccount, addons_from_settings, bundle_name, plan_name
+
+STATUSES = ("active", "pending", "inactive")
+# Errors that mean "this part is not allowed for these credentials": skip it, note why.
+NOT_ALLOWED = (MissingScope, NoPermission, NotMasterAccount)
+# Zoom keeps six months; ask a little less so month-length edges never fall outside.
+SIGN_IN_HISTORY = timedelta(days=180)
+FLUSH_EVERY = 500
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress event of a run, for the CLI's stderr and the TUI's progress panel."""
+
+    phase: str
+    done: int
+    total: int | None
+    message: str = ""
+    waiting_s: float = 0.0
+
+
+class Phases:
+    """State and steps of one run; ``run()`` does the network part and stages everything."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        store: Store,
+        run_id: int,
+        *,
+        full: bool,
+        report: Callable[[Progress], None],
+    ) -> None:
+        self.ctx, self.store, self.run_id, self.full, self.report = ctx, store, run_id, full, report
+        self.notes: dict[str, str] = {}
+        self.by_status: Counter[str] = Counter()
+        self.by_plan: Counter[str] = Counter()
+        self.listing_done = False
+        self.listed: dict[str, Listed] = {}
+        self.reads: dict[str, AddonRead] = {}
+        self.read_now: set[str] = set()
+        self.seat_usage: dict[str, dict[str, int]] = {}
+        self.queue: asyncio.Queue[Listed | None] = asyncio.Queue()
+        self.addons_allowed = True
+        self.addons_done = 0
+        self.pending_reads: list[dict[str, Any]] = []
+        self.main_id = ctx.settings.account_id or "me"
+        self.max_age = timedelta(days=ctx.settings.addons_max_age_days)
+        self._client: Any = None
+
+    def stats(self) -> dict[str, Any]:
+        """Calls per category, retries and waits of this run's client."""
+        return self._client.stats.as_dict() if self._client is not None else {}
+
+    async def run(self) -> None:
+        self.reads = {
+            zoom_id: AddonRead(r["read_at"], r["type"], r["bundle"], tuple(r["addons"]))
+            for zoom_id, r in self.store.addon_state().items()
+        }
+        client = self.ctx.make_client(on_wait=self._on_wait)
+        self._client = client
+        async with client:
+            self.report(Progress("token", 0, 1, "Requesting an access token"))
+            await client.token()
+            self.report(Progress("token", 1, 1, "Token obtained"))
+            accounts = await self._accounts()
+            try:
+                await self._concurrent(accounts)
+            except ExceptionGroup as group:
+                raise _first_cause(group) from None
+            self._flush_reads()
+
+    async def _concurrent(self, accounts: list[str | None]) -> None:
+        """Listings, seats, sign-ins and settings reads at once; settings after listings."""
+        async with asyncio.TaskGroup() as tg:
+            workers = [tg.create_task(self._settings_worker()) for _ in range(16)]
+            tg.create_task(self._sign_ins())
+            listings = [tg.create_task(self._list(a, s)) for a in accounts for s in STATUSES]
+            seats = [tg.create_task(self._seats(a)) for a in accounts]
+            await asyncio.gather(*listings)
+            self.listing_done = True
+            await asyncio.gather(*seats)
+            await self.queue.join()
+            self._enqueue_mismatches()
+            await self.queue.join()
+            for _ in workers:
+                self.queue.put_nowait(None)
+
+    def _on_wait(self, reason: str, seconds: float) -> None:
+        self.report(Progress("waiting", 0, None, reason, waiting_s=seconds))
+
+    async def _accounts(self) -> list[str | None]:
+        """The main account (None) and every sub account the credentials may list."""
+        self.report(Progress("accounts", 0, None, "Listing sub accounts"))
+        subs: list[SubAccount] = []
+        try:
+            subs = await self._client.list_sub_accounts()
+        except NOT_ALLOWED as exc:
+            self.notes["sub_accounts"] = f"skipped: {exc.message}"
+        self.store.stage_accounts(
+            self.run_id, [account_row(None, self.main_id)] + [account_row(s) for s in subs]
+        )
+        self.report(Progress("accounts", len(subs) + 1, len(subs) + 1, "Accounts listed"))
+        return [None, *[s.id for s in subs]]
+
+    async def _list(self, account: str | None, status: str) -> None:
+        account_id = account or self.main_id
+        async for page in self._client.iter_users(status, account_id=account):
+            rows = []
+            for user in page:
+                bundle = bundle_name(user)
+                rows.append(user_row(user, account_id, bundle))
+                self.by_status[user.status or status] += 1
+                if (user.status or status) in ("active", "pending"):
+                    self.by_plan[plan_name(user.type)] += 1
+                if user.id is None:
+                    continue
+                listed = Listed(user.id, account_id, user.type, bundle, user.status or status)
+                self.listed[user.id] = listed
+                if self.full or stale_reads([listed], self.reads, self.ctx.clock(), self.max_age):
+                    self._enqueue(listed)
+            self.store.stage_users(self.run_id, rows)
+            total = sum(self.by_status.values())
+            self.report(Progress("users", total, None, f"{account_id}: {status} users"))
+
+    def _enqueue(self, listed: Listed) -> None:
+        if (
+            self.addons_allowed
+            and listed.status != "pending"
+            and listed.zoom_id not in self.read_now
+        ):
+            self.read_now.add(listed.zoom_id)
+            self.queue.put_nowait(listed)
+
+    def _enqueue_mismatches(self) -> None:
+        """Re-read licensed users of accounts whose seat counts disagree with the tally."""
+        flagged = seat_mismatches(self.listed.values(), self.reads, self.seat_usage)
+        if not flagged:
+            return
+        for zoom_id in sorted(licensed_of(self.listed.values(), flagged)):
+            self._enqueue(self.listed[zoom_id])
+        self.notes["addons_recount"] = "re-read licensed users of " + ", ".join(
+            f"{a} ({', '.join(sorted(p))})" for a, p in sorted(flagged.items())
+        )
+
+    async def _settings_worker(self) -> None:
+        while True:
+            item = await self.queue.get()
+            try:
+                if item is None:
+                    return
+                if self.addons_allowed:
+                    await self._read_settings(item)
+            finally:
+                self.queue.task_done()
+
+    async def _read_settings(self, user: Listed) -> None:
+        sub = None if user.account_id == self.main_id else user.account_id
+        try:
+            settings = await self._client.get_user_settings(user.zoom_id, account_id=sub)
+        except NotFound:
+            return  # deleted between the listing and this read; the next run sees it gone
+        except NOT_ALLOWED as exc:
+            if self.addons_allowed:
+                self.addons_allowed = False
+                self.notes["addons"] = f"skipped: {exc.message}"
+            return
+        addons = addons_from_settings(settings)
+        now = self.ctx.clock()
+        self.reads[user.zoom_id] = AddonRead(now, user.type, user.bundle, addons)
+        self.pending_reads.append(
+            {
+                "zoom_id": user.zoom_id,
+                "read_at": now,
+                "type": user.type,
+                "bundle": user.bundle,
+                "addons": addons,
+            }
+        )
+        self.addons_done += 1
+        if len(self.pending_reads) >= FLUSH_EVERY:
+            self._flush_reads()
+        if self.addons_done % 50 == 0:
+            self.report(
+                Progress("addons", self.addons_done, len(self.read_now), "Reading settings")
+            )
+
+    def _flush_reads(self) -> None:
+        if self.pending_reads:
+            self.store.record_addons(self.run_id, self.pending_reads)
+            self.pending_reads = []
+            self.report(
+                Progress("addons", self.addons_done, len(self.read_now), "Reading settings")
+            )
+
+    async def _seats(self, account: str | None) -> None:
+        account_id = account or self.main_id
+        try:
+            usage = await self._client.plan_usage(account)
+        except (*NOT_ALLOWED, NotFound) as exc:
+            try:
+                summary = await self._client.users_summary(account)
+            except (*NOT_ALLOWED, NotFound) as exc2:
+                self.notes[f"seats:{account_id}"] = f"skipped: {exc.message} {exc2.message}"
+                return
+            self.notes[f"seats:{account_id}"] = (
+                f"plan usage unavailable ({exc.message}); counts from /users/summary"
+            )
+            self.store.stage_seats(self.run_id, summary_seat_rows(account_id, summary))
+            return
+        rows = seat_rows(account_id, usage)
+        self.store.stage_seats(self.run_id, rows)
+        usage_by_plan: dict[str, int] = {}
+        for row in rows:
+            usage_by_plan[row.plan] = usage_by_plan.get(row.plan, 0) + row.assigned
+        self.seat_usage[account_id] = usage_by_plan
+        self.report(Progress("seats", len(self.seat_usage), None, f"{account_id}: seat counts"))
+
+    async def _sign_ins(self) -> None:
+        now = self.ctx.clock()
+        last = self.store.latest_sign_in_time()
+        start = (last or now - SIGN_IN_HISTORY).date()
+        count = 0
+        try:
+            async for page in self._client.iter_sign_in_events(start, now.date()):
+                self.store.add_sign_ins([sign_in_row(e) for e in page])
+                count += len(page)
+                self.report(Progress("sign_ins", count, None, "Sign-in/sign-out report"))
+        except NOT_ALLOWED as exc:
+            self.notes["sign_ins"] = f"skipped: {exc.message}"
+
+
+def _first_cause(group: BaseExceptionGroup) -> BaseException:
+    """The error to report from a failed task group: a daily limit first, then the first one."""
+    leaves: list[BaseException] = []
+
+    def walk(g: BaseExceptionGroup) -> None:
+        for exc in g.exceptions:
+            if isinstance(exc, BaseExceptionGroup):
+                walk(exc)
+            else:
+                leaves.append(exc)
+
+    walk(group)
+    for exc in leaves:
+        if isinstance(exc, DailyLimitReached):
+            return exc
+    return leaves[0]

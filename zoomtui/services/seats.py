@@ -1,0 +1,46 @@
+"""Seat counts per plan and add-on, and the licensed users nobody uses (reclaim)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zoomtui.services.context import AppContext
+from zoomtui.services.users import UserFilter, query_users, resolve_run
+
+
+def seat_report(ctx: AppContext, run_id: int | None = None) -> list[dict[str, Any]]:
+    """One record per account and plan: purchased, assigned, pending and free seats."""
+    store = ctx.open_store()
+    run = resolve_run(store, run_id)
+    out = []
+    for row in store.seats(run):
+        record = dict(row)
+        record["free"] = max(0, record["purchased"] - record["assigned"])
+        out.append(record)
+    return out
+
+
+def reclaim(
+    ctx: AppContext,
+    run_id: int | None = None,
+    inactive_days: int | None = None,
+    price_per_seat: float | None = None,
+) -> dict[str, Any]:
+    """Licensed active users inactive for N days, and what their seats cost per year."""
+    days = ctx.settings.inactive_days if inactive_days is None else inactive_days
+    price = ctx.settings.price_per_seat if price_per_seat is None else price_per_seat
+    page = query_users(
+        ctx,
+        UserFilter(plans=("Licensed",), statuses=("active",), inactive_days=days),
+        run_id=run_id,
+        sort="days_inactive",
+        descending=True,
+    )
+    return {
+        "run_id": page.run_id,
+        "inactive_days": days,
+        "price_per_seat": price,
+        "count": page.total,
+        "yearly_savings": round(page.total * price, 2),
+        "candidates": page.rows,
+    }

@@ -1,0 +1,154 @@
+"""The users of a run: filters, sorting, windows and one user's detail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from zoomtui.services.context import AppContext, ServiceError
+from zoomtui.store import Store
+
+STATUSES = ("active", "pending", "inactive")
+PLANS = ("Basic", "Licensed", "On-prem", "Unassigned", "None")
+SORT_KEYS = (
+    "email",
+    "first_name",
+    "last_name",
+    "status",
+    "plan",
+    "type",
+    "dept",
+    "account_id",
+    "last_login_time",
+    "last_sign_in",
+    "days_inactive",
+)
+MAX_SEARCH = 200
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    """What the users view and ``zoomtui users`` filter on; deactivated hidden by default."""
+
+    plans: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ("active", "pending")
+    addons: tuple[str, ...] = ()
+    account: str | None = None
+    dept: str | None = None
+    inactive_days: int | None = None
+    never_logged_in: bool = False
+    search: str = ""
+
+    def validated(self) -> UserFilter:
+        """The same filter with canonical plan names; one clear sentence when a value is wrong."""
+        plans = tuple(canonical_plan(p) for p in self.plans)
+        for status in self.statuses:
+            if status not in STATUSES:
+                raise ServiceError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
+        if self.inactive_days is not None and self.inactive_days < 0:
+            raise ServiceError("--inactive-days must be zero or a positive number of days.")
+        search = self.search
+        if len(search) > MAX_SEARCH:
+            search = search[:MAX_SEARCH]
+        return UserFilter(
+            plans,
+            self.statuses,
+            self.addons,
+            self.account,
+            self.dept,
+            self.inactive_days,
+            self.never_logged_in,
+            search,
+        )
+
+
+@dataclass(frozen=True)
+class UserPage:
+    """One window of a filtered, sorted user list and the size of the whole list."""
+
+    run_id: int
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    total: int = 0
+
+
+def canonical_plan(text: str) -> str:
+    """``licensed`` -> ``Licensed``, ``type 7`` -> ``Type 7``; refuses anything else."""
+    for plan in PLANS:
+        if text.strip().lower() == plan.lower():
+            return plan
+    parts = text.strip().split()
+    if len(parts) == 2 and parts[0].lower() == "type" and parts[1].isdigit():
+        return f"Type {int(parts[1])}"
+    raise ServiceError(f"Unknown plan {text!r}: use one of {', '.join(PLANS)} or 'Type N'.")
+
+
+def resolve_run(store: Store, run_id: int | None) -> int:
+    """The run to read: the given one if it is complete, else the latest complete run."""
+    if run_id is None:
+        latest = store.latest_complete_run()
+        if latest is None:
+            raise ServiceError("There is no complete run yet: run `zoomtui aggregate` first.")
+        return latest.id
+    run = store.run(run_id)
+    if run is None:
+        raise ServiceError(f"There is no run {run_id}; `zoomtui runs` lists them.")
+    if run.status != "complete":
+        raise ServiceError(f"Run {run_id} is {run.status}; only complete runs hold a user list.")
+    return run_id
+
+
+def query_users(
+    ctx: AppContext,
+    flt: UserFilter,
+    run_id: int | None = None,
+    sort: str = "email",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> UserPage:
+    """One window of the run's users that match the filter."""
+    if sort not in SORT_KEYS:
+        raise ServiceError(f"Cannot sort by {sort!r}: use one of {', '.join(SORT_KEYS)}.")
+    flt = flt.validated()
+    store = ctx.open_store()
+    run = resolve_run(store, run_id)
+    now = ctx.clock()
+    rows, total = store.users(
+        run,
+        plans=flt.plans or None,  # the store reads an empty list as "match nothing"
+        statuses=flt.statuses or None,
+        addons=flt.addons or None,
+        account=flt.account,
+        dept=flt.dept,
+        inactive_before=None
+        if flt.inactive_days is None
+        else now - timedelta(days=flt.inactive_days),
+        never_logged_in=flt.never_logged_in,
+        search=flt.search,
+        sort=sort,
+        descending=descending,
+        offset=offset,
+        limit=limit,
+        now=now,
+    )
+    return UserPage(run, rows, total)
+
+
+def user_detail(ctx: AppContext, email: str, run_id: int | None = None) -> dict[str, Any]:
+    """One user's record, sign-in history and changes across runs."""
+    store = ctx.open_store()
+    run = resolve_run(store, run_id)
+    rows, _ = store.users(run, statuses=STATUSES, search=email, now=ctx.clock(), limit=50)
+    record = next((r for r in rows if r["email"].casefold() == email.casefold()), None)
+    return {
+        "record": record,
+        "sign_ins": store.sign_ins_of(email, limit=200),
+        "history": store.history_of(email),
+    }
+
+
+def filter_options(ctx: AppContext, run_id: int | None = None) -> dict[str, list[str]]:
+    """The plans, add-ons, accounts and departments present in a run, for pick lists."""
+    store = ctx.open_store()
+    return store.distinct_values(resolve_run(store, run_id))
