@@ -20,6 +20,7 @@ ADDON_PLANS: dict[str, str] = {
     "large_meeting": "plan_large_meeting",
     "webinar": "plan_webinar",
     "zoom_events": "plan_zoom_events",
+    "zoom_phone": "plan_phone",
     "zoom_whiteboard": "plan_whiteboard",
     "zoom_whiteboard_plus": "plan_whiteboard_plus",
     "zoom_iq_for_sales": "plan_zoom_iq",
@@ -52,6 +53,7 @@ class AddonRead:
     read_at: datetime
     type: int | None
     bundle: str | None
+    status: str | None
     addons: tuple[str, ...]
 
 
@@ -61,7 +63,7 @@ def stale_reads(
     now: datetime,
     max_age: timedelta,
 ) -> set[str]:
-    """Users to re-read whatever the seat counts say: new, changed type/bundle, or stale."""
+    """Users to re-read whatever the seat counts say: new, changed type/bundle/status, or stale."""
     due: set[str] = set()
     for u in users:
         if u.status == "pending":
@@ -71,6 +73,7 @@ def stale_reads(
             read is None
             or read.type != u.type
             or read.bundle != u.bundle
+            or read.status != u.status
             or now - read.read_at >= max_age
         ):
             due.add(u.zoom_id)

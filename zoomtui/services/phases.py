@@ -88,7 +88,7 @@ class Phases:
 
     async def run(self) -> None:
         self.reads = {
-            zoom_id: AddonRead(r["read_at"], r["type"], r["bundle"], tuple(r["addons"]))
+            zoom_id: AddonRead(r["read_at"], r["type"], r["bundle"], r["status"], r["addons"])
             for zoom_id, r in self.store.addon_state().items()
         }
         client = self.ctx.make_client(on_wait=self._on_wait)
@@ -201,13 +201,14 @@ class Phases:
             return
         addons = addons_from_settings(settings)
         now = self.ctx.clock()
-        self.reads[user.zoom_id] = AddonRead(now, user.type, user.bundle, addons)
+        self.reads[user.zoom_id] = AddonRead(now, user.type, user.bundle, user.status, addons)
         self.pending_reads.append(
             {
                 "zoom_id": user.zoom_id,
                 "read_at": now,
                 "type": user.type,
                 "bundle": user.bundle,
+                "status": user.status,
                 "addons": addons,
             }
         )

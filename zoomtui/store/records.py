@@ -81,6 +81,7 @@ class AddonRead:
     addons: tuple[str, ...]
     type: int | None = None
     bundle: str | None = None
+    status: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

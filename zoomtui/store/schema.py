@@ -181,6 +181,7 @@ def m001_initial(db: Database) -> None:
             addons TEXT NOT NULL,
             type INTEGER,
             bundle TEXT,
+            status TEXT,
             run_id INTEGER REFERENCES runs(id)
         );
         """

@@ -309,16 +309,20 @@ class Store:
         return parse_iso(value)
 
     def addon_state(self) -> dict[str, dict[str, Any]]:
-        """Per Zoom id: the last settings read (``read_at``, ``type``, ``bundle``, ``addons``)."""
-        cur = self.conn.execute("SELECT zoom_id, read_at, type, bundle, addons FROM addon_reads")
+        """Per Zoom id: the last settings read (``read_at``, ``type``, ``bundle``, ``status``,
+        ``addons``)."""
+        cur = self.conn.execute(
+            "SELECT zoom_id, read_at, type, bundle, status, addons FROM addon_reads"
+        )
         return {
             zoom_id: {
                 "read_at": parse_iso(read_at),
                 "type": type_,
                 "bundle": bundle,
+                "status": status,
                 "addons": tuple(decode_addons(addons) or ()),
             }
-            for zoom_id, read_at, type_, bundle, addons in cur
+            for zoom_id, read_at, type_, bundle, status, addons in cur
         }
 
 

@@ -74,14 +74,18 @@ def record_addons(
                 addons=tuple(read["addons"]),
                 type=read.get("type"),
                 bundle=read.get("bundle"),
+                status=read.get("status"),
             )
         )
-        data.append((r.zoom_id, iso(r.read_at), encode_addons(r.addons), r.type, r.bundle, run_id))
+        data.append(
+            (r.zoom_id, iso(r.read_at), encode_addons(r.addons), r.type, r.bundle, r.status, run_id)
+        )
     conn.executemany(
-        """INSERT INTO addon_reads (zoom_id, read_at, addons, type, bundle, run_id)
-        VALUES (?, ?, ?, ?, ?, ?)
+        """INSERT INTO addon_reads (zoom_id, read_at, addons, type, bundle, status, run_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(zoom_id) DO UPDATE SET read_at = excluded.read_at, addons = excluded.addons,
-            type = excluded.type, bundle = excluded.bundle, run_id = excluded.run_id
+            type = excluded.type, bundle = excluded.bundle, status = excluded.status,
+            run_id = excluded.run_id
         WHERE excluded.read_at >= addon_reads.read_at""",
         data,
     )
