@@ -111,17 +111,28 @@ class Emulator:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.dataset = dataset
-        self.config = config or EmulatorConfig()
         self.clock = clock
         self.stats = EmulatorStats()
-        self.pager = Pager(secrets.token_bytes(16), self.config.page_token_ttl)
-        self.limiter = RateLimiter(self.config.tier, scale=self.config.rate_scale,
-                                   daily=self.config.daily_limits, monotonic=monotonic,
-                                   clock=clock)  # fmt: skip
-        self.faults = FaultPlan(self.config.faults, self.config.fault_seed)
+        self._monotonic = monotonic
+        self._page_key = secrets.token_bytes(16)
+        self.config = config or EmulatorConfig()
         self._tokens: dict[str, Issued] = {}
         self._revoked: set[str] = set()
         self._serial = 0
+
+    @property
+    def config(self) -> EmulatorConfig:
+        return self._config
+
+    @config.setter
+    def config(self, config: EmulatorConfig) -> None:
+        """Swap the configuration between runs: limits, faults and cursor TTL start afresh."""
+        self._config = config
+        self.pager = Pager(self._page_key, config.page_token_ttl)
+        self.limiter = RateLimiter(config.tier, scale=config.rate_scale,
+                                   daily=config.daily_limits, monotonic=self._monotonic,
+                                   clock=self.clock)  # fmt: skip
+        self.faults = FaultPlan(config.faults, config.fault_seed)
 
     def advance(self, days: int) -> Dataset:
         """Replace the dataset by its state ``days`` later and return it."""
