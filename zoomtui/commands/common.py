@@ -154,6 +154,7 @@ def emit(
         text = buffer.getvalue()
     elif fmt == "table":
         text = render_table(records, columns, width=width)
+        text = text if text.endswith("\n") or not text else text + "\n"
     else:
         raise ValueError(f"Unknown output format {fmt!r}.")
     click.echo(text, nl=False)
