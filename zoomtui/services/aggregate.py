@@ -36,6 +36,7 @@ class RunResult:
     by_plan: dict[str, int] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +47,7 @@ class RunResult:
             "by_plan": self.by_plan,
             "notes": self.notes,
             "error": self.error,
+            "stats": self.stats,
         }
 
 
@@ -98,7 +100,9 @@ async def aggregate(
     by_plan = dict(phases.by_plan)
     users = by_status.get("active", 0) + by_status.get("pending", 0)
     report(Progress("done", 1, 1, f"Run {run_id} {status}"))
-    return RunResult(run_id, status, users, by_status, by_plan, dict(phases.notes), error)
+    return RunResult(
+        run_id, status, users, by_status, by_plan, dict(phases.notes), error, phases.stats()
+    )
 
 
 async def _until_cancelled(work: Any, cancel: asyncio.Event | None) -> None:

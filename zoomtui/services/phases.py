@@ -77,14 +77,16 @@ class Phases:
         self.queue: asyncio.Queue[Listed | None] = asyncio.Queue()
         self.addons_allowed = True
         self.addons_done = 0
+        self.recount = ""  # why whole accounts were re-read, for the run's stats
         self.pending_reads: list[dict[str, Any]] = []
         self.main_id = ctx.settings.account_id or "me"
         self.max_age = timedelta(days=ctx.settings.addons_max_age_days)
         self._client: Any = None
 
     def stats(self) -> dict[str, Any]:
-        """Calls per category, retries and waits of this run's client."""
-        return self._client.stats.as_dict() if self._client is not None else {}
+        """Calls per category, retries and waits of this run's client, and add-on reads."""
+        stats = self._client.stats.as_dict() if self._client is not None else {}
+        return {**stats, "addons_read": self.addons_done, "addons_recount": self.recount}
 
     async def run(self) -> None:
         self.reads = {
@@ -173,7 +175,7 @@ class Phases:
             return
         for zoom_id in sorted(licensed_of(self.listed.values(), flagged)):
             self._enqueue(self.listed[zoom_id])
-        self.notes["addons_recount"] = "re-read licensed users of " + ", ".join(
+        self.recount = "re-read licensed users of " + ", ".join(
             f"{a} ({', '.join(sorted(p))})" for a, p in sorted(flagged.items())
         )
 
