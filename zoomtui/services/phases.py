@@ -77,6 +77,7 @@ class Phases:
         self.queue: asyncio.Queue[Listed | None] = asyncio.Queue()
         self.addons_allowed = True
         self.addons_done = 0
+        self.sign_ins = 0
         self.recount = ""  # why whole accounts were re-read, for the run's stats
         self.pending_reads: list[dict[str, Any]] = []
         self.main_id = ctx.settings.account_id or "me"
@@ -110,7 +111,8 @@ class Phases:
         """Listings, seats, sign-ins and settings reads at once; settings after listings."""
         async with asyncio.TaskGroup() as tg:
             workers = [tg.create_task(self._settings_worker()) for _ in range(16)]
-            tg.create_task(self._sign_ins())
+            for account in accounts:
+                tg.create_task(self._sign_ins(account))
             listings = [tg.create_task(self._list(a, s)) for a in accounts for s in STATUSES]
             seats = [tg.create_task(self._seats(a)) for a in accounts]
             await asyncio.gather(*listings)
@@ -253,18 +255,21 @@ class Phases:
         self.seat_usage[account_id] = usage_by_plan
         self.report(Progress("seats", len(self.seat_usage), None, f"{account_id}: seat counts"))
 
-    async def _sign_ins(self) -> None:
+    async def _sign_ins(self, account: str | None) -> None:
+        """One account's sign-in report since its newest stored event (six months at first)."""
         now = self.ctx.clock()
-        last = self.store.latest_sign_in_time()
+        account_id = account or self.main_id
+        last = self.store.latest_sign_in_time(account)
         start = (last or now - SIGN_IN_HISTORY).date()
-        count = 0
         try:
-            async for page in self._client.iter_sign_in_events(start, now.date()):
+            pages = self._client.iter_sign_in_events(start, now.date(), account_id=account)
+            async for page in pages:
                 self.store.add_sign_ins([sign_in_row(e) for e in page])
-                count += len(page)
-                self.report(Progress("sign_ins", count, None, "Sign-in/sign-out report"))
-        except NOT_ALLOWED as exc:
-            self.notes["sign_ins"] = f"skipped: {exc.message}"
+                self.sign_ins += len(page)
+                self.report(Progress("sign_ins", self.sign_ins, None, "Sign-in/sign-out report"))
+        except (*NOT_ALLOWED, NotFound) as exc:
+            key = "sign_ins" if account is None else f"sign_ins:{account_id}"
+            self.notes[key] = f"skipped: {exc.message}"
 
 
 def _first_cause(group: BaseExceptionGroup) -> BaseException:

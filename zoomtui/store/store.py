@@ -303,9 +303,22 @@ class Store:
         keys = [d[0] for d in cur.description]
         return [dict(zip(keys, row, strict=True)) for row in cur]
 
-    def latest_sign_in_time(self) -> datetime | None:
-        """The newest event time kept, to resume the sign-in report from there."""
-        (value,) = self.conn.execute("SELECT max(time) FROM sign_ins").fetchone()
+    def latest_sign_in_time(self, account_id: str | None = None) -> datetime | None:
+        """The newest event time kept, to resume the sign-in report from there.
+
+        With ``account_id``: the newest sign-in of that account's current users,
+        so a sub account seen for the first time is backfilled in full.
+        """
+        if account_id is None:
+            (value,) = self.conn.execute("SELECT max(time) FROM sign_ins").fetchone()
+        else:
+            (value,) = self.conn.execute(
+                "SELECT max(l.time) FROM sign_in_latest l "
+                "JOIN identities i ON i.email_lc = l.email "
+                "JOIN user_versions v ON v.identity = i.id AND v.valid_to_run IS NULL "
+                "WHERE v.account_id = ?",
+                (account_id,),
+            ).fetchone()
         return parse_iso(value)
 
     def addon_state(self) -> dict[str, dict[str, Any]]:

@@ -8,6 +8,7 @@ on 401 code 124, and the mapping of Zoom's error answers to exceptions.
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from datetime import date, datetime
@@ -31,6 +32,15 @@ from zoomtui.zoom.urls import DEFAULT_OAUTH_URL, REGIONS, api_base_from_token, v
 __all__ = ["Credentials", "ZoomClient"]
 
 USER_STATUSES = ("active", "pending", "inactive")
+
+try:  # pragma: no cover - depends on what is installed
+    import sniffio  # noqa: F401
+except ImportError:
+    # httpcore imports sniffio inside every lock and event it sets up and Python does
+    # not cache a failed import, so without this each request walks sys.path several
+    # times (about a fifth of the client's CPU; encode/httpcore PR #1103). A None entry
+    # makes that import fail at once, which httpcore already treats as "asyncio".
+    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 
 def _seg(value: str) -> str:
@@ -84,9 +94,14 @@ class ZoomClient:
             )
         except ValueError as exc:
             raise ConfigError(f"The rate settings are invalid: {exc}.") from exc
+        # Keep every connection the semaphore allows alive: httpcore closes idle
+        # connections beyond the keep-alive limit (default 20), so a wider pool would
+        # reconnect on almost every request.
+        pool = max(1, max_concurrency)
         self._http = httpx.AsyncClient(
             transport=transport,
             timeout=timeout,
+            limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
             follow_redirects=False,
             headers={"Accept": "application/json", "User-Agent": f"zoomtui/{__version__}"},
         )
@@ -221,7 +236,7 @@ class ZoomClient:
         return accounts
 
     async def iter_sign_in_events(
-        self, start: date, end: date, page_size: int = 300
+        self, start: date, end: date, page_size: int = 300, account_id: str | None = None
     ) -> AsyncIterator[list[SignInEvent]]:
         """Yield sign-in/sign-out events between two dates, one month window at a time.
 
@@ -233,7 +248,7 @@ class ZoomClient:
             params = {"from": first.isoformat(), "to": last.isoformat(), "page_size": page_size}
             async for page in paginate(
                 self._get,
-                "/report/activities",
+                f"/accounts/{account_id}/report/activities" if account_id else "/report/activities",
                 params,
                 "activity_logs",
                 SignInEvent.from_json,
