@@ -259,7 +259,7 @@ class Phases:
         """One account's sign-in report since its newest stored event (six months at first)."""
         now = self.ctx.clock()
         account_id = account or self.main_id
-        last = self.store.latest_sign_in_time(account)
+        last = self.store.latest_sign_in_time(account_id)
         start = (last or now - SIGN_IN_HISTORY).date()
         try:
             pages = self._client.iter_sign_in_events(start, now.date(), account_id=account)
