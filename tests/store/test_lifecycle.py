@@ -86,7 +86,7 @@ def test_live_run_locks(tmp_path) -> None:
     path = tmp_path / "h.db"
     with Store.open(path) as a, Store.open(path) as b:
         run_id = a.begin_run(T0, full=False)  # this process: alive
-        with pytest.raises(RunLocked, match=rf"another aggregation \(run {run_id}, pid \d+\)"):
+        with pytest.raises(RunLocked, match=rf"Another aggregation \(run {run_id}, pid \d+\)"):
             b.begin_run(T0, full=False)
         a.end_run(run_id, "cancelled", T0)
         assert b.begin_run(T0, full=False) == run_id + 1
