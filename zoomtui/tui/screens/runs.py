@@ -25,6 +25,18 @@ TRENDS = (
 COLUMNS = ("", "Run", "Status", "Started (UTC)", "Users", "Lic.", "Idle lic.", "Time", "Skipped")
 
 
+def trend_value(point: dict[str, Any], key: str) -> int:
+    """One trend figure; the store names total ``users`` and gives seats as bought/used."""
+    if key in point and point[key] is not None:
+        return int(point[key])
+    if key == "total":
+        return int(point.get("users") or 0)
+    if key == "seats_free":
+        bought, used = point.get("seats_purchased"), point.get("seats_assigned")
+        return max(int(bought or 0) - int(used or 0), 0)
+    return 0
+
+
 def _when(value: Any) -> str:
     return "" if value is None else str(value).replace("T", " ")[:16]
 
@@ -97,7 +109,7 @@ class RunsScreen(ZoomScreen):
                 if run.get(key) is None and key in point:
                     run[key] = point[key]
         for key, _label in TRENDS:
-            values = [float(p.get(key) or 0) for p in points]
+            values = [float(trend_value(p, key)) for p in points]
             self.query_one(f"#trend-{key}", Trend).show(values)
         known = {r["id"] for r in self.runs}
         self.marked = [m for m in self.marked if m in known]

@@ -27,21 +27,21 @@ RECLAIM_COLUMNS = [
 
 
 def seat_lines(records: list[dict[str, Any]]) -> list[SeatLine]:
-    """One bar per account and plan; the account is named only when there are several."""
+    """One bar per plan; plans are grouped under their account when there are several."""
     accounts = {r.get("account_id") for r in records}
     lines = []
-    for r in records:
+    for r in sorted(records, key=lambda r: (str(r.get("account_id")), str(r.get("plan")))):
         label = str(r.get("plan", "")).removeprefix("plan_")
         if r.get("type"):
-            label += f" {r['type']}"
-        if len(accounts) > 1:
-            label = f"{r.get('account_id')}: {label}"
+            label += f" · {r['type']}"
+        group = f"Account {r.get('account_id')}" if len(accounts) > 1 else ""
         lines.append(
             SeatLine(
                 label,
                 int(r.get("purchased") or 0),
                 int(r.get("assigned") or 0),
                 int(r.get("pending") or 0),
+                group,
             )
         )
     return lines

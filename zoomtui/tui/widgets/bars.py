@@ -37,6 +37,7 @@ class SeatLine:
     purchased: int
     assigned: int
     pending: int
+    group: str = ""
 
     @property
     def free(self) -> int:
@@ -54,12 +55,16 @@ class SeatBars(Static):
         for name in ("Bought", "Used", "Pend.", "Free"):
             table.add_column(name, justify="right")
         table.add_column("Use", no_wrap=True)
+        group = None
         for line in lines:
+            if line.group and line.group != group:
+                group = line.group
+                table.add_row(Text(group, style="bold underline"), "", "", "", "", "")
             used = line.assigned + line.pending
             pct = f" {round(100 * used / line.purchased)}%" if line.purchased else ""
             free = Text(f"{line.free:,}", style="bold" if line.free < 0 else "")
             table.add_row(
-                line.label,
+                f"  {line.label}" if line.group else line.label,
                 f"{line.purchased:,}",
                 f"{line.assigned:,}",
                 f"{line.pending:,}",

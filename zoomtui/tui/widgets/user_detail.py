@@ -76,23 +76,42 @@ def _sign_ins(events: Sequence[Mapping[str, Any]]) -> RenderableType:
     return table
 
 
+HISTORY_FIELDS = ("status", "plan", "type", "bundle", "addons", "dept", "account_id")
+
+
 def _history(entries: Sequence[Mapping[str, Any]]) -> RenderableType:
+    """Versions of the user across runs: the first one in full, then only what changed."""
     if not entries:
-        return Text("No changes recorded across runs.", style="dim")
+        return Text("No history recorded.", style="dim")
+    if any("changes" in e for e in entries):
+        lines = Text()
+        for entry in entries:
+            lines.append(f"run {entry.get('run_id', '?')}\n", style="bold")
+            for field, pair in (entry.get("changes") or {}).items():
+                lines.append(f"  {field}: {plain(pair[0])} → {plain(pair[1])}\n")
+        return lines
+    versions = sorted(entries, key=lambda e: e.get("valid_from_run") or 0)
     lines = Text()
-    for entry in entries:
-        run = entry.get("run_id", entry.get("from_run", "?"))
-        when = plain(entry.get("at") or entry.get("valid_from") or entry.get("finished_at"))
-        lines.append(f"run {run} · {when}\n", style="bold")
-        changes = entry.get("changes")
-        if isinstance(changes, Mapping):
-            for field, pair in changes.items():
-                before, after = (pair if isinstance(pair, list | tuple) else (None, pair))[:2]
-                lines.append(f"  {field}: {plain(before)} → {plain(after)}\n")
+    previous: Mapping[str, Any] | None = None
+    for version in versions:
+        start, end = version.get("valid_from_run"), version.get("valid_to_run")
+        span = f"runs {start}–{end - 1}" if isinstance(end, int) else f"run {start} on"
+        if previous is None:
+            lines.append(f"{span}: first seen\n", style="bold")
+            summary = ", ".join(
+                f"{f} {plain(version.get(f))}" for f in HISTORY_FIELDS if f in version
+            )
+            lines.append(f"  {summary}\n")
         else:
-            for key, value in entry.items():
-                if key not in ("run_id", "at", "valid_from", "finished_at"):
-                    lines.append(f"  {key}: {plain(value)}\n")
+            changed = [f for f in HISTORY_FIELDS if previous.get(f) != version.get(f)]
+            lines.append(f"{span}\n", style="bold")
+            for field in changed or ["(login activity only)"]:
+                if field in HISTORY_FIELDS:
+                    before, after = plain(previous.get(field)), plain(version.get(field))
+                    lines.append(f"  {field}: {before} → {after}\n")
+                else:
+                    lines.append(f"  {field}\n", style="dim")
+        previous = version
     return lines
 
 

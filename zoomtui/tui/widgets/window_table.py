@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
@@ -44,7 +44,10 @@ class Column:
         return "" if value is None else str(value)
 
     def cell(self, text: str) -> str:
+        """The text fitted to the column: padded, or cut with an ellipsis."""
         text = text.replace("\n", " ")
+        if cell_len(text) > self.width:
+            return set_cell_size(text, self.width - 1) + "…"
         if self.right:
             text = text.rjust(self.width)
         return set_cell_size(text, self.width)
@@ -196,21 +199,28 @@ class WindowTable(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             style = base + self.get_component_rich_style("window-table--header")
-            text = " ".join(self._header_text())
+            cells = self._header_text()
         else:
             index = scroll_y + y - 1
             row = self.row_at(index)
             if row is None:
                 return Strip.blank(width, base)
-            text = " ".join(c.cell(c.text(row)) for c in self.columns)
+            cells = [c.cell(c.text(row)) for c in self.columns]
             style = base
             if index % 2:
                 style += self.get_component_rich_style("window-table--odd")
             if index == self.cursor:
                 style += self.get_component_rich_style("window-table--cursor")
-        total_width = max(self.virtual_size.width, width + scroll_x)
-        strip = Strip([Segment(set_cell_size(text, total_width), style)])
-        return strip.crop(scroll_x, scroll_x + width)
+        # one segment per cell, so exported SVGs place every column exactly
+        segments = []
+        for cell in cells:
+            segments.append(Segment(cell, style))
+            segments.append(Segment(" ", style))
+        used = sum(c.width + 1 for c in self.columns)
+        fill = max(width + scroll_x - used, 0)
+        if fill:
+            segments.append(Segment(" " * fill, style))
+        return Strip(segments, used + fill).crop(scroll_x, scroll_x + width)
 
     # -- cursor ---------------------------------------------------------------------------------
 
