@@ -119,7 +119,7 @@ async def test_export_users_never_overwrites_silently(demo_ctx: AppContext, tmp_
         await pilot.pause()
         assert "exists" in text_of(app.screen.query_one("#export-message", Label))
         assert target.read_text() == "keep me"
-        app.screen.query_one("#fmt-json").value = True
+        app.screen.query_one("#export-format").value = "json"
         await pilot.pause()
         json_target = Path(app.screen.query_one("#export-path", Input).value)
         assert json_target.suffix == ".json"

@@ -69,7 +69,7 @@ def _mode_actions() -> Iterable[UserAction]:
             category="go",
             help=f"Switch to the {label} screen.",
             footer=label,
-            group="Screens",
+            group="Screens ",  # the footer puts the next key right after it
         )
 
 

@@ -55,7 +55,7 @@ class AggregateScreen(ZoomScreen):
         with Grid(id="phases"):
             for phase in PHASES:
                 yield Label(PHASE_LABELS[phase], classes="phase-label")
-                yield ProgressBar(id=f"bar-{phase}", show_eta=False, show_percentage=True)
+                yield ProgressBar(id=f"bar-{phase}", show_eta=False, show_percentage=False)
                 yield Label("", id=f"text-{phase}", classes="phase-text")
         yield Static("", id="run-waits", classes="counts")
         with Horizontal(id="schedule-row"):

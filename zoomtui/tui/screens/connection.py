@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, Switch
+from textual.widgets import Button, Input, Label, Select, Static
 
 from zoomtui.services.connection import LABELS, ConnectionReport, test_connection
 from zoomtui.settings import ENV_VARS, SettingsError
@@ -20,6 +20,7 @@ from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.config_io import save_changes
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.screens.base import ZoomScreen
+from zoomtui.tui.widgets.toggles import TextCheckbox
 
 TEXT_FIELDS: tuple[tuple[str, str, bool, str], ...] = (
     # key, label, secret, group (s2s / jwt / custom)
@@ -37,7 +38,10 @@ REGIONS = (
     ("Custom URLs", "custom"),
 )
 TIERS = (("Free", "free"), ("Pro", "pro"), ("Business / Education", "business"))
-JWT_LABEL = "JWT app (retired by Zoom 2023-09-08)"
+AUTHS = (
+    ("Server-to-Server OAuth", "s2s"),
+    ("JWT app (retired by Zoom 2023-09-08)", "jwt"),
+)
 
 
 def report_renderable(report: ConnectionReport) -> Table | Text:
@@ -75,9 +79,9 @@ class ConnectionScreen(ZoomScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="conn-form"):
             yield Static("", id="conn-note", classes="counts")
-            with RadioSet(id="conn-auth"):
-                yield RadioButton("Server-to-Server OAuth", id="auth-s2s")
-                yield RadioButton(JWT_LABEL, id="auth-jwt")
+            with Horizontal(classes="field-row"):
+                yield Label("Auth method", classes="field-label")
+                yield Select(AUTHS, id="in-auth", allow_blank=False, compact=True)
             for key, label, secret, group in TEXT_FIELDS:
                 with Horizontal(classes=f"field-row group-{group}", id=f"row-{key}"):
                     yield Label(label, classes="field-label")
@@ -90,9 +94,10 @@ class ConnectionScreen(ZoomScreen):
                 yield Label("Rate tier", classes="field-label")
                 yield Select(TIERS, id="in-rate_tier", allow_blank=False, compact=True)
             with Horizontal(classes="field-row"):
-                yield Label("Active", classes="field-label")
-                yield Switch(id="in-active")
-                yield Label("scheduled runs happen only when active", classes="dim")
+                yield Label("", classes="field-label")
+                yield TextCheckbox(
+                    "Active (scheduled runs happen only when active)", id="in-active", compact=True
+                )
             with Horizontal(id="conn-buttons"):
                 yield Button("Save", id="conn-save", variant="primary", compact=True)
                 yield Button("Test connection", id="conn-test", compact=True)
@@ -106,9 +111,7 @@ class ConnectionScreen(ZoomScreen):
         """Show the effective settings; values set by the environment are read-only."""
         settings = self.ctx.settings
         sources = settings.sources()
-        self.query_one(
-            "#auth-jwt" if settings.auth == "jwt" else "#auth-s2s", RadioButton
-        ).value = True
+        self.query_one("#in-auth", Select).value = settings.auth
         for key, _label, _secret, _group in TEXT_FIELDS:
             field = self.query_one(f"#in-{key}", Input)
             field.value = str(getattr(settings, key))
@@ -117,7 +120,7 @@ class ConnectionScreen(ZoomScreen):
                 field.tooltip = f"Set by the environment variable {ENV_VARS.get(key, '')}."
         self.query_one("#in-region", Select).value = settings.region
         self.query_one("#in-rate_tier", Select).value = settings.rate_tier
-        self.query_one("#in-active", Switch).value = settings.active
+        self.query_one("#in-active", TextCheckbox).value = settings.active
         note = "Secrets are stored in the settings file with mode 0600."
         if self.ctx.demo:
             note = "DEMO: the connection is the built-in emulator; Save does not write it."
@@ -128,7 +131,7 @@ class ConnectionScreen(ZoomScreen):
 
     @property
     def auth(self) -> str:
-        return "jwt" if self.query_one("#auth-jwt", RadioButton).value else "s2s"
+        return "jwt" if self.query_one("#in-auth", Select).value == "jwt" else "s2s"
 
     def _show_groups(self) -> None:
         region = self.query_one("#in-region", Select).value
@@ -137,7 +140,7 @@ class ConnectionScreen(ZoomScreen):
             for widget in self.query(f".group-{group}"):
                 widget.display = visible
 
-    @on(RadioSet.Changed)
+    @on(Select.Changed, "#in-auth")
     @on(Select.Changed, "#in-region")
     def _layout_changed(self) -> None:
         self._show_groups()
@@ -151,7 +154,7 @@ class ConnectionScreen(ZoomScreen):
         region = self.query_one("#in-region", Select).value
         values["region"] = region
         values["rate_tier"] = self.query_one("#in-rate_tier", Select).value
-        values["active"] = self.query_one("#in-active", Switch).value
+        values["active"] = self.query_one("#in-active", TextCheckbox).value
         needed = {
             "s2s": ("account_id", "client_id", "client_secret"),
             "jwt": ("api_key", "api_secret"),

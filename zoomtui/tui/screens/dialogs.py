@@ -11,9 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet
+from textual.widgets import Button, Input, Label, Select
 
 from zoomtui.tui.widgets.user_detail import UserDetail
+
+FORMATS = (("CSV", "csv"), ("JSON", "json"))
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,12 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         with Vertical(id="export-box", classes="dialog"):
             count = f" ({self.count:,} records)" if self.count is not None else ""
             yield Label(f"Export {self.what}{count}", classes="dialog-title")
-            with RadioSet(id="export-format"):
-                yield RadioButton("CSV", value=self.default_path.suffix != ".json", id="fmt-csv")
-                yield RadioButton("JSON", value=self.default_path.suffix == ".json", id="fmt-json")
+            fmt = "json" if self.default_path.suffix == ".json" else "csv"
+            with Horizontal(classes="field-row"):
+                yield Label("Format ", classes="pick-label")
+                yield Select(
+                    FORMATS, value=fmt, id="export-format", allow_blank=False, compact=True
+                )
             yield Label("File:")
             yield Input(str(self.default_path), id="export-path")
             yield Label("", id="export-message", classes="field-error")
@@ -58,9 +63,9 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
 
     @property
     def format(self) -> str:
-        return "json" if self.query_one("#fmt-json", RadioButton).value else "csv"
+        return "json" if self.query_one("#export-format", Select).value == "json" else "csv"
 
-    @on(RadioSet.Changed)
+    @on(Select.Changed, "#export-format")
     def _format_changed(self) -> None:
         field = self.query_one("#export-path", Input)
         path = Path(field.value.strip() or str(self.default_path))

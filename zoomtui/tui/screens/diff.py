@@ -62,6 +62,15 @@ def diff_rows(result: dict[str, Any], kind: str = "all") -> list[dict[str, Any]]
     return rows
 
 
+def change_text(row: dict[str, Any]) -> str:
+    """``Licensed → Basic``; an added user shows only after, a removed one only before."""
+    if row["kind"] == "added":
+        return f"+ {plain(row['after'])}"
+    if row["kind"] == "removed":
+        return f"- {plain(row['before'])}"
+    return f"{plain(row['before'])} → {plain(row['after'])}"
+
+
 class DiffScreen(ZoomScreen):
     """Pick two runs; see counts and a row per change with before and after."""
 
@@ -86,7 +95,7 @@ class DiffScreen(ZoomScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one(DataTable).add_columns("Change", "Email", "Field", "Before", "After")
+        self.query_one(DataTable).add_columns("Change", "Email", "Field", "Before → after")
         self.load_runs()
         self.compare(self.pair)
         self.query_one(DataTable).focus()
@@ -130,13 +139,7 @@ class DiffScreen(ZoomScreen):
             return
         self.rows = diff_rows(self.result, self.kind)
         for row in self.rows[:MAX_ROWS]:
-            table.add_row(
-                row["kind"],
-                plain(row["email"]),
-                row["field"],
-                plain(row["before"]),
-                plain(row["after"]),
-            )
+            table.add_row(row["kind"], plain(row["email"]), row["field"], change_text(row))
         r = self.result
         fields = sum(len(c.get("changes") or {}) for c in r.get("changed", []))
         text = (

@@ -101,7 +101,8 @@ class SeatsScreen(ZoomScreen):
             self.seats = []
             self.query_one(SeatBars).update(str(getattr(exc, "message", exc)))
         else:
-            self.query_one(SeatBars).show(seat_lines(self.seats))
+            width = 12 if self.size.width < 100 else 20
+            self.query_one(SeatBars).show(seat_lines(self.seats), bar_width=width)
         self.reload_reclaim()
 
     def reload_reclaim(self) -> None:

@@ -38,11 +38,11 @@ def _days(row: Row) -> str:
 
 
 COLUMNS = [
-    Column("email", "Email", 30),
-    Column("last_name", "Name", 18, _name),
+    Column("email", "Email", 25),
+    Column("last_name", "Name", 14, _name),
     Column("status", "Status", 8),
     Column("plan", "Plan", 10),
-    Column("days_inactive", "Idle d", 6, _days, right=True),
+    Column("days_inactive", "Idle", 5, _days, right=True),
     Column("last_login_time", "Last login", 10, lambda r: _date(r.get("last_login_time"))),
     Column("addons", "Add-ons", 18, _addons),
     Column("dept", "Department", 16),

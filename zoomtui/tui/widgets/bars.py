@@ -51,8 +51,8 @@ class SeatBars(Static):
 
     def show(self, lines: Sequence[SeatLine], bar_width: int = 16) -> None:
         table = Table(box=None, expand=False, pad_edge=False, header_style="bold")
-        table.add_column("Plan", no_wrap=True, overflow="ellipsis", max_width=28)
-        for name in ("Bought", "Used", "Pend.", "Free"):
+        table.add_column("Plan", no_wrap=True, overflow="ellipsis", max_width=30)
+        for name in ("Seats", "Used", "Pend", "Free"):
             table.add_column(name, justify="right")
         table.add_column("Use", no_wrap=True)
         group = None
@@ -97,13 +97,12 @@ class Trend(Vertical):
     def show(self, values: Sequence[float]) -> None:
         self.values = list(values)
         self.query_one(Sparkline).data = self.values or [0]
-        caption = f"{self.label}: "
+        caption = f"{self.label} "
         if self.values:
             caption += f"{int(self.values[-1]):,}"
             if len(self.values) > 1:
                 delta = int(self.values[-1] - self.values[-2])
-                caption += f" ({delta:+,} since previous run)"
-            caption += f" · {len(self.values)} runs"
+                caption += f" ({delta:+,} vs previous)"
         else:
             caption += "no complete runs yet"
         self.query_one(Label).update(caption)

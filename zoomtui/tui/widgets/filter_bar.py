@@ -17,6 +17,8 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Label, Select
 
+from zoomtui.tui.widgets.toggles import TextCheckbox
+
 ANY = Select.NULL
 SEARCH_DEBOUNCE_S = 0.15
 
@@ -87,7 +89,7 @@ class FilterBar(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="filter-top"):
             yield Input(placeholder="Search email or name  ( / )", id="search", compact=True)
-            yield Checkbox("Deactivated", id="show-deactivated", compact=True)
+            yield TextCheckbox("Deactivated", id="show-deactivated", compact=True)
         with Vertical(id="filter-more"):
             with Horizontal(classes="filter-row"):
                 for name, prompt in self.SELECTS[:2]:
@@ -104,7 +106,7 @@ class FilterBar(Vertical):
                     compact=True,
                     max_length=5,
                 )
-                yield Checkbox("Never logged in", id="f-never", compact=True)
+                yield TextCheckbox("Never logged in", id="f-never", compact=True)
 
     # -- public API -----------------------------------------------------------------------------
 
