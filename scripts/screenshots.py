@@ -99,7 +99,8 @@ def main() -> None:
         work = Path(tmp)
         os.environ["ZOOMTUI_CONFIG"] = str(work / "config.toml")
         os.environ["ZOOMTUI_DB"] = str(work / "history.db")
-        os.environ["XDG_DATA_HOME"] = str(work / "data")
+        os.environ["HOME"] = str(work)  # the export dialog shows ~/.local/share/zoomtui/…
+        os.environ["XDG_DATA_HOME"] = str(work / ".local" / "share")
         for name in [n for n in os.environ if n.startswith("ZOOM_")]:
             del os.environ[name]
         for path in asyncio.run(take(args.out, work)):

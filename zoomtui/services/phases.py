@@ -6,7 +6,7 @@ import asyncio
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from zoomtui.services.addons import (
@@ -83,6 +83,7 @@ class Phases:
         self.main_id = ctx.settings.account_id or "me"
         self.max_age = timedelta(days=ctx.settings.addons_max_age_days)
         self._client: Any = None
+        self.report_through: datetime | None = None  # start of the last complete run
 
     def stats(self) -> dict[str, Any]:
         """Calls per category, retries and waits of this run's client, and add-on reads."""
@@ -90,6 +91,8 @@ class Phases:
         return {**stats, "addons_read": self.addons_done, "addons_recount": self.recount}
 
     async def run(self) -> None:
+        complete = self.store.latest_complete_run()
+        self.report_through = complete.started_at if complete else None
         self.reads = {
             zoom_id: AddonRead(r["read_at"], r["type"], r["bundle"], r["status"], r["addons"])
             for zoom_id, r in self.store.addon_state().items()
@@ -260,6 +263,12 @@ class Phases:
         now = self.ctx.clock()
         account_id = account or self.main_id
         last = self.store.latest_sign_in_time(account_id)
+        if last is not None and self.report_through is not None:
+            # A run that ended early may have kept a report's newest pages but not its
+            # older ones; only a complete run read every window, so never resume past it.
+            last = min(last, self.report_through)
+        elif self.report_through is None:
+            last = None
         start = (last or now - SIGN_IN_HISTORY).date()
         try:
             pages = self._client.iter_sign_in_events(start, now.date(), account_id=account)

@@ -99,6 +99,16 @@ ACTIONS: tuple[UserAction, ...] = (
         show=False,
     ),
     UserAction(
+        "users.list",
+        "escape",
+        "focus_table",
+        "Back to the list",
+        "users",
+        "Leave the search box or the filters and move in the list.",
+        scope="users",
+        show=False,
+    ),
+    UserAction(
         "users.search",
         "slash",
         "focus_search",

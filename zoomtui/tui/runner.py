@@ -51,6 +51,7 @@ class RunController:
         self.schedule_enabled = schedule
         self._cancel: asyncio.Event | None = None
         self._subscribers: WeakSet[MessagePump] = WeakSet()
+        self._last_message: dict[str, str] = {}
 
     def subscribe(self, node: MessagePump) -> None:
         """Deliver ``RunUpdated`` messages to ``node``."""
@@ -77,6 +78,7 @@ class RunController:
             self.app.notify("An aggregation is already running.", severity="warning")
             return False
         self._cancel = asyncio.Event()
+        self._last_message = {}
         self.state = RunState(
             running=True, full=full, started_at=self.app.ctx.clock(), log=self.state.log
         )
@@ -106,6 +108,8 @@ class RunController:
         else:
             state.result = result
             state.error = result.error
+            if result.status == "complete":
+                state.phases["saving"] = agg.Progress("saving", 1, 1, "Saved")
         finally:
             state.running = False
         if state.result is not None:
@@ -130,8 +134,13 @@ class RunController:
             state.waits += 1
             state.waited_s += progress.waiting_s
             self.log(f"Rate limit: waiting {progress.waiting_s:.1f}s ({progress.phase}).")
-        elif progress.message and progress.phase not in ("users", "addons"):
+        elif (
+            progress.message
+            and progress.phase not in ("users", "addons", "done")
+            and self._last_message.get(progress.phase) != progress.message
+        ):
             self.log(progress.message)
+        self._last_message[progress.phase] = progress.message
         self._publish("progress", progress)
 
     # -- schedule -------------------------------------------------------------------------------

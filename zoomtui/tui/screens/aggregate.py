@@ -28,10 +28,12 @@ PHASE_LABELS = {
 }
 
 
-def phase_text(progress: Any) -> str:
-    """``1,200 / 1,200 · message`` for one phase."""
+def phase_text(progress: Any, *, running: bool, note: str = "") -> str:
+    """``1,200 / 1,200 · message`` for one phase; why it did nothing when it did nothing."""
     if progress is None:
-        return "waiting"
+        if note:
+            return note
+        return "waiting" if running else "—"
     done = f"{progress.done:,}"
     if progress.total is not None:
         done += f" / {progress.total:,}"
@@ -92,7 +94,9 @@ class AggregateScreen(ZoomScreen):
                 bar.update(total=None)
             else:
                 bar.update(total=max(progress.done, 1), progress=progress.done)
-            self.query_one(f"#text-{phase}", Label).update(phase_text(progress))
+            notes = getattr(state.result, "notes", None) or {}
+            text = phase_text(progress, running=state.running, note=str(notes.get(phase, "")))
+            self.query_one(f"#text-{phase}", Label).update(text)
         waits = f"Rate-limit waits: {state.waits} ({state.waited_s:.1f}s)"
         self.query_one("#run-waits", Static).update(waits)
         self.query_one("#run-start", Button).disabled = state.running

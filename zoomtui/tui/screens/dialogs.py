@@ -18,6 +18,14 @@ from zoomtui.tui.widgets.user_detail import UserDetail
 FORMATS = (("CSV", "csv"), ("JSON", "json"))
 
 
+def display_path(path: Path) -> str:
+    """The path as the operator would type it: ``~/…`` under the home directory."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
 @dataclass(frozen=True)
 class ExportChoice:
     """Where and how to export; ``overwrite`` only after the operator confirmed it."""
@@ -51,12 +59,13 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
                 yield Select(
                     FORMATS, value=fmt, id="export-format", allow_blank=False, compact=True
                 )
-            yield Label("File:")
-            yield Input(str(self.default_path), id="export-path")
+            with Horizontal(classes="field-row"):
+                yield Label("File   ", classes="pick-label")
+                yield Input(display_path(self.default_path), id="export-path", compact=True)
             yield Label("", id="export-message", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Export", variant="primary", id="export-ok")
-                yield Button("Cancel", id="export-cancel")
+                yield Button("Export", variant="primary", id="export-ok", compact=True)
+                yield Button("Cancel", id="export-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()
@@ -68,8 +77,8 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
     @on(Select.Changed, "#export-format")
     def _format_changed(self) -> None:
         field = self.query_one("#export-path", Input)
-        path = Path(field.value.strip() or str(self.default_path))
-        field.value = str(path.with_suffix(f".{self.format}"))
+        text = field.value.strip() or display_path(self.default_path)
+        field.value = str(Path(text).with_suffix(f".{self.format}"))
 
     @on(Input.Changed, "#export-path")
     def _path_changed(self) -> None:

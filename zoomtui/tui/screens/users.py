@@ -196,6 +196,9 @@ class UsersScreen(ZoomScreen):
         if row is not None and row.get("email"):
             self.show_detail(str(row["email"]))
 
+    def action_focus_table(self) -> None:
+        self.table.focus()
+
     def action_focus_search(self) -> None:
         self.query_one(FilterBar).focus_search()
 
