@@ -1,0 +1,21 @@
+"""Fixtures of the reliability suite: emulated worlds on virtual time, and the ``slow`` marker.
+
+Why a virtual clock: retries and 429 pauses must really happen (the client
+counts and schedules them) without the suite really waiting for them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+# Reuse the service tests' emulated world (``emuworld``) rather than copying it.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "services"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: starts real subprocesses (still run in CI; deselect with -m 'not slow')"
+    )
