@@ -28,6 +28,7 @@ from zoomtui.zoom.ratelimit import LIMITS, RateLimiter, category_for
         ("/accounts/a1/users/u1/settings", "Medium"),
         ("/users/summary", "Medium"),
         ("/report/activities", "Heavy"),
+        ("/accounts/a1/report/activities", "Heavy"),
         ("/accounts", "Medium"),
         ("/accounts/me/plans/usage", "Heavy"),
     ],

@@ -23,7 +23,8 @@ from zoomtui.zoom.models import parse_time
 
 LIGHT, MEDIUM, HEAVY = "Light", "Medium", "Heavy"
 
-# Endpoint templates (sub-account `/accounts/{accountId}/users...` paths share the user ones).
+# Endpoint templates (sub-account `/accounts/{accountId}/users...` and `.../report/...`
+# paths share the main account's ones).
 CATEGORY: dict[str, str] = {
     "GET /users": MEDIUM,
     "GET /users/summary": MEDIUM,
@@ -48,7 +49,7 @@ LIMITS: dict[str, dict[str, float]] = {
 def endpoint_template(method: str, path: str) -> str:
     """Reduce a concrete path such as `/accounts/a1/users/u1/settings` to its template."""
     parts = [p for p in path.split("?", 1)[0].split("/") if p and p != "v2"]
-    if len(parts) > 2 and parts[0] == "accounts" and parts[2] == "users":
+    if len(parts) > 2 and parts[0] == "accounts" and parts[2] in ("users", "report"):
         parts = parts[2:]
     if parts and parts[0] == "users" and len(parts) > 1 and parts[1] != "summary":
         parts[1] = "{userId}"
