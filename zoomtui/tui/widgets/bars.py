@@ -1,6 +1,6 @@
 """Utilisation bars and trend lines: plain renderers of numbers they are given.
 
-Bars use full blocks on a thin baseline so they stay readable without colour (NO_COLOR).
+Bars use heavy and light rules so they stay readable without colour (NO_COLOR).
 """
 
 from __future__ import annotations
@@ -16,18 +16,18 @@ from textual.widgets import Label, Sparkline, Static
 
 
 def bar(used: int, total: int, width: int = 20) -> Text:
-    """A ``█████▁▁▁▁▁`` bar of ``used`` out of ``total``; over-use is marked with ``!``.
+    """A ``━━━━━─────`` bar of ``used`` out of ``total``; over-use is marked with ``!``.
 
-    Full blocks on a one-eighth baseline read without colour and exist in the fonts
-    that exported screenshots use (shade characters do not).
+    Heavy and light rules read without colour and are one cell wide in the fonts that
+    exported screenshots use (block and shade characters are not).
     """
     if total <= 0:
         return Text("·" * width, style="dim")
     share = min(used / total, 1.0)
     full = round(share * width)
     text = Text()
-    text.append("█" * full, style="bold")
-    text.append("▁" * (width - full), style="dim")
+    text.append("━" * full, style="bold")
+    text.append("─" * (width - full), style="dim")
     if used > total:
         text.append("!", style="bold reverse")
     return text
