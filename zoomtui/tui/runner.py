@@ -149,12 +149,12 @@ class RunController:
         """The last complete run's end and the configured interval (ValueError when invalid)."""
         ctx = self.app.ctx
         interval = schedule.parse_interval(ctx.settings.schedule_interval or "off")
-        last = None
-        for run in list_runs(ctx):
-            if run.get("status") == "complete" and run.get("finished_at"):
-                last = _as_datetime(run["finished_at"])
-                if last is not None:
-                    break
+        finished = [
+            _as_datetime(run.get("finished_at"))
+            for run in list_runs(ctx)
+            if run.get("status") == "complete"
+        ]
+        last = max((f for f in finished if f is not None), default=None)
         return last, interval
 
     def next_due(self) -> tuple[datetime | None, str]:
