@@ -113,7 +113,10 @@ class Phases:
     async def _concurrent(self, accounts: list[str | None]) -> None:
         """Listings, seats, sign-ins and settings reads at once; settings after listings."""
         async with asyncio.TaskGroup() as tg:
-            workers = [tg.create_task(self._settings_worker()) for _ in range(16)]
+            # As many readers as requests may be in flight: a fixed 16 capped reads at
+            # 16 / latency per second, under Business's Medium limit (60/s) past 0.27 s.
+            readers = self._client.max_concurrency
+            workers = [tg.create_task(self._settings_worker()) for _ in range(readers)]
             for account in accounts:
                 tg.create_task(self._sign_ins(account))
             listings = [tg.create_task(self._list(a, s)) for a in accounts for s in STATUSES]

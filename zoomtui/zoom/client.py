@@ -23,6 +23,7 @@ from zoomtui.clock import Clock, utcnow
 from zoomtui.zoom.auth import Credentials, TokenProvider
 from zoomtui.zoom.classify import api_error, is_error_body, is_page_token_expired
 from zoomtui.zoom.errors import ConfigError, NoPermission, NotMasterAccount, PageTokenExpired
+from zoomtui.zoom.lanes import Lanes
 from zoomtui.zoom.models import PlanUsage, SignInEvent, SubAccount, Token, User, UserSummary
 from zoomtui.zoom.pagination import paginate, sign_in_windows
 from zoomtui.zoom.ratelimit import CallStats, RateLimiter, category_for
@@ -94,16 +95,24 @@ class ZoomClient:
             )
         except ValueError as exc:
             raise ConfigError(f"The rate settings are invalid: {exc}.") from exc
-        # Keep every connection the semaphore allows alive: httpcore closes idle
-        # connections beyond the keep-alive limit (default 20), so a wider pool would
-        # reconnect on almost every request.
-        pool = max(1, max_concurrency)
-        self._http = httpx.AsyncClient(
-            transport=transport,
-            timeout=timeout,
-            limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
-            follow_redirects=False,
-            headers={"Accept": "application/json", "User-Agent": f"zoomtui/{__version__}"},
+        self.max_concurrency = max(1, max_concurrency)
+
+        def http_client(pool: int) -> httpx.AsyncClient:
+            # Keep every connection a lane may open alive: httpcore closes idle ones
+            # beyond the keep-alive limit (default 20) and would reconnect constantly.
+            return httpx.AsyncClient(
+                transport=transport,
+                timeout=timeout,
+                limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
+                follow_redirects=False,
+                headers={"Accept": "application/json", "User-Agent": f"zoomtui/{__version__}"},
+            )
+
+        # A given transport (the in-process emulator, tests) has no pool to split.
+        self._http: httpx.AsyncClient | Lanes = (
+            http_client(self.max_concurrency)
+            if transport is not None
+            else Lanes(http_client, self.max_concurrency)
         )
         self._requester = Requester(self._http, self.limiter, clock, retry)
         self._tokens = TokenProvider(credentials, self._requester, self._oauth_url, clock)

@@ -26,6 +26,7 @@ from zoomtui.zoom.errors import (
     RateLimited,
     ServerError,
 )
+from zoomtui.zoom.lanes import Lanes
 from zoomtui.zoom.ratelimit import RateLimiter, backoff_delay, next_utc_midnight, parse_retry_after
 
 log = logging.getLogger("zoomtui.zoom")
@@ -73,7 +74,7 @@ class Requester:
 
     def __init__(
         self,
-        http: httpx.AsyncClient,
+        http: httpx.AsyncClient | Lanes,
         limiter: RateLimiter,
         clock: Callable[[], datetime],
         policy: RetryPolicy | None = None,
