@@ -70,13 +70,19 @@ def stored_seats(world: World, run_id: int | None = None) -> set[tuple[Any, ...]
     }
 
 
-def assert_matches_truth(world: World, run_id: int | None = None) -> None:
-    """Users (every status, plan, add-ons, logins) and seats equal the emulator's truth."""
+def assert_matches_truth(world: World, run_id: int | None = None, *, addons: bool = True) -> None:
+    """Users (every status, plan, add-ons, logins) and seats equal the emulator's truth.
+
+    ``addons=False`` after an incremental run: add-ons are re-read only when
+    stale or when seat counts disagree, so two users swapping an add-on may
+    show the older reads until the next refresh (by design, see product.md).
+    """
     truth = truth_users(world.dataset)
     stored = stored_users(world, run_id)
     assert set(stored) == set(truth), "users missing or extra"
     for email, expected in truth.items():
-        assert {key: stored[email][key] for key in expected} == expected, email
+        keys = [key for key in expected if addons or key != "addons"]
+        assert {key: stored[email][key] for key in keys} == {k: expected[k] for k in keys}, email
     assert stored_seats(world, run_id) == truth_seats(world)
 
 
