@@ -77,6 +77,13 @@ class RunController:
         if self.state.running:
             self.app.notify("An aggregation is already running.", severity="warning")
             return False
+        if not self.app.ctx.settings.has_credentials():
+            self.app.notify(
+                "No Zoom credentials yet: fill in the Connection screen (6) and save.",
+                title="Aggregation",
+                severity="error",
+            )
+            return False
         self._cancel = asyncio.Event()
         self._last_message = {}
         self.state = RunState(

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from zoomtui.services.runs import list_runs
 from zoomtui.services.users import UserFilter, filter_options, query_users, user_detail
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.screens.base import ZoomScreen
@@ -140,6 +141,12 @@ class UsersScreen(ZoomScreen):
     def update_counts(self) -> None:
         counts = self.query_one("#users-counts", Static)
         if self.error:
+            try:
+                runs = list_runs(self.ctx)
+            except Exception:
+                runs = []
+            if not any(r.get("status") == "complete" for r in runs):
+                self.error = "No complete run yet: press 5 (Aggregate), then r to run one."
             counts.update(self.error)
             return
         shown = self.table.total
