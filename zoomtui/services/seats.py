@@ -12,9 +12,11 @@ def seat_report(ctx: AppContext, run_id: int | None = None) -> list[dict[str, An
     """One record per account and plan: purchased, assigned, pending and free seats."""
     store = ctx.open_store()
     run = resolve_run(store, run_id)
+    names = {a["id"]: a["name"] for a in store.accounts()}
     out = []
     for row in store.seats(run):
         record = dict(row)
+        record["account_name"] = names.get(record["account_id"]) or record["account_id"]
         record["free"] = max(0, record["purchased"] - record["assigned"])
         out.append(record)
     return out

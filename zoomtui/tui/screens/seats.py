@@ -34,7 +34,8 @@ def seat_lines(records: list[dict[str, Any]]) -> list[SeatLine]:
         label = str(r.get("plan", "")).removeprefix("plan_")
         if r.get("type"):
             label += f" · {r['type']}"
-        group = f"Account {r.get('account_id')}" if len(accounts) > 1 else ""
+        name = r.get("account_name") or r.get("account_id")
+        group = f"{name} ({r.get('account_id')})" if len(accounts) > 1 else ""
         lines.append(
             SeatLine(
                 label,
