@@ -222,3 +222,10 @@ def test_keys_cover_every_setting() -> None:
         "region", "api_url", "oauth_url", "rate_tier", "active", "schedule_interval",
         "addons_max_age_days", "inactive_days", "price_per_seat", "theme", "keymap",
     )  # fmt: skip
+
+
+def test_unquoted_dotted_keymap_ids_are_flattened(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[keymap]\nrun.start = "ctrl+r"\n"go.users" = "u"\n', encoding="utf-8")
+    settings = load(path, env={})
+    assert dict(settings.keymap) == {"run.start": "ctrl+r", "go.users": "u"}

@@ -81,16 +81,31 @@ def coerce(key: str, value: Any, *, from_text: bool = False) -> Any:
 
 
 def coerce_keymap(value: Any) -> dict[str, str]:
-    """Validate the ``[keymap]`` table: binding id to key (``ctrl+q``, ``f5,r``)."""
+    """Validate the ``[keymap]`` table: binding id to key (``ctrl+q``, ``f5,r``).
+
+    TOML reads an unquoted ``run.start = "ctrl+r"`` as a nested table, so
+    nested tables are flattened back into dotted binding ids.
+    """
     if not isinstance(value, Mapping):
         raise ValueError('keymap must be a table of binding id = "keys".')
     out: dict[str, str] = {}
-    for binding, keys in value.items():
+    for binding, keys in _flatten(value).items():
         check_binding_id(str(binding))
         if not isinstance(keys, str) or not keys.strip():
             raise ValueError(f"keymap.{binding} must be a non-empty string of keys.")
         out[str(binding)] = keys.strip()
     return out
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
 
 
 def check_binding_id(binding: str) -> str:
