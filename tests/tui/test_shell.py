@@ -98,3 +98,16 @@ async def test_theme_is_remembered(config_path: Path, empty_ctx: AppContext) -> 
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert again.theme == "nord"
+
+
+async def test_escape_leaves_a_field_so_digits_switch_screens_again(empty_ctx: AppContext) -> None:
+    app = create_app(empty_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await pilot.pause()
+        await pilot.press("tab", "tab", "5")  # typed into a connection field, no switch
+        await pilot.pause()
+        assert app.current_mode == "connection"
+        await pilot.press("escape", "5")
+        await pilot.pause()
+        assert app.current_mode == "aggregate"

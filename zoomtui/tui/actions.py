@@ -87,6 +87,15 @@ ACTIONS: tuple[UserAction, ...] = (
     UserAction(
         "app.quit", "ctrl+q", "app.quit", "Quit", "app", "Leave zoomtui.", show=False, priority=True
     ),
+    UserAction(
+        "app.leave_field",
+        "escape",
+        "app.leave_field",
+        "Leave the field",
+        "app",
+        "Leave a text field or menu so the one-key commands (1-6, r, e…) work again.",
+        show=False,
+    ),
     # Users
     UserAction(
         "users.detail",

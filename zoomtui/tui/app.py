@@ -56,6 +56,10 @@ class ZoomApp(App[None]):
         with contextlib.suppress(Exception):
             save_field(self, "theme", self.theme)
 
+    def action_leave_field(self) -> None:
+        """Take the focus out of an input, so digits switch screens instead of typing."""
+        self.screen.set_focus(None)
+
     def action_help(self) -> None:
         """Show every key and command."""
         if not isinstance(self.screen, HelpScreen):
