@@ -176,3 +176,21 @@ async def test_missing_scope_is_named(demo_ctx: AppContext) -> None:
         assert not report.capabilities["sign_ins"].available
         text = text_of(app.screen.query_one("#conn-result"), width=200)
         assert "missing" in text and "report:read" in text
+
+
+async def test_brackets_step_the_users_view_through_earlier_runs(demo_ctx: AppContext) -> None:
+    complete = [r["id"] for r in list_runs(demo_ctx) if r["status"] == "complete"]
+    assert len(complete) >= 2
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        counts = app.screen.query_one("#users-counts")
+        assert f"Run {complete[-1]} (latest)" in text_of(counts)
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert f"Run {complete[-2]} (older run" in text_of(counts)
+        older = query_users(demo_ctx, UserFilter(), complete[-2]).total
+        assert app.screen.query_one(WindowTable).total == older
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert f"Run {complete[-1]} (latest)" in text_of(counts)

@@ -1,4 +1,4 @@
-"""Users: the filtered, sorted users of the latest complete run, windowed for any size."""
+"""Users: the filtered, sorted users of a complete run (the latest unless picked), windowed."""
 
 from __future__ import annotations
 
@@ -78,6 +78,7 @@ class UsersScreen(ZoomScreen):
         self.sort = "email"
         self.descending = False
         self.run_id: int | None = None
+        self.pinned_run: int | None = None  # None follows the latest complete run
         self.error: str | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -103,7 +104,7 @@ class UsersScreen(ZoomScreen):
 
     def load_options(self) -> None:
         try:
-            options = filter_options(self.ctx)
+            options = filter_options(self.ctx, self.pinned_run)
         except Exception:
             return  # no complete run yet: the counts line says so
         self.query_one(FilterBar).set_options(
@@ -118,7 +119,7 @@ class UsersScreen(ZoomScreen):
             page = query_users(
                 self.ctx,
                 to_user_filter(self.state),
-                None,
+                self.pinned_run,
                 self.sort,
                 self.descending,
                 offset,
@@ -152,11 +153,12 @@ class UsersScreen(ZoomScreen):
         shown = self.table.total
         try:
             everyone = query_users(
-                self.ctx, UserFilter(statuses=self.state.statuses), limit=1
+                self.ctx, UserFilter(statuses=self.state.statuses), self.pinned_run, limit=1
             ).total
         except Exception:
             everyone = shown
-        text = f"Run {self.run_id} · {shown:,} of {everyone:,} users"
+        which = "latest" if self.pinned_run is None else "older run, ] for newer"
+        text = f"Run {self.run_id} ({which}) · {shown:,} of {everyone:,} users"
         described = self.state.describe()
         if described:
             text += f" · {described}"
@@ -222,6 +224,31 @@ class UsersScreen(ZoomScreen):
         index = SORTABLE.index(self.sort) if self.sort in SORTABLE else -1
         self.sort, self.descending = SORTABLE[(index + 1) % len(SORTABLE)], False
         self.reload()
+
+    def _complete_runs(self) -> list[int]:
+        try:
+            return sorted(int(r["id"]) for r in list_runs(self.ctx) if r["status"] == "complete")
+        except Exception:
+            return []
+
+    def _show_run(self, step: int) -> None:
+        runs = self._complete_runs()
+        if not runs:
+            return
+        current = runs.index(self.run_id) if self.run_id in runs else len(runs) - 1
+        target = min(max(current + step, 0), len(runs) - 1)
+        if target == current:
+            self.notify("That is the oldest run." if step < 0 else "That is the latest run.")
+            return
+        self.pinned_run = None if target == len(runs) - 1 else runs[target]
+        self.load_options()
+        self.reload()
+
+    def action_older_run(self) -> None:
+        self._show_run(-1)
+
+    def action_newer_run(self) -> None:
+        self._show_run(+1)
 
     def action_reverse_sort(self) -> None:
         self.descending = not self.descending
