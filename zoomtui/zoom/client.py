@@ -11,7 +11,7 @@ import asyncio
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -250,10 +250,14 @@ class ZoomClient:
         """Yield sign-in/sign-out events between two dates, one month window at a time.
 
         Events are de-duplicated across windows too, in case Zoom reads window
-        edges in another time zone and returns a boundary event twice.
+        edges in another time zone and returns a boundary event twice. Events well
+        inside their own window cannot come back in another, so only the rest is
+        remembered across windows: keeping every key held ~100 MB for a
+        100,000-user account's six months.
         """
-        seen: set[Hashable] = set()
+        carry: set[tuple[Any, ...]] = set()
         for first, last in sign_in_windows(start, end, self.clock().date()):
+            seen: set[Hashable] = set(carry)
             params = {"from": first.isoformat(), "to": last.isoformat(), "page_size": page_size}
             async for page in paginate(
                 self._get,
@@ -266,3 +270,8 @@ class ZoomClient:
                 seen,
             ):
                 yield page
+            inside_from = datetime.combine(first + timedelta(days=2), datetime.min.time(), UTC)
+            inside_to = datetime.combine(last - timedelta(days=1), datetime.min.time(), UTC)
+            carry |= {
+                k for k in seen if isinstance(k, tuple) and not inside_from <= k[1] < inside_to
+            }
