@@ -1,0 +1,113 @@
+"""Users filters and the run diff through the service layer on a 100,000-user history.
+
+Usage: .venv/bin/python bench/queries.py [--users N] [--repeat R] [--db PATH]
+
+Without ``--db`` it builds a history in-process (first run, then a rerun after
+``Emulator.advance(7)``); ``bench/storage.py --keep-db PATH`` leaves one to
+reuse. Each filter of ``zoomtui users`` (plan, status, add-on, inactive days,
+search) runs through ``services.users.query_users`` as the users view asks it
+(a 100-row window plus the total) and as the CLI does (every matching row);
+the diff is ``services.diff.diff_runs`` of the two latest runs. Medians of
+``--repeat`` runs; targets 50 ms per filter, 500 ms per diff.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from _common import emulator_settings, log, run_aggregate
+from _world import local_world
+
+from zoomtui.emulator import API_URL, OAUTH_URL
+from zoomtui.services.context import AppContext
+from zoomtui.services.diff import diff_runs
+from zoomtui.services.users import UserFilter, query_users
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Median milliseconds over ``repeat`` calls, after one warm-up."""
+    out = fn()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return round(statistics.median(times) * 1000, 1), out
+
+
+def build(path: Path, users: int) -> None:
+    emulator, ctx = local_world(path, users)
+    for step in range(2):
+        if step:
+            emulator.advance(7)
+        result, timer = run_aggregate(ctx)
+        log(f"history run {result.run_id}: {result.status} in {timer.wall:.1f}s")
+    ctx.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--db", type=Path)
+    args = parser.parse_args()
+    tmp = tempfile.TemporaryDirectory()
+    path = args.db or Path(tmp.name) / "bench.db"
+    if args.db is None:
+        build(path, args.users)
+    ctx = AppContext(settings=emulator_settings(API_URL, OAUTH_URL), db_path=path)
+    store = ctx.open_store()
+    runs = [r.id for r in store.complete_runs()]
+    latest = max(runs)
+    # "Now" is the emulated account's time (the last run's end), not today's date.
+    finished = store.run(latest).finished_at  # type: ignore[union-attr]
+    ctx.clock = lambda: finished
+    sample = store.users(latest, statuses=["active"], addons=None, limit=50, offset=1000)[0]
+    addon = next((a for u in store.users(latest, limit=5000)[0] for a in u["addons"]), "webinar")
+    needle = sample[0]["last_name"][:4].lower()
+    filters = {
+        "plan=Licensed": UserFilter(plans=("Licensed",)),
+        "status=inactive": UserFilter(statuses=("inactive",)),
+        f"addon={addon}": UserFilter(addons=(addon,)),
+        "inactive_days=90": UserFilter(inactive_days=90),
+        f"search={needle}": UserFilter(search=needle),
+        "default (active+pending)": UserFilter(),
+    }
+    results: dict[str, Any] = {}
+    for name, flt in filters.items():
+        window_ms, _ = timed(partial(query_users, ctx, flt, latest, limit=100), args.repeat)
+        all_ms, full = timed(partial(query_users, ctx, flt, latest), max(3, args.repeat // 2))
+        results[name] = {"window_100_ms": window_ms, "all_rows_ms": all_ms, "matches": full.total}
+        log(f"{name}: window {window_ms} ms, all {full.total} rows {all_ms} ms")
+    a, b = sorted(runs)[-2:]
+    diff_ms, diff = timed(lambda: diff_runs(ctx, a, b), max(3, args.repeat // 2))
+    log(f"diff {a}->{b}: {diff_ms} ms")
+    users = store.count_users(latest)
+    ctx.close()
+    print(
+        json.dumps(
+            {
+                "benchmark": "queries",
+                "users_in_run": users,
+                "repeat": args.repeat,
+                "filters": results,
+                "worst_window_ms": max(r["window_100_ms"] for r in results.values()),
+                "diff_ms": diff_ms,
+                "diff_runs": [a, b],
+                "diff_sizes": {k: len(diff[k]) for k in ("added", "removed", "changed")},
+                "targets_ms": {"filter": 50, "diff": 500},
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
