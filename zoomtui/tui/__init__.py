@@ -14,9 +14,13 @@ def run_app(demo: bool = False, db_path: str | None = None) -> None:
 
     try:
         if demo:
+            from zoomtui import paths
             from zoomtui.services.demo import demo_context
 
-            ctx = demo_context(Path(db_path).expanduser() if db_path else None)
+            path = Path(db_path).expanduser() if db_path else paths.demo_database_file()
+            if not path.exists():
+                print("zoomtui: preparing the demo account and its past runs…", file=sys.stderr)
+            ctx = demo_context(path)
         else:
             from zoomtui.services.context import context_from_env
 
