@@ -26,7 +26,7 @@ from queries import build
 from zoomtui.emulator import API_URL, OAUTH_URL
 from zoomtui.services.context import AppContext
 from zoomtui.services.demo import demo_context
-from zoomtui.tui import create_app
+from zoomtui.tui.app import create_app
 from zoomtui.tui.screens.users import UsersScreen
 from zoomtui.tui.widgets.filter_bar import FilterState
 
