@@ -31,7 +31,8 @@ USER_COLUMNS = [
 ]
 USER_TABLE = ["email", "status", "plan", "dept", "days_inactive", "addons"]
 RUN_COLUMNS = ["id", "status", "started_at", "finished_at", "users"]
-SEAT_COLUMNS = ["account_id", "plan", "type", "purchased", "assigned", "pending"]
+SEAT_COLUMNS = ["account_id", "plan", "type", "purchased", "assigned", "pending", "free"]
+SEAT_TABLE = ["account_name", "plan", "type", "purchased", "assigned", "pending", "free"]
 
 
 def _format(choices: tuple[str, ...] = ("table", "json", "csv")) -> Any:
@@ -163,7 +164,10 @@ def seats_cmd(run_id: int | None, fmt: str, db: str | None) -> None:
     """Seat counts per account and plan."""
     ctx = context_from_env(db)
     records = seat_report(ctx, run_id)
-    emit(records, fmt, [*SEAT_COLUMNS, "free"] if fmt != "json" else None)
+    if fmt == "table":
+        records = [{**r, "plan": str(r["plan"]).removeprefix("plan_")} for r in records]
+    columns = {"table": SEAT_TABLE, "csv": [*SEAT_COLUMNS, "account_name"]}.get(fmt)
+    emit(records, fmt, columns)
 
 
 COMMANDS: list[click.Command] = [runs_cmd, users_cmd, diff_cmd, seats_cmd]
