@@ -1,0 +1,114 @@
+"""The headless contract of product.md, command by command, over a loopback emulator."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from zoomtui.cli import main
+from zoomtui.emulator import DEMO_CREDENTIALS, Dataset, Emulator, EmulatorConfig
+from zoomtui.emulator.server import BackgroundServer
+
+USER_KEYS = {
+    "id", "email", "first_name", "last_name", "status", "type", "plan", "dept",
+    "account_id", "last_login_time", "last_sign_in", "addons", "days_inactive",
+}  # fmt: skip
+PLANS = {"Basic", "Licensed", "On-prem", "Unassigned", "None"}
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Emulator]:
+    start = datetime.now(UTC).replace(microsecond=0)
+    emulator = Emulator(
+        Dataset.generate(users=300, seed=5, start=start), EmulatorConfig(rate_scale=1000)
+    )
+    with BackgroundServer(emulator) as server:
+        emulator.url = server.url  # type: ignore[attr-defined]
+        yield emulator
+
+
+@pytest.fixture
+def cli(served: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    base = served.url  # type: ignore[attr-defined]
+    monkeypatch.setenv("ZOOM_ACCOUNT_ID", DEMO_CREDENTIALS.account_id)
+    monkeypatch.setenv("ZOOM_CLIENT_ID", DEMO_CREDENTIALS.client_id)
+    monkeypatch.setenv("ZOOM_CLIENT_SECRET", DEMO_CREDENTIALS.client_secret)
+    monkeypatch.setenv("ZOOMTUI_API_URL", f"{base}/v2")
+    monkeypatch.setenv("ZOOMTUI_OAUTH_URL", f"{base}/oauth/token")
+    monkeypatch.setenv("ZOOMTUI_DB", str(tmp_path / "history.db"))
+
+    def run(*args: str, code: int = 0) -> str:
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+        assert result.exit_code == code, (args, result.output)
+        return result.stdout
+
+    return run
+
+
+def test_test_connection_json(cli: Any) -> None:
+    report = json.loads(cli("test-connection", "--json"))
+    assert {"ok", "account_id", "scopes", "capabilities", "error"} <= set(report)
+    assert report["ok"] is True and report["error"] is None
+    assert report["account_id"] == DEMO_CREDENTIALS.account_id
+    assert set(report["capabilities"]) == {"users", "addons", "seats", "sub_accounts", "sign_ins"}
+    assert all(report["capabilities"].values())
+
+
+def test_aggregate_runs_users_seats_diff(cli: Any, served: Emulator) -> None:
+    first = json.loads(cli("aggregate", "--json", "-q"))
+    assert {"run_id", "status", "users", "by_status", "by_plan"} <= set(first)
+    assert first["status"] == "complete"
+    assert first["users"] == first["by_status"]["active"] + first["by_status"]["pending"]
+
+    users = json.loads(cli("users", "--format", "json"))
+    assert len(users) == first["users"]
+    for user in users:
+        assert USER_KEYS <= set(user)
+        assert user["status"] in ("active", "pending")
+        assert (user["id"] is None) == (user["status"] == "pending")
+        assert user["plan"] in PLANS or user["plan"].startswith("Type ")
+        assert user["addons"] == sorted(user["addons"])
+    everyone = json.loads(cli("users", "--format", "json", "--status", "inactive"))
+    assert len(everyone) == first["by_status"]["inactive"]
+    idle = json.loads(cli("users", "--format", "json", "--inactive-days", "30"))
+    assert all(u["days_inactive"] is None or u["days_inactive"] >= 30 for u in idle)
+    never = json.loads(cli("users", "--format", "json", "--never-logged-in"))
+    assert never and all(u["last_login_time"] is None and u["last_sign_in"] is None for u in never)
+
+    rows = list(csv.DictReader(io.StringIO(cli("users", "--format", "csv"))))
+    assert len(rows) == first["users"] and USER_KEYS <= set(rows[0])
+
+    runs = json.loads(cli("runs", "--format", "json"))
+    assert [r["status"] for r in runs] == ["complete"]
+    assert {"id", "status", "started_at", "finished_at", "users"} <= set(runs[0])
+    header = cli("runs", "--format", "csv").splitlines()[0]
+    assert header.split(",")[:5] == ["id", "status", "started_at", "finished_at", "users"]
+
+    seats = json.loads(cli("seats", "--format", "json"))
+    assert {"account_id", "plan", "type", "purchased", "assigned", "pending"} <= set(seats[0])
+    assert all(s["plan"].startswith("plan_") for s in seats)
+
+    served.advance(7)
+    second = json.loads(cli("aggregate", "--json", "-q"))
+    diff = json.loads(cli("diff", "--format", "json"))
+    assert (diff["from_run"], diff["to_run"]) == (first["run_id"], second["run_id"])
+    assert {"added", "removed", "changed"} <= set(diff)
+    for change in diff["changed"]:
+        assert {"id", "email", "changes"} <= set(change)
+        assert all(len(pair) == 2 for pair in change["changes"].values())
+    table = cli("diff")
+    assert table.startswith(f"Run {first['run_id']} -> {second['run_id']}:")
+
+
+def test_if_due_does_nothing_when_scheduling_is_off(cli: Any) -> None:
+    out = json.loads(cli("aggregate", "--if-due", "--json"))
+    assert out["status"] == "not_due" and out["run_id"] is None
+    assert json.loads(cli("runs", "--format", "json")) == []
