@@ -17,6 +17,7 @@ from typing import Any
 
 from zoomtui.services.context import AppContext
 from zoomtui.services.phases import Phases, Progress
+from zoomtui.services.storethread import StoreThread
 from zoomtui.store import RunLocked
 from zoomtui.zoom.errors import DailyLimitReached, ZoomError
 
@@ -59,10 +60,19 @@ async def aggregate(
     cancel: asyncio.Event | None = None,
 ) -> RunResult:
     """Run one aggregation and record it; raises RunLocked when another one is running."""
-    store = ctx.open_store()
-    run_id = store.begin_run(started_at=ctx.clock(), full=full)
-    report = progress or (lambda _p: None)
-    phases = Phases(ctx, store, run_id, full=full, report=report)
+    async with StoreThread(ctx.db_path) as db:
+        return await _run(ctx, db, full, progress or (lambda _p: None), cancel)
+
+
+async def _run(
+    ctx: AppContext,
+    db: StoreThread,
+    full: bool,
+    report: Callable[[Progress], None],
+    cancel: asyncio.Event | None,
+) -> RunResult:
+    run_id = await db("begin_run", started_at=ctx.clock(), full=full)
+    phases = Phases(ctx, db, run_id, full=full, report=report)
     status, error = "complete", None
     try:
         await _until_cancelled(phases.run(), cancel)
@@ -74,7 +84,8 @@ async def aggregate(
         status, error = ("partial" if phases.listing_done else "failed"), exc.message
     except BaseException as exc:
         # Ctrl-C, SIGTERM or a bug: record the ending, then let it propagate.
-        store.end_run(
+        db.now(
+            "end_run",
             run_id,
             status="cancelled" if isinstance(exc, KeyboardInterrupt) else "failed",
             finished_at=ctx.clock(),
@@ -86,9 +97,16 @@ async def aggregate(
     finished = ctx.clock()
     if status == "complete":
         report(Progress("saving", 0, None, "Committing the run"))
-        store.complete_run(run_id, finished_at=finished, stats=phases.stats(), notes=phases.notes)
+        await db(
+            "complete_run",
+            run_id,
+            finished_at=finished,
+            stats=phases.stats(),
+            notes=phases.notes,
+        )
     else:
-        store.end_run(
+        await db(
+            "end_run",
             run_id,
             status=status,
             finished_at=finished,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Callable
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,7 +25,8 @@ from zoomtui.services.convert import (
     summary_seat_rows,
     user_row,
 )
-from zoomtui.store import SignInRow, Store
+from zoomtui.services.storethread import StoreThread
+from zoomtui.store import SignInRow
 from zoomtui.zoom.errors import (
     DailyLimitReached,
     MissingScope,
@@ -60,13 +62,13 @@ class Phases:
     def __init__(
         self,
         ctx: AppContext,
-        store: Store,
+        db: StoreThread,
         run_id: int,
         *,
         full: bool,
         report: Callable[[Progress], None],
     ) -> None:
-        self.ctx, self.store, self.run_id, self.full, self.report = ctx, store, run_id, full, report
+        self.ctx, self.db, self.run_id, self.full, self.report = ctx, db, run_id, full, report
         self.notes: dict[str, str] = {}
         self.by_status: Counter[str] = Counter()
         self.by_plan: Counter[str] = Counter()
@@ -92,11 +94,11 @@ class Phases:
         return {**stats, "addons_read": self.addons_done, "addons_recount": self.recount}
 
     async def run(self) -> None:
-        complete = self.store.latest_complete_run()
+        complete = await self.db("latest_complete_run")
         self.report_through = complete.started_at if complete else None
         self.reads = {
             zoom_id: AddonRead(r["read_at"], r["type"], r["bundle"], r["status"], r["addons"])
-            for zoom_id, r in self.store.addon_state().items()
+            for zoom_id, r in (await self.db("addon_state")).items()
         }
         client = self.ctx.make_client(on_wait=self._on_wait)
         self._client = client
@@ -109,7 +111,7 @@ class Phases:
                 await self._concurrent(accounts)
             except ExceptionGroup as group:
                 raise _first_cause(group) from None
-            self._flush_reads()
+            await self._flush_reads()
 
     async def _concurrent(self, accounts: list[str | None]) -> None:
         """Listings, seats, sign-ins and settings reads at once; settings after listings."""
@@ -142,15 +144,22 @@ class Phases:
             subs = await self._client.list_sub_accounts()
         except NOT_ALLOWED as exc:
             self.notes["sub_accounts"] = f"skipped: {exc.message}"
-        self.store.stage_accounts(
-            self.run_id, [account_row(None, self.main_id)] + [account_row(s) for s in subs]
+        await self.db(
+            "stage_accounts",
+            self.run_id,
+            [account_row(None, self.main_id)] + [account_row(s) for s in subs],
         )
         self.report(Progress("accounts", len(subs) + 1, len(subs) + 1, "Accounts listed"))
         return [None, *[s.id for s in subs]]
 
     async def _list(self, account: str | None, status: str) -> None:
         account_id = account or self.main_id
-        async for page in self._client.iter_users(status, account_id=account):
+        pages = self._client.iter_users(status, account_id=account)
+        async with aclosing(pages):  # a run that ends early stops the prefetched page too
+            await self._store_pages(pages, account_id, status)
+
+    async def _store_pages(self, pages: Any, account_id: str, status: str) -> None:
+        async for page in pages:
             rows = []
             for user in page:
                 bundle = bundle_name(user)
@@ -164,7 +173,7 @@ class Phases:
                 self.listed[user.id] = listed
                 if self.full or stale_reads([listed], self.reads, self.ctx.clock(), self.max_age):
                     self._enqueue(listed)
-            self.store.stage_users(self.run_id, rows)
+            await self.db("stage_users", self.run_id, rows)
             total = sum(self.by_status.values())
             self.report(Progress("users", total, None, f"{account_id}: {status} users"))
 
@@ -225,16 +234,16 @@ class Phases:
         )
         self.addons_done += 1
         if len(self.pending_reads) >= FLUSH_EVERY:
-            self._flush_reads()
+            await self._flush_reads()
         if self.addons_done % 50 == 0:
             self.report(
                 Progress("addons", self.addons_done, len(self.read_now), "Reading settings")
             )
 
-    def _flush_reads(self) -> None:
+    async def _flush_reads(self) -> None:
         if self.pending_reads:
-            self.store.record_addons(self.run_id, self.pending_reads)
-            self.pending_reads = []
+            reads, self.pending_reads = self.pending_reads, []
+            await self.db("record_addons", self.run_id, reads)
             self.report(
                 Progress("addons", self.addons_done, len(self.read_now), "Reading settings")
             )
@@ -252,10 +261,10 @@ class Phases:
             self.notes[f"seats:{account_id}"] = (
                 f"plan usage unavailable ({exc.message}); counts from /users/summary"
             )
-            self.store.stage_seats(self.run_id, summary_seat_rows(account_id, summary))
+            await self.db("stage_seats", self.run_id, summary_seat_rows(account_id, summary))
             return
         rows = seat_rows(account_id, usage)
-        self.store.stage_seats(self.run_id, rows)
+        await self.db("stage_seats", self.run_id, rows)
         usage_by_plan: dict[str, int] = {}
         for row in rows:
             usage_by_plan[row.plan] = usage_by_plan.get(row.plan, 0) + row.assigned
@@ -266,7 +275,7 @@ class Phases:
         """One account's sign-in report since its newest stored event (six months at first)."""
         now = self.ctx.clock()
         account_id = account or self.main_id
-        last = self.store.latest_sign_in_time(account_id)
+        last = await self.db("latest_sign_in_time", account_id)
         if last is not None and self.report_through is not None:
             # A run that ended early may have kept a report's newest pages but not its
             # older ones; only a complete run read every window, so never resume past it.
@@ -281,19 +290,22 @@ class Phases:
         batch: list[SignInRow] = []
         try:
             pages = self._client.iter_sign_in_events(start, now.date(), account_id=account)
-            async for page in pages:
-                batch.extend(sign_in_row(e) for e in page)
-                if len(batch) >= SIGN_IN_BATCH:
-                    self.store.add_sign_ins(batch)
-                    batch = []
-                self.sign_ins += len(page)
-                self.report(Progress("sign_ins", self.sign_ins, None, "Sign-in/sign-out report"))
+            async with aclosing(pages):
+                async for page in pages:
+                    batch.extend(sign_in_row(e) for e in page)
+                    if len(batch) >= SIGN_IN_BATCH:
+                        written, batch = batch, []
+                        await self.db("add_sign_ins", written)
+                    self.sign_ins += len(page)
+                    self.report(
+                        Progress("sign_ins", self.sign_ins, None, "Sign-in/sign-out report")
+                    )
         except (*NOT_ALLOWED, NotFound) as exc:
             key = "sign_ins" if account is None else f"sign_ins:{account_id}"
             self.notes[key] = f"skipped: {exc.message}"
         finally:
             if batch:
-                self.store.add_sign_ins(batch)
+                await self.db("add_sign_ins", batch)
 
 
 def _first_cause(group: BaseExceptionGroup) -> BaseException:
