@@ -8,6 +8,7 @@ missing capability.
 
 from __future__ import annotations
 
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -128,9 +129,10 @@ async def test_connection(ctx: AppContext) -> ConnectionReport:
 
         async def probe_users() -> None:
             nonlocal first_user
-            async for page in client.iter_users("active", page_size=30):
-                first_user = next((u.id for u in page if u.id), None)
-                break
+            async with aclosing(client.iter_users("active", page_size=30)) as pages:
+                async for page in pages:
+                    first_user = next((u.id for u in page if u.id), None)
+                    break
 
         async def probe_addons() -> None:
             if first_user is None:
@@ -145,8 +147,10 @@ async def test_connection(ctx: AppContext) -> ConnectionReport:
 
         async def probe_sign_ins() -> None:
             today = ctx.clock().date()
-            async for _page in client.iter_sign_in_events(today - timedelta(days=1), today):
-                break
+            pages = client.iter_sign_in_events(today - timedelta(days=1), today)
+            async with aclosing(pages):
+                async for _page in pages:
+                    break
 
         probes = {
             "users": probe_users,

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable
+from contextlib import aclosing
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any
@@ -186,16 +187,16 @@ class ZoomClient:
 
     async def iter_users(
         self, status: str, account_id: str | None = None, page_size: int = 300
-    ) -> AsyncIterator[list[User]]:
+    ) -> AsyncGenerator[list[User], None]:
         """Yield users of one status page by page (each user once, even across restarts)."""
         if status not in USER_STATUSES:
             raise ValueError(f"status must be one of {', '.join(USER_STATUSES)}")
         path = f"/accounts/{_seg(account_id)}/users" if account_id else "/users"
         params = {"status": status, "page_size": page_size}
-        async for page in paginate(
-            self._get, path, params, "users", User.from_json, user_key, self.clock
-        ):
-            yield page
+        pages = paginate(self._get, path, params, "users", User.from_json, user_key, self.clock)
+        async with aclosing(pages):
+            async for page in pages:
+                yield page
 
     async def get_user(self, user_id: str, account_id: str | None = None) -> User:
         """Read one user, including the bundle fields the list leaves out."""
@@ -246,7 +247,7 @@ class ZoomClient:
 
     async def iter_sign_in_events(
         self, start: date, end: date, page_size: int = 300, account_id: str | None = None
-    ) -> AsyncIterator[list[SignInEvent]]:
+    ) -> AsyncGenerator[list[SignInEvent], None]:
         """Yield sign-in/sign-out events between two dates, one month window at a time.
 
         Events are de-duplicated across windows too, in case Zoom reads window
@@ -259,7 +260,7 @@ class ZoomClient:
         for first, last in sign_in_windows(start, end, self.clock().date()):
             seen: set[Hashable] = set(carry)
             params = {"from": first.isoformat(), "to": last.isoformat(), "page_size": page_size}
-            async for page in paginate(
+            pages = paginate(
                 self._get,
                 f"/accounts/{account_id}/report/activities" if account_id else "/report/activities",
                 params,
@@ -268,8 +269,10 @@ class ZoomClient:
                 _event_key,
                 self.clock,
                 seen,
-            ):
-                yield page
+            )
+            async with aclosing(pages):
+                async for page in pages:
+                    yield page
             inside_from = datetime.combine(first + timedelta(days=2), datetime.min.time(), UTC)
             inside_to = datetime.combine(last - timedelta(days=1), datetime.min.time(), UTC)
             carry |= {

@@ -10,8 +10,10 @@ Zoom keeps sending a stale `page_count` next to tokens.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -36,7 +38,7 @@ async def paginate(
     key: Callable[[T], Hashable],
     clock: Clock,
     seen: set[Hashable] | None = None,
-) -> AsyncIterator[list[T]]:
+) -> AsyncGenerator[list[T], None]:
     """Yield each page's new items; `get(path, query, listing_started)` returns the JSON body.
 
     Pass `seen` to share de-duplication between listings (e.g. report windows).
@@ -45,8 +47,10 @@ async def paginate(
     restarts = 0
     while True:
         try:
-            async for page in _one_pass(get, path, params, items_key, parse, key, clock, seen):
-                yield page
+            pages = _one_pass(get, path, params, items_key, parse, key, clock, seen)
+            async with contextlib.aclosing(pages):
+                async for page in pages:
+                    yield page
             return
         except PageTokenExpired as exc:
             restarts += 1
@@ -68,42 +72,89 @@ async def _one_pass(
     key: Callable[[T], Hashable],
     clock: Clock,
     seen: set[Hashable],
-) -> AsyncIterator[list[T]]:
+) -> AsyncGenerator[list[T], None]:
     started = clock()
     token, token_at = "", started
     page_number = 1
     used_tokens = False
-    while True:
-        query = dict(params)
-        if token:
-            if clock() - token_at >= PAGE_TOKEN_TTL:
-                raise PageTokenExpired(f"The page token for {path} is older than 15 minutes.")
-            query["next_page_token"] = token
-        elif page_number > 1:
-            query["page_number"] = page_number
+    # The next page is requested before this one is handed over, so the caller's
+    # work on a page overlaps the round trip of the next (a chain of pages would
+    # otherwise cost latency + processing per page).
+    ahead: asyncio.Future[tuple[Any, datetime]] | None = None
+
+    async def fetch(query: dict[str, Any]) -> tuple[Any, datetime]:
         body = await get(path, query, started)
-        received = clock()
-        rows = body.get(items_key) if isinstance(body, dict) else None
-        page: list[T] = []
-        for row in rows or ():
-            item = parse(row)
-            if item is None:
-                continue
-            k = key(item)
-            if k not in seen:
-                seen.add(k)
-                page.append(item)
-        if page:
-            yield page
-        next_token = body.get("next_page_token") if isinstance(body, dict) else None
-        if next_token:
-            if next_token == token:
-                raise ZoomError(f"Zoom returned the same page token twice for {path}.")
-            token, token_at, used_tokens = str(next_token), received, True
+        return body, clock()  # a token's age counts from its arrival, not its use
+
+    try:
+        while True:
+            if ahead is None:
+                query = _query(params, token, token_at, page_number, clock, path)
+                body, received = await fetch(query)
+            else:
+                body, received = await ahead
+                ahead = None
+            rows = body.get(items_key) if isinstance(body, dict) else None
+            page = _new_items(rows, parse, key, seen)
+            next_token = body.get("next_page_token") if isinstance(body, dict) else None
+            if next_token:
+                if next_token == token:
+                    raise ZoomError(f"Zoom returned the same page token twice for {path}.")
+                token, token_at, used_tokens = str(next_token), received, True
+            elif used_tokens or not rows or not _more_numbered_pages(body, page_number):
+                if page:
+                    yield page
+                return
+            else:
+                page_number += 1
+            ahead = asyncio.ensure_future(
+                fetch(_query(params, token, token_at, page_number, clock, path))
+            )
+            if page:
+                yield page
+    finally:
+        if ahead is not None:
+            ahead.cancel()
+            with contextlib.suppress(BaseException):
+                await ahead
+
+
+def _query(
+    params: dict[str, Any],
+    token: str,
+    token_at: datetime,
+    page_number: int,
+    clock: Clock,
+    path: str,
+) -> dict[str, Any]:
+    """The query of the next page: same parameters, plus the token or the page number."""
+    query = dict(params)
+    if token:
+        if clock() - token_at >= PAGE_TOKEN_TTL:
+            raise PageTokenExpired(f"The page token for {path} is older than 15 minutes.")
+        query["next_page_token"] = token
+    elif page_number > 1:
+        query["page_number"] = page_number
+    return query
+
+
+def _new_items(
+    rows: Any,
+    parse: Callable[[dict[str, Any]], T | None],
+    key: Callable[[T], Hashable],
+    seen: set[Hashable],
+) -> list[T]:
+    """The parsed items of a page not yielded before."""
+    page: list[T] = []
+    for row in rows or ():
+        item = parse(row)
+        if item is None:
             continue
-        if used_tokens or not rows or not _more_numbered_pages(body, page_number):
-            return
-        page_number += 1
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            page.append(item)
+    return page
 
 
 def _more_numbered_pages(body: dict[str, Any], requested: int) -> bool:
