@@ -23,8 +23,8 @@ from typing import Any
 
 import httpx
 
-from zoomtui.emulator import DEMO_CREDENTIALS
 from zoomtui.services.context import AppContext
+from zoomtui.services.demo import demo_settings
 from zoomtui.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,16 +110,7 @@ def loopback_emulator(
 
 def emulator_settings(api_url: str, oauth_url: str, tier: str = "pro") -> Settings:
     """Settings for the emulator's public demo credentials at the given URLs."""
-    return Settings().updated(
-        auth="s2s",
-        account_id=DEMO_CREDENTIALS.account_id,
-        client_id=DEMO_CREDENTIALS.client_id,
-        client_secret=DEMO_CREDENTIALS.client_secret,
-        region="custom",
-        api_url=api_url,
-        oauth_url=oauth_url,
-        rate_tier=tier,
-    )
+    return demo_settings(api_url, oauth_url).updated(rate_tier=tier)
 
 
 def loopback_context(

@@ -21,8 +21,8 @@ DEMO_STEP_DAYS = 5
 DEMO_RATE_SCALE = 100.0
 
 
-def demo_settings() -> Settings:
-    """Settings pointing at the in-process emulator with its public demo credentials."""
+def demo_settings(api_url: str = "", oauth_url: str = "") -> Settings:
+    """The emulator's public demo credentials at its URLs (default: the in-process one)."""
     from zoomtui.emulator import API_URL, DEMO_CREDENTIALS, OAUTH_URL
 
     return Settings().updated(
@@ -31,8 +31,8 @@ def demo_settings() -> Settings:
         client_id=DEMO_CREDENTIALS.client_id,
         client_secret=DEMO_CREDENTIALS.client_secret,
         region="custom",
-        api_url=API_URL,
-        oauth_url=OAUTH_URL,
+        api_url=api_url or API_URL,
+        oauth_url=oauth_url or OAUTH_URL,
     )
 
 
