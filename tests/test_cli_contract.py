@@ -112,3 +112,32 @@ def test_if_due_does_nothing_when_scheduling_is_off(cli: Any) -> None:
     out = json.loads(cli("aggregate", "--if-due", "--json"))
     assert out["status"] == "not_due" and out["run_id"] is None
     assert json.loads(cli("runs", "--format", "json")) == []
+
+
+def test_group_db_option_reaches_the_subcommand(cli: Any, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    cli("--db", str(other), "aggregate", "-q")
+    assert len(json.loads(cli("--db", str(other), "runs", "--format", "json"))) == 1
+    assert json.loads(cli("runs", "--format", "json")) == []  # ZOOMTUI_DB untouched
+
+
+def test_a_refused_token_still_lists_every_capability(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZOOM_CLIENT_SECRET", "wrong")
+    report = json.loads(cli("test-connection", "--json", code=1))
+    assert report["ok"] is False and report["error"]
+    assert report["capabilities"] == dict.fromkeys(
+        ("users", "addons", "seats", "sub_accounts", "sign_ins"), False
+    )
+
+
+def test_bad_filter_values_are_one_sentence(cli: Any) -> None:
+    cli("aggregate", "-q")
+    for args in (["--addon", "webinar,large_meeting"], ["--addon", ""]):
+        result = CliRunner().invoke(main, ["users", *args])
+        assert result.exit_code != 0
+        assert "Unknown add-on" in result.stderr and "Traceback" not in result.stderr
+    upper = json.loads(cli("users", "--format", "json", "--addon", "WEBINAR"))
+    lower = json.loads(cli("users", "--format", "json", "--addon", "webinar"))
+    assert upper == lower and lower

@@ -64,8 +64,9 @@ def coerce(key: str, value: Any, *, from_text: bool = False) -> Any:
             raise ValueError(f"schedule_interval: {exc}") from None
         return text
     if key in _MINIMUM:
-        if isinstance(value, bool) or not isinstance(value, int) or value < _MINIMUM[key]:
-            raise ValueError(f"{key} must be a whole number of at least {_MINIMUM[key]}.")
+        low, high = _MINIMUM[key], 36500  # more than a century is a typo (and overflows dates)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"{key} must be a whole number from {low} to {high}.")
         return value
     if key == "price_per_seat":
         ok = isinstance(value, int | float) and not isinstance(value, bool)

@@ -284,3 +284,35 @@ async def test_faults_are_recovered_with_exact_data(tmp_path: Any) -> None:
 
 async def _no_sleep(_seconds: float) -> None:
     await asyncio.sleep(0)
+
+
+async def test_cancelling_the_caller_stops_the_run_and_records_it(world: World) -> None:
+    world.emulator.config = world.emulator.config.__class__(latency_ms=20, rate_scale=1000)
+    task = asyncio.ensure_future(aggregate(world.ctx, full=True))
+    while not list_runs(world.ctx):
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    else:
+        raise AssertionError("the caller's cancellation was swallowed")
+    before = sum(world.emulator.stats.calls.values())
+    await asyncio.sleep(0.3)  # an orphaned run would keep calling the API meanwhile
+    assert sum(world.emulator.stats.calls.values()) == before
+    assert [r["status"] for r in list_runs(world.ctx)] == ["cancelled"]
+
+
+async def test_no_credentials_is_one_sentence_and_no_run(world: World) -> None:
+    from zoomtui.services.context import ServiceError
+
+    world.ctx.settings = world.ctx.settings.unset("client_secret")
+    try:
+        await aggregate(world.ctx)
+    except ServiceError as exc:
+        assert "No Zoom credentials" in exc.message
+    else:
+        raise AssertionError("expected a ServiceError")
+    assert list_runs(world.ctx) == []

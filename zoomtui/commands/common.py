@@ -111,6 +111,8 @@ def db_option(func: Callable[P, R]) -> Callable[P, R]:
         "db",
         type=click.Path(dir_okay=False),
         default=None,
+        # `zoomtui --db PATH users` means the same as `zoomtui users --db PATH`.
+        callback=lambda ctx, _param, value: value or ctx.find_root().params.get("db_path"),
         help="SQLite history file (default: ZOOMTUI_DB, else the platform data dir).",
     )
     return option(func)  # type: ignore[return-value]

@@ -12,7 +12,7 @@ from zoomtui.services.context import context_from_env
 from zoomtui.services.diff import diff_runs
 from zoomtui.services.runs import list_runs
 from zoomtui.services.seats import seat_report
-from zoomtui.services.users import SORT_KEYS, UserFilter, query_users
+from zoomtui.services.users import MAX_DAYS, SORT_KEYS, UserFilter, query_users
 
 USER_COLUMNS = [
     "id",
@@ -60,20 +60,31 @@ def runs_cmd(fmt: str, db: str | None) -> None:
 @click.command("users")
 @click.option("--run", "run_id", type=int, help="Run id (default: the latest complete run).")
 @click.option(
-    "--plan", "plans", multiple=True, help="Basic, Licensed, On-prem, Unassigned, None or 'Type N'."
+    "--plan",
+    "plans",
+    multiple=True,
+    help="Basic, Licensed, On-prem, Unassigned, None or 'Type N'; repeat for several.",
 )
 @click.option(
     "--status",
     "statuses",
     multiple=True,
     type=click.Choice(["active", "pending", "inactive"]),
-    help="Default: active and pending (deactivated hidden).",
+    help="active, pending or inactive (= deactivated); repeat for several. "
+    "Default: active and pending.",
 )
-@click.option("--addon", "addons", multiple=True, help="Add-on name, e.g. webinar, large_meeting.")
+@click.option(
+    "--addon",
+    "addons",
+    multiple=True,
+    help="Add-on name, e.g. webinar or large_meeting; repeat to match any of several.",
+)
 @click.option("--account", help="Account id (main or sub account).")
 @click.option("--dept", help="Department, exact match.")
 @click.option(
-    "--inactive-days", type=click.IntRange(min=0), help="No activity for N days, or never."
+    "--inactive-days",
+    type=click.IntRange(0, MAX_DAYS),
+    help="No activity for N days, or never.",
 )
 @click.option("--never-logged-in", is_flag=True, help="Only users who never logged in.")
 @click.option("--search", default="", help="Text in email or name (case-insensitive).")
@@ -120,7 +131,11 @@ def users_cmd(
 @click.command("diff")
 @click.argument("run_a", type=int, required=False)
 @click.argument("run_b", type=int, required=False)
-@click.option("--inactive-days", type=click.IntRange(min=0), help="Inactivity threshold.")
+@click.option(
+    "--inactive-days",
+    type=click.IntRange(0, MAX_DAYS),
+    help="Inactivity threshold (default: the inactive_days setting).",
+)
 @_format(("table", "json"))
 @db_option
 @cli_errors

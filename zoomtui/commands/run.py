@@ -67,7 +67,7 @@ class _StderrProgress:
             click.echo("\r\x1b[2K", err=True, nl=False)
 
 
-def _not_due(ctx: AppContext, as_json: bool) -> bool:
+def _not_due(ctx: AppContext, as_json: bool, quiet: bool) -> bool:
     """For ``--if-due``: say why nothing runs and return True, or return False to run."""
     settings = ctx.settings
     now = ctx.clock()
@@ -95,7 +95,8 @@ def _not_due(ctx: AppContext, as_json: bool) -> bool:
             "message": reason,
         }
         click.echo(json.dumps(payload))
-    click.echo(reason, err=True)
+    if not quiet:
+        click.echo(reason, err=True)
     return True
 
 
@@ -114,17 +115,21 @@ async def _run_with_signals(
             loop.remove_signal_handler(sig)
 
 
-@click.command("aggregate")
+@click.command(
+    "aggregate",
+    epilog="Exit codes: 0 complete, 1 failed, 3 partial (e.g. Zoom's daily limit), "
+    "4 another aggregation is running on this database, 130 cancelled (Ctrl-C, SIGTERM).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 @click.option("--if-due", is_flag=True, help="Run only when the schedule interval has passed.")
 @click.option("--full", is_flag=True, help="Re-read every user's settings, not only stale ones.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress or not-due note on stderr.")
 @db_option
 @cli_errors
 def aggregate_cmd(as_json: bool, if_due: bool, full: bool, quiet: bool, db: str | None) -> None:
     """Pull users, plans, add-ons, seats and sign-ins into a new run."""
     ctx = context_from_env(db)
-    if if_due and _not_due(ctx, as_json):
+    if if_due and _not_due(ctx, as_json, quiet):
         sys.exit(0)
     progress = None if quiet else _StderrProgress()
     try:

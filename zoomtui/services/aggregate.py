@@ -71,33 +71,43 @@ async def _run(
     report: Callable[[Progress], None],
     cancel: asyncio.Event | None,
 ) -> RunResult:
+    if not ctx.settings.has_credentials():
+        ctx.make_client()  # raises the one-sentence "no credentials" error, before any run exists
     run_id = await db("begin_run", started_at=ctx.clock(), full=full)
-    phases = Phases(ctx, db, run_id, full=full, report=report)
+    phases: Phases | None = None
     status, error = "complete", None
     try:
+        phases = Phases(ctx, db, run_id, full=full, report=report)
         await _until_cancelled(phases.run(), cancel)
-    except asyncio.CancelledError:
+    except RunCancelled:
         status, error = "cancelled", "The run was cancelled."
     except DailyLimitReached as exc:
         status, error = "partial", exc.message
     except ZoomError as exc:
-        status, error = ("partial" if phases.listing_done else "failed"), exc.message
+        listed = phases is not None and phases.listing_done
+        status, error = ("partial" if listed else "failed"), exc.message
     except BaseException as exc:
         # Ctrl-C, SIGTERM or a bug: record the ending, then let it propagate.
+        stopped = isinstance(exc, KeyboardInterrupt | asyncio.CancelledError)
         db.now(
             "end_run",
             run_id,
-            status="cancelled" if isinstance(exc, KeyboardInterrupt) else "failed",
+            status="cancelled" if stopped else "failed",
             finished_at=ctx.clock(),
-            stats=phases.stats(),
-            notes=phases.notes,
-            error=f"{type(exc).__name__}: {exc}",
+            stats=phases.stats() if phases else {},
+            notes=phases.notes if phases else {},
+            error="The run was cancelled." if stopped else f"{type(exc).__name__}: {exc}",
         )
         raise
+    assert phases is not None  # built first thing in the try, which has not raised
     finished = ctx.clock()
+    by_status = dict(phases.by_status)
+    users = by_status.get("active", 0) + by_status.get("pending", 0)
     if status == "complete":
         report(Progress("saving", 0, None, "Committing the run"))
-        await db(
+        # The store's count, not the listings': a user seen by two listings (status or
+        # account changed between them) is one user.
+        users = await db(
             "complete_run",
             run_id,
             finished_at=finished,
@@ -114,33 +124,44 @@ async def _run(
             notes=phases.notes,
             error=error,
         )
-    by_status = dict(phases.by_status)
-    by_plan = dict(phases.by_plan)
-    users = by_status.get("active", 0) + by_status.get("pending", 0)
     report(Progress("done", 1, 1, f"Run {run_id} {status}"))
     return RunResult(
-        run_id, status, users, by_status, by_plan, dict(phases.notes), error, phases.stats()
+        run_id,
+        status,
+        users,
+        by_status,
+        dict(phases.by_plan),
+        dict(phases.notes),
+        error,
+        phases.stats(),
     )
 
 
+class RunCancelled(Exception):
+    """The user asked to stop the run (the ``cancel`` event was set)."""
+
+
 async def _until_cancelled(work: Any, cancel: asyncio.Event | None) -> None:
-    """Await ``work``; if ``cancel`` is set first, cancel it and raise CancelledError."""
+    """Await ``work``; stop it and raise RunCancelled if ``cancel`` is set first.
+
+    However this ends — the event, the caller's own cancellation, an error —
+    the work is cancelled and awaited, so nothing of the run outlives it.
+    """
     task = asyncio.ensure_future(work)
-    if cancel is None:
-        await task
-        return
-    waiter = asyncio.ensure_future(cancel.wait())
+    waiter = asyncio.ensure_future(cancel.wait()) if cancel is not None else None
     try:
-        done, _ = await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({task} if waiter is None else {task, waiter},
+                           return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
     finally:
-        waiter.cancel()
-    if task in done:
-        task.result()
-        return
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-    raise asyncio.CancelledError
+        if waiter is not None:
+            waiter.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+    if task.cancelled():
+        raise RunCancelled
+    task.result()
 
 
 __all__ += ["RunLocked"]

@@ -88,7 +88,10 @@ class ConnectionReport:
             "ok": self.ok,
             "account_id": self.account_id,
             "scopes": list(self.scopes),
-            "capabilities": {name: cap.available for name, cap in self.capabilities.items()},
+            "capabilities": {  # all five always, false when not reached
+                name: self.capabilities.get(name, Capability(False, scope)).available
+                for name, (scope, _any) in CAPABILITY_SCOPES.items()
+            },
             "details": {
                 name: {"available": cap.available, "scope": cap.scope, "detail": cap.detail}
                 for name, cap in self.capabilities.items()

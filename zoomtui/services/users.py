@@ -25,6 +25,7 @@ SORT_KEYS = (
     "days_inactive",
 )
 MAX_SEARCH = 200
+MAX_DAYS = 36500  # a century: more is a typo, and would overflow date arithmetic
 
 
 @dataclass(frozen=True)
@@ -43,18 +44,25 @@ class UserFilter:
     def validated(self) -> UserFilter:
         """The same filter with canonical plan names; one clear sentence when a value is wrong."""
         plans = tuple(canonical_plan(p) for p in self.plans)
+        addons = tuple(a.strip().lower() for a in self.addons)
+        for addon in addons:
+            if not addon or not addon.replace("_", "").isalnum():
+                raise ServiceError(
+                    f"Unknown add-on {addon!r}: use a name such as webinar or large_meeting, "
+                    "one per --addon."
+                )
         for status in self.statuses:
             if status not in STATUSES:
                 raise ServiceError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
-        if self.inactive_days is not None and self.inactive_days < 0:
-            raise ServiceError("--inactive-days must be zero or a positive number of days.")
+        if self.inactive_days is not None and not 0 <= self.inactive_days <= MAX_DAYS:
+            raise ServiceError(f"--inactive-days must be between 0 and {MAX_DAYS} days.")
         search = self.search
         if len(search) > MAX_SEARCH:
             search = search[:MAX_SEARCH]
         return UserFilter(
             plans,
             self.statuses,
-            self.addons,
+            addons,
             self.account,
             self.dept,
             self.inactive_days,

@@ -55,6 +55,20 @@ def pid_alive(pid: int) -> bool:
 
 def recover(conn: sqlite3.Connection, now: datetime) -> list[int]:
     """Mark dead ``running`` runs ``interrupted`` and drop orphaned stage rows (in a tx)."""
+    dead = dead_runs(conn, now)
+    for run_id in dead:
+        conn.execute(
+            "UPDATE runs SET status = 'interrupted', error = ? WHERE id = ?",
+            ("The run ended without finishing (its process is gone).", run_id),
+        )
+    conn.execute(
+        "DELETE FROM stage_users WHERE run_id NOT IN (SELECT id FROM runs WHERE status = 'running')"
+    )
+    return dead
+
+
+def dead_runs(conn: sqlite3.Connection, now: datetime) -> list[int]:
+    """``running`` runs whose process is gone (or, on another host, that are stale)."""
     host = socket.gethostname()
     dead: list[int] = []
     rows = conn.execute("SELECT id, pid, host, started_at FROM runs WHERE status = 'running'")
@@ -67,14 +81,6 @@ def recover(conn: sqlite3.Connection, now: datetime) -> list[int]:
             if started_at is not None and now - started_at < FOREIGN_HOST_STALE:
                 continue
         dead.append(run_id)
-    for run_id in dead:
-        conn.execute(
-            "UPDATE runs SET status = 'interrupted', error = ? WHERE id = ?",
-            ("The run ended without finishing (its process is gone).", run_id),
-        )
-    conn.execute(
-        "DELETE FROM stage_users WHERE run_id NOT IN (SELECT id FROM runs WHERE status = 'running')"
-    )
     return dead
 
 

@@ -81,7 +81,13 @@ class Store:
     # -- run lifecycle -------------------------------------------------------------------------
 
     def recover_interrupted(self) -> list[int]:
-        """Mark ``running`` runs whose process is gone ``interrupted``; returns their ids."""
+        """Mark ``running`` runs whose process is gone ``interrupted``; returns their ids.
+
+        A plain read decides first, so that opening the history to read it never
+        waits for a running aggregation's write lock when there is nothing to mend.
+        """
+        if not lifecycle.dead_runs(self.conn, self.clock()):
+            return []
         with lifecycle.write_tx(self.conn):
             return lifecycle.recover(self.conn, self.clock())
 
