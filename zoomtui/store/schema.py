@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -225,11 +226,27 @@ def connect(path: Path) -> Database:
     return db
 
 
+def _wal(conn: sqlite3.Connection) -> str:
+    """Switch to WAL, waiting out a concurrent first open of the same new file.
+
+    Changing the journal mode does not go through SQLite's busy handler, so two
+    processes creating the database at once could fail with "database is locked".
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _configure(conn: sqlite3.Connection, path: Path) -> None:
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _wal(conn)
         if str(mode).lower() != "wal":
             raise StoreError(f"The history database {path} cannot use WAL mode ({mode}).")
         conn.execute("PRAGMA synchronous = NORMAL")
