@@ -52,7 +52,7 @@ def _format(choices: tuple[str, ...] = ("table", "json", "csv")) -> Any:
 @cli_errors
 def runs_cmd(fmt: str, db: str | None) -> None:
     """List every run with its status."""
-    ctx = context_from_env(db)
+    ctx = context_from_env(db, existing=True)
     records = list_runs(ctx)
     emit(records, fmt, RUN_COLUMNS if fmt != "json" else None)
 
@@ -111,7 +111,7 @@ def users_cmd(
     db: str | None,
 ) -> None:
     """List the users of a run, filtered."""
-    ctx = context_from_env(db)
+    ctx = context_from_env(db, existing=True)
     flt = UserFilter(
         plans=plans,
         statuses=statuses or ("active", "pending"),
@@ -143,7 +143,7 @@ def diff_cmd(
     run_a: int | None, run_b: int | None, inactive_days: int | None, fmt: str, db: str | None
 ) -> None:
     """Compare two runs (default: the two latest complete runs)."""
-    ctx = context_from_env(db)
+    ctx = context_from_env(db, existing=True)
     result = diff_runs(ctx, run_a, run_b, inactive_days)
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False))
@@ -177,7 +177,7 @@ def _short(value: Any) -> str:
 @cli_errors
 def seats_cmd(run_id: int | None, fmt: str, db: str | None) -> None:
     """Seat counts per account and plan."""
-    ctx = context_from_env(db)
+    ctx = context_from_env(db, existing=True)
     records = seat_report(ctx, run_id)
     if fmt == "table":
         records = [{**r, "plan": str(r["plan"]).removeprefix("plan_")} for r in records]

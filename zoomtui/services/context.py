@@ -84,11 +84,18 @@ class AppContext:
         )
 
 
-def context_from_env(db: str | None = None) -> AppContext:
+def context_from_env(db: str | None = None, *, existing: bool = False) -> AppContext:
     """The context of a headless command.
 
     Settings: file < environment. Database: ``--db`` over ``ZOOMTUI_DB`` over the default.
+    ``existing``: the command only reads the history, so a missing file is a mistyped
+    path or a first use, said in one sentence rather than created empty.
     """
     settings = load()
     db_path = Path(db).expanduser() if db else paths.database_file()
+    if existing and not db_path.exists():
+        raise ServiceError(
+            f"There is no history database at {db_path}; run `zoomtui aggregate` first "
+            "(or check --db / ZOOMTUI_DB)."
+        )
     return AppContext(settings=settings, db_path=db_path)
