@@ -316,3 +316,16 @@ async def test_no_credentials_is_one_sentence_and_no_run(world: World) -> None:
     else:
         raise AssertionError("expected a ServiceError")
     assert list_runs(world.ctx) == []
+
+
+async def test_a_sub_account_that_cannot_be_listed_is_named_and_fails_the_run(
+    tmp_path: Any,
+) -> None:
+    world = make_world(tmp_path / "h.db", faults=(Fault("5xx", "/accounts/*/users"),))
+    world.ctx.client_options["sleep"] = _no_sleep
+    result = await aggregate(world.ctx)
+    assert result.status == "failed"
+    subs = {a.id for a in world.dataset.accounts[1:]}
+    named = {key.split(":", 1)[1] for key in result.notes if key.startswith("users:")}
+    assert named and named <= subs
+    assert query_users_or_none(world) is None  # nobody was marked removed: no run to read

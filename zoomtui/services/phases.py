@@ -33,6 +33,7 @@ from zoomtui.zoom.errors import (
     NoPermission,
     NotFound,
     NotMasterAccount,
+    ZoomError,
 )
 from zoomtui.zoom.models import SubAccount, addons_from_settings, bundle_name, plan_name
 
@@ -155,8 +156,14 @@ class Phases:
     async def _list(self, account: str | None, status: str) -> None:
         account_id = account or self.main_id
         pages = self._client.iter_users(status, account_id=account)
-        async with aclosing(pages):  # a run that ends early stops the prefetched page too
-            await self._store_pages(pages, account_id, status)
+        try:
+            async with aclosing(pages):  # a run that ends early stops the prefetched page too
+                await self._store_pages(pages, account_id, status)
+        except ZoomError as exc:
+            # Without every account's users the run cannot complete (it would mark
+            # them removed); say which listing failed, then let the run end.
+            self.notes[f"users:{account_id}"] = f"{status} users not listed: {exc.message}"
+            raise
 
     async def _store_pages(self, pages: Any, account_id: str, status: str) -> None:
         async for page in pages:
