@@ -37,6 +37,8 @@ def test_connection_cmd(as_json: bool, db: str | None) -> None:
     else:
         for line in report.lines():
             click.echo(line)
+        if report.error:
+            click.echo(report.error, err=True)
     sys.exit(0 if report.ok else 1)
 
 

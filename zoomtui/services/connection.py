@@ -100,17 +100,15 @@ class ConnectionReport:
         }
 
     def lines(self) -> list[str]:
-        """Plain-words summary, one line per fact."""
+        """Plain-words summary, one line per fact; the error, if any, is ``self.error``."""
         if not self.ok and not self.capabilities:
-            return [f"Connection failed: {self.error}"]
+            return []
         out = [f"Account: {self.account_id or 'unknown'}"]
         for name, cap in self.capabilities.items():
             if cap.available:
                 out.append(f"  ok       {LABELS[name]}")
             else:
                 out.append(f"  missing  {LABELS[name]}: {cap.detail or 'needs ' + cap.scope}")
-        if self.error:
-            out.append(self.error)
         return out
 
 
