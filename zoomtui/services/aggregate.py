@@ -21,7 +21,8 @@ from zoomtui.services.storethread import StoreThread
 from zoomtui.store import RunLocked
 from zoomtui.zoom.errors import DailyLimitReached, ZoomError
 
-__all__ = ["Progress", "RunResult", "aggregate"]
+# RunLocked is re-exported: the TUI catches it without importing the store.
+__all__ = ["Progress", "RunLocked", "RunResult", "aggregate"]
 
 STATUSES = ("active", "pending", "inactive")
 
@@ -163,5 +164,3 @@ async def _until_cancelled(work: Any, cancel: asyncio.Event | None) -> None:
         raise RunCancelled
     task.result()
 
-
-__all__ += ["RunLocked"]
