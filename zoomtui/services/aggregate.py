@@ -163,4 +163,3 @@ async def _until_cancelled(work: Any, cancel: asyncio.Event | None) -> None:
     if task.cancelled():
         raise RunCancelled
     task.result()
-
