@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 STATUSES = ("running", "complete", "partial", "failed", "cancelled", "interrupted")
 ENDINGS = ("partial", "failed", "cancelled")
@@ -60,9 +60,8 @@ class AccountRow:
     is_main: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class SignInRow:
-    """One sign-in or sign-out event of the activity report."""
+class SignInRow(NamedTuple):
+    """One sign-in or sign-out event of the activity report (a tuple: there are many)."""
 
     email: str
     time: datetime
@@ -122,11 +121,17 @@ def iso(value: datetime | None) -> str | None:
 
     One fixed width keeps text comparison equal to time comparison in SQL.
     """
-    if value is None:
-        return None
+    return None if value is None else iso_utc(value)
+
+
+def iso_utc(value: datetime) -> str:
+    """:func:`iso` of a time that is there (one call per sign-in event)."""
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value!r}; the store needs aware UTC times")
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    # isoformat is C code and pads the year; strftime is slower and does not.
+    return value.isoformat()[:19] + "Z"
 
 
 def parse_iso(value: str | None) -> datetime | None:

@@ -30,10 +30,17 @@ from zoomtui.store.records import (
     SignInRow,
     UserRow,
     iso,
+    iso_utc,
     parse_iso,
 )
 from zoomtui.store.schema import connect
-from zoomtui.store.writes import add_sign_ins, record_addons, stage_accounts, stage_seats
+from zoomtui.store.writes import (
+    add_sign_ins,
+    finish_sign_ins,
+    record_addons,
+    stage_accounts,
+    stage_seats,
+)
 
 _RUN_COLUMNS = "id, status, started_at, finished_at, full, users, pid, host, stats, notes, error"
 
@@ -118,10 +125,21 @@ class Store:
         with lifecycle.write_tx(self.conn):
             stage_accounts(self.conn, run_id, rows)
 
-    def add_sign_ins(self, events: Iterable[SignInRow]) -> int:
-        """Keep sign-in/out events forever, de-duplicated; returns how many were new."""
+    def add_sign_ins(self, events: Iterable[SignInRow], bulk: bool = False) -> int:
+        """Keep sign-in/out events forever, de-duplicated; returns how many were new.
+
+        ``bulk``: the events start a report read from its beginning, so the
+        per-email index is dropped until :meth:`finish_sign_ins` (reads stay
+        correct without it, only slower).
+        """
         with lifecycle.write_tx(self.conn):
-            return add_sign_ins(self.conn, events)
+            return add_sign_ins(self.conn, events, bulk)
+
+    def finish_sign_ins(self, since: datetime) -> None:
+        """After a report (or part of it) was stored from ``since`` on: index it and
+        advance each email's latest sign-in."""
+        with lifecycle.write_tx(self.conn):
+            finish_sign_ins(self.conn, iso_utc(since))
 
     def record_addons(self, run_id: int, reads: Iterable[AddonRead | Mapping[str, Any]]) -> None:
         """Record settings reads now: a read is a fact even if the run later fails."""

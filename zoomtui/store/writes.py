@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from zoomtui.store.codec import encode_addons
 from zoomtui.store.records import AccountRow, AddonRead, SeatRow, SignInRow, iso
+from zoomtui.store.schema import SIGN_INS_EMAIL_INDEX
 
 
 def stage_seats(conn: sqlite3.Connection, run_id: int, rows: Iterable[SeatRow]) -> None:
@@ -34,31 +38,66 @@ def stage_accounts(conn: sqlite3.Connection, run_id: int, rows: Iterable[Account
     )
 
 
-def add_sign_ins(conn: sqlite3.Connection, events: Iterable[SignInRow]) -> int:
-    """Insert new events (emails case-folded) and advance each email's latest sign-in."""
-    # Sorted in key order, the batch walks the email-keyed B-tree once instead of
-    # jumping between pages for every event (reports arrive in time order).
-    data = sorted(
-        (e.email.casefold(), iso(e.time), e.type, e.ip_address, e.client_type, e.version)
-        for e in events
+# A batch goes in as one JSON parameter read by SQLite's json_each: one statement
+# runs with the GIL released throughout, where executemany takes it back for every
+# row and, beside a busy event loop, waits up to a switch interval (5 ms) each time.
+_BATCH = """WITH batch AS (SELECT json_extract(value, '$[0]') AS time,
+    json_extract(value, '$[1]') AS email, json_extract(value, '$[2]') AS type,
+    json_extract(value, '$[3]') AS ip_address, json_extract(value, '$[4]') AS client_type,
+    json_extract(value, '$[5]') AS version FROM json_each(?))"""
+_JSON_TIMES = orjson.OPT_UTC_Z | orjson.OPT_OMIT_MICROSECONDS
+
+
+def add_sign_ins(conn: sqlite3.Connection, events: Iterable[SignInRow], bulk: bool = False) -> int:
+    """Insert new events (emails case-folded); :func:`finish_sign_ins` completes a report.
+
+    ``bulk`` (a report read from its start) drops the per-email index first, to
+    be built again in one sort at the end.
+    """
+    if bulk:
+        conn.execute("DROP INDEX IF EXISTS sign_ins_email")
+    # orjson writes an aware UTC time in the stored form (whole seconds, "Z").
+    batch = orjson.dumps(
+        [
+            (time if time.tzinfo is UTC else _utc(time), email.casefold(), kind, ip, client, ver)
+            for email, time, kind, ip, client, ver in events
+        ],
+        option=_JSON_TIMES,
     )
     before = conn.total_changes
-    conn.executemany(
-        "INSERT OR IGNORE INTO sign_ins (email, time, type, ip_address, client_type, version) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        data,
+    # In key order a batch (one stretch of the report's time line) is an append.
+    conn.execute(
+        f"""{_BATCH} INSERT OR IGNORE INTO sign_ins
+            (time, email, type, ip_address, client_type, version)
+        SELECT time, email, type, ip_address, client_type, version FROM batch
+        ORDER BY time, email, type""",
+        (batch,),
     )
-    added = conn.total_changes - before
-    latest: dict[str, str] = {}
-    for email, time, type_, *_ in data:
-        if type_ == "Sign in" and time is not None and time > latest.get(email, ""):
-            latest[email] = time
-    conn.executemany(
-        """INSERT INTO sign_in_latest (email, time) VALUES (?, ?)
+    return conn.total_changes - before
+
+
+def finish_sign_ins(conn: sqlite3.Connection, since: str) -> None:
+    """Build the per-email index if it was dropped; advance each email's latest sign-in.
+
+    Once per report rather than per batch: upserting the latest of every batch
+    cost as much as storing the events. ``since`` (stored-time text) bounds the
+    events looked at; a run killed before this point is covered by the next
+    one, which reads the report again from no later than where this one began.
+    """
+    conn.execute(SIGN_INS_EMAIL_INDEX)
+    conn.execute(
+        """INSERT INTO sign_in_latest (email, time)
+        SELECT email, max(time) FROM sign_ins WHERE time >= ? AND type = 'Sign in'
+        GROUP BY email ORDER BY email
         ON CONFLICT(email) DO UPDATE SET time = max(time, excluded.time)""",
-        list(latest.items()),
+        (since,),
     )
-    return added
+
+
+def _utc(time: datetime) -> datetime:
+    if time.tzinfo is None:
+        raise ValueError(f"naive datetime {time!r}; the store needs aware UTC times")
+    return time.astimezone(UTC)
 
 
 def record_addons(
