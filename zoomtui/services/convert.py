@@ -68,12 +68,6 @@ def summary_seat_rows(account_id: str, summary: UserSummary) -> list[SeatRow]:
 
 
 def sign_in_row(event: SignInEvent) -> SignInRow:
-    """One sign-in report entry."""
-    return SignInRow(
-        email=event.email,
-        time=event.time,
-        type=event.type,
-        ip_address=event.ip_address,
-        client_type=event.client_type,
-        version=event.version,
-    )
+    """One sign-in report entry (positional: one call per event)."""
+    email, time, type_, ip_address, client_type, version = event
+    return SignInRow(email, time, type_, ip_address, client_type, version)
