@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from zoomtui.store.records import AccountRow, SeatRow, SignInRow, UserRow
-from zoomtui.zoom.models import PlanUsage, SignInEvent, SubAccount, User, UserSummary, plan_name
+from zoomtui.store.records import AccountRow, SeatRow, UserRow
+from zoomtui.zoom.models import PlanUsage, SubAccount, User, UserSummary, plan_name
 
 
 def user_row(user: User, account_id: str, bundle: str | None) -> UserRow:
@@ -65,9 +65,3 @@ def summary_seat_rows(account_id: str, summary: UserSummary) -> list[SeatRow]:
             summary.pending_users_count,
         )
     ]
-
-
-def sign_in_row(event: SignInEvent) -> SignInRow:
-    """One sign-in report entry (positional: one call per event)."""
-    email, time, type_, ip_address, client_type, version = event
-    return SignInRow(email, time, type_, ip_address, client_type, version)

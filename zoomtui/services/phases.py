@@ -21,12 +21,10 @@ from zoomtui.services.context import AppContext
 from zoomtui.services.convert import (
     account_row,
     seat_rows,
-    sign_in_row,
     summary_seat_rows,
     user_row,
 )
 from zoomtui.services.storethread import StoreThread
-from zoomtui.store import SignInRow
 from zoomtui.zoom.errors import (
     DailyLimitReached,
     MissingScope,
@@ -35,7 +33,13 @@ from zoomtui.zoom.errors import (
     NotMasterAccount,
     ZoomError,
 )
-from zoomtui.zoom.models import SubAccount, addons_from_settings, bundle_name, plan_name
+from zoomtui.zoom.models import (
+    SignInEvent,
+    SubAccount,
+    addons_from_settings,
+    bundle_name,
+    plan_name,
+)
 
 STATUSES = ("active", "pending", "inactive")
 # Errors that mean "this part is not allowed for these credentials": skip it, note why.
@@ -114,6 +118,7 @@ class Phases:
             except ExceptionGroup as group:
                 raise _first_cause(group) from None
             await self._flush_reads()
+            await self.db.drain()
 
     async def _concurrent(self, accounts: list[str | None]) -> None:
         """Listings, seats, sign-ins and settings reads at once; settings after listings."""
@@ -181,7 +186,7 @@ class Phases:
                 self.listed[user.id] = listed
                 if self.full or stale_reads([listed], self.reads, self.ctx.clock(), self.max_age):
                     self._enqueue(listed)
-            await self.db("stage_users", self.run_id, rows)
+            await self.db.behind("stage_users", self.run_id, rows)
             total = sum(self.by_status.values())
             self.report(Progress("users", total, None, f"{account_id}: {status} users"))
 
@@ -295,15 +300,15 @@ class Phases:
         # batch, and keep what was read however the report ends. A backfill (six
         # months) lets the store build the per-email index once at the end.
         bulk = last is None
-        batch: list[SignInRow] = []
+        batch: list[SignInEvent] = []  # shaped as the store's SignInTuple: no copies
         try:
             pages = self._client.iter_sign_in_events(start, now.date(), account_id=account)
             async with aclosing(pages):
                 async for page in pages:
-                    batch.extend(map(sign_in_row, page))
+                    batch.extend(page)
                     if len(batch) >= SIGN_IN_BATCH:
                         written, batch = batch, []
-                        await self.db("add_sign_ins", written, bulk)
+                        await self.db.behind("add_sign_ins", written, bulk)
                         bulk = False
                     self.sign_ins += len(page)
                     self.report(

@@ -20,16 +20,25 @@ from zoomtui.store import Store
 class StoreThread:
     """Calls ``Store`` methods by name on a connection that lives in one thread."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, depth: int = 4) -> None:
         self._path = path
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zoomtui-store")
         self._store: Store | None = None
+        self._depth = depth
+        self._room: asyncio.Semaphore | None = None  # made on first use, inside the loop
+        self._behind: set[asyncio.Future[Any]] = set()
 
     async def __aenter__(self) -> StoreThread:
         self._store = await self._submit(Store.open, self._path)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        if self._behind:  # a run that ended early: its queued writes still finish first
+            await asyncio.wait(self._behind)
+            for future in self._behind:  # the run's own error is what gets reported
+                if not future.cancelled():
+                    future.exception()
+            self._behind.clear()
         if self._store is not None:
             self.now("close")
         self._pool.shutdown(wait=True)
@@ -37,6 +46,37 @@ class StoreThread:
     async def __call__(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """Run ``store.<method>(*args, **kwargs)`` in the store's thread and await it."""
         return await self._submit(getattr(self._opened(), method), *args, **kwargs)
+
+    async def behind(self, method: str, *args: Any, **kwargs: Any) -> None:
+        """Queue a write without waiting for it, so the caller goes on fetching.
+
+        At most ``depth`` such writes wait in the queue (the caller waits for room
+        beyond that). Writes run in order, before anything queued after them; the
+        first failure is raised by the next ``behind`` or by :meth:`drain`.
+        """
+        self._raise_failed()
+        if self._room is None:
+            self._room = asyncio.Semaphore(self._depth)
+        room = self._room
+        await room.acquire()
+        future = asyncio.ensure_future(self(method, *args, **kwargs))
+        self._behind.add(future)
+        future.add_done_callback(lambda _f: room.release())
+
+    async def drain(self) -> None:
+        """Wait for every queued write; raise the first that failed."""
+        if self._behind:
+            await asyncio.wait(self._behind)
+        self._raise_failed()
+
+    def _raise_failed(self) -> None:
+        done = {f for f in self._behind if f.done()}
+        self._behind -= done
+        # Every outcome is read, so none is logged as "never retrieved".
+        errors = [f.exception() for f in done if not f.cancelled()]
+        for error in errors:
+            if error is not None:
+                raise error
 
     def now(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """The same, blocking: for endings where the event loop may be going away."""

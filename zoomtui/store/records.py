@@ -60,8 +60,16 @@ class AccountRow:
     is_main: bool = False
 
 
+# email, time, type, ip_address, client_type, version
+SignInTuple = tuple[str, datetime, str, str, str, str]
+
+
 class SignInRow(NamedTuple):
-    """One sign-in or sign-out event of the activity report (a tuple: there are many)."""
+    """One sign-in or sign-out event of the activity report (a tuple: there are many).
+
+    The store takes any tuple of this shape (:data:`SignInTuple`), so a caller
+    holding equally shaped tuples passes them on without a copy per event.
+    """
 
     email: str
     time: datetime

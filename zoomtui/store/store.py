@@ -27,7 +27,7 @@ from zoomtui.store.records import (
     AddonRead,
     RunRecord,
     SeatRow,
-    SignInRow,
+    SignInTuple,
     UserRow,
     iso,
     iso_utc,
@@ -125,7 +125,7 @@ class Store:
         with lifecycle.write_tx(self.conn):
             stage_accounts(self.conn, run_id, rows)
 
-    def add_sign_ins(self, events: Iterable[SignInRow], bulk: bool = False) -> int:
+    def add_sign_ins(self, events: Iterable[SignInTuple], bulk: bool = False) -> int:
         """Keep sign-in/out events forever, de-duplicated; returns how many were new.
 
         ``bulk``: the events start a report read from its beginning, so the

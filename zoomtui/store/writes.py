@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from zoomtui.store.codec import encode_addons
-from zoomtui.store.records import AccountRow, AddonRead, SeatRow, SignInRow, iso
+from zoomtui.store.records import AccountRow, AddonRead, SeatRow, SignInTuple, iso
 from zoomtui.store.schema import SIGN_INS_EMAIL_INDEX
 
 
@@ -48,7 +48,9 @@ _BATCH = """WITH batch AS (SELECT json_extract(value, '$[0]') AS time,
 _JSON_TIMES = orjson.OPT_UTC_Z | orjson.OPT_OMIT_MICROSECONDS
 
 
-def add_sign_ins(conn: sqlite3.Connection, events: Iterable[SignInRow], bulk: bool = False) -> int:
+def add_sign_ins(
+    conn: sqlite3.Connection, events: Iterable[SignInTuple], bulk: bool = False
+) -> int:
     """Insert new events (emails case-folded); :func:`finish_sign_ins` completes a report.
 
     ``bulk`` (a report read from its start) drops the per-email index first, to

@@ -38,7 +38,10 @@ def parse_time(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    if parsed.tzinfo is None:
+    tz = parsed.tzinfo
+    if tz is UTC:  # Zoom's "Z": the common case, one call per event and user
+        return parsed
+    if tz is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC) if parsed.utcoffset() else parsed
 
