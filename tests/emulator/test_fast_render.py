@@ -12,7 +12,7 @@ import orjson
 import pytest
 from emuapi import START, Api
 
-from zoomtui.emulator import Dataset, columns, fastpages, names, render, routes
+from zoomtui.emulator import Dataset, columns, fastpages, names, render
 from zoomtui.emulator import dataset as dataset_module
 from zoomtui.emulator.columns import mix
 from zoomtui.emulator.handler import encode
@@ -81,7 +81,7 @@ def awkward(dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> Dataset:
     for pool in ("DEPARTMENTS", "TIMEZONES"):
         spoilt = tuple(v + AWKWARD[i % len(AWKWARD)] if v else v
                        for i, v in enumerate(getattr(names, pool)))  # fmt: skip
-        for module in (fastpages, render, routes):
+        for module in (fastpages, render):
             monkeypatch.setattr(module, pool, spoilt, raising=False)
     accounts = tuple(
         replace(a, domain=f'{a.domain}"\\{i}😀') for i, a in enumerate(dataset.accounts)
@@ -104,7 +104,7 @@ def test_activity_logs_match_event_json_after_advance(dataset: Dataset) -> None:
 
 def test_activity_logs_match_event_json_with_awkward_strings(awkward: Dataset) -> None:
     keys = list(awkward.events)
-    assert any("😀" in awkward.event_json(k)["email"] for k in keys[:1])
+    assert '"' in awkward.event_json(keys[0])["email"]
     same_json(fastpages.activity_logs(awkward, keys), [awkward.event_json(k) for k in keys])
 
 

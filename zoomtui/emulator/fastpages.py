@@ -102,6 +102,7 @@ class Pieces:
 
 
 def pieces(ds: Dataset) -> Pieces:
+    """The dataset's pieces; a new snapshot (``advance``) starts with fresh ones."""
     return ds.cached("fastpages", Pieces)
 
 
