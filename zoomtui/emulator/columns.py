@@ -98,9 +98,14 @@ def mix(seed: int, value: int) -> int:
     return z ^ (z >> 31)
 
 
+def name_pair(seed: int, serial: int) -> int:
+    """Which (first, last) combination a serial gets; users sharing it share their names."""
+    return (serial * _PERM_A + seed) % _NCOMBO
+
+
 def name_of(seed: int, serial: int) -> tuple[int, int, int]:
     """(first name index, last name index, disambiguation suffix) of a serial."""
-    pair = (serial * _PERM_A + seed) % _NCOMBO
+    pair = name_pair(seed, serial)
     return pair // len(LAST_NAMES), pair % len(LAST_NAMES), serial // _NCOMBO
 
 

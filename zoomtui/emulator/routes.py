@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from zoomtui.emulator import render
+from zoomtui.emulator import fastpages, render
 from zoomtui.emulator.columns import ACTIVE, PENDING, STATUSES, email_of, mix, user_id
 from zoomtui.emulator.dataset import months_before
 from zoomtui.emulator.names import DEPARTMENTS
@@ -96,9 +96,7 @@ def list_users(call: Call) -> Result:
     rows = call.ds.rows(call.acct, STATUSES.index(status))
     offset, size = paginate(call)
     body = envelope(call, len(rows), offset, size)
-    body["users"] = [
-        render.user_list_json(call.ds, r, call.now) for r in rows[offset : offset + size]
-    ]
+    body["users"] = fastpages.user_list(call.ds, rows[offset : offset + size], call.now)
     return 200, body
 
 
@@ -175,13 +173,12 @@ def activities(call: Call) -> Result:
     keys = call.ds.event_keys(call.acct, start, end)
     offset, size = paginate(call)
     nxt = call.pager_issue(offset + size, size) if offset + size < len(keys) else ""
-    logs = [call.ds.event_json(k) for k in keys[offset : offset + size]]
     return 200, {
         "from": start.isoformat(),
         "to": call.query["to"],
         "page_size": size,
         "next_page_token": nxt,
-        "activity_logs": logs,
+        "activity_logs": fastpages.activity_logs(call.ds, keys[offset : offset + size]),
     }
 
 
