@@ -124,6 +124,10 @@ def iso(value: datetime | None) -> str | None:
     """
     if value is None:
         return None
+    if value.tzinfo is UTC and value.year >= 1000:
+        # The common case, ~3x cheaper than strftime (a run stages two per user);
+        # the slice drops the offset and any microseconds, as strftime does.
+        return value.isoformat()[:19] + "Z"
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value!r}; the store needs aware UTC times")
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
