@@ -153,7 +153,6 @@ def complete(
         try:
             _load_stage(conn, run_id)
             _resolve_identities(conn)
-            _carry_addons(conn)
             _apply_versions(conn, run_id)
             _apply_logins(conn, run_id)
             (users,) = conn.execute(
@@ -166,7 +165,7 @@ def complete(
                 (iso(finished_at), users, dumps(stats), dumps(notes), run_id),
             )
         finally:
-            for table in ("_st", "_chg", "_act", "_actchg"):
+            for table in ("_st", "_chg", "_actchg"):
                 conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
     # Fresh planner statistics (sampled, so cheap): sort indexes get used, scans stop early.
     conn.execute("PRAGMA analysis_limit = 1000")
@@ -175,10 +174,21 @@ def complete(
 
 
 def _load_stage(conn: sqlite3.Connection, run_id: int) -> None:
-    """De-duplicated stage (last row per user wins) in a temp table with an identity column."""
+    """De-duplicated stage (last row per user wins) in a temp table with an identity column.
+
+    Known Zoom ids and pending e-mails get their identity in the same pass: a
+    later UPDATE would rewrite every row of a rerun's stage just to fill it in.
+    Pending rows can look theirs up before activations are resolved, because an
+    activation never takes an identity whose e-mail is staged as pending.
+    """
+    staged = ", ".join(f"s.{c}" for c in STAGE_COLUMNS.split(", "))
     conn.execute(
-        f"""CREATE TEMP TABLE _st AS SELECT NULL AS identity, {STAGE_COLUMNS}
-        FROM stage_users WHERE run_id = ? ORDER BY rowid""",
+        f"""CREATE TEMP TABLE _st AS SELECT coalesce(i.id, p.id) AS identity, {staged}
+        FROM stage_users s
+        LEFT JOIN identities i ON i.zoom_id = s.zoom_id
+        LEFT JOIN identities p ON s.zoom_id IS NULL AND p.zoom_id IS NULL
+            AND p.email_lc = s.email_lc
+        WHERE s.run_id = ? ORDER BY s.rowid""",
         (run_id,),
     )
     conn.execute("CREATE INDEX temp._st_zoom ON _st(zoom_id)")
@@ -196,10 +206,6 @@ def _load_stage(conn: sqlite3.Connection, run_id: int) -> None:
 
 def _resolve_identities(conn: sqlite3.Connection) -> None:
     """Give every staged row its stable identity; activation keeps the pending identity."""
-    conn.execute(
-        "UPDATE _st SET identity = (SELECT id FROM identities i WHERE i.zoom_id = _st.zoom_id) "
-        "WHERE zoom_id IS NOT NULL"
-    )
     candidates = conn.execute(
         """SELECT s.rowid, s.zoom_id, i.id FROM _st s
         JOIN identities i ON i.zoom_id IS NULL AND i.email_lc = s.email_lc
@@ -215,11 +221,6 @@ def _resolve_identities(conn: sqlite3.Connection) -> None:
             rowid, zoom_id = rows[0]
             conn.execute("UPDATE identities SET zoom_id = ? WHERE id = ?", (zoom_id, identity))
             conn.execute("UPDATE _st SET identity = ? WHERE rowid = ?", (identity, rowid))
-    pending = (
-        "UPDATE _st SET identity = (SELECT id FROM identities i WHERE i.zoom_id IS NULL "
-        "AND i.email_lc = _st.email_lc) WHERE identity IS NULL AND zoom_id IS NULL"
-    )
-    conn.execute(pending)
     conn.execute(
         "INSERT INTO identities (zoom_id, email_lc) SELECT zoom_id, email_lc FROM _st "
         "WHERE identity IS NULL"
@@ -228,7 +229,10 @@ def _resolve_identities(conn: sqlite3.Connection) -> None:
         "UPDATE _st SET identity = (SELECT id FROM identities i WHERE i.zoom_id = _st.zoom_id) "
         "WHERE identity IS NULL AND zoom_id IS NOT NULL"
     )
-    conn.execute(pending)
+    conn.execute(
+        "UPDATE _st SET identity = (SELECT id FROM identities i WHERE i.zoom_id IS NULL "
+        "AND i.email_lc = _st.email_lc) WHERE identity IS NULL AND zoom_id IS NULL"
+    )
     conn.execute(
         "UPDATE identities SET email_lc = s.email_lc FROM _st s WHERE s.identity = identities.id "
         "AND s.zoom_id IS NOT NULL AND identities.email_lc <> s.email_lc"
@@ -236,26 +240,27 @@ def _resolve_identities(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE UNIQUE INDEX temp._st_identity ON _st(identity)")
 
 
-def _carry_addons(conn: sqlite3.Connection) -> None:
-    """Rows staged without add-ons take the newer of the last read and the open version."""
-    conn.execute(
-        """UPDATE _st SET addons = (
-            SELECT CASE WHEN r.addons IS NOT NULL AND (v.id IS NULL OR r.read_at >= vr.started_at)
-                        THEN r.addons ELSE v.addons END
-            FROM (SELECT 1)
-            LEFT JOIN addon_reads r ON r.zoom_id = _st.zoom_id
-            LEFT JOIN user_versions v ON v.identity = _st.identity AND v.valid_to_run IS NULL
-            LEFT JOIN runs vr ON vr.id = v.valid_from_run)
-        WHERE addons IS NULL"""
-    )
+# Rows staged without add-ons take the newer of the last read and the open version.
+_CARRIED_ADDONS = """coalesce(s.addons, CASE
+    WHEN r.addons IS NOT NULL AND (v.id IS NULL OR r.read_at >= vr.started_at) THEN r.addons
+    ELSE v.addons END)"""
 
 
 def _apply_versions(conn: sqlite3.Connection, run_id: int) -> None:
-    """Close changed and vanished versions, insert new ones: growth only with change."""
-    differs = " OR ".join(f"v.{f} IS NOT s.{f}" for f in VERSION_FIELDS)
+    """Close changed and vanished versions, insert new ones: growth only with change.
+
+    Add-ons are carried forward in the same pass that compares with the open
+    version (both need that version), instead of an UPDATE of every staged row.
+    """
+    fields = [f"{_CARRIED_ADDONS} AS addons" if f == "addons" else f"s.{f}" for f in VERSION_FIELDS]
+    differs = " OR ".join(
+        f"v.{f} IS NOT {_CARRIED_ADDONS if f == 'addons' else 's.' + f}" for f in VERSION_FIELDS
+    )
     conn.execute(
-        f"""CREATE TEMP TABLE _chg AS SELECT s.* FROM _st s
+        f"""CREATE TEMP TABLE _chg AS SELECT s.identity, {", ".join(fields)}, s.search FROM _st s
         LEFT JOIN user_versions v ON v.identity = s.identity AND v.valid_to_run IS NULL
+        LEFT JOIN addon_reads r ON s.addons IS NULL AND r.zoom_id = s.zoom_id
+        LEFT JOIN runs vr ON r.addons IS NOT NULL AND vr.id = v.valid_from_run
         WHERE v.id IS NULL OR {differs}"""
     )
     conn.execute(
@@ -274,16 +279,14 @@ def _apply_versions(conn: sqlite3.Connection, run_id: int) -> None:
 def _apply_logins(conn: sqlite3.Connection, run_id: int) -> None:
     """Activity (last login, last sign-in) versioned apart so login churn stays small."""
     conn.execute(
-        """CREATE TEMP TABLE _act AS SELECT s.identity, s.last_login_time, l.time AS last_sign_in,
+        """CREATE TEMP TABLE _actchg AS SELECT s.identity, s.last_login_time,
+            l.time AS last_sign_in,
             CASE WHEN l.time IS NULL OR s.last_login_time >= l.time THEN s.last_login_time
                  ELSE l.time END AS last_activity
-        FROM _st s LEFT JOIN sign_in_latest l ON l.email = s.email_lc"""
-    )
-    conn.execute(
-        """CREATE TEMP TABLE _actchg AS SELECT a.* FROM _act a
-        LEFT JOIN activity_current o ON o.identity = a.identity
-        WHERE o.identity IS NULL OR o.last_login_time IS NOT a.last_login_time
-           OR o.last_sign_in IS NOT a.last_sign_in"""
+        FROM _st s LEFT JOIN sign_in_latest l ON l.email = s.email_lc
+        LEFT JOIN activity_current o ON o.identity = s.identity
+        WHERE o.identity IS NULL OR o.last_login_time IS NOT s.last_login_time
+           OR o.last_sign_in IS NOT l.time"""
     )
     conn.execute(
         """UPDATE logins SET valid_to_run = ? WHERE valid_to_run IS NULL AND (

@@ -133,7 +133,7 @@ def iso(value: datetime | None) -> str | None:
 
 
 def iso_utc(value: datetime) -> str:
-    """:func:`iso` of a time that is there (one call per sign-in event)."""
+    """:func:`iso` of a time known to be there."""
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value!r}; the store needs aware UTC times")
     if value.tzinfo is not UTC:
