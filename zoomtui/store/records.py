@@ -14,9 +14,11 @@ STATUSES = ("running", "complete", "partial", "failed", "cancelled", "interrupte
 ENDINGS = ("partial", "failed", "cancelled")
 
 
-@dataclass(frozen=True, slots=True)
-class UserRow:
-    """One listed user as seen by one run; ``addons`` None means "not read this run"."""
+class UserRow(NamedTuple):
+    """One listed user as seen by one run; ``addons`` None means "not read this run".
+
+    A tuple, like the model it comes from: built once per user per run.
+    """
 
     zoom_id: str | None
     email: str

@@ -1,4 +1,4 @@
-"""Frozen dataclasses (and one tuple) for what Zoom returns, each with a lean `from_json`.
+"""Frozen dataclasses (tuples for the many) for what Zoom returns, each with a lean `from_json`.
 
 `User.from_json` runs once per user on 100,000-user accounts, so it is plain
 dict lookups and `datetime.fromisoformat` (which reads Zoom's trailing "Z" on
@@ -75,9 +75,12 @@ class LicenseInfo:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class User:
-    """A user as listed by `GET /users` or read by `GET /users/{id}`; pending users have no id."""
+class User(NamedTuple):
+    """A user as listed by `GET /users` or read by `GET /users/{id}`; pending users have no id.
+
+    A tuple rather than a frozen dataclass: built once per listed user, and a
+    tuple of 21 fields is built ~3x faster.
+    """
 
     id: str | None
     email: str
