@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 import orjson
 
 from zoomtui.store.codec import encode_addons
-from zoomtui.store.records import AccountRow, AddonRead, SeatRow, SignInTuple, iso
+from zoomtui.store.records import AccountRow, AddonRead, SeatRow, SignInTuple, iso, iso_utc
 from zoomtui.store.schema import SIGN_INS_EMAIL_INDEX
 
 
@@ -39,13 +39,16 @@ def stage_accounts(conn: sqlite3.Connection, run_id: int, rows: Iterable[Account
 
 
 # A batch goes in as one JSON parameter read by SQLite's json_each: one statement
-# runs with the GIL released throughout, where executemany takes it back for every
-# row and, beside a busy event loop, waits up to a switch interval (5 ms) each time.
-_BATCH = """WITH batch AS (SELECT json_extract(value, '$[0]') AS time,
-    json_extract(value, '$[1]') AS email, json_extract(value, '$[2]') AS type,
+# that runs with the GIL released, where executemany takes it back for every row.
+# SQLite's strftime turns any offset orjson writes into the stored UTC form, and
+# its lower() folds ASCII exactly as casefold does (others are folded in Python).
+_BATCH = """WITH batch AS (SELECT
+    strftime('%Y-%m-%dT%H:%M:%SZ', json_extract(value, '$[1]')) AS time,
+    lower(json_extract(value, '$[0]')) AS email, json_extract(value, '$[2]') AS type,
     json_extract(value, '$[3]') AS ip_address, json_extract(value, '$[4]') AS client_type,
     json_extract(value, '$[5]') AS version FROM json_each(?))"""
-_JSON_TIMES = orjson.OPT_UTC_Z | orjson.OPT_OMIT_MICROSECONDS
+_JSON_TIMES = orjson.OPT_OMIT_MICROSECONDS | orjson.OPT_NAIVE_UTC
+_SIGN_IN_COLUMNS = "time, email, type, ip_address, client_type, version"
 
 
 def add_sign_ins(
@@ -54,27 +57,31 @@ def add_sign_ins(
     """Insert new events (emails case-folded); :func:`finish_sign_ins` completes a report.
 
     ``bulk`` (a report read from its start) drops the per-email index first, to
-    be built again in one sort at the end.
+    be built again in one sort at the end. A naive time is taken as UTC.
     """
     if bulk:
         conn.execute("DROP INDEX IF EXISTS sign_ins_email")
-    # orjson writes an aware UTC time in the stored form (whole seconds, "Z").
-    batch = orjson.dumps(
-        [
-            (time if time.tzinfo is UTC else _utc(time), email.casefold(), kind, ip, client, ver)
-            for email, time, kind, ip, client, ver in events
-        ],
-        option=_JSON_TIMES,
-    )
+    rows = events if isinstance(events, list) else list(events)
+    if not all(e[0].isascii() for e in rows):
+        rows = [(e[0].casefold(), *e[1:]) for e in rows]
+    batch = orjson.dumps(rows, default=tuple, option=_JSON_TIMES)  # default: named tuples
     before = conn.total_changes
-    # In key order a batch (one stretch of the report's time line) is an append.
-    conn.execute(
-        f"""{_BATCH} INSERT OR IGNORE INTO sign_ins
-            (time, email, type, ip_address, client_type, version)
-        SELECT time, email, type, ip_address, client_type, version FROM batch
-        ORDER BY time, email, type""",
-        (batch,),
-    )
+    if b"\\u0000" in batch:
+        # SQLite's JSON functions cut a string at NUL; such a batch takes the slow road.
+        conn.executemany(
+            f"INSERT OR IGNORE INTO sign_ins ({_SIGN_IN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            sorted(
+                (iso_utc(t if t.tzinfo else t.replace(tzinfo=UTC)), e.casefold(), *rest)
+                for e, t, *rest in rows
+            ),
+        )
+    else:
+        # In key order a batch (one stretch of the report's time line) is an append.
+        conn.execute(
+            f"""{_BATCH} INSERT OR IGNORE INTO sign_ins ({_SIGN_IN_COLUMNS})
+            SELECT {_SIGN_IN_COLUMNS} FROM batch ORDER BY time, email, type""",
+            (batch,),
+        )
     return conn.total_changes - before
 
 
@@ -94,12 +101,6 @@ def finish_sign_ins(conn: sqlite3.Connection, since: str) -> None:
         ON CONFLICT(email) DO UPDATE SET time = max(time, excluded.time)""",
         (since,),
     )
-
-
-def _utc(time: datetime) -> datetime:
-    if time.tzinfo is None:
-        raise ValueError(f"naive datetime {time!r}; the store needs aware UTC times")
-    return time.astimezone(UTC)
 
 
 def record_addons(
