@@ -107,3 +107,12 @@ def test_addons_are_the_true_boolean_features():
     }
     assert addons_from_settings(settings) == ("large_meeting", "webinar")
     assert addons_from_settings({}) == ()
+
+
+async def test_an_integer_beyond_64_bits_is_refused_not_rounded(
+    zoom: respx.MockRouter, make_client
+):
+    raw = b'{"id": "u1", "email": "a@x.org", "type": 2, "zoom_one_type": 18446744073709551617}'
+    zoom.get(f"{API}/users/u1").mock(return_value=httpx.Response(200, content=raw))
+    user = await make_client().get_user("u1")
+    assert user.zoom_one_type is None  # unknown, never 18446744073709551616

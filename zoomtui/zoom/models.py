@@ -52,6 +52,8 @@ def _int(value: Any, default: int | None = None) -> int | None:
         return default
     if isinstance(value, int):
         return value
+    if isinstance(value, float) and not -(2**53) < value < 2**53:
+        return default  # no longer exact: an integer too long for the JSON parser
     try:
         return int(value)
     except (TypeError, ValueError):

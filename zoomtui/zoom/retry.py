@@ -180,10 +180,11 @@ class Requester:
 
 
 def _parse_json(content: bytes) -> tuple[Any, bool]:
-    """Parse a body; integers stay Python ints (exact for Zoom's 64-bit bitmasks).
+    """Parse a body; integers stay Python ints, exact to 64 bits (Zoom's bitmasks reach 2^59).
 
-    orjson is about twice as fast on report pages; what it refuses (an integer
-    beyond 64 bits, NaN) goes to the standard parser, which accepts it.
+    orjson is about twice as fast on report pages; what it refuses (NaN, for
+    one) goes to the standard parser. It reads a longer integer as a float,
+    which the models refuse rather than round (see ``models._int``).
     """
     if not content:
         return {}, True
