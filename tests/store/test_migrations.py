@@ -62,7 +62,7 @@ def test_bulk_load_rebuilds_the_email_index(tmp_path: Path) -> None:
         assert "sign_ins_email" not in indexes()
         assert s.sign_ins_of("cy@example.com")[0]["time"] == "2026-03-01T12:00:00Z"
         assert latest() == []
-        s.finish_sign_ins(T0 - timedelta(days=1))
+        s.finish_sign_ins()
         assert "sign_ins_email" in indexes()
         assert latest() == [("cy@example.com", "2026-03-01T12:00:00Z")]
         plan = " ".join(
@@ -79,10 +79,10 @@ def test_latest_sign_in_only_moves_forward(tmp_path: Path) -> None:
     with Store.open(tmp_path / "history.db", clock=lambda: T0) as s:
         old, new = T0 - timedelta(days=40), T0 - timedelta(days=2)
         s.add_sign_ins([SignInRow("d@example.com", new, "Sign in")])
-        s.finish_sign_ins(T0 - timedelta(days=60))
+        s.finish_sign_ins()
         # An older report window stored later must not move the latest back.
         s.add_sign_ins([SignInRow("d@example.com", old, "Sign in")])
         s.add_sign_ins([SignInRow("d@example.com", T0, "Sign out")])
-        s.finish_sign_ins(T0 - timedelta(days=60))
+        s.finish_sign_ins()
         got = s.conn.execute("SELECT time FROM sign_in_latest").fetchall()
         assert got == [("2026-02-27T12:00:00Z",)]

@@ -112,7 +112,7 @@ def test_seats_accounts_sign_ins(store: Store) -> None:
     ]
     assert store.add_sign_ins(events) == 3
     assert store.add_sign_ins(events) == 0
-    store.finish_sign_ins(T0 - timedelta(days=30))
+    store.finish_sign_ins()
     store.stage_users(run_id, [user(1, last_login_time=None)])
     store.complete_run(run_id, T0)
     assert store.seats(run_id) == [

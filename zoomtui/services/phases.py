@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import aclosing
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from zoomtui.services.addons import (
@@ -46,7 +46,6 @@ STATUSES = ("active", "pending", "inactive")
 NOT_ALLOWED = (MissingScope, NoPermission, NotMasterAccount)
 # Zoom keeps six months; ask a little less so month-length edges never fall outside.
 SIGN_IN_HISTORY = timedelta(days=180)
-EDGE = timedelta(days=2)
 FLUSH_EVERY = 500
 SIGN_IN_BATCH = 20_000
 
@@ -290,20 +289,15 @@ class Phases:
         another account's backfill was still writing, that one would go on
         maintaining it row by row (twice the store's time for sign-ins).
         """
-        starts: list[datetime] = []
         try:
             async with asyncio.TaskGroup() as tg:
                 for account in accounts:
-                    tg.create_task(self._sign_ins(account, starts))
+                    tg.create_task(self._sign_ins(account))
         finally:
-            if starts:
-                # A margin before the start: Zoom may read window edges in another zone.
-                await self.db("finish_sign_ins", min(starts) - EDGE)
+            await self.db("finish_sign_ins")
 
-    async def _sign_ins(self, account: str | None, starts: list[datetime]) -> None:
-        """One account's sign-in report since its newest stored event (six months at first).
-
-        Appends the report's first day to ``starts``."""
+    async def _sign_ins(self, account: str | None) -> None:
+        """One account's sign-in report since its newest stored event (six months at first)."""
         now = self.ctx.clock()
         account_id = account or self.main_id
         last = await self.db("latest_sign_in_time", account_id)
@@ -314,7 +308,6 @@ class Phases:
         elif self.report_through is None:
             last = None
         start = (last or now - SIGN_IN_HISTORY).date()
-        starts.append(datetime.combine(start, time(), UTC))
         # Committing every 300 events rewrote the same index pages over and over;
         # batch, and keep what was read however the report ends. A backfill (six
         # months) lets the store build the per-email index once at the end.
@@ -326,9 +319,10 @@ class Phases:
                 async for page in pages:
                     batch.extend(page)
                     if len(batch) >= SIGN_IN_BATCH:
-                        written, batch = batch, []
-                        await self.db.behind("add_sign_ins", written, bulk)
-                        bulk = False
+                        # Cleared once queued: a batch that cannot be queued is
+                        # still written by the ``finally`` below.
+                        await self.db.behind("add_sign_ins", batch, bulk)
+                        batch, bulk = [], False
                     self.sign_ins += len(page)
                     self.report(
                         Progress("sign_ins", self.sign_ins, None, "Sign-in/sign-out report")

@@ -59,7 +59,9 @@ class StoreThread:
             self._room = asyncio.Semaphore(self._depth)
         room = self._room
         await room.acquire()
-        future = asyncio.ensure_future(self(method, *args, **kwargs))
+        # Handed to the thread now, so it runs before any call made after this one.
+        call = functools.partial(getattr(self._opened(), method), *args, **kwargs)
+        future = asyncio.get_running_loop().run_in_executor(self._pool, call)
         self._behind.add(future)
         future.add_done_callback(lambda _f: room.release())
 
@@ -72,8 +74,9 @@ class StoreThread:
     def _raise_failed(self) -> None:
         done = {f for f in self._behind if f.done()}
         self._behind -= done
-        # Every outcome is read, so none is logged as "never retrieved".
-        errors = [f.exception() for f in done if not f.cancelled()]
+        # Every outcome is read, so none is logged as "never retrieved"; a write
+        # that never ran is a failure too (the run must not complete without it).
+        errors = [asyncio.CancelledError() if f.cancelled() else f.exception() for f in done]
         for error in errors:
             if error is not None:
                 raise error

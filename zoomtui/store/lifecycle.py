@@ -18,6 +18,7 @@ from zoomtui.store.codec import dumps
 from zoomtui.store.errors import RunLocked, StoreError
 from zoomtui.store.records import iso, parse_iso
 from zoomtui.store.schema import VERSION_FIELDS
+from zoomtui.store.writes import finish_sign_ins
 
 FOREIGN_HOST_STALE = timedelta(hours=24)
 STAGE_COLUMNS = (
@@ -95,6 +96,8 @@ def begin(
         ).fetchone()
         if live is not None:
             raise RunLocked(live[0], live[1] or 0, live[2])
+        # What a killed run's sign-in report left undone (usually nothing).
+        finish_sign_ins(conn)
         cur = conn.execute(
             "INSERT INTO runs (status, started_at, full, pid, host) VALUES ('running', ?, ?, ?, ?)",
             (iso(started_at), int(full), pid, socket.gethostname()),

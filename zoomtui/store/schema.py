@@ -220,6 +220,12 @@ def m002_sign_ins_by_time(db: Database) -> None:
         "DROP TABLE sign_ins",
         "ALTER TABLE sign_ins_by_time RENAME TO sign_ins",
         SIGN_INS_EMAIL_INDEX,
+        # The oldest event stored since the latest sign-ins were last brought up to
+        # date: what a run killed before finishing its report leaves to the next.
+        """CREATE TABLE sign_ins_unfinished (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            since TEXT NOT NULL
+        )""",
     ):
         db.execute(statement)
 

@@ -30,7 +30,6 @@ from zoomtui.store.records import (
     SignInTuple,
     UserRow,
     iso,
-    iso_utc,
     parse_iso,
 )
 from zoomtui.store.schema import connect
@@ -135,11 +134,11 @@ class Store:
         with lifecycle.write_tx(self.conn):
             return add_sign_ins(self.conn, events, bulk)
 
-    def finish_sign_ins(self, since: datetime) -> None:
-        """After a report (or part of it) was stored from ``since`` on: index it and
-        advance each email's latest sign-in."""
+    def finish_sign_ins(self) -> None:
+        """After a report (or part of it) was stored: index it and advance each
+        email's latest sign-in."""
         with lifecycle.write_tx(self.conn):
-            finish_sign_ins(self.conn, iso_utc(since))
+            finish_sign_ins(self.conn)
 
     def record_addons(self, run_id: int, reads: Iterable[AddonRead | Mapping[str, Any]]) -> None:
         """Record settings reads now: a read is a fact even if the run later fails."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -40,14 +40,14 @@ def stage_accounts(conn: sqlite3.Connection, run_id: int, rows: Iterable[Account
 
 # A batch goes in as one JSON parameter read by SQLite's json_each: one statement
 # that runs with the GIL released, where executemany takes it back for every row.
-# SQLite's strftime turns any offset orjson writes into the stored UTC form, and
-# its lower() folds ASCII exactly as casefold does (others are folded in Python).
+# Times are UTC by then and SQLite's strftime writes the stored form; its lower()
+# folds ASCII exactly as casefold does (other emails are folded in Python).
 _BATCH = """WITH batch AS (SELECT
     strftime('%Y-%m-%dT%H:%M:%SZ', json_extract(value, '$[1]')) AS time,
     lower(json_extract(value, '$[0]')) AS email, json_extract(value, '$[2]') AS type,
     json_extract(value, '$[3]') AS ip_address, json_extract(value, '$[4]') AS client_type,
     json_extract(value, '$[5]') AS version FROM json_each(?))"""
-_JSON_TIMES = orjson.OPT_OMIT_MICROSECONDS | orjson.OPT_NAIVE_UTC
+_JSON_TIMES = orjson.OPT_OMIT_MICROSECONDS
 _SIGN_IN_COLUMNS = "time, email, type, ip_address, client_type, version"
 
 
@@ -57,50 +57,70 @@ def add_sign_ins(
     """Insert new events (emails case-folded); :func:`finish_sign_ins` completes a report.
 
     ``bulk`` (a report read from its start) drops the per-email index first, to
-    be built again in one sort at the end. A naive time is taken as UTC.
+    be built again in one sort at the end.
     """
+    rows = events if isinstance(events, list) else list(events)
+    if not rows:
+        return 0
     if bulk:
         conn.execute("DROP INDEX IF EXISTS sign_ins_email")
-    rows = events if isinstance(events, list) else list(events)
-    if not all(e[0].isascii() for e in rows):
-        rows = [(e[0].casefold(), *e[1:]) for e in rows]
+    if not all(e[0].isascii() and e[1].tzinfo is UTC for e in rows):
+        rows = [(e.casefold(), _utc(t), *rest) for e, t, *rest in rows]
     batch = orjson.dumps(rows, default=tuple, option=_JSON_TIMES)  # default: named tuples
     before = conn.total_changes
     if b"\\u0000" in batch:
         # SQLite's JSON functions cut a string at NUL; such a batch takes the slow road.
+        data = sorted((iso_utc(t), e.casefold(), *rest) for e, t, *rest in rows)
         conn.executemany(
-            f"INSERT OR IGNORE INTO sign_ins ({_SIGN_IN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-            sorted(
-                (iso_utc(t if t.tzinfo else t.replace(tzinfo=UTC)), e.casefold(), *rest)
-                for e, t, *rest in rows
-            ),
+            f"INSERT OR IGNORE INTO sign_ins ({_SIGN_IN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", data
         )
-    else:
-        # In key order a batch (one stretch of the report's time line) is an append.
-        conn.execute(
-            f"""{_BATCH} INSERT OR IGNORE INTO sign_ins ({_SIGN_IN_COLUMNS})
-            SELECT {_SIGN_IN_COLUMNS} FROM batch ORDER BY time, email, type""",
-            (batch,),
-        )
-    return conn.total_changes - before
+        added = conn.total_changes - before
+        conn.execute(_UNFINISHED, (data[0][0],))
+        return added
+    # In key order a batch (one stretch of the report's time line) is an append.
+    conn.execute(
+        f"""{_BATCH} INSERT OR IGNORE INTO sign_ins ({_SIGN_IN_COLUMNS})
+        SELECT {_SIGN_IN_COLUMNS} FROM batch ORDER BY time, email, type""",
+        (batch,),
+    )
+    added = conn.total_changes - before
+    conn.execute(
+        _UNFINISHED,
+        (conn.execute(f"{_BATCH} SELECT min(time) FROM batch", (batch,)).fetchone()[0],),
+    )
+    return added
 
 
-def finish_sign_ins(conn: sqlite3.Connection, since: str) -> None:
+def _utc(time: datetime) -> datetime:
+    if time.tzinfo is None:
+        raise ValueError(f"naive datetime {time!r}; the store needs aware UTC times")
+    return time.astimezone(UTC)
+
+
+# Remember the oldest event not yet reflected in sign_in_latest (same transaction).
+_UNFINISHED = """INSERT INTO sign_ins_unfinished (id, since) VALUES (1, ?)
+    ON CONFLICT(id) DO UPDATE SET since = min(since, excluded.since)"""
+
+
+def finish_sign_ins(conn: sqlite3.Connection) -> None:
     """Build the per-email index if it was dropped; advance each email's latest sign-in.
 
     Once per report rather than per batch: upserting the latest of every batch
-    cost as much as storing the events. ``since`` (stored-time text) bounds the
-    events looked at; a run killed before this point is covered by the next
-    one, which reads the report again from no later than where this one began.
+    cost as much as storing the events. It looks at the events stored since it
+    last ran, including those of a run killed before it got here.
     """
     conn.execute(SIGN_INS_EMAIL_INDEX)
+    row = conn.execute("SELECT since FROM sign_ins_unfinished").fetchone()
+    if row is None:
+        return
     conn.execute(
         """INSERT INTO sign_in_latest (email, time)
         SELECT email, max(time) FROM sign_ins WHERE time >= ? AND type = 'Sign in'
         GROUP BY email ORDER BY email
         ON CONFLICT(email) DO UPDATE SET time = max(time, excluded.time)""",
-        (since,),
+        (row[0],),
     )
+    conn.execute("DELETE FROM sign_ins_unfinished")
 
 
 def record_addons(
