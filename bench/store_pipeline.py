@@ -29,7 +29,7 @@ from _common import log
 from _world import START
 
 from zoomtui.emulator import Dataset
-from zoomtui.services.convert import sign_in_row, user_row
+from zoomtui.services.convert import user_row
 from zoomtui.store import Store, UserRow
 from zoomtui.zoom.models import SignInEvent, User, bundle_name
 
@@ -78,7 +78,8 @@ def keep_sign_ins(path: Path, dataset: Dataset) -> None:
         for account in dataset.accounts:
             events = dataset.sign_in_events(end - timedelta(days=30), end, account.id)
             parsed = (SignInEvent.from_json(e) for e in events)
-            store.add_sign_ins(sign_in_row(e) for e in parsed if e is not None)
+            store.add_sign_ins(e for e in parsed if e is not None)
+        store.finish_sign_ins()
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
