@@ -201,8 +201,8 @@ def m002_sign_ins_by_time(db: Database) -> None:
     Reports arrive in time order, so a time-keyed table takes each batch as an
     append; keyed by email, every batch touched hundreds of scattered pages.
     Uniqueness is the same (time, email, type) as before. One statement at a
-    time, not ``executescript``: that would commit the migration's transaction
-    first and leave a crash between the copy and the rename unprotected.
+    time, all inside the migration's transaction, so a crash between the copy
+    and the rename leaves the old table as it was.
     """
     for statement in (
         """CREATE TABLE sign_ins_by_time (
