@@ -7,10 +7,12 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from emuworld import World, make_world, truth_users
 
 from zoomtui.emulator import Fault
 from zoomtui.services.aggregate import aggregate
+from zoomtui.services.context import ServiceError
 from zoomtui.services.diff import diff_runs
 from zoomtui.services.runs import list_runs
 from zoomtui.services.seats import seat_report
@@ -244,6 +246,17 @@ async def test_daily_limit_ends_partial_with_reset_time(tmp_path: Any) -> None:
     assert "resets at" in (result.error or "")
     assert query_users_or_none(world) is None
 
+    # Asked by number, a run that ended early shows the seat counts it read, and
+    # says so in one sentence when it read none; it is never the default run.
+    store = world.ctx.open_store()
+    if store.seats(result.run_id):
+        assert seat_report(world.ctx, result.run_id)
+    else:
+        with pytest.raises(ServiceError, match="is partial and recorded no seat counts"):
+            seat_report(world.ctx, result.run_id)
+    with pytest.raises(ServiceError, match="no complete run"):
+        seat_report(world.ctx)
+
 
 def query_users_or_none(world: World) -> Any:
     try:
@@ -329,3 +342,22 @@ async def test_a_sub_account_that_cannot_be_listed_is_named_and_fails_the_run(
     named = {key.split(":", 1)[1] for key in result.notes if key.startswith("users:")}
     assert named and named <= subs
     assert query_users_or_none(world) is None  # nobody was marked removed: no run to read
+
+
+def test_seats_of_a_run_that_ended_early(tmp_path: Any) -> None:
+    from datetime import UTC, datetime
+
+    from zoomtui.store import SeatRow
+
+    world = make_world(tmp_path / "h.db")
+    store = world.ctx.open_store()
+    when = datetime(2026, 3, 1, tzinfo=UTC)
+    run_id = store.begin_run(when, full=False)
+    store.stage_seats(run_id, [SeatRow("acct", "plan_base", "monthly", 10, 7, 1)])
+    store.end_run(run_id, "partial", finished_at=when, error="daily limit")
+    (row,) = seat_report(world.ctx, run_id)
+    assert (row["account_id"], row["purchased"], row["assigned"], row["free"]) == ("acct", 10, 7, 3)
+    with pytest.raises(ServiceError, match="no complete run"):
+        seat_report(world.ctx)  # never the default run
+    with pytest.raises(ServiceError, match="There is no run 99"):
+        seat_report(world.ctx, 99)
