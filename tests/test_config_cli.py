@@ -171,3 +171,15 @@ def test_show_warns_about_jwt() -> None:
     result = run("show", env={"ZOOM_API_KEY": "k", "ZOOM_API_SECRET": "s"})
     assert result.exit_code == 0
     assert "retired JWT apps" in result.stderr
+
+
+def test_setting_an_api_url_says_when_it_is_not_used(config_path: Path) -> None:
+    url = "http://127.0.0.1:8765/v2"
+    result = run("set", "api_url", url)
+    assert result.exit_code == 0
+    assert "used only when region = custom" in result.stderr
+    run("set", "region", "custom")
+    again = run("set", "api_url", url)
+    assert "region" not in again.stderr
+    shown = json.loads(run("show", "--format", "json").stdout)
+    assert shown["effective"]["api_url"] == url

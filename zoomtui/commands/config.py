@@ -101,6 +101,12 @@ def set_(key: str, value: str) -> None:
     shown = MASK if key in SECRET_KEYS else _shown(updated, key)
     click.echo(f"{key} = {shown}")
     _note_environment(key)
+    if key in ("api_url", "oauth_url") and updated.region != "custom":
+        click.echo(
+            f"Note: {key} is used only when region = custom "
+            "(`zoomtui config set region custom`); `zoomtui config show` shows the URLs in use.",
+            err=True,
+        )
 
 
 @config.command("unset")

@@ -42,26 +42,59 @@ def test_connection_cmd(as_json: bool, db: str | None) -> None:
     sys.exit(0 if report.ok else 1)
 
 
+# Running totals of the concurrent phases, worded so a total never reads as the
+# count of whichever account or status happened to report last.
+_TOTALS = {
+    "users": "users listed",
+    "sign_ins": "sign-in events read",
+    "addons": "users' settings read",
+    "seats": "accounts' seat counts read",
+}
+LOG_EVERY_S = 15.0
+
+
+def describe(p: Progress) -> str:
+    """One progress line: a phase's running total, or its message."""
+    noun = _TOTALS.get(p.phase)
+    if noun is None:
+        return f"{p.phase}: {p.message}"
+    count = f"{p.done:,}" + (f"/{p.total:,}" if p.total else "")
+    return f"{p.phase}: {count} {noun}"
+
+
 class _StderrProgress:
-    """Progress on stderr: a rewritten line on a terminal, phase changes otherwise."""
+    """Progress on stderr: a rewritten line on a terminal; otherwise (cron, a log
+    file) each phase's first report and then at most one line per phase every
+    15 seconds, so a long run leaves a short, steady log."""
 
     def __init__(self) -> None:
         self.tty = sys.stderr.isatty()
         self.last_phase = ""
         self.last_draw = 0.0
+        self.logged: dict[str, float] = {}
+        self.unlogged: dict[str, str] = {}  # each phase's latest line not yet written
 
     def __call__(self, p: Progress) -> None:
         if p.phase == "waiting":
             click.echo(f"\rwaiting {p.waiting_s:.1f}s: {p.message}", err=True)
             return
-        text = f"{p.phase}: {p.done}" + (f"/{p.total}" if p.total else "") + f"  {p.message}"
+        text = describe(p)
+        now = time.monotonic()
         if self.tty:
-            now = time.monotonic()
             if p.phase != self.last_phase or now - self.last_draw > 0.1:
                 click.echo("\r\x1b[2K" + text[:79], err=True, nl=False)
                 self.last_draw = now
-        elif p.phase != self.last_phase:
-            click.echo(text, err=True)
+        else:
+            if p.phase in ("saving", "done"):  # the phases' final totals first
+                for line in self.unlogged.values():
+                    click.echo(line, err=True)
+                self.unlogged.clear()
+            if now - self.logged.get(p.phase, -LOG_EVERY_S) >= LOG_EVERY_S:
+                click.echo(text, err=True)
+                self.logged[p.phase] = now
+                self.unlogged.pop(p.phase, None)
+            else:
+                self.unlogged[p.phase] = text
         self.last_phase = p.phase
 
     def close(self) -> None:
