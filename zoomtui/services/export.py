@@ -58,21 +58,37 @@ def write_csv(
     columns: Sequence[str] | None = None,
     *,
     overwrite: bool = False,
+    for_spreadsheets: bool = False,
 ) -> int:
     """Write a header row and one row per record; return the number of records.
 
     Lists are joined with ``;``, None is empty, booleans are ``true``/``false``
     and datetimes ISO 8601. ``columns`` defaults to every key in first-seen order.
+    ``for_spreadsheets``: a text cell that a spreadsheet would run as a formula
+    (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a
+    leading ``'``. Any account member can name themselves ``=HYPERLINK(...)``.
     """
     rows = list(records)
     wanted = columns if columns is not None else columns_of(rows)
     names = [name for name in wanted if name not in SECRET_FIELDS]
+    cell = _inert_cell if for_spreadsheets else cell_text
     with _opened(target, overwrite, newline="") as stream:
         writer = csv.writer(stream, lineterminator="\r\n")
         writer.writerow(names)
         for record in rows:
-            writer.writerow([cell_text(record.get(name)) for name in names])
+            writer.writerow([cell(record.get(name)) for name in names])
     return len(rows)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert_cell(value: Any) -> str:
+    """:func:`cell_text`, with text a spreadsheet would evaluate made literal."""
+    text = cell_text(value)
+    if text.startswith(_FORMULA_STARTS) and not isinstance(value, int | float):
+        return "'" + text
+    return text
 
 
 def write_json(target: Target, data: Iterable[Record] | Record, *, overwrite: bool = False) -> int:

@@ -29,7 +29,9 @@ def write_export(
         return write_json(choice.path, records, overwrite=choice.overwrite)
     if isinstance(records, dict):
         raise ValueError("This export is a JSON document; choose JSON.")
-    return write_csv(choice.path, records, columns, overwrite=choice.overwrite)
+    return write_csv(
+        choice.path, records, columns, overwrite=choice.overwrite, for_spreadsheets=True
+    )
 
 
 def start_export(
