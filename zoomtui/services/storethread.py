@@ -9,7 +9,9 @@ connection or a transaction with a running aggregation.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -29,23 +31,21 @@ class StoreThread:
         self._behind: set[asyncio.Future[Any]] = set()
 
     async def __aenter__(self) -> StoreThread:
-        self._store = await self._submit(Store.open, self._path)
+        self._store = await self._submit(functools.partial(Store.open, self._path))
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         if self._behind:  # a run that ended early: its queued writes still finish first
             await asyncio.wait(self._behind)
-            for future in self._behind:  # the run's own error is what gets reported
-                if not future.cancelled():
-                    future.exception()
-            self._behind.clear()
+            with contextlib.suppress(BaseException):  # the run's own error is reported
+                self._raise_failed()
         if self._store is not None:
             self.now("close")
         self._pool.shutdown(wait=True)
 
     async def __call__(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """Run ``store.<method>(*args, **kwargs)`` in the store's thread and await it."""
-        return await self._submit(getattr(self._opened(), method), *args, **kwargs)
+        return await self._submit(self._bound(method, *args, **kwargs))
 
     async def behind(self, method: str, *args: Any, **kwargs: Any) -> None:
         """Queue a write without waiting for it, so the caller goes on fetching.
@@ -60,8 +60,9 @@ class StoreThread:
         room = self._room
         await room.acquire()
         # Handed to the thread now, so it runs before any call made after this one.
-        call = functools.partial(getattr(self._opened(), method), *args, **kwargs)
-        future = asyncio.get_running_loop().run_in_executor(self._pool, call)
+        future = asyncio.get_running_loop().run_in_executor(
+            self._pool, self._bound(method, *args, **kwargs)
+        )
         self._behind.add(future)
         future.add_done_callback(lambda _f: room.release())
 
@@ -83,14 +84,13 @@ class StoreThread:
 
     def now(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """The same, blocking: for endings where the event loop may be going away."""
-        call = functools.partial(getattr(self._opened(), method), *args, **kwargs)
-        return self._pool.submit(call).result()
+        return self._pool.submit(self._bound(method, *args, **kwargs)).result()
 
-    def _opened(self) -> Store:
+    def _bound(self, method: str, *args: Any, **kwargs: Any) -> Callable[[], Any]:
+        """``store.<method>`` with its arguments, to run in the store's thread."""
         if self._store is None:
             raise RuntimeError("the run's store is not open")
-        return self._store
+        return functools.partial(getattr(self._store, method), *args, **kwargs)
 
-    async def _submit(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
+    async def _submit(self, call: Callable[[], Any]) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, call)
