@@ -27,6 +27,8 @@ USER_COLUMNS = [
     "last_login_time",
     "last_sign_in",
     "addons",
+    "addon_capacities",
+    "meetings_hosted_in",
     "days_inactive",
 ]
 USER_TABLE = ["email", "status", "plan", "dept", "days_inactive", "addons"]
@@ -69,22 +71,25 @@ def runs_cmd(fmt: str, db: str | None) -> None:
     "--status",
     "statuses",
     multiple=True,
-    type=click.Choice(["active", "pending", "inactive"]),
-    help="active, pending or inactive (= deactivated); repeat for several. "
-    "Default: active and pending.",
+    type=click.Choice(["active", "pending", "deactivated", "inactive"]),
+    help="active, pending or deactivated (Zoom's 'inactive', also accepted); "
+    "repeat for several. Default: active and pending.",
 )
 @click.option(
     "--addon",
     "addons",
     multiple=True,
-    help="Add-on name, e.g. webinar or large_meeting; repeat to match any of several.",
+    help="Add-on name, e.g. webinar (any capacity) or webinar:1000 (one capacity); "
+    "repeat to match any of several.",
 )
 @click.option("--account", help="Account id (main or sub account).")
 @click.option("--dept", help="Department, exact match.")
 @click.option(
     "--inactive-days",
+    "--idle-days",
+    "inactive_days",
     type=click.IntRange(0, MAX_DAYS),
-    help="No activity for N days, or never.",
+    help="Idle: no login, no sign-in and not created in the last N days.",
 )
 @click.option("--never-logged-in", is_flag=True, help="Only users who never logged in.")
 @click.option("--search", default="", help="Text in email or name (case-insensitive).")

@@ -184,7 +184,7 @@ class Dataset:
             mask = c.addons[i]
             if mask and slot == 0:
                 for addon in ADDONS:
-                    if mask >> addon.bit & 1:
+                    if addon.plan_key and mask >> addon.bit & 1:
                         counts.setdefault((addon.plan_key, addon.plan_type), [0, 0])[0] += 1
         self._cache[key] = counts
         return counts
@@ -196,7 +196,11 @@ class Dataset:
         return plan_usage_json(self, self._acct(account_id))
 
     def summary_of(self, account_id: str) -> dict[str, int]:
-        """GET /users/summary counts (active users by type, plus pending)."""
+        """GET /users/summary counts of active users by type, and pending invitations.
+
+        ``total_users_count`` is Zoom's sum of licensed, basic, on-prem, join-only
+        and room users (zoom-api.md §12), not active + pending.
+        """
         acct = self._acct(account_id)
         active = [self.cols.utype[i] for i in self.rows(acct, ACTIVE)]
         pending = len(self.rows(acct, PENDING))
@@ -207,7 +211,7 @@ class Dataset:
             "room_users_count": 0,
             "pending_users_count": pending,
             "join_only_users_count": active.count(4) + active.count(99),
-            "total_users_count": len(active) + pending,
+            "total_users_count": len(active),  # every active type above, rooms included (0)
         }
 
     def sign_in_events(

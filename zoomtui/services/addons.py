@@ -15,20 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-# Per-user ``feature`` flag -> the plan-usage key that counts its seats.
-ADDON_PLANS: dict[str, str] = {
-    "large_meeting": "plan_large_meeting",
-    "webinar": "plan_webinar",
-    "zoom_events": "plan_zoom_events",
-    "zoom_phone": "plan_phone",
-    "zoom_whiteboard": "plan_whiteboard",
-    "zoom_whiteboard_plus": "plan_whiteboard_plus",
-    "zoom_iq_for_sales": "plan_zoom_iq",
-    "zoom_translated_captions": "plan_ztransl",
-    "zoom_workforce_management": "plan_workforce_management",
-    "zoom_scheduler": "plan_zsched",
-    "zoom_clips_plus": "plan_zoom_clips_plus",
-}
+from zoomtui.licences import plan_keys
+
+# Licence name -> the plan-usage key that counts its seats (zoom/licences.py).
+ADDON_PLANS: dict[str, str] = plan_keys()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +89,7 @@ def seat_mismatches(
             continue
         counter = tally.setdefault(u.account_id, Counter())
         for addon in read.addons:
-            plan = ADDON_PLANS.get(addon)
+            plan = ADDON_PLANS.get(addon.partition(":")[0])
             if plan:
                 counter[plan] += 1
     flagged: dict[str, set[str]] = {}

@@ -119,7 +119,7 @@ async def _run(
         raise
     assert phases is not None  # built first thing in the try, which has not raised
     finished = ctx.clock()
-    by_status = dict(phases.by_status)
+    by_status = dict(+phases.by_status)  # unary + drops the zero counts of moved users
     users = by_status.get("active", 0) + by_status.get("pending", 0)
     if status == "complete":
         report(Progress("saving", 0, None, "Committing the run"))
@@ -148,7 +148,7 @@ async def _run(
         status,
         users,
         by_status,
-        dict(phases.by_plan),
+        dict(+phases.by_plan),
         dict(phases.notes),
         error,
         phases.stats(),

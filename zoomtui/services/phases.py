@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter
 from collections.abc import Callable
 from contextlib import aclosing
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from zoomtui.licences import read_feature
 from zoomtui.services.addons import (
     AddonRead,
     Listed,
@@ -36,7 +38,6 @@ from zoomtui.zoom.errors import (
 from zoomtui.zoom.models import (
     SignInEvent,
     SubAccount,
-    addons_from_settings,
     bundle_name,
     plan_name,
 )
@@ -77,6 +78,8 @@ class Phases:
         self.notes: dict[str, str] = {}
         self.by_status: Counter[str] = Counter()
         self.by_plan: Counter[str] = Counter()
+        self.counted: dict[str, tuple[str, str]] = {}  # user key -> (status, plan) counted
+        self.unknown_flags: set[str] = set()
         self.listing_done = False
         self.listed: dict[str, Listed] = {}
         self.reads: dict[str, AddonRead] = {}
@@ -105,6 +108,11 @@ class Phases:
             zoom_id: AddonRead(r["read_at"], r["type"], r["bundle"], r["status"], r["addons"])
             for zoom_id, r in (await self.db("addon_state")).items()
         }
+        if complete is not None and not self.reads:
+            self.notes["licences"] = (
+                "every user's settings read again, once, to apply Zoom's licence "
+                "definitions (capacities, Concurrent Meeting) to the history"
+            )
         client = self.ctx.make_client(on_wait=self._on_wait)
         self._client = client
         async with client:
@@ -118,6 +126,8 @@ class Phases:
                 raise _first_cause(group) from None
             await self._flush_reads()
             await self.db.drain()
+        if self.unknown_flags:
+            self.notes["feature_flags"] = unknown_flags_note(self.unknown_flags)
 
     async def _concurrent(self, accounts: list[str | None]) -> None:
         """Listings, seats, sign-ins and settings reads at once; settings after listings."""
@@ -175,9 +185,9 @@ class Phases:
             for user in page:
                 bundle = bundle_name(user)
                 rows.append(user_row(user, account_id, bundle))
-                self.by_status[user.status or status] += 1
-                if (user.status or status) in ("active", "pending"):
-                    self.by_plan[plan_name(user.type)] += 1
+                self._count(
+                    user.id or "\n" + user.email.casefold(), user.status or status, user.type
+                )
                 if user.id is None:
                     continue
                 listed = Listed(user.id, account_id, user.type, bundle, user.status or status)
@@ -187,6 +197,20 @@ class Phases:
             await self.db.behind("stage_users", self.run_id, rows)
             total = sum(self.by_status.values())
             self.report(Progress("users", total, None, f"{account_id}: {status} users"))
+
+    def _count(self, key: str, status: str, type_: int) -> None:
+        """Count a listed user once: listed again (by a second account, or after moving
+        between the status listings) the last listing wins, as in the store."""
+        before = self.counted.get(key)
+        if before is not None:
+            self.by_status[before[0]] -= 1
+            if before[0] in ("active", "pending"):
+                self.by_plan[before[1]] -= 1
+        plan = plan_name(type_)
+        self.counted[key] = (status, plan)
+        self.by_status[status] += 1
+        if status in ("active", "pending"):
+            self.by_plan[plan] += 1
 
     def _enqueue(self, listed: Listed) -> None:
         if (
@@ -230,7 +254,9 @@ class Phases:
                 self.addons_allowed = False
                 self.notes["addons"] = f"skipped: {exc.message}"
             return
-        addons = addons_from_settings(settings)
+        feature = read_feature(settings)
+        addons = feature.tokens
+        self.unknown_flags.update(feature.unknown)
         now = self.ctx.clock()
         self.reads[user.zoom_id] = AddonRead(now, user.type, user.bundle, user.status, addons)
         self.pending_reads.append(
@@ -351,3 +377,25 @@ def _first_cause(group: BaseExceptionGroup) -> BaseException:
         if isinstance(exc, DailyLimitReached):
             return exc
     return leaves[0]
+
+
+_SAFE_FLAG = re.compile(r"^[A-Za-z0-9_]{1,60}$")
+
+
+def unknown_flags_note(flags: set[str]) -> str:
+    """One sentence naming the ``feature`` flags Zoom sent that the licence table lacks.
+
+    Only names of letters, digits and underscores are repeated: the rest are counted,
+    since this note is shown on terminals.
+    """
+    safe = sorted(f for f in flags if _SAFE_FLAG.match(f))
+    kept = [f for f in safe if f.startswith("zoom_")]
+    ignored = [f for f in safe if not f.startswith("zoom_")]
+    parts = []
+    if kept:
+        parts.append(f"kept as add-ons by their Zoom name: {', '.join(kept)}")
+    if ignored:
+        parts.append(f"not licences, ignored: {', '.join(ignored)}")
+    if len(safe) < len(flags):
+        parts.append(f"{len(flags) - len(safe)} more with unusual names, ignored")
+    return "Zoom sent feature flags zoomtui does not know (" + "; ".join(parts) + ")."

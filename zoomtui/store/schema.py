@@ -15,6 +15,8 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from zoomtui.licences import normalise_tokens
+from zoomtui.store.codec import decode_addons, encode_addons
 from zoomtui.store.errors import StoreError
 
 MIGRATION_SET = "zoomtui"
@@ -228,6 +230,36 @@ def m002_sign_ins_by_time(db: Database) -> None:
         )""",
     ):
         db.execute(statement)
+
+
+@migrations()
+def m003_licences(db: Database) -> None:
+    """Read stored add-ons under Zoom's licence definitions, and re-read every user once.
+
+    Before, every ``true`` flag of ``feature`` was stored as an add-on: the China /
+    India hosting flags become region tokens, ``zoom_iq_for_sales`` becomes
+    Revenue Accelerator, booleans that are no licence go. Capacities and
+    Concurrent Meeting were never stored, so the add-on reads are forgotten
+    (the next run re-reads every user's settings) and ``meta`` records the first
+    run under the new rules: a diff across it compares add-ons without them.
+    """
+    db.conn.create_function("zt_normalise", 1, _normalise_stored, deterministic=True)
+    for statement in (
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+        """INSERT INTO meta (key, value)
+            SELECT 'licence_rules_since_run', coalesce(max(id), 0) + 1 FROM runs""",
+        """UPDATE user_versions SET addons = zt_normalise(addons)
+            WHERE addons IS NOT NULL AND addons <> zt_normalise(addons)""",
+        "DELETE FROM stage_users",
+        "DELETE FROM addon_reads",
+    ):
+        db.execute(statement)
+
+
+def _normalise_stored(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return encode_addons(normalise_tokens(decode_addons(value) or ()))
 
 
 def create_private_file(path: Path) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from zoomtui.clock import Clock, utcnow
+from zoomtui.licences import REGION_PREFIX
 from zoomtui.store import history, lifecycle, queries
 from zoomtui.store.codec import decode_addons, encode_addons, loads, stage_tuple
 from zoomtui.store.errors import StoreError
@@ -241,7 +242,9 @@ class Store:
                 "AND v.addons IS NOT NULL",
                 params,
             ):
-                addons.update(decode_addons(encoded) or ())
+                for token in decode_addons(encoded) or ():
+                    if not token.startswith(REGION_PREFIX):  # a hosting region, not an add-on
+                        addons.update({token.partition(":")[0], token})
             out["addons"] = sorted(addons)
         return out
 

@@ -6,7 +6,11 @@ often) without crowding the parsing code; `models` re-exports the functions.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from zoomtui.licences import addons_from_settings
+
+__all__ = ["PLAN_NAMES", "addons_from_settings", "bundle_name", "plan_name"]
 
 if TYPE_CHECKING:
     from zoomtui.zoom.models import User
@@ -68,11 +72,3 @@ def bundle_name(user: User) -> str | None:
         if info.license_type == "ZOOM_WORKPLACE_BUNDLE":
             return "Zoom Workplace"
     return None
-
-
-def addons_from_settings(settings_json: dict[str, Any]) -> tuple[str, ...]:
-    """Return the sorted names of the true boolean flags in the settings' `feature` object."""
-    feature = settings_json.get("feature") if isinstance(settings_json, dict) else None
-    if not isinstance(feature, dict):
-        return ()
-    return tuple(sorted(name for name, value in feature.items() if value is True))
