@@ -245,6 +245,7 @@ _PRODUCTS: dict[str, str] = {
     "zoomevents": "Zoom Events",
     "zroom": "Zoom Rooms",
     "zwb": "Whiteboard",
+    "zwbp": "Whiteboard Plus",
     "zsched": "Scheduler",
     "zwr": "Workspace Reservation",
     "ztransl": "Translated Captions",

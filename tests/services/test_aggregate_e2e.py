@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from emuworld import World, make_world, truth_users
+from emuworld import ADDON_KEYS, World, make_world, truth_users
 
 from zoomtui.emulator import Fault
 from zoomtui.services.aggregate import aggregate
@@ -196,9 +196,9 @@ async def test_addons_are_reread_when_older_than_max_age(world: World) -> None:
     truth = truth_users(world.dataset)
     stored = stored_users(world)
     for email, expected in truth.items():  # everything but swapped add-ons is exact
-        assert {k: v for k, v in stored[email].items() if k in expected and k != "addons"} == {
-            k: v for k, v in expected.items() if k != "addons"
-        }
+        assert {
+            k: v for k, v in stored[email].items() if k in expected and k not in ADDON_KEYS
+        } == {k: v for k, v in expected.items() if k not in ADDON_KEYS}
     world.advance(8)  # older than addons_max_age_days: everyone is re-read
     before = Counter(world.emulator.stats.calls)
     await aggregate(world.ctx)

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from zoomtui.commands.common import cli_errors, db_option, emit
+from zoomtui.licences import status_word, tokens_of
 from zoomtui.services.context import context_from_env
 from zoomtui.services.diff import diff_runs
 from zoomtui.services.runs import list_runs
@@ -33,8 +34,14 @@ USER_COLUMNS = [
 ]
 USER_TABLE = ["email", "status", "plan", "dept", "days_inactive", "addons"]
 RUN_COLUMNS = ["id", "status", "started_at", "finished_at", "users"]
-SEAT_COLUMNS = ["account_id", "plan", "type", "purchased", "assigned", "pending", "free"]
-SEAT_TABLE = ["account_name", "plan", "type", "purchased", "assigned", "pending", "free"]
+SEAT_COLUMNS = [
+    "account_id", "plan", "type", "type_label", "purchased", "assigned", "pending", "free",
+    "over_assigned",
+]  # fmt: skip
+SEAT_TABLE = [
+    "account_name", "plan", "type_label", "purchased", "assigned", "pending", "free",
+    "over_assigned",
+]  # fmt: skip
 
 
 def _format(choices: tuple[str, ...] = ("table", "json", "csv")) -> Any:
@@ -128,7 +135,17 @@ def users_cmd(
         search=search,
     )
     page = query_users(ctx, flt, run_id=run_id, sort=sort, descending=desc, limit=limit)
-    emit(page.rows, fmt, USER_COLUMNS if fmt == "csv" else USER_TABLE if fmt == "table" else None)
+    rows = page.rows
+    if fmt == "table":  # in the product's words: "deactivated", add-ons with capacity
+        rows = [
+            {
+                **r,
+                "status": status_word(r["status"]),
+                "addons": tokens_of(r["addons"], r["addon_capacities"]),
+            }
+            for r in rows
+        ]
+    emit(rows, fmt, USER_COLUMNS if fmt == "csv" else USER_TABLE if fmt == "table" else None)
     if fmt == "table":
         click.echo(f"{page.total} users (run {page.run_id})", err=True)
 
@@ -138,8 +155,10 @@ def users_cmd(
 @click.argument("run_b", type=int, required=False)
 @click.option(
     "--inactive-days",
+    "--idle-days",
+    "inactive_days",
     type=click.IntRange(0, MAX_DAYS),
-    help="Inactivity threshold (default: the inactive_days setting).",
+    help="Idle threshold in days (default: the inactive_days setting).",
 )
 @_format(("table", "json"))
 @db_option
@@ -158,18 +177,20 @@ def diff_cmd(
         f"{len(result['removed'])} removed, {len(result['changed'])} changed"
     )
     for user in result["added"]:
-        click.echo(f"+ {user['email']}  {user['plan']}  {user['status']}")
+        click.echo(f"+ {user['email']}  {user['plan']}  {status_word(user['status'])}")
     for user in result["removed"]:
-        click.echo(f"- {user['email']}  {user['plan']}  {user['status']}")
+        click.echo(f"- {user['email']}  {user['plan']}  {status_word(user['status'])}")
     for change in result["changed"]:
         fields = "; ".join(
-            f"{name}: {_short(before)} -> {_short(after)}"
+            f"{name}: {_short(before, name)} -> {_short(after, name)}"
             for name, (before, after) in sorted(change["changes"].items())
         )
         click.echo(f"~ {change['email']}  {fields}")
 
 
-def _short(value: Any) -> str:
+def _short(value: Any, name: str = "") -> str:
+    if name == "status":
+        return status_word(value)
     if isinstance(value, list):
         return ",".join(map(str, value)) or "-"
     return "-" if value is None or value == "" else str(value)
