@@ -33,8 +33,10 @@ def seat_lines(records: list[dict[str, Any]]) -> list[SeatLine]:
     lines = []
     for r in sorted(records, key=lambda r: (str(r.get("account_id")), str(r.get("plan")))):
         label = str(r.get("plan", "")).removeprefix("plan_")
-        if r.get("type"):
-            label += f" · {r.get('type_label') or r['type']}"
+        if r.get("type_label") and r["type_label"] != r.get("type"):
+            label = str(r["type_label"])  # names the product and its capacity already
+        elif r.get("type"):
+            label += f" · {r['type']}"
         name = r.get("account_name") or r.get("account_id")
         group = f"{name} ({r.get('account_id')})" if len(accounts) > 1 else ""
         lines.append(
@@ -122,9 +124,8 @@ class SeatsScreen(ZoomScreen):
         rows = self.result["candidates"] + self.result["invitations"]
         self.query_one(WindowTable).set_provider(lambda o, n: (rows[o : o + n], len(rows)))
         self.query_one("#reclaim-summary", Static).update(
-            f"{self.result['count']:,} licensed idle ≥ {days} days (new hires excluded) · "
-            f"{self.result['invitations_count']:,} invitations older than that · saving "
-            f"{self.result['yearly_savings']:,.2f}/year at {price:,.2f}/seat"
+            f"{self.result['count']:,} idle licensed + {self.result['invitations_count']:,} "
+            f"old invitations · saving {self.result['yearly_savings']:,.2f} per year"
         )
 
     @on(Input.Submitted)

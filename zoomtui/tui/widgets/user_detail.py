@@ -65,6 +65,8 @@ def _record(record: Mapping[str, Any]) -> RenderableType:
     table.add_column()
     shown = set()
     for key, label in RECORD_FIELDS:
+        if key == "meetings_hosted_in" and not record.get(key):
+            continue  # only worth a line where a host's meetings are hosted in China / India
         if key in record:
             shown.add(key)
             table.add_row(label, plain(_shown(key, record)))
