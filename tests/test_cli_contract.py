@@ -143,3 +143,26 @@ def test_bad_filter_values_are_one_sentence(cli: Any) -> None:
     upper = json.loads(cli("users", "--format", "json", "--addon", "WEBINAR"))
     lower = json.loads(cli("users", "--format", "json", "--addon", "webinar"))
     assert upper == lower and lower
+
+
+def test_addon_capacities_deactivated_and_idle_words(cli: Any) -> None:
+    cli("aggregate", "-q")
+    everyone = json.loads(cli("users", "--status", "active", "--format", "json"))
+    webinar = [u for u in everyone if "webinar" in u["addons"]]
+    assert webinar and all(u["addon_capacities"]["webinar"] in (500, 1000) for u in webinar)
+    narrow = json.loads(cli("users", "--addon", "webinar:1000", "--format", "json"))
+    assert {u["email"] for u in narrow} == {
+        u["email"] for u in webinar if u["addon_capacities"]["webinar"] == 1000
+    }
+    deactivated = json.loads(cli("users", "--status", "deactivated", "--format", "json"))
+    alias = json.loads(cli("users", "--status", "inactive", "--format", "json"))
+    assert deactivated == alias and deactivated
+    assert all(u["status"] == "inactive" for u in deactivated)  # JSON keeps Zoom's value
+    table = cli("users", "--status", "deactivated", "--limit", "3")
+    assert "deactivated" in table and "inactive" not in table and "days_idle" in table
+    assert cli("users", "--idle-days", "30", "--format", "json") == cli(
+        "users", "--inactive-days", "30", "--format", "json"
+    )
+    seats = json.loads(cli("seats", "--format", "json"))
+    assert all(s["free"] == max(0, s["purchased"] - s["assigned"] - s["pending"]) for s in seats)
+    assert any(s["type_label"] == "Base plan, monthly" for s in seats)

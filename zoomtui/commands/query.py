@@ -32,7 +32,7 @@ USER_COLUMNS = [
     "meetings_hosted_in",
     "days_inactive",
 ]
-USER_TABLE = ["email", "status", "plan", "dept", "days_inactive", "addons"]
+USER_TABLE = ["email", "status", "plan", "dept", "days_idle", "addons"]
 RUN_COLUMNS = ["id", "status", "started_at", "finished_at", "users"]
 SEAT_COLUMNS = [
     "account_id", "plan", "type", "type_label", "purchased", "assigned", "pending", "free",
@@ -141,6 +141,7 @@ def users_cmd(
             {
                 **r,
                 "status": status_word(r["status"]),
+                "days_idle": r["days_inactive"],
                 "addons": tokens_of(r["addons"], r["addon_capacities"]),
             }
             for r in rows
