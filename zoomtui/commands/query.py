@@ -148,7 +148,8 @@ def users_cmd(
         ]
     emit(rows, fmt, USER_COLUMNS if fmt == "csv" else USER_TABLE if fmt == "table" else None)
     if fmt == "table":
-        click.echo(f"{page.total} users (run {page.run_id})", err=True)
+        shown = ", ".join(status_word(x) for x in flt.validated().statuses)
+        click.echo(f"{page.total} users (run {page.run_id}; {shown})", err=True)
 
 
 @click.command("diff")
