@@ -147,6 +147,7 @@ async def test_a_history_from_before_the_rules_reads_under_them_without_spurious
         "SELECT count(*) FROM user_versions WHERE instr(addons, ',cn_meeting,')"
     ).fetchone()[0]
     conn.execute("DROP TABLE meta")
+    conn.execute("ALTER TABLE addon_reads DROP COLUMN read_bundle")
     conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm003_licences'")
     conn.commit()
     conn.close()
@@ -176,3 +177,78 @@ async def test_a_history_from_before_the_rules_reads_under_them_without_spurious
     assert len(changes) == 1
     before_tokens, after_tokens = changes[0]
     assert "webinar:500" in before_tokens and "webinar:1000" in after_tokens
+
+
+def bundle_truth(world: World) -> dict[str, str | None]:
+    """Each listed user's bundle as Get user would name it, by e-mail."""
+    from zoomtui.zoom.labels import bundle_name
+    from zoomtui.zoom.models import User
+
+    ds, out = world.dataset, {}
+    for account in ds.accounts:
+        for status in ("active", "inactive"):
+            for user in ds.users_of(account.id, status):
+                acct = ds.account_index(account.id)
+                assert acct is not None
+                row = ds.find(acct, user["id"])
+                assert row is not None
+                zoom_one, united = ds.cols.zoom_one[row], ds.cols.united[row]
+                label = bundle_name(
+                    User(
+                        id=user["id"],
+                        email=user["email"],
+                        zoom_one_type=zoom_one or None,
+                        plan_united_type=str(united) if united else None,
+                    )
+                )
+                out[user["email"].lower()] = label if user["type"] == 2 else None
+    return out
+
+
+async def test_workplace_bundles_are_named_where_the_list_does_not_name_them(
+    tmp_path: Path,
+) -> None:
+    world = make_world(tmp_path / "h.db", users=500, seed=4)
+    ds = world.dataset
+    listed_with = [
+        u for a in ds.accounts for u in ds.users_of(a.id, "active") if "license_info_list" in u
+    ]
+    duplicate = [a.id for a in ds.accounts if a.duplicate_plans]
+    assert listed_with and {u["email"].split("@")[1] for u in listed_with} <= {
+        a.domain for a in ds.accounts if a.duplicate_plans
+    }, "only accounts with duplicate plans list license_info_list (zoom-api.md §12)"
+    await aggregate(world.ctx)
+    truth = bundle_truth(world)
+    stored = {r["email"].lower(): r for r in users(world) if r["status"] != "pending"}
+    workplace = [e for e, b in truth.items() if b and b.startswith("Zoom Workplace")]
+    assert any(stored[e]["account_id"] not in duplicate for e in workplace)
+    for email, bundle in truth.items():
+        assert stored[email]["bundle"] == bundle, email
+    lights = world.emulator.stats.categories["Light"]
+    assert lights > 0
+    # An unchanged rerun reads no one again and keeps every bundle.
+    await aggregate(world.ctx)
+    assert world.emulator.stats.categories["Light"] == lights
+    assert {e: r["bundle"] for e, r in ((r["email"].lower(), r) for r in users(world))
+            if r["status"] != "pending"} == truth  # fmt: skip
+    # A downgrade from Workplace to a plain licence shows once the user is re-read.
+    email = next(e for e in workplace if stored[e]["account_id"] not in duplicate)
+    acct = ds.account_index(stored[email]["account_id"])
+    assert acct is not None
+    row = ds.find(acct, email)
+    assert row is not None
+    ds.cols.zoom_one[row] = 0
+    ds._cache.clear()
+    await aggregate(world.ctx, full=True)
+    after = {r["email"].lower(): r for r in users(world)}
+    assert after[email]["bundle"] is None
+
+
+async def test_without_the_get_user_scope_bundles_are_skipped_with_a_note(tmp_path: Path) -> None:
+    from zoomtui.emulator.auth import ALL_SCOPES
+
+    scopes = frozenset(s for s in ALL_SCOPES if not s.startswith("user:read:user:"))
+    world = make_world(tmp_path / "h.db", users=300, seed=4, scopes=scopes)
+    result = await aggregate(world.ctx)
+    assert result.status == "complete", result.error
+    assert "user:read:user" in result.notes["bundles"]

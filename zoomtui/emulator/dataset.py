@@ -48,6 +48,9 @@ class Account:
     master: bool = False
     education: bool = False
     united: int = 0  # the plan_united_type value this account sells, 0 = none
+    # "Only returned for accounts with multiple subscription plans enabled that contain
+    # duplicate plans" (zoom-api.md §12): only such an account lists license_info_list.
+    duplicate_plans: bool = False
 
 
 class Dataset:

@@ -72,6 +72,7 @@ def make_accounts(rng: random.Random, account_id: str, start: datetime) -> tuple
             10_000_003,
             created(3),
             education=True,
+            duplicate_plans=True,
         ),
     ]
     if rng.random() < 0.6:

@@ -88,7 +88,7 @@ def user_list_json(ds: Dataset, row: int, request_epoch: int) -> dict[str, Any]:
     out["role_id"] = str(c.role[row])
     out["group_ids"] = [group_id(c.dept[row])] if c.dept[row] else []
     out["im_group_ids"] = []
-    if c.zoom_one[row]:
+    if c.zoom_one[row] and ds.accounts[c.acct[row]].duplicate_plans:
         out["license_info_list"] = [bundle_license(ds, row)]
     return out
 

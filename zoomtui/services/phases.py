@@ -87,6 +87,7 @@ class Phases:
         self.seat_usage: dict[str, dict[str, int]] = {}
         self.queue: asyncio.Queue[Listed | None] = asyncio.Queue()
         self.addons_allowed = True
+        self.bundles_allowed = True
         self.addons_done = 0
         self.sign_ins = 0
         self.recount = ""  # why whole accounts were re-read, for the run's stats
@@ -245,8 +246,11 @@ class Phases:
 
     async def _read_settings(self, user: Listed) -> None:
         sub = None if user.account_id == self.main_id else user.account_id
+        # Get user (Light) runs beside the settings call (Medium): its own rate budget.
+        bundle_read = asyncio.ensure_future(self._read_bundle(user, sub))
         try:
             settings = await self._client.get_user_settings(user.zoom_id, account_id=sub)
+            read_bundle = await bundle_read
         except NotFound:
             return  # deleted between the listing and this read; the next run sees it gone
         except NOT_ALLOWED as exc:
@@ -254,6 +258,8 @@ class Phases:
                 self.addons_allowed = False
                 self.notes["addons"] = f"skipped: {exc.message}"
             return
+        finally:
+            bundle_read.cancel()  # a no-op once it is done
         feature = read_feature(settings)
         addons = feature.tokens
         self.unknown_flags.update(feature.unknown)
@@ -267,6 +273,7 @@ class Phases:
                 "bundle": user.bundle,
                 "status": user.status,
                 "addons": addons,
+                "read_bundle": read_bundle,
             }
         )
         self.addons_done += 1
@@ -276,6 +283,26 @@ class Phases:
             self.report(
                 Progress("addons", self.addons_done, len(self.read_now), "Reading settings")
             )
+
+    async def _read_bundle(self, user: Listed, sub: str | None) -> str | None:
+        """The bundle Get user names ('' for none) for a licensed user whose listing did not.
+
+        Zoom's user list names a Workplace bundle only on accounts with duplicate
+        plans (``license_info_list``); Get user always has ``zoom_one_type``. None
+        when not needed or not allowed, so the stored bundle stays as it was.
+        """
+        if not self.bundles_allowed or user.type != 2 or user.bundle is not None:
+            return None
+        try:
+            full = await self._client.get_user(user.zoom_id, account_id=sub)
+        except NotFound:
+            return None
+        except NOT_ALLOWED as exc:
+            if self.bundles_allowed:
+                self.bundles_allowed = False
+                self.notes["bundles"] = f"Workplace bundles not read: {exc.message}"
+            return None
+        return bundle_name(full) or ""
 
     async def _flush_reads(self) -> None:
         if self.pending_reads:

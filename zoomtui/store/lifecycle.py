@@ -249,20 +249,29 @@ _CARRIED_ADDONS = """coalesce(s.addons, CASE
     ELSE v.addons END)"""
 
 
+# A licensed user whose listing names no bundle takes the bundle its newest Get-user
+# read found ('' = none); without such a read, the open version's; others have none.
+_CARRIED_BUNDLE = """coalesce(s.bundle, CASE
+    WHEN s.type <> 2 THEN NULL
+    WHEN r.read_bundle IS NOT NULL AND (v.id IS NULL OR r.read_at >= vr.started_at)
+        THEN nullif(r.read_bundle, '')
+    ELSE v.bundle END)"""
+_CARRIED = {"addons": _CARRIED_ADDONS, "bundle": _CARRIED_BUNDLE}
+
+
 def _apply_versions(conn: sqlite3.Connection, run_id: int) -> None:
     """Close changed and vanished versions, insert new ones: growth only with change.
 
-    Add-ons are carried forward in the same pass that compares with the open
-    version (both need that version), instead of an UPDATE of every staged row.
+    Add-ons and bundles learned by per-user reads are carried forward in the same
+    pass that compares with the open version (both need that version), instead
+    of an UPDATE of every staged row.
     """
-    fields = [f"{_CARRIED_ADDONS} AS addons" if f == "addons" else f"s.{f}" for f in VERSION_FIELDS]
-    differs = " OR ".join(
-        f"v.{f} IS NOT {_CARRIED_ADDONS if f == 'addons' else 's.' + f}" for f in VERSION_FIELDS
-    )
+    fields = [f"{_CARRIED[f]} AS {f}" if f in _CARRIED else f"s.{f}" for f in VERSION_FIELDS]
+    differs = " OR ".join(f"v.{f} IS NOT {_CARRIED.get(f, 's.' + f)}" for f in VERSION_FIELDS)
     conn.execute(
         f"""CREATE TEMP TABLE _chg AS SELECT s.identity, {", ".join(fields)}, s.search FROM _st s
         LEFT JOIN user_versions v ON v.identity = s.identity AND v.valid_to_run IS NULL
-        LEFT JOIN addon_reads r ON s.addons IS NULL AND r.zoom_id = s.zoom_id
+        LEFT JOIN addon_reads r ON r.zoom_id = s.zoom_id
         LEFT JOIN runs vr ON r.addons IS NOT NULL AND vr.id = v.valid_from_run
         WHERE v.id IS NULL OR {differs}"""
     )

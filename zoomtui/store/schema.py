@@ -242,6 +242,8 @@ def m003_licences(db: Database) -> None:
     Concurrent Meeting were never stored, so the add-on reads are forgotten
     (the next run re-reads every user's settings) and ``meta`` records the first
     run under the new rules: a diff across it compares add-ons without them.
+    Reads also keep the bundle that Get user names (``read_bundle``), since the
+    user list names a Workplace bundle only on accounts with duplicate plans.
     """
     db.conn.create_function("zt_normalise", 1, _normalise_stored, deterministic=True)
     for statement in (
@@ -252,6 +254,9 @@ def m003_licences(db: Database) -> None:
             WHERE addons IS NOT NULL AND addons <> zt_normalise(addons)""",
         "DELETE FROM stage_users",
         "DELETE FROM addon_reads",
+        # The bundle a Get-user read found ('' = none): Zoom's list names Workplace
+        # bundles only on accounts with duplicate plans.
+        "ALTER TABLE addon_reads ADD COLUMN read_bundle TEXT",
     ):
         db.execute(statement)
 

@@ -351,7 +351,7 @@ class Store:
         """Per Zoom id: the last settings read (``read_at``, ``type``, ``bundle``, ``status``,
         ``addons``)."""
         cur = self.conn.execute(
-            "SELECT zoom_id, read_at, type, bundle, status, addons FROM addon_reads"
+            "SELECT zoom_id, read_at, type, bundle, status, addons, read_bundle FROM addon_reads"
         )
         return {
             zoom_id: {
@@ -360,8 +360,9 @@ class Store:
                 "bundle": bundle,
                 "status": status,
                 "addons": tuple(decode_addons(addons) or ()),
+                "read_bundle": read_bundle,
             }
-            for zoom_id, read_at, type_, bundle, status, addons in cur
+            for zoom_id, read_at, type_, bundle, status, addons, read_bundle in cur
         }
 
 

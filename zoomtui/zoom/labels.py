@@ -70,5 +70,7 @@ def bundle_name(user: User) -> str | None:
         return f"Zoom Workplace {name}"
     for info in user.license_info_list:
         if info.license_type == "ZOOM_WORKPLACE_BUNDLE":
-            return "Zoom Workplace"
+            # license_option holds the zoom_one_type value: name it as Get user would.
+            known = WORKPLACE_TYPES.get(info.license_option)
+            return f"Zoom Workplace {known}" if known else "Zoom Workplace"
     return None
