@@ -47,6 +47,8 @@ def reclaim(
     run_id: int | None = None,
     inactive_days: int | None = None,
     price_per_seat: float | None = None,
+    *,
+    rows: bool = True,
 ) -> dict[str, Any]:
     """Licensed users idle for N days and licensed invitations older than N days, priced.
 
@@ -63,6 +65,7 @@ def reclaim(
             run_id=run_id,
             sort="days_inactive" if status == "active" else "user_created_at",
             descending=status == "active",
+            limit=None if rows else 0,  # counts only (the cross-account summary)
         )
         for status in ("active", "pending")
     )

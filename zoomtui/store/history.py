@@ -127,41 +127,45 @@ def _members(conn: sqlite3.Connection, scope: Scope, now: datetime) -> dict[int,
 
 
 def trend(conn: sqlite3.Connection, inactive_days: int) -> list[dict[str, Any]]:
-    """Per complete run: users, licensed, inactive licensed, base-plan seats."""
+    """Per complete run: users, licensed, idle licensed, base-plan seats."""
     runs = conn.execute(
         "SELECT id, started_at, finished_at FROM runs WHERE status = 'complete' ORDER BY id"
     ).fetchall()
     latest = runs[-1][0] if runs else None
-    out = []
-    for run_id, started, fin in runs:
-        scope = Scope(run_id, run_id == latest)
-        member, params = scope.member("v")
-        join, jparams = scope.join_logins()
-        ref = parse_iso(fin or started)
-        assert ref is not None
-        cut = iso(ref - timedelta(days=inactive_days))
-        licensed = "(v.type = 2 OR v.bundle IS NOT NULL)"
-        users, lic, idle = conn.execute(
-            f"""SELECT count(*), coalesce(sum({licensed}), 0),
-                coalesce(sum({licensed} AND v.status = 'active' AND {IDLE_SQL}), 0)
-            FROM user_versions v {join}
-            WHERE {member} AND v.status IN ('active', 'pending')""",
-            [cut, cut, *jparams, *params],
-        ).fetchone()
-        purchased, assigned = conn.execute(
-            "SELECT coalesce(sum(purchased), 0), coalesce(sum(assigned), 0) FROM seats "
-            "WHERE run_id = ? AND plan = 'plan_base'",
-            (run_id,),
-        ).fetchone()
-        out.append(
-            {
-                "run_id": run_id,
-                "finished_at": fin,
-                "users": users,
-                "licensed": lic,
-                "idle_licensed": idle,
-                "seats_purchased": purchased,
-                "seats_assigned": assigned,
-            }
-        )
-    return out
+    return [
+        run_counts(conn, Scope(run_id, run_id == latest), inactive_days, started, fin)
+        for run_id, started, fin in runs
+    ]
+
+
+def run_counts(
+    conn: sqlite3.Connection, scope: Scope, inactive_days: int, started: str, fin: str | None
+) -> dict[str, Any]:
+    """One complete run's users (active + pending), licensed, idle licensed and base seats."""
+    member, params = scope.member("v")
+    join, jparams = scope.join_logins()
+    ref = parse_iso(fin or started)
+    assert ref is not None
+    cut = iso(ref - timedelta(days=inactive_days))
+    licensed = "(v.type = 2 OR v.bundle IS NOT NULL)"
+    users, lic, idle = conn.execute(
+        f"""SELECT count(*), coalesce(sum({licensed}), 0),
+            coalesce(sum({licensed} AND v.status = 'active' AND {IDLE_SQL}), 0)
+        FROM user_versions v {join}
+        WHERE {member} AND v.status IN ('active', 'pending')""",
+        [cut, cut, *jparams, *params],
+    ).fetchone()
+    purchased, assigned = conn.execute(
+        "SELECT coalesce(sum(purchased), 0), coalesce(sum(assigned), 0) FROM seats "
+        "WHERE run_id = ? AND plan = 'plan_base'",
+        (scope.run_id,),
+    ).fetchone()
+    return {
+        "run_id": scope.run_id,
+        "finished_at": fin,
+        "users": users,
+        "licensed": lic,
+        "idle_licensed": idle,
+        "seats_purchased": purchased,
+        "seats_assigned": assigned,
+    }

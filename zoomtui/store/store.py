@@ -299,6 +299,15 @@ class Store:
         with self._read() as conn:
             return history.trend(conn, inactive_days)
 
+    def run_counts(self, run_id: int, inactive_days: int = 90) -> dict[str, Any]:
+        """One complete run's counts, as one record of :meth:`trend`."""
+        with self._read() as conn:
+            scope = queries.scope_of(conn, run_id)
+            started, fin = conn.execute(
+                "SELECT started_at, finished_at FROM runs WHERE id = ?", (run_id,)
+            ).fetchone()
+            return history.run_counts(conn, scope, inactive_days, started, fin)
+
     # -- seats, sign-ins, add-ons, accounts ----------------------------------------------------
 
     def seats(self, run_id: int) -> list[dict[str, Any]]:

@@ -22,10 +22,14 @@ class TopBar(Static):
         *,
         demo: bool,
         status: str = "",
+        profile: str = "",
     ) -> None:
         text = Text(" zoomtui ", style="bold")
         if demo:
             text.append(" DEMO ", style="bold reverse")
+            text.append(" ")
+        elif profile:  # which Zoom account this is, when there are several
+            text.append(f" {profile} ", style="bold reverse")
             text.append(" ")
         for number, (mode, label) in enumerate(modes, start=1):
             if mode == current:
