@@ -118,6 +118,21 @@ def test_profiles_are_separate_accounts_and_summary_equals_their_runs(
         assert record["idle_licensed"] == len(idle)
     table = cli("summary")
     assert "total" in table
+    # The run kept its counts when it completed; another threshold is counted afresh.
+    runs = json.loads(cli("--profile", "acme", "runs", "--format", "json"))
+    from zoomtui.services.profiles import Profile
+    from zoomtui.store import Store
+
+    with Store.open(Profile("acme").database) as store:
+        kept = store.run(runs[-1]["id"])
+        assert kept is not None and kept.stats["summary"]["inactive_days"] == 90
+    cli("--profile", "acme", "config", "set", "inactive_days", "30")
+    fresh = {r["profile"]: r for r in json.loads(cli("summary", "--format", "json"))}["acme"]
+    idle30 = json.loads(
+        cli("--profile", "acme", "users", "--plan", "Licensed", "--status", "active",
+            "--idle-days", "30", "--format", "json")
+    )  # fmt: skip
+    assert fresh["idle_licensed"] == len(idle30) != summary["acme"]["idle_licensed"]
 
     # Only due profiles run with --if-due: all just ran, none is due.
     for name in servers:

@@ -132,6 +132,8 @@ async def _run(
             stats=phases.stats(),
             notes=phases.notes,
         )
+        # Counted once now, so `zoomtui summary` over many accounts reads one row each.
+        await db("summarise_run", run_id, ctx.settings.inactive_days)
     else:
         await db(
             "end_run",

@@ -180,9 +180,11 @@ def listing(clock: Clock = utcnow) -> list[dict[str, Any]]:
 
 
 def summary(clock: Clock = utcnow) -> list[dict[str, Any]]:
-    """Per profile, its latest complete run: users, licensed, idle, free seats, savings."""
-    from zoomtui.services.seats import reclaim, seat_report
+    """Per profile, its latest complete run: users, licensed, idle, free seats, savings.
 
+    Idle is counted at the run's end (the run's own snapshot), at the profile's
+    ``inactive_days``; the run kept these counts when it completed.
+    """
     out = []
     for name in names():
         profile = Profile(name)
@@ -200,23 +202,23 @@ def summary(clock: Clock = utcnow) -> list[dict[str, Any]]:
             "note": "no complete run yet",
         }
         store, run = _latest(profile)
+        counts: dict[str, Any] = {}
         if store is not None:
-            store.close()
-        if run is not None:
             try:
-                counts = ctx.open_store().run_counts(run.id, ctx.settings.inactive_days)
-                seats = seat_report(ctx, run.id)
-                found = reclaim(ctx, run.id, rows=False)
+                if run is not None:
+                    counts = store.run_counts(run.id, ctx.settings.inactive_days)
             finally:
-                ctx.close()
+                store.close()
+        if run is not None:
+            reclaimable = counts["idle_licensed"] + counts["old_invitations"]
             record.update(
                 run_id=run.id,
                 finished_at=run.finished_at,
                 users=counts["users"],
                 licensed=counts["licensed"],
                 idle_licensed=counts["idle_licensed"],
-                free_seats=sum(s["free"] for s in seats if s["plan"] == "plan_base"),
-                savings_per_year=found["yearly_savings"],
+                free_seats=counts["seats_free"],
+                savings_per_year=round(reclaimable * ctx.settings.price_per_seat, 2),
                 note="",
             )
         out.append(record)

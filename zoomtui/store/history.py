@@ -148,15 +148,17 @@ def run_counts(
     assert ref is not None
     cut = iso(ref - timedelta(days=inactive_days))
     licensed = "(v.type = 2 OR v.bundle IS NOT NULL)"
-    users, lic, idle = conn.execute(
+    users, lic, idle, invitations = conn.execute(
         f"""SELECT count(*), coalesce(sum({licensed}), 0),
-            coalesce(sum({licensed} AND v.status = 'active' AND {IDLE_SQL}), 0)
+            coalesce(sum({licensed} AND v.status = 'active' AND {IDLE_SQL}), 0),
+            coalesce(sum(v.type = 2 AND v.status = 'pending' AND {IDLE_SQL}), 0)
         FROM user_versions v {join}
         WHERE {member} AND v.status IN ('active', 'pending')""",
-        [cut, cut, *jparams, *params],
+        [cut, cut, cut, cut, *jparams, *params],
     ).fetchone()
-    purchased, assigned = conn.execute(
-        "SELECT coalesce(sum(purchased), 0), coalesce(sum(assigned), 0) FROM seats "
+    purchased, assigned, free = conn.execute(
+        "SELECT coalesce(sum(purchased), 0), coalesce(sum(assigned), 0), "
+        "coalesce(sum(max(0, purchased - assigned - pending)), 0) FROM seats "
         "WHERE run_id = ? AND plan = 'plan_base'",
         (scope.run_id,),
     ).fetchone()
@@ -166,6 +168,9 @@ def run_counts(
         "users": users,
         "licensed": lic,
         "idle_licensed": idle,
+        "old_invitations": invitations,
         "seats_purchased": purchased,
         "seats_assigned": assigned,
+        "seats_free": free,
+        "inactive_days": inactive_days,
     }

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from zoomtui.clock import Clock, utcnow
 from zoomtui.licences import REGION_PREFIX
 from zoomtui.store import history, lifecycle, queries
-from zoomtui.store.codec import decode_addons, encode_addons, loads, stage_tuple
+from zoomtui.store.codec import decode_addons, dumps, encode_addons, loads, stage_tuple
 from zoomtui.store.errors import StoreError
 from zoomtui.store.records import (
     ENDINGS,
@@ -300,13 +300,32 @@ class Store:
             return history.trend(conn, inactive_days)
 
     def run_counts(self, run_id: int, inactive_days: int = 90) -> dict[str, Any]:
-        """One complete run's counts, as one record of :meth:`trend`."""
+        """One complete run's counts, as one record of :meth:`trend`.
+
+        Kept in the run's stats (``summary``) by :meth:`summarise_run` when it
+        completed: a stored summary at the same ``inactive_days`` costs no query.
+        """
+        run = self.run(run_id)
+        kept = run.stats.get("summary") if run is not None else None
+        if isinstance(kept, dict) and kept.get("inactive_days") == inactive_days:
+            return kept
         with self._read() as conn:
             scope = queries.scope_of(conn, run_id)
             started, fin = conn.execute(
                 "SELECT started_at, finished_at FROM runs WHERE id = ?", (run_id,)
             ).fetchone()
             return history.run_counts(conn, scope, inactive_days, started, fin)
+
+    def summarise_run(self, run_id: int, inactive_days: int) -> dict[str, Any]:
+        """Count a just-completed run once and keep it in its stats, for ``summary``."""
+        counts = self.run_counts(run_id, inactive_days)
+        with lifecycle.write_tx(self.conn) as conn:
+            conn.execute(
+                "UPDATE runs SET stats = json_set(coalesce(stats, '{}'), '$.summary', json(?)) "
+                "WHERE id = ?",
+                (dumps(counts), run_id),
+            )
+        return counts
 
     # -- seats, sign-ins, add-ons, accounts ----------------------------------------------------
 
