@@ -88,6 +88,7 @@ class Phases:
         self.queue: asyncio.Queue[Listed | None] = asyncio.Queue()
         self.addons_allowed = True
         self.bundles_allowed = True
+        self.skipped_reads = 0
         self.addons_done = 0
         self.sign_ins = 0
         self.recount = ""  # why whole accounts were re-read, for the run's stats
@@ -258,6 +259,11 @@ class Phases:
                 self.addons_allowed = False
                 self.notes["addons"] = f"skipped: {exc.message}"
             return
+        except ZoomError as exc:
+            if not _one_user_refused(exc):
+                raise
+            self._skip_read(exc)  # this user's add-ons stay as last read, or unknown
+            return
         finally:
             bundle_read.cancel()  # a no-op once it is done
         feature = read_feature(settings)
@@ -284,6 +290,13 @@ class Phases:
                 Progress("addons", self.addons_done, len(self.read_now), "Reading settings")
             )
 
+    def _skip_read(self, exc: ZoomError) -> None:
+        """Count a user whose settings Zoom refused; one user must not end the run."""
+        self.skipped_reads += 1
+        self.notes["settings_skipped"] = (
+            f"{self.skipped_reads} user(s)' settings not read; the last answer: {exc.message}"
+        )
+
     async def _read_bundle(self, user: Listed, sub: str | None) -> str | None:
         """The bundle Get user names ('' for none) for a licensed user whose listing did not.
 
@@ -297,10 +310,14 @@ class Phases:
             full = await self._client.get_user(user.zoom_id, account_id=sub)
         except NotFound:
             return None
-        except NOT_ALLOWED as exc:
-            if self.bundles_allowed:
-                self.bundles_allowed = False
-                self.notes["bundles"] = f"Workplace bundles not read: {exc.message}"
+        except ZoomError as exc:
+            if isinstance(exc, NOT_ALLOWED):
+                if self.bundles_allowed:
+                    self.bundles_allowed = False
+                    self.notes["bundles"] = f"Workplace bundles not read: {exc.message}"
+                return None
+            if not _one_user_refused(exc):
+                raise
             return None
         return bundle_name(full) or ""
 
@@ -426,3 +443,13 @@ def unknown_flags_note(flags: set[str]) -> str:
     if len(safe) < len(flags):
         parts.append(f"{len(flags) - len(safe)} more with unusual names, ignored")
     return "Zoom sent feature flags zoomtui does not know (" + "; ".join(parts) + ")."
+
+
+def _one_user_refused(exc: ZoomError) -> bool:
+    """A 4xx about one user (not auth, not a rate limit): skip that user, not the run."""
+    return (
+        type(exc) is ZoomError
+        and exc.status is not None
+        and 400 <= exc.status < 500
+        and exc.status not in (401, 429)
+    )
