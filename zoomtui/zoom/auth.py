@@ -73,16 +73,24 @@ def token_error(reply: Reply) -> AuthError:
     """Turn a failed `/oauth/token` answer into one clear sentence.
 
     Zoom's answer to a wrong account ID is not documented, so both plausible
-    readings (a reason naming the account, or `invalid_request`) map to it.
+    readings (a reason naming the account, or a bare `invalid_request`) map to
+    it; `invalid_request` with another reason (401 "Invalid Token!" was seen,
+    mattermost-plugin-zoom #203) shows Zoom's reason beside the account hint.
     """
     body = reply.body if isinstance(reply.body, dict) else {}
     error = str(body.get("error") or "").lower()
     reason = str(body.get("reason") or body.get("message") or "").strip()
     kwargs = {"tracking_id": reply.tracking_id, "status": reply.status, "code": reply.code}
-    if "account" in reason.lower() or error == "invalid_request":
+    if "account" in reason.lower() or (error == "invalid_request" and not reason):
         return InvalidAccount(
             "Zoom did not accept the account ID; copy it again from the app's "
             "App Credentials page in the Zoom App Marketplace.",
+            **kwargs,  # type: ignore[arg-type]
+        )
+    if error == "invalid_request":  # the account ID is one reading, not the only one
+        return InvalidAccount(
+            f"Zoom refused to issue an access token ({reason.rstrip('.')}); check the account "
+            "ID, and copy it again from the app's App Credentials page if in doubt.",
             **kwargs,  # type: ignore[arg-type]
         )
     if error == "invalid_client" or "client" in reason.lower():
