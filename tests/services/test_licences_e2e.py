@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from emuworld import World, make_world, truth_users
 
 from zoomtui.emulator.plans import ADDONS
@@ -252,3 +253,43 @@ async def test_without_the_get_user_scope_bundles_are_skipped_with_a_note(tmp_pa
     result = await aggregate(world.ctx)
     assert result.status == "complete", result.error
     assert "user:read:user" in result.notes["bundles"]
+
+
+async def test_a_seat_count_a_recount_cannot_explain_is_not_recounted_every_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zoomtui.emulator.dataset import Dataset
+
+    extra = {"n": 1}
+    original = Dataset.pool_usage
+
+    def counted_more(self: Dataset, acct: int) -> dict[Any, list[int]]:
+        # Zoom's usage counting a webinar seat no user's flags show (e.g. in a bundle).
+        counts = {k: list(v) for k, v in original(self, acct).items()}
+        if acct == 0:
+            counts.setdefault(("plan_webinar", "webinar500_monthly"), [0, 0])[0] += extra["n"]
+        return counts
+
+    monkeypatch.setattr(Dataset, "pool_usage", counted_more)
+    world = make_world(tmp_path / "h.db", users=400, seed=8)
+
+    def settings_calls() -> int:
+        calls = world.emulator.stats.calls
+        return sum(n for k, n in calls.items() if k.endswith("/settings"))
+
+    first = await aggregate(world.ctx)  # reads everyone; the difference stays
+    store = world.ctx.open_store()
+    kept = store.run(first.run_id)
+    assert kept is not None and "plan_webinar" in str(kept.stats["addons_unreconciled"])
+    before = settings_calls()
+    second = await aggregate(world.ctx)  # the same difference: nobody re-read for it
+    assert settings_calls() - before == 0
+    assert "addons_seat_counts" in second.notes
+    extra["n"] = 2  # Zoom's count moved: the licensed users of that account are re-read
+    before = settings_calls()
+    third = await aggregate(world.ctx)
+    assert settings_calls() - before > 0
+    assert "addons_seat_counts" not in third.notes
+    before = settings_calls()
+    await aggregate(world.ctx)  # and then left alone again
+    assert settings_calls() - before == 0

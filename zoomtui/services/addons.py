@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from zoomtui.licences import plan_keys
 
@@ -70,12 +71,12 @@ def stale_reads(
     return due
 
 
-def seat_mismatches(
+def seat_differences(
     users: Iterable[Listed],
     reads: Mapping[str, AddonRead],
     seats: Mapping[str, Mapping[str, int]],
-) -> dict[str, set[str]]:
-    """Accounts whose plan-usage ``assigned`` count disagrees with the stored tally, per add-on.
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """Per account and add-on pool: (plan-usage ``assigned``, stored tally) where they differ.
 
     ``seats`` maps account id to {plan key: assigned}; accounts whose plan usage
     was not readable are absent and never flagged.
@@ -92,13 +93,42 @@ def seat_mismatches(
             plan = ADDON_PLANS.get(addon.partition(":")[0])
             if plan:
                 counter[plan] += 1
-    flagged: dict[str, set[str]] = {}
+    out: dict[str, dict[str, tuple[int, int]]] = {}
     for account_id, by_plan in seats.items():
         counter = tally.get(account_id, Counter())
         for plan in ADDON_PLANS.values():
             if plan in by_plan and by_plan[plan] != counter.get(plan, 0):
-                flagged.setdefault(account_id, set()).add(plan)
-    return flagged
+                out.setdefault(account_id, {})[plan] = (by_plan[plan], counter.get(plan, 0))
+    return out
+
+
+def seat_mismatches(
+    users: Iterable[Listed],
+    reads: Mapping[str, AddonRead],
+    seats: Mapping[str, Mapping[str, int]],
+) -> dict[str, set[str]]:
+    """Accounts whose plan-usage ``assigned`` count disagrees with the stored tally, per add-on."""
+    return {a: set(plans) for a, plans in seat_differences(users, reads, seats).items()}
+
+
+def unexplained(
+    differences: Mapping[str, Mapping[str, tuple[int, int]]],
+    known: Mapping[str, Mapping[str, Any]],
+) -> dict[str, set[str]]:
+    """The differences a recount may explain: those not already left after an earlier one.
+
+    Zoom's ``usage`` may count what no per-user flag shows (a bundle's included
+    add-ons, deactivated holders): a difference that a full re-read did not
+    reconcile, and that has not moved since, would otherwise cost a re-read of
+    every licensed user of the account on every run.
+    """
+    out: dict[str, set[str]] = {}
+    for account, plans in differences.items():
+        for plan, pair in plans.items():
+            before = known.get(account, {}).get(plan)
+            if not (isinstance(before, list | tuple) and tuple(before) == tuple(pair)):
+                out.setdefault(account, set()).add(plan)
+    return out
 
 
 def licensed_of(users: Iterable[Listed], accounts: Iterable[str]) -> set[str]:

@@ -16,8 +16,9 @@ from zoomtui.services.addons import (
     AddonRead,
     Listed,
     licensed_of,
-    seat_mismatches,
+    seat_differences,
     stale_reads,
+    unexplained,
 )
 from zoomtui.services.context import AppContext
 from zoomtui.services.convert import (
@@ -92,6 +93,9 @@ class Phases:
         self.addons_done = 0
         self.sign_ins = 0
         self.recount = ""  # why whole accounts were re-read, for the run's stats
+        # {account: {plan: [usage, tally]}} still differing after this run's reads
+        self.unreconciled: dict[str, dict[str, list[int]]] = {}
+        self.unreconciled_before: dict[str, Any] = {}
         self.pending_reads: list[dict[str, Any]] = []
         self.main_id = ctx.settings.account_id or "me"
         self.max_age = timedelta(days=ctx.settings.addons_max_age_days)
@@ -101,11 +105,18 @@ class Phases:
     def stats(self) -> dict[str, Any]:
         """Calls per category, retries and waits of this run's client, and add-on reads."""
         stats = self._client.stats.as_dict() if self._client is not None else {}
-        return {**stats, "addons_read": self.addons_done, "addons_recount": self.recount}
+        return {
+            **stats,
+            "addons_read": self.addons_done,
+            "addons_recount": self.recount,
+            "addons_unreconciled": self.unreconciled,
+        }
 
     async def run(self) -> None:
         complete = await self.db("latest_complete_run")
         self.report_through = complete.started_at if complete else None
+        kept = complete.stats.get("addons_unreconciled") if complete else None
+        self.unreconciled_before = kept if isinstance(kept, dict) else {}
         self.reads = {
             zoom_id: AddonRead(r["read_at"], r["type"], r["bundle"], r["status"], r["addons"])
             for zoom_id, r in (await self.db("addon_state")).items()
@@ -149,6 +160,8 @@ class Phases:
             await self.queue.join()
             for _ in workers:
                 self.queue.put_nowait(None)
+        left = seat_differences(self.listed.values(), self.reads, self.seat_usage)
+        self.unreconciled = {a: {p: list(v) for p, v in d.items()} for a, d in left.items()}
 
     def _on_wait(self, reason: str, seconds: float) -> None:
         self.report(Progress("waiting", 0, None, reason, waiting_s=seconds))
@@ -224,8 +237,19 @@ class Phases:
             self.queue.put_nowait(listed)
 
     def _enqueue_mismatches(self) -> None:
-        """Re-read licensed users of accounts whose seat counts disagree with the tally."""
-        flagged = seat_mismatches(self.listed.values(), self.reads, self.seat_usage)
+        """Re-read licensed users of accounts whose seat counts disagree with the tally.
+
+        A difference an earlier run's re-read left as it is (same counts) is not
+        re-read again: Zoom counts something there that no user's flags show.
+        """
+        differences = seat_differences(self.listed.values(), self.reads, self.seat_usage)
+        flagged = unexplained(differences, self.unreconciled_before)
+        kept = sum(len(p) for p in differences.values()) - sum(len(p) for p in flagged.values())
+        if kept:
+            self.notes["addons_seat_counts"] = (
+                f"{kept} add-on seat count(s) differ from the users' add-ons as they did after "
+                "an earlier full re-read; not re-read again while they stay the same"
+            )
         if not flagged:
             return
         for zoom_id in sorted(licensed_of(self.listed.values(), flagged)):
