@@ -14,6 +14,11 @@ from zoomtui import __version__
 @click.pass_context
 def main(ctx: click.Context, demo: bool, db_path: str | None) -> None:
     """Audit a Zoom account's licenses and login activity."""
+    from zoomtui.settings import exposure_warning
+
+    warning = exposure_warning()
+    if warning:
+        click.echo(warning, err=True)
     if ctx.invoked_subcommand is not None:
         return
     from zoomtui.tui import run_app  # lazy: headless commands never load Textual

@@ -33,7 +33,7 @@ from zoomtui.store.records import (
     parse_iso,
 )
 from zoomtui.store.runlock import RunLock
-from zoomtui.store.schema import connect
+from zoomtui.store.schema import connect, connect_readonly
 from zoomtui.store.writes import (
     add_sign_ins,
     finish_sign_ins,
@@ -54,9 +54,17 @@ class Store:
         self.run_lock = RunLock(path)
 
     @classmethod
-    def open(cls, path: Path | str, *, clock: Clock = utcnow) -> Store:
-        """Open (creating it 0600) and migrate; runs left ``running`` by dead processes end."""
+    def open(cls, path: Path | str, *, clock: Clock = utcnow, readonly: bool = False) -> Store:
+        """Open (creating it 0600) and migrate; runs left ``running`` by dead processes end.
+
+        ``readonly``: the caller only queries. When the file or its directory
+        cannot be written (a read-only mount, a backup) it is opened read-only:
+        no creation, no migration, no mending; otherwise it opens as usual so
+        dead runs are still marked interrupted for the reader.
+        """
         path = Path(path).expanduser()
+        if readonly and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+            return cls(connect_readonly(path), path, clock)
         store = cls(connect(path), path, clock)
         try:
             store.recover_interrupted()

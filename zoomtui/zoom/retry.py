@@ -236,10 +236,10 @@ def _tls_problem(exc: BaseException) -> str | None:
     for _ in range(8):  # httpx wraps httpcore's error, which wraps the ssl one
         if seen is None:
             return None
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            return str(seen.verify_message or seen.reason or "certificate verify failed")
         if isinstance(seen, ssl.SSLError):
-            return str(seen.reason or seen).replace("_", " ").lower()
+            detail = getattr(seen, "verify_message", None) or getattr(seen, "reason", None)
+            text = str(detail or seen.strerror or seen)
+            return " ".join(text.rpartition("] ")[2].replace("_", " ").split())[:200]
         seen = seen.__cause__ or seen.__context__
     return None
 
