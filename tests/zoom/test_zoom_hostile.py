@@ -138,7 +138,7 @@ def test_over_long_texts_are_cut_with_a_marker() -> None:
 
 @pytest.mark.parametrize("hosts", [-5, 10**12])
 def test_impossible_seat_counts_are_refused(hosts: int) -> None:
-    with pytest.raises(ProtocolError, match="impossible purchased seats"):
+    with pytest.raises(ProtocolError, match="impossible value of purchased seats"):
         PlanUsage.from_json({"plan_base": {"type": "monthly", "hosts": hosts, "usage": 1}})
 
 

@@ -117,7 +117,8 @@ def checked_count(field: str, value: int, what: str, low: int = 0, high: int = M
     if not low <= value <= high:
         shown = value if abs(value) < 10**15 else "out of range"
         raise ProtocolError(
-            f"Zoom sent {what} with an impossible {field} ({shown}), so the run cannot trust it."
+            f"Zoom sent {what} with an impossible value of {field} ({shown}), so the run "
+            "cannot trust it."
         )
     return value
 

@@ -67,8 +67,11 @@ class Reply:
 
     @property
     def message(self) -> str:
+        """Zoom's error text, cut at 300 characters: it ends up inside our one sentence."""
         if isinstance(self.body, dict):
-            return str(self.body.get("message") or self.body.get("reason") or "")
+            text = self.body.get("message") or self.body.get("reason") or ""
+            text = text if isinstance(text, str) else ""
+            return text if len(text) <= 300 else text[:299] + "…"
         return ""
 
 
