@@ -147,3 +147,12 @@ def test_times_beyond_sane_years_read_as_absent() -> None:
         {**user_json(1), "last_login_time": "9999-12-31T23:59:59-01:00", "created_at": "0001-01-01"}
     )
     assert user.last_login_time is None and user.created_at is None
+
+
+async def test_more_items_than_announced_is_refused(zoom: respx.MockRouter, make_client) -> None:
+    zoom.get(f"{API}/users").side_effect = [
+        users(list(range(n * 20, n * 20 + 20)), total_records=0, next_page_token=f"t{n}")
+        for n in range(5)
+    ]
+    with pytest.raises(ProtocolError, match="items where total_records said 0"):
+        await listed(make_client())

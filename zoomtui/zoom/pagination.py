@@ -243,8 +243,13 @@ class ListingGuard:
             self.empty += 1
             if self.empty > EMPTY_PAGES:
                 raise self.broken("pages without items that kept coming")
-        if self.most and self.pages > 2 * (-(-self.most // self.page_size)) + 10:
-            raise self.broken(f"more than {self.pages - 1} pages for {self.most} records")
+        if self.total is not None:
+            if self.pages > 2 * (-(-self.most // self.page_size)) + 10:
+                raise self.broken(f"more than {self.pages - 1} pages for {self.most} records")
+            if self.rows > self.most + CHURN_ITEMS + CHURN_RATIO * self.most:
+                raise self.broken(f"{self.rows} items where total_records said {self.most}")
+        elif self.rows > MAX_RECORDS:  # a report has no total: bound it absolutely
+            raise self.broken(f"more than {MAX_RECORDS} items")
         return rows, token
 
     def repeated(self, count: int) -> None:
