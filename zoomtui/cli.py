@@ -22,6 +22,11 @@ from zoomtui import __version__
 def main(ctx: click.Context, demo: bool, db_path: str | None, profile: str | None) -> None:
     """Audit a Zoom account's licenses and login activity."""
     _select_profile(ctx, profile)
+    from zoomtui.settings import exposure_warning
+
+    warning = exposure_warning()
+    if warning:
+        click.echo(warning, err=True)
     if ctx.invoked_subcommand is not None:
         return
     from zoomtui.tui import run_app  # lazy: headless commands never load Textual

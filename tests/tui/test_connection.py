@@ -58,3 +58,17 @@ async def test_required_credentials_are_named(empty_ctx: AppContext) -> None:
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert "required" in text_of(app.screen.query_one("#err-client_secret", Label))
+
+
+async def test_a_secret_readable_by_others_is_warned_about(
+    empty_ctx: AppContext, config_path: Path
+) -> None:
+    from textual.widgets import Static
+
+    config_path.write_text('client_secret = "s3cr3t"\n')
+    config_path.chmod(0o644)
+    app = create_app(empty_ctx, start_mode="connection", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        note = text_of(app.screen.query_one("#conn-note", Static))
+        assert "other users may read it" in note and "chmod 600" in note

@@ -58,7 +58,8 @@ def _scopes(raw: str | None) -> frozenset[str]:
     "--faults",
     default="",
     metavar="SPEC",
-    help="Faults to inject: KIND[:GLOB][@PROB|#N,N];... e.g. '5xx:/users*@0.05'.",
+    help="Faults to inject: KIND[:GLOB][@PROB|#N,N];... e.g. '5xx:/users*@0.05'; "
+    "hostile-peer kinds such as 'short_listing:*/users' send what Zoom never would.",
 )
 @click.option(
     "--scopes",

@@ -26,6 +26,7 @@ from zoomtui.emulator import auth
 from zoomtui.emulator.auth import DEMO_CREDENTIALS, EmulatorCredentials, Issued
 from zoomtui.emulator.dataset import Dataset
 from zoomtui.emulator.faults import DAILY_MESSAGE, QPS_MESSAGE, Fault, FaultPlan, html_error
+from zoomtui.emulator.hostile import HOSTILE_KINDS, HostileState, hostile_answer
 from zoomtui.emulator.paging import Pager
 from zoomtui.emulator.ratelimit import RateLimiter, Verdict
 from zoomtui.emulator.routes import Reject, Route, match
@@ -134,6 +135,7 @@ class Emulator:
                                    daily=config.daily_limits, monotonic=self._monotonic,
                                    clock=self.clock)  # fmt: skip
         self.faults = FaultPlan(config.faults, config.fault_seed)
+        self.hostile = HostileState()
 
     def advance(self, days: int) -> Dataset:
         """Replace the dataset by its state ``days`` later and return it."""
@@ -262,6 +264,8 @@ class Emulator:
             return answer(request)
         kind = fault.kind
         self.stats.faults[kind] += 1
+        if kind in HOSTILE_KINDS:
+            return hostile_answer(kind, request, path, answer, self.hostile)
         if kind == "timeout":
             raise httpx.ReadTimeout("injected timeout", request=request)
         if kind == "reset":

@@ -304,6 +304,57 @@ def connect(path: Path) -> Database:
     return db
 
 
+def connect_readonly(path: Path) -> Database:
+    """Open an existing history for reading only: nothing is created, migrated or mended.
+
+    Why: ``runs``, ``users``, ``diff`` and ``seats`` only read, and must work on
+    a read-only mount (a backup, a snapshot, a container volume mounted ro).
+    SQLite cannot share a WAL database's index without write access to its
+    directory, so when neither the file nor its directory is writable the file
+    is opened ``immutable`` — no one can be writing it through this mount.
+    """
+    if not path.is_file():
+        raise StoreError(f"There is no history database at {path}.")
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    uri = path.resolve().as_uri() + ("?mode=ro" if writable else "?mode=ro&immutable=1")
+    try:
+        conn = sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"The history database {path} cannot be opened ({exc}).") from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA temp_store = FILE")
+        db = Database(conn, execute_plugins=False)
+        known = {m.name for m in migrations._migrations}
+        applied = {m.name for m in migrations.applied(db)}
+        if applied - known:
+            raise StoreError(
+                f"The history database {path} was written by a newer zoomtui; "
+                "upgrade zoomtui to open it."
+            )
+        if not applied:
+            raise StoreError(f"The file {path} is not a zoomtui history database.")
+        if applied != known:
+            raise StoreError(
+                f"The history database {path} needs an upgrade that a read-only open cannot "
+                "apply; run any command that writes it (such as aggregate) once."
+            )
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"The history database {path} is unreadable or corrupt ({exc}).") from exc
+    except BaseException:
+        conn.close()
+        raise
+    return db
+
+
 def _wal(conn: sqlite3.Connection) -> str:
     """Switch to WAL, waiting out a concurrent first open of the same new file.
 

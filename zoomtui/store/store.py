@@ -33,7 +33,8 @@ from zoomtui.store.records import (
     iso,
     parse_iso,
 )
-from zoomtui.store.schema import connect
+from zoomtui.store.runlock import RunLock
+from zoomtui.store.schema import connect, connect_readonly
 from zoomtui.store.writes import (
     add_sign_ins,
     finish_sign_ins,
@@ -51,11 +52,20 @@ class Store:
     def __init__(self, db: Database, path: Path, clock: Clock = utcnow) -> None:
         self.db, self.path, self.clock = db, path, clock
         self.conn: sqlite3.Connection = db.conn
+        self.run_lock = RunLock(path)
 
     @classmethod
-    def open(cls, path: Path | str, *, clock: Clock = utcnow) -> Store:
-        """Open (creating it 0600) and migrate; runs left ``running`` by dead processes end."""
+    def open(cls, path: Path | str, *, clock: Clock = utcnow, readonly: bool = False) -> Store:
+        """Open (creating it 0600) and migrate; runs left ``running`` by dead processes end.
+
+        ``readonly``: the caller only queries. When the file or its directory
+        cannot be written (a read-only mount, a backup) it is opened read-only:
+        no creation, no migration, no mending; otherwise it opens as usual so
+        dead runs are still marked interrupted for the reader.
+        """
         path = Path(path).expanduser()
+        if readonly and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+            return cls(connect_readonly(path), path, clock)
         store = cls(connect(path), path, clock)
         try:
             store.recover_interrupted()
@@ -65,6 +75,7 @@ class Store:
         return store
 
     def close(self) -> None:
+        self.run_lock.release()
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -93,15 +104,22 @@ class Store:
         A plain read decides first, so that opening the history to read it never
         waits for a running aggregation's write lock when there is nothing to mend.
         """
-        if not lifecycle.dead_runs(self.conn, self.clock()):
+        lock = self.run_lock.probe()
+        if not lifecycle.dead_runs(self.conn, self.clock(), lock):
             return []
         with lifecycle.write_tx(self.conn):
-            return lifecycle.recover(self.conn, self.clock())
+            # Probed again inside the write lock: a run may have started meanwhile.
+            return lifecycle.recover(self.conn, self.clock(), self.run_lock.probe())
 
     def begin_run(self, started_at: datetime, full: bool, pid: int | None = None) -> int:
         """Start a run; raises ``RunLocked`` while another live aggregation runs."""
         return lifecycle.begin(
-            self.conn, started_at, full, os.getpid() if pid is None else pid, self.clock()
+            self.conn,
+            started_at,
+            full,
+            os.getpid() if pid is None else pid,
+            self.clock(),
+            self.run_lock,
         )
 
     def stage_users(self, run_id: int, rows: Iterable[UserRow]) -> int:
@@ -154,7 +172,9 @@ class Store:
         notes: dict[str, Any] | None = None,
     ) -> int:
         """Turn the stage into ``run_id``'s snapshot in one transaction; returns its user count."""
-        return lifecycle.complete(self.conn, run_id, finished_at, stats, notes)
+        users = lifecycle.complete(self.conn, run_id, finished_at, stats, notes)
+        self.run_lock.release()
+        return users
 
     def end_run(
         self,
@@ -169,6 +189,7 @@ class Store:
         if status not in ENDINGS:
             raise ValueError(f"status must be one of {', '.join(ENDINGS)}, not {status!r}")
         lifecycle.end(self.conn, run_id, status, finished_at, stats, notes, error)
+        self.run_lock.release()
 
     fail_run = end_run
 

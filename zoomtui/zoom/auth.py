@@ -30,6 +30,9 @@ from zoomtui.zoom.retry import Reply, Requester
 
 REFRESH_AHEAD = timedelta(minutes=5)
 JWT_LIFETIME = timedelta(hours=1)
+# Zoom's tokens live an hour; a lifetime past a year is a broken or hostile
+# answer (and `1e400` would overflow the expiry time).
+MAX_TOKEN_LIFETIME_S = 366 * 86_400
 JWT_RETIRED_MESSAGE = (
     "Zoom retired JWT apps on 2023-09-08, so the API key and secret no longer work; "
     "create a Server-to-Server OAuth app in the Zoom App Marketplace and use its "
@@ -187,6 +190,11 @@ class TokenProvider:
             )
         expires_in = body.get("expires_in")
         seconds = expires_in if isinstance(expires_in, int | float) and expires_in > 0 else 3600
+        if not seconds <= MAX_TOKEN_LIFETIME_S:  # also NaN and infinity (`1e400`)
+            raise ProtocolError(
+                "Zoom's token answer gave an impossible lifetime, so the token was not used.",
+                tracking_id=reply.tracking_id,
+            )
         api_url = body.get("api_url")
         return Token(
             access_token=access,

@@ -189,6 +189,8 @@ def parse_retry_after(value: str | None, now: datetime) -> tuple[float | None, d
     else:
         if math.isfinite(seconds):
             seconds = max(0.0, seconds)
+            if seconds > 10 * 86_400:  # no absolute time: it would overflow a datetime
+                return seconds, None
             return seconds, now + timedelta(seconds=seconds)
         return None, None
     when = parse_time(text)

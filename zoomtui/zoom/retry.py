@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +22,7 @@ import httpx
 import orjson
 
 from zoomtui.zoom.errors import (
+    CertificateError,
     DailyLimitReached,
     NetworkError,
     ProtocolError,
@@ -33,6 +35,9 @@ from zoomtui.zoom.ratelimit import RateLimiter, backoff_delay, next_utc_midnight
 log = logging.getLogger("zoomtui.zoom")
 
 TRACKING_HEADER = "x-zm-trackingid"
+# A Retry-After beyond this is no rate limit Zoom has (its daily quotas reset
+# within a day): a hostile or broken peer, answered with a ProtocolError.
+MAX_RETRY_AFTER = 2 * 86_400.0
 
 
 @dataclass(frozen=True)
@@ -62,8 +67,11 @@ class Reply:
 
     @property
     def message(self) -> str:
+        """Zoom's error text, cut at 300 characters: it ends up inside our one sentence."""
         if isinstance(self.body, dict):
-            return str(self.body.get("message") or self.body.get("reason") or "")
+            text = self.body.get("message") or self.body.get("reason") or ""
+            text = text if isinstance(text, str) else ""
+            return text if len(text) <= 300 else text[:299] + "…"
         return ""
 
 
@@ -116,6 +124,14 @@ class Requester:
                 problem = f"The host {host} did not answer in time"
                 failure: type[Exception] = NetworkError
             except (httpx.TransportError, OSError) as exc:
+                tls = _tls_problem(exc)
+                if tls is not None:
+                    # Retrying cannot fix a certificate; say which problem it is at once.
+                    raise CertificateError(
+                        f"The TLS certificate of {host} was refused ({tls}); check the API "
+                        "URL, the system clock, and any proxy that intercepts TLS "
+                        "(SSL_CERT_FILE names extra trusted certificates)."
+                    ) from exc
                 problem = _connection_problem(host, exc)
                 failure = NetworkError
             else:
@@ -130,6 +146,12 @@ class Requester:
                     failure = ServerError
                 else:
                     body, ok = _parse_json(response.content)
+                    if body is _TOO_DEEP:
+                        raise ProtocolError(
+                            f"Zoom sent an answer from {host} nested deeper than any real "
+                            "answer, so it was not read.",
+                            tracking_id=tracking,
+                        )
                     if ok or status >= 300:
                         return Reply(status, body, response.headers, tracking)
                     problem = f"Zoom sent an unreadable answer from {host}"
@@ -159,6 +181,13 @@ class Requester:
             response.headers.get("Retry-After"),
             tracking,
         )
+        if wait is not None and wait > MAX_RETRY_AFTER:
+            raise ProtocolError(
+                f"Zoom asked to wait {wait:.3g} seconds before retrying, longer than any of its "
+                "rate limits, so the run stopped.",
+                tracking_id=tracking,
+                status=429,
+            )
         daily = "daily" in limit_type or "daily" in message.lower()
         if daily or (wait is not None and wait > self.policy.longest_wait):
             raise DailyLimitReached(
@@ -194,8 +223,28 @@ def _parse_json(content: bytes) -> tuple[Any, bool]:
         pass
     try:
         return json.loads(content), True
+    except RecursionError:
+        # orjson stops at 1,024 levels; the standard parser runs out of stack.
+        return _TOO_DEEP, False
     except (ValueError, UnicodeDecodeError):
         return {}, False
+
+
+_TOO_DEEP: Any = object()  # the body of an answer nested too deeply to parse
+
+
+def _tls_problem(exc: BaseException) -> str | None:
+    """The certificate problem behind a connection failure, or None when it is not TLS."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # httpx wraps httpcore's error, which wraps the ssl one
+        if seen is None:
+            return None
+        if isinstance(seen, ssl.SSLError):
+            detail = getattr(seen, "verify_message", None) or getattr(seen, "reason", None)
+            text = str(detail or seen.strerror or seen)
+            return " ".join(text.rpartition("] ")[2].replace("_", " ").split())[:200]
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _connection_problem(host: str, exc: BaseException) -> str:
