@@ -45,6 +45,7 @@ class EmulatorConfig:
     token_ttl: int = 3600
     page_token_ttl: int = 900
     rate_scale: float = 1.0
+    shared_quota: float = 0.0  # fraction of each per-second limit another app uses
     rate_limits: bool = True
     daily_limits: bool = False
     jwt_enabled: bool = False
@@ -131,7 +132,8 @@ class Emulator:
         self._config = config
         self.pager = Pager(self._page_key, config.page_token_ttl)
         self.limiter = RateLimiter(config.tier, scale=config.rate_scale,
-                                   daily=config.daily_limits, monotonic=self._monotonic,
+                                   daily=config.daily_limits, shared=config.shared_quota,
+                                   monotonic=self._monotonic,
                                    clock=self.clock)  # fmt: skip
         self.faults = FaultPlan(config.faults, config.fault_seed)
 
