@@ -75,6 +75,7 @@ def loopback_emulator(
     rate_limits: bool = True,
     scopes: str | None = None,
     shared_quota: float = 0.0,
+    limit_headers: bool = True,
 ) -> Iterator[LoopbackEmulator]:
     """Start ``zoomtui emulator`` on a free loopback port; stop it on exit."""
     cmd = [
@@ -84,6 +85,8 @@ def loopback_emulator(
     ]  # fmt: skip
     if not rate_limits:
         cmd.append("--no-rate-limits")
+    if not limit_headers:
+        cmd.append("--no-limit-headers")
     if scopes is not None:
         cmd += ["--scopes", scopes]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)

@@ -36,23 +36,34 @@ from _runinfo import first_run_plan
 
 from zoomtui.zoom.ratelimit import LIMITS
 
-# name: (users, account's tier, client's tier, share used by another app, target ratio)
-CASES: dict[str, tuple[int, str, str, float, float]] = {
-    "tier_too_high": (700, "pro", "business", 0.0, 1.3),
-    "half_quota_shared": (1500, "business", "business", 0.5, 1.3),
-    "tier_too_low": (3000, "business", "pro", 0.0, 1.5),
-    "right_tier": (700, "pro", "pro", 0.0, 1.15),
+# name: (users, account's tier, client's tier, share used by another app, target ratio,
+#        whether replies carry X-RateLimit-* headers: Zoom does not promise them, and
+#        without them the client can only learn from 429s and probing)
+CASES: dict[str, tuple[int, str, str, float, float, bool]] = {
+    "tier_too_high": (700, "pro", "business", 0.0, 1.3, True),
+    "half_quota_shared": (1500, "business", "business", 0.5, 1.3, True),
+    "tier_too_low": (3000, "business", "pro", 0.0, 1.5, True),
+    "right_tier": (700, "pro", "pro", 0.0, 1.15, True),
+    "tier_too_high_no_headers": (700, "pro", "business", 0.0, 1.3, False),
+    "half_quota_shared_no_headers": (1500, "business", "business", 0.5, 1.3, False),
+    "tier_too_low_no_headers": (3000, "business", "pro", 0.0, 1.5, False),
+    "right_tier_no_headers": (700, "pro", "pro", 0.0, 1.15, False),
 }
 
 
 def one_case(name: str, latency_ms: float, repeat: int, seed: int) -> dict[str, Any]:
-    users, real_tier, client_tier, shared, target = CASES[name]
+    users, real_tier, client_tier, shared, target, headers = CASES[name]
     latency = latency_ms / 1000
     in_force = {c: r * (1 - shared) for c, r in LIMITS[real_tier].items()}
     capacities = dict(LIMITS[real_tier])  # the bucket still holds the account's second
     runs = []
     with loopback_emulator(
-        users, seed=seed, tier=real_tier, latency_ms=latency_ms, shared_quota=shared
+        users,
+        seed=seed,
+        tier=real_tier,
+        latency_ms=latency_ms,
+        shared_quota=shared,
+        limit_headers=headers,
     ) as em:
         for i in range(repeat):
             time.sleep(1.5)  # let the emulator's buckets refill between runs
@@ -101,6 +112,7 @@ def one_case(name: str, latency_ms: float, repeat: int, seed: int) -> dict[str, 
         "account_tier": real_tier,
         "client_tier": client_tier,
         "shared_quota": shared,
+        "limit_headers": headers,
         "limits_in_force_per_s": in_force,
         "target_ratio": target,
         "ratio_median": median([r["ratio"] for r in runs]),

@@ -251,3 +251,10 @@ def test_the_emulated_tier_is_its_own(dataset: Dataset) -> None:
     api = make_api(dataset, rate_limits=True, tier="pro")
     codes = [api.get("/users").status_code for _ in range(21)]
     assert codes.count(200) == 20 and codes[-1] == 429
+
+
+def test_limit_headers_can_be_left_off(dataset: Dataset) -> None:
+    """Zoom does not promise X-RateLimit-* headers; clients must cope without them."""
+    api = make_api(dataset, rate_limits=True, tier="pro", limit_headers=False)
+    ok = api.get("/users")
+    assert ok.status_code == 200 and "X-RateLimit-Limit" not in ok.headers

@@ -112,7 +112,9 @@ async def test_a_request_sent_after_the_cut_cuts_again(fake: PaceTime):
     first = [bucket.delay() for _ in range(3)] and bucket.tickets
     assert bucket.throttled(first) and bucket.rate == 15
     assert not bucket.throttled(first - 1)  # left before the cut: already answered for
-    bucket.delay()
+    assert bucket.delay() == pytest.approx(1 / 15)  # after a cut, requests leave spaced
+    fake.t += 1 / 15
+    assert bucket.delay() == 0
     assert bucket.throttled(bucket.tickets) and bucket.rate == pytest.approx(11.25)
     for _ in range(40):  # never below the floor (the lowest tier's limit)
         fake.t += 1

@@ -63,10 +63,10 @@ async def test_429_without_headers_backs_off_exponentially(
     zoom.get(f"{API}/users").side_effect = [too_many(), too_many(), too_many(), OK]
     client = make_client()
     assert await list_once(client) == ["u1"]
-    # The first 429 only slows the category's pace (the request queues for its turn);
-    # a request refused again backs off too: base 1 s doubling, half fixed + half
-    # jitter (rng fixed at 0.5 in tests).
-    assert fake.sleeps == [0.75, 1.5]
+    # The first 429 cuts the category's pace to 15/s and the request queues for its
+    # turn (1/15 s, requests leave spaced after a cut); a request refused again backs
+    # off too: base 1 s doubling, half fixed + half jitter (rng fixed at 0.5 in tests).
+    assert fake.sleeps == [pytest.approx(1 / 15, abs=1e-5), 0.75, 1.5]
     assert client.stats.throttled == {"Medium": 3}
 
 

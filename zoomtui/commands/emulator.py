@@ -52,6 +52,11 @@ def _scopes(raw: str | None) -> frozenset[str]:
     type=click.FloatRange(0.0, 1.0, max_open=True),
     help="Fraction of each per-second limit another app of the account uses.",
 )
+@click.option(
+    "--no-limit-headers",
+    is_flag=True,
+    help="Leave X-RateLimit-* headers off successful replies (Zoom does not promise them).",
+)
 @click.option("--no-rate-limits", is_flag=True, help="Never answer 429 on its own.")
 @click.option("--daily-limits", is_flag=True, help="Also enforce Zoom's daily quotas.")
 @click.option(
@@ -88,7 +93,8 @@ def _scopes(raw: str | None) -> frozenset[str]:
 )
 def emulator(
     host: str, port: int, users: int, seed: int, tier: str, rate_scale: float,
-    shared_quota: float, no_rate_limits: bool, daily_limits: bool, latency_ms: float, faults: str,
+    shared_quota: float, no_limit_headers: bool, no_rate_limits: bool, daily_limits: bool,
+    latency_ms: float, faults: str,
     scopes: str | None, advance_days: int, jwt_enabled: bool,
 ) -> None:  # fmt: skip
     """Serve an emulated Zoom account on loopback and print its URLs and demo credentials."""
@@ -109,7 +115,7 @@ def emulator(
 
     config = EmulatorConfig(
         tier=tier, latency_ms=latency_ms, faults=fault_list, rate_scale=rate_scale,
-        shared_quota=shared_quota,
+        shared_quota=shared_quota, limit_headers=not no_limit_headers,
         rate_limits=not no_rate_limits, daily_limits=daily_limits, jwt_enabled=jwt_enabled,
         fault_seed=seed, scopes=_scopes(scopes) or ALL_SCOPES,
     )  # fmt: skip

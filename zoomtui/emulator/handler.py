@@ -46,6 +46,7 @@ class EmulatorConfig:
     page_token_ttl: int = 900
     rate_scale: float = 1.0
     shared_quota: float = 0.0  # fraction of each per-second limit another app uses
+    limit_headers: bool = True  # X-RateLimit-* on successful replies (Zoom does not promise them)
     rate_limits: bool = True
     daily_limits: bool = False
     jwt_enabled: bool = False
@@ -217,7 +218,7 @@ class Emulator:
             except Reject as exc:
                 status, body = exc.status, exc.body
             response = reply(status, body)
-            if verdict is not None and status == 200:
+            if verdict is not None and status == 200 and self.config.limit_headers:
                 response.headers.update(rate_headers(verdict))
             return response
 

@@ -154,6 +154,14 @@ class TokenBucket:
         spent = self._spent
         while spent and now - spent[0] >= self.period:
             spent.popleft()
+        if self.cut_at >= 0 and spent:
+            # Once Zoom has refused this category its bucket is known to be low, and a
+            # burst of a second's tokens would mostly be refused again: from then on
+            # requests leave evenly spaced, at most one per 1/rate.
+            gap = spent[-1] + 1.0 / self.rate - now
+            if gap > 0:
+                self.busy_at = now
+                return gap
         if len(spent) < self.limit:
             spent.append(now)
             self.tickets += 1
