@@ -156,6 +156,9 @@ async def test_unchanged_rerun_reads_no_settings(world: World) -> None:
     calls.subtract(before)
     assert sum(n for key, n in calls.items() if key.endswith("/settings")) == 0
     assert result.notes == {}
+    # the pace each category settled on is part of the run's stats (and `aggregate --json`)
+    assert set(result.stats["rates"]) == {"Light", "Medium", "Heavy"}
+    assert result.to_json()["stats"]["rates"]["Medium"] > 0
 
 
 def settings_reads(world: World, before: Counter[str]) -> int:

@@ -46,6 +46,8 @@ class EmulatorConfig:
     token_ttl: int = 3600
     page_token_ttl: int = 900
     rate_scale: float = 1.0
+    shared_quota: float = 0.0  # fraction of each per-second limit another app uses
+    limit_headers: bool = True  # X-RateLimit-* on successful replies (Zoom does not promise them)
     rate_limits: bool = True
     daily_limits: bool = False
     jwt_enabled: bool = False
@@ -132,7 +134,8 @@ class Emulator:
         self._config = config
         self.pager = Pager(self._page_key, config.page_token_ttl)
         self.limiter = RateLimiter(config.tier, scale=config.rate_scale,
-                                   daily=config.daily_limits, monotonic=self._monotonic,
+                                   daily=config.daily_limits, shared=config.shared_quota,
+                                   monotonic=self._monotonic,
                                    clock=self.clock)  # fmt: skip
         self.faults = FaultPlan(config.faults, config.fault_seed)
         self.hostile = HostileState()
@@ -217,7 +220,7 @@ class Emulator:
             except Reject as exc:
                 status, body = exc.status, exc.body
             response = reply(status, body)
-            if verdict is not None and status == 200:
+            if verdict is not None and status == 200 and self.config.limit_headers:
                 response.headers.update(rate_headers(verdict))
             return response
 

@@ -53,8 +53,13 @@ def stale_reads(
     reads: Mapping[str, AddonRead],
     now: datetime,
     max_age: timedelta,
+    rolling: frozenset[str] = frozenset(),
 ) -> set[str]:
-    """Users to re-read whatever the seat counts say: new, changed type/bundle/status, or stale."""
+    """Users to re-read whatever the seat counts say: new, changed type/bundle/status, or stale.
+
+    ``rolling`` is this run's share of the refresh (see `rolling.rolling_refresh`); ``max_age``
+    stays a hard limit for whatever the rotation has not reached.
+    """
     due: set[str] = set()
     for u in users:
         if u.status == "pending":
@@ -65,6 +70,7 @@ def stale_reads(
             or read.type != u.type
             or read.bundle != u.bundle
             or read.status != u.status
+            or u.zoom_id in rolling
             or now - read.read_at >= max_age
         ):
             due.add(u.zoom_id)

@@ -27,6 +27,7 @@ from zoomtui.services.convert import (
     summary_seat_rows,
     user_row,
 )
+from zoomtui.services.rolling import rolling_refresh
 from zoomtui.services.storethread import StoreThread
 from zoomtui.zoom.errors import (
     DailyLimitReached,
@@ -99,6 +100,7 @@ class Phases:
         self.pending_reads: list[dict[str, Any]] = []
         self.main_id = ctx.settings.account_id or "me"
         self.max_age = timedelta(days=ctx.settings.addons_max_age_days)
+        self.rolling: frozenset[str] = frozenset()  # this run's share of the add-on refresh
         self._client: Any = None
         self.report_through: datetime | None = None  # start of the last complete run
 
@@ -126,6 +128,7 @@ class Phases:
                 "every user's settings read again, once, to apply Zoom's licence "
                 "definitions (capacities, Concurrent Meeting) to the history"
             )
+        self.rolling = rolling_refresh(self.reads, self.ctx.clock(), self.max_age)
         client = self.ctx.make_client(on_wait=self._on_wait)
         self._client = client
         async with client:
@@ -207,7 +210,9 @@ class Phases:
                     continue
                 listed = Listed(user.id, account_id, user.type, bundle, user.status or status)
                 self.listed[user.id] = listed
-                if self.full or stale_reads([listed], self.reads, self.ctx.clock(), self.max_age):
+                if self.full or stale_reads(
+                    [listed], self.reads, self.ctx.clock(), self.max_age, self.rolling
+                ):
                     self._enqueue(listed)
             await self.db.behind("stage_users", self.run_id, rows)
             total = sum(self.by_status.values())

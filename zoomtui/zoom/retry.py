@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import random
 import ssl
 from collections.abc import Awaitable, Callable
@@ -109,8 +110,7 @@ class Requester:
         host = urlsplit(url).hostname or url
         faults = throttles = 0
         while True:
-            if category is not None:
-                await limiter.acquire(category)
+            ticket = await limiter.acquire(category) if category is not None else 0
             request_headers = dict(headers or {})
             if auth is not None:
                 request_headers["Authorization"] = await auth()
@@ -139,8 +139,10 @@ class Requester:
                 status = response.status_code
                 if status == 429:
                     throttles += 1
-                    await self._throttled(response, category, throttles, tracking)
+                    await self._throttled(response, category, throttles, tracking, ticket)
                     continue
+                if category is not None and status < 500:
+                    limiter.succeeded(category, _advertised_limit(response.headers))
                 if status >= 500:
                     problem = f"Zoom answered HTTP {status} from {host}"
                     failure = ServerError
@@ -166,9 +168,21 @@ class Requester:
             await limiter.wait(f"retrying: {problem}", delay)
 
     async def _throttled(
-        self, response: httpx.Response, category: str | None, attempt: int, tracking: str | None
+        self,
+        response: httpx.Response,
+        category: str | None,
+        attempt: int,
+        tracking: str | None,
+        ticket: int,
     ) -> None:
-        """Wait out a 429 as Zoom asks, or raise when it is a daily limit or retries ran out."""
+        """Pace down after a per-second 429, or raise when it is a daily limit or retries ran out.
+
+        The category's pace is cut (once for a burst) and the request goes back
+        to wait for a token like any other, so a burst of 429s never turns into
+        a burst of retries. A `Retry-After` holds back the whole category until
+        then. Without one, only a request refused again at the slower pace backs
+        off on its own too, exponentially, before it queues for its turn.
+        """
         now = self.clock()
         body, _ = _parse_json(response.content)
         message = str(body.get("message") or "") if isinstance(body, dict) else ""
@@ -200,12 +214,38 @@ class Requester:
                 tracking_id=tracking,
                 status=429,
             )
-        if wait is None:
-            wait = backoff_delay(attempt - 1, self.policy.rng, self.policy.base, self.policy.cap)
+        limiter = self.limiter
+        limiter.stats.retries += 1
         if category is not None:
-            self.limiter.pause(category, wait)
-        self.limiter.stats.retries += 1
-        await self.limiter.wait(f"Zoom rate limit ({category or 'token'})", wait)
+            limiter.throttled(category, ticket)
+            if wait is not None:
+                limiter.pause(category, wait)  # acquire() waits it out, for every caller
+                return
+            if attempt < 2:
+                return
+        if wait is None:
+            wait = backoff_delay(
+                max(0, attempt - 2) if category else attempt - 1,
+                self.policy.rng,
+                self.policy.base,
+                self.policy.cap,
+            )
+        await limiter.wait(f"Zoom rate limit ({category or 'token'})", wait)
+
+
+def _advertised_limit(headers: httpx.Headers) -> float | None:
+    """The per-second limit a reply states in `X-RateLimit-Limit`, if it states one.
+
+    Zoom sends `X-RateLimit-Type` `QPS` or `Daily-limit` with it (zoom-api.md
+    section 6); a daily count says nothing about the per-second pace.
+    """
+    if (headers.get("X-RateLimit-Type") or "").strip().lower() != "qps":
+        return None
+    try:
+        value = float(headers.get("X-RateLimit-Limit") or "")
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value > 0 else None
 
 
 def _parse_json(content: bytes) -> tuple[Any, bool]:
