@@ -38,7 +38,8 @@ async def test_start_an_aggregation_and_see_it_complete(demo_ctx: AppContext) ->
 
 async def test_cancel_an_aggregation(demo_ctx: AppContext) -> None:
     emulator = demo_ctx.emulator
-    emulator.config = dataclasses.replace(emulator.config, latency_ms=200)
+    # Slow enough that "c" always lands mid-run, however loaded the machine (cancel is prompt).
+    emulator.config = dataclasses.replace(emulator.config, latency_ms=3000)
     app = create_app(demo_ctx, start_mode="aggregate", schedule=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
