@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from zoomtui.services.runs import list_runs, trend
 from zoomtui.tui.actions import bindings_for
+from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.exporting import start_export
 from zoomtui.tui.widgets.bars import Trend
@@ -124,13 +125,13 @@ class RunsScreen(ZoomScreen):
             table.add_row(
                 mark,
                 str(run["id"]),
-                run.get("status", ""),
+                safe(run.get("status", "")),
                 _when(run.get("started_at")),
                 _num(run.get("users")),
                 _num(run.get("licensed")),
                 _num(run.get("inactive_licensed")),
                 _duration(run.get("duration_s")),
-                _skipped(run.get("notes")),
+                safe(_skipped(run.get("notes"))),  # notes name Zoom's accounts
                 key=str(run["id"]),
             )
         if self.runs:

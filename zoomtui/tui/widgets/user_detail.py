@@ -1,6 +1,8 @@
 """The detail of one user: record, sign-in history and changes across runs.
 
 It renders the dict it is given (``record``, ``sign_ins``, ``history``) and nothing else.
+Every value came from Zoom, so each one is a ``Text`` with controls made visible: a Rich
+table parses plain strings as markup, and a first name ``Bob [/]`` would crash the app.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
+
+from zoomtui.tui.safe import safe_text
 
 RECORD_FIELDS = (
     ("email", "Email"),
@@ -36,14 +40,14 @@ MAX_SIGN_INS = 50
 
 
 def plain(value: Any) -> str:
-    """A value as the operator reads it: lists joined, None as a dash."""
+    """A value as the operator reads it: lists joined, None as a dash, controls made visible."""
     if value is None or value == "":
         return "—"
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value) or "—"
+        return safe_text(", ".join(str(v) for v in value)) or "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    return safe_text(value)
 
 
 def _record(record: Mapping[str, Any]) -> RenderableType:
@@ -54,7 +58,7 @@ def _record(record: Mapping[str, Any]) -> RenderableType:
     for key, label in RECORD_FIELDS:
         if key in record:
             shown.add(key)
-            table.add_row(label, plain(record[key]))
+            table.add_row(label, Text(plain(record[key])))
     return table
 
 
@@ -66,10 +70,7 @@ def _sign_ins(events: Sequence[Mapping[str, Any]]) -> RenderableType:
         table.add_column(name, no_wrap=True)
     for event in list(events)[:MAX_SIGN_INS]:
         table.add_row(
-            plain(event.get("time")),
-            plain(event.get("type")),
-            plain(event.get("client_type")),
-            plain(event.get("ip_address")),
+            *(Text(plain(event.get(key))) for key in ("time", "type", "client_type", "ip_address"))
         )
     if len(events) > MAX_SIGN_INS:
         table.add_row(f"… {len(events) - MAX_SIGN_INS:,} older", "", "", "")
