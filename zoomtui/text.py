@@ -32,6 +32,8 @@ UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff]")
 """Every character :func:`safe_text` replaces."""
 
 _NEWLINE_OK = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff]")
+# what json.dumps leaves raw inside strings (it escapes C0; raw C0 is its own whitespace)
+_JSON_RAW = re.compile(f"[\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff]")
 
 
 def _placeholder(match: re.Match[str]) -> str:
@@ -66,7 +68,8 @@ def json_safe(document: str) -> str:
 
     ``json.dumps(..., ensure_ascii=False)`` escapes C0 controls but writes DEL, C1 controls,
     bidi overrides and lone surrogates as they are; a terminal acts on some of them. These
-    characters can only occur inside JSON strings, where the escape decodes to the very same
-    character, so the data stays exact.
+    characters can only occur inside JSON strings (the raw C0 characters of a document are
+    its own indentation), where the escape decodes to the very same character, so the data
+    stays exact.
     """
-    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", document)

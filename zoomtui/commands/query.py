@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
-from zoomtui.commands.common import cli_errors, db_option, emit
+from zoomtui.commands.common import cli_errors, db_option, emit, say, to_json
 from zoomtui.services.context import context_from_env
 from zoomtui.services.diff import diff_runs
 from zoomtui.services.runs import list_runs
@@ -146,22 +145,23 @@ def diff_cmd(
     ctx = context_from_env(db, existing=True)
     result = diff_runs(ctx, run_a, run_b, inactive_days)
     if fmt == "json":
-        click.echo(json.dumps(result, ensure_ascii=False))
+        click.echo(to_json(result))
         return
     click.echo(
         f"Run {result['from_run']} -> {result['to_run']}: {len(result['added'])} added, "
         f"{len(result['removed'])} removed, {len(result['changed'])} changed"
     )
+    # every line quotes Zoom (addresses, departments): say() shows controls as placeholders
     for user in result["added"]:
-        click.echo(f"+ {user['email']}  {user['plan']}  {user['status']}")
+        say(f"+ {user['email']}  {user['plan']}  {user['status']}")
     for user in result["removed"]:
-        click.echo(f"- {user['email']}  {user['plan']}  {user['status']}")
+        say(f"- {user['email']}  {user['plan']}  {user['status']}")
     for change in result["changed"]:
         fields = "; ".join(
             f"{name}: {_short(before)} -> {_short(after)}"
             for name, (before, after) in sorted(change["changes"].items())
         )
-        click.echo(f"~ {change['email']}  {fields}")
+        say(f"~ {change['email']}  {fields}")
 
 
 def _short(value: Any) -> str:

@@ -12,9 +12,15 @@ reaches every field within the first few dozen hostile users.
 Hostility is a pure function of the seed-independent serial, like the rest of a user's
 identity: ``advance`` keeps it, and users hired later are hostile in the same proportion.
 The text stays recognisable (the pool name is kept) so tests can find these users.
+Error answers get :data:`ERROR_PAYLOAD` after their text, since Zoom's error texts reach
+stderr, the run history and the TUI's notifications.
 """
 
 from __future__ import annotations
+
+import json
+
+import httpx
 
 from zoomtui.emulator.columns import email_of, names
 from zoomtui.emulator.names import DEPARTMENTS
@@ -68,3 +74,28 @@ def hostile_email(seed: int, serial: int, domain: str) -> str:
     """The address with a payload in its local part (still unique: the pool part is kept)."""
     local, _, host = email_of(seed, serial, domain).partition("@")
     return f"{local}{payload(serial, 4)}@{host}"
+
+
+ERROR_PAYLOAD = "\x1b]0;pwned\x07\x1b[2J\u202e[@click=app.quit]x[/] Bob [/]"
+"""Appended to every error text a hostile emulator sends (``message`` or ``reason``)."""
+
+
+def spoil_error(response: httpx.Response) -> httpx.Response:
+    """The same error answer with the payload after its ``message`` / ``reason``.
+
+    Appended, not prepended: the client recognises some errors by their words.
+    """
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return response  # an HTML or truncated body stays as it is
+    if not isinstance(body, dict):
+        return response
+    for key in ("message", "reason"):
+        if isinstance(body.get(key), str):
+            body[key] = f"{body[key]} {ERROR_PAYLOAD}"
+    return httpx.Response(
+        response.status_code,
+        headers=[(k, v) for k, v in response.headers.items() if k.lower() != "content-length"],
+        content=json.dumps(body, ensure_ascii=False).encode(),
+    )
