@@ -21,7 +21,7 @@ import struct
 import subprocess
 import termios
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -222,3 +222,71 @@ def test_aggregate_notes_errors_and_the_stored_error(world: World, tmp_path: Pat
     code, output = on_terminal("runs", "--db", db, env=world.env)
     assert code == 0
     clean(output)
+
+
+TEXTUAL_OSC = re.compile("\x1b\\]22;[^\x07\x1b]*(\x07|\x1b\\\\)")  # Textual's pointer-shape request
+
+
+def test_the_tui_on_a_terminal(tmp_path: Path) -> None:
+    """The real app on a pty: what it writes holds no OSC, BEL, C1 or bidi from the data."""
+    import asyncio
+
+    from zoomtui.services.demo import demo_context, fill_demo_history
+
+    db = tmp_path / "tui.db"
+
+    async def fill() -> None:
+        ctx = demo_context(db, users=120, fill=False, hostile=True)
+        await fill_demo_history(ctx)
+        ctx.close()
+
+    asyncio.run(fill())
+    env = base_env(tmp_path, TERM="xterm-256color")
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
+    proc = subprocess.Popen(
+        [*ZOOMTUI, "--db", str(db)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+        start_new_session=True,
+    )
+    os.close(slave)
+    out = bytearray()
+
+    def pump(until: Callable[[str], bool], seconds: float) -> bool:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    data = os.read(master, 65536)
+                except OSError:
+                    return False
+                if not data:
+                    return False
+                out.extend(data)
+                if until(out.decode("utf-8", "replace")):
+                    return True
+        return True
+
+    try:
+        pump(lambda text: "␛" in text, 60)  # the users list, hostile names defused
+        for key in (b"2", b"3", b"4", b"1"):  # Runs, Diff, Seats, back to Users
+            os.write(master, key)
+            pump(lambda _text: False, 2)
+        os.write(master, b"\x11")  # ctrl+q
+        pump(lambda _text: False, 20)
+    finally:
+        os.close(master)
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.wait(timeout=30) == 0
+    text = TEXTUAL_OSC.sub("", out.decode("utf-8", "replace"))
+    assert "␛" in text and "Diff" in text
+    for sequence in ("\x1b]", "\x07", "\x1bP", "\x1b_", "\x1b^"):  # OSC, BEL, DCS, APC, PM
+        assert sequence not in text, (sequence, text[text.find(sequence) - 80 :][:160])
+    bad = re.search(f"[\x80-\x9f{BIDI}]", text)
+    assert bad is None, bad
