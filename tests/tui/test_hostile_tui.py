@@ -291,6 +291,7 @@ def test_run_app_exits_with_the_apps_code_and_one_sentence(
             return None
 
     monkeypatch.setattr(app_module, "create_app", lambda ctx: Crashed())
+    monkeypatch.setattr(tui, "_quiet_logging", lambda: None)  # keeps the zoomtui logger as is
     monkeypatch.setattr("zoomtui.services.context.context_from_env", lambda db: empty_ctx)
     with pytest.raises(SystemExit) as exited:
         tui.run_app()
