@@ -218,7 +218,8 @@ async def test_aggregate_notes_errors_and_notifications(hostile_ctx: AppContext)
         await settle(app, pilot)
         await app.switch_mode("runs")
         await settle(app, pilot)
-        rendered(app)
+        text = rendered(app)  # the highlighted (latest) run's error, defused
+        assert "failed: Zoom does not allow" in text and "␛]0;pwned" in text
         assert app.is_running
 
 

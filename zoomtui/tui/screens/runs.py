@@ -141,17 +141,24 @@ class RunsScreen(ZoomScreen):
     def _hint(self) -> None:
         complete = sum(1 for r in self.runs if r.get("status") == "complete")
         text = f"{len(self.runs)} runs, {complete} complete"
+        run = self._current()
         if self.marked:
             text += " · marked: " + " and ".join(str(m) for m in sorted(self.marked))
+        elif run is not None and run.get("error"):  # why the highlighted run ended
+            text += f" · run {run['id']} {run.get('status')}: {run['error']}"
         else:
             text += " · space marks two runs, c compares them"
-        self.query_one("#runs-hint", Static).update(text)
+        self.query_one("#runs-hint", Static).update(safe(text))  # the error quotes Zoom
 
     def _current(self) -> dict[str, Any] | None:
         table = self.query_one(DataTable)
         if not self.runs or table.cursor_row < 0 or table.cursor_row >= len(self.runs):
             return None
         return self.runs[table.cursor_row]
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self) -> None:
+        self._hint()
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:
