@@ -12,7 +12,7 @@ import orjson
 import pytest
 from emuapi import START, Api
 
-from zoomtui.emulator import Dataset, columns, fastpages, names, render
+from zoomtui.emulator import Dataset, columns, fastpages, hostile_text, names, render
 from zoomtui.emulator import dataset as dataset_module
 from zoomtui.emulator.columns import mix
 from zoomtui.emulator.handler import encode
@@ -81,7 +81,7 @@ def awkward(dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> Dataset:
     for pool in ("DEPARTMENTS", "TIMEZONES"):
         spoilt = tuple(v + AWKWARD[i % len(AWKWARD)] if v else v
                        for i, v in enumerate(getattr(names, pool)))  # fmt: skip
-        for module in (fastpages, render):
+        for module in (fastpages, render, dataset_module):
             monkeypatch.setattr(module, pool, spoilt, raising=False)
     accounts = tuple(
         replace(a, domain=f'{a.domain}"\\{i}😀') for i, a in enumerate(dataset.accounts)
@@ -155,3 +155,42 @@ def test_user_list_matches_user_list_json_with_awkward_strings(awkward: Dataset)
     old = [render.user_list_json(awkward, r, awkward.now_epoch) for r in rows]
     assert any('"' in u["display_name"] and "\\" in u["email"] for u in old)
     same_json(fastpages.user_list(awkward, rows, awkward.now_epoch), old)
+
+
+@pytest.fixture(scope="module")
+def hostile_ds() -> Dataset:
+    """A small account whose every third user carries escape sequences and markup."""
+    return Dataset.generate(users=400, seed=11, start=START, hostile=True)
+
+
+@pytest.mark.parametrize("days", [0, 9])
+def test_user_list_matches_user_list_json_with_hostile_users(
+    hostile_ds: Dataset, days: int
+) -> None:
+    ds = hostile_ds.advance(days) if days else hostile_ds
+    rows = every_row(ds)
+    old = [render.user_list_json(ds, r, ds.now_epoch) for r in rows]
+    for text in hostile_text.PAYLOADS:  # every payload reaches every field
+        for field in ("first_name", "last_name", "display_name", "email", "dept"):
+            assert any(text in str(u.get(field)) for u in old), (text, field)
+    same_json(fastpages.user_list(ds, rows, ds.now_epoch), old)
+
+
+def test_activity_logs_match_event_json_with_hostile_users(hostile_ds: Dataset) -> None:
+    keys = list(hostile_ds.events)
+    events = [hostile_ds.event_json(k) for k in keys]
+    assert any("\x1b" in e["email"] for e in events)
+    same_json(fastpages.activity_logs(hostile_ds, keys), events)
+
+
+def test_hostile_users_are_found_by_their_address(hostile_ds: Dataset) -> None:
+    acct = hostile_ds.account_index(hostile_ds.main.id)
+    assert acct is not None
+    user = next(u for u in hostile_ds.users_of(hostile_ds.main.id) if "\x1b" in u["email"])
+    assert hostile_ds.settings_of(hostile_ds.main.id, user["email"].upper())
+    assert hostile_ds.settings_of(hostile_ds.main.id, user["id"])
+
+
+def test_a_plain_dataset_has_no_hostile_text(dataset: Dataset) -> None:
+    users = dataset.users_of(dataset.main.id)
+    assert not any(p in str(u) for u in users for p in hostile_text.PAYLOADS)

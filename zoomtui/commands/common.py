@@ -23,6 +23,7 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 import click
 
 from zoomtui.services.export import columns_of, jsonable, write_csv
+from zoomtui.text import json_safe, safe_text
 
 __all__ = [
     "FORMATS",
@@ -34,6 +35,8 @@ __all__ = [
     "fail",
     "format_option",
     "render_table",
+    "say",
+    "to_json",
 ]
 
 FORMATS = ("table", "json", "csv")
@@ -44,8 +47,22 @@ _GAP = "  "
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print one sentence on stderr and exit with ``code``."""
-    click.echo(message, err=True)
+    say(message, err=True)
     sys.exit(code)
+
+
+def say(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Echo a line that may quote Zoom (names, Zoom's error texts) with controls made visible.
+
+    Why: a user's name or Zoom's error text can hold escape sequences that would retitle
+    the operator's window or write their clipboard; see ``zoomtui.text``.
+    """
+    click.echo(safe_text(text), err=err, nl=nl)
+
+
+def to_json(data: Any) -> str:
+    """One JSON document for stdout: exact data, with no raw control or bidi character."""
+    return json_safe(json.dumps(jsonable(data), ensure_ascii=False))
 
 
 def describe_error(exc: BaseException) -> tuple[str, int, bool]:
@@ -144,15 +161,18 @@ def emit(
 
     JSON is one document with every field (scripts want them all, and a
     mapping is printed as is); ``columns`` chooses and orders the columns of
-    the table and CSV forms, default every key.
+    the table and CSV forms, default every key. Zoom text is hostile: JSON writes
+    control and bidi characters as ``\\uXXXX`` escapes (the data stays exact), a table
+    shows them as placeholders, and CSV does too when stdout is a terminal (a pipe or a
+    file gets the exact values).
     """
     if fmt == "json":
-        text = json.dumps(jsonable(records), ensure_ascii=False, indent=2) + "\n"
+        text = json_safe(json.dumps(jsonable(records), ensure_ascii=False, indent=2)) + "\n"
     elif isinstance(records, Mapping):
         raise ValueError(f"Format {fmt} needs a list of records, not one object.")
     elif fmt == "csv":
         buffer = io.StringIO(newline="")
-        write_csv(buffer, records, columns)
+        write_csv(buffer, records, columns, for_terminal=_stdout_is_terminal())
         text = buffer.getvalue()
     elif fmt == "table":
         text = render_table(records, columns, width=width)
@@ -223,6 +243,9 @@ def _cell(value: Any) -> str:
         text = ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
     else:
         text = str(value)
+    # controls and bidi overrides as visible placeholders; other invisible format
+    # characters as spaces, so the columns stay aligned
+    text = safe_text(text)
     return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
 
 
@@ -259,6 +282,13 @@ def _fit(text: str, width: int) -> str:
 def _pad(text: str, width: int, right: bool) -> str:
     space = " " * max(width - _width(text), 0)
     return space + text if right else text + space
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _silence_stdout() -> None:

@@ -87,6 +87,12 @@ def _scopes(raw: str | None) -> frozenset[str]:
     help="Serve the account as it is this many days after generation.",
 )
 @click.option(
+    "--hostile",
+    is_flag=True,
+    help="Every third user's names, department and e-mail carry terminal escape "
+    "sequences, bidi overrides and markup (for security testing).",
+)
+@click.option(
     "--jwt",
     "jwt_enabled",
     is_flag=True,
@@ -96,7 +102,7 @@ def emulator(
     host: str, port: int, users: int, seed: int, tier: str, rate_scale: float,
     shared_quota: float, no_limit_headers: bool, no_rate_limits: bool, daily_limits: bool,
     latency_ms: float, faults: str,
-    scopes: str | None, advance_days: int, jwt_enabled: bool,
+    scopes: str | None, advance_days: int, hostile: bool, jwt_enabled: bool,
 ) -> None:  # fmt: skip
     """Serve an emulated Zoom account on loopback and print its URLs and demo credentials."""
     from zoomtui.emulator import DEMO_CREDENTIALS, Dataset, Emulator, EmulatorConfig
@@ -121,13 +127,14 @@ def emulator(
         fault_seed=seed, scopes=_scopes(scopes) or ALL_SCOPES,
     )  # fmt: skip
     start = utcnow().replace(microsecond=0) - timedelta(days=advance_days)
-    dataset = Dataset.generate(users=users, seed=seed, start=start)
+    dataset = Dataset.generate(users=users, seed=seed, start=start, hostile=hostile)
     if advance_days:
         dataset = dataset.advance(advance_days)
     creds = DEMO_CREDENTIALS
 
     def ready(server: LoopbackServer) -> None:
-        click.echo(f"Zoom API emulator: {len(dataset)} users, seed {seed}, tier {tier}")
+        note = " (hostile names)" if hostile else ""
+        click.echo(f"Zoom API emulator: {len(dataset)} users, seed {seed}, tier {tier}{note}")
         click.echo(f"API URL:        {server.url}/v2")
         click.echo(f"OAuth URL:      {server.url}/oauth/token")
         click.echo(f"Account ID:     {creds.account_id}")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
-from zoomtui.commands.common import cli_errors, db_option, emit
+from zoomtui.commands.common import cli_errors, db_option, emit, say, to_json
 from zoomtui.licences import status_word, tokens_of
 from zoomtui.services.context import context_from_env
 from zoomtui.services.diff import diff_runs
@@ -172,22 +171,23 @@ def diff_cmd(
     ctx = context_from_env(db, existing=True)
     result = diff_runs(ctx, run_a, run_b, inactive_days)
     if fmt == "json":
-        click.echo(json.dumps(result, ensure_ascii=False))
+        click.echo(to_json(result))
         return
     click.echo(
         f"Run {result['from_run']} -> {result['to_run']}: {len(result['added'])} added, "
         f"{len(result['removed'])} removed, {len(result['changed'])} changed"
     )
+    # every line quotes Zoom (addresses, departments): say() shows controls as placeholders
     for user in result["added"]:
-        click.echo(f"+ {user['email']}  {user['plan']}  {status_word(user['status'])}")
+        say(f"+ {user['email']}  {user['plan']}  {status_word(user['status'])}")
     for user in result["removed"]:
-        click.echo(f"- {user['email']}  {user['plan']}  {status_word(user['status'])}")
+        say(f"- {user['email']}  {user['plan']}  {status_word(user['status'])}")
     for change in result["changed"]:
         fields = "; ".join(
             f"{name}: {_short(before, name)} -> {_short(after, name)}"
             for name, (before, after) in sorted(change["changes"].items())
         )
-        click.echo(f"~ {change['email']}  {fields}")
+        say(f"~ {change['email']}  {fields}")
 
 
 def _short(value: Any, name: str = "") -> str:

@@ -12,11 +12,12 @@ from typing import Any
 
 import click
 
-from zoomtui.commands.common import cli_errors, db_option
+from zoomtui.commands.common import cli_errors, db_option, say, to_json
 from zoomtui.services.aggregate import Progress, RunResult, aggregate
 from zoomtui.services.connection import test_connection
 from zoomtui.services.context import AppContext, context_from_env
 from zoomtui.services.schedule import describe_due, is_due, next_due, parse_interval
+from zoomtui.text import safe_text
 
 # Exit codes of `aggregate` (documented in README): 0 complete, 1 failed,
 # 3 partial, 4 another aggregation running, 130 cancelled.
@@ -33,12 +34,12 @@ def test_connection_cmd(as_json: bool, db: str | None) -> None:
     ctx = context_from_env(db)
     report = asyncio.run(test_connection(ctx))
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False))
+        click.echo(to_json(report.to_json()))
     else:
-        for line in report.lines():
-            click.echo(line)
+        for line in report.lines():  # Zoom's own words about missing permissions
+            say(line)
         if report.error:
-            click.echo(report.error, err=True)
+            say(report.error, err=True)
     sys.exit(0 if report.ok else 1)
 
 
@@ -76,9 +77,9 @@ class _StderrProgress:
 
     def __call__(self, p: Progress) -> None:
         if p.phase == "waiting":
-            click.echo(f"\rwaiting {p.waiting_s:.1f}s: {p.message}", err=True)
+            click.echo("\r" + safe_text(f"waiting {p.waiting_s:.1f}s: {p.message}"), err=True)
             return
-        text = describe(p)
+        text = safe_text(describe(p))  # messages may name Zoom's accounts
         now = time.monotonic()
         if self.tty:
             if p.phase != self.last_phase or now - self.last_draw > 0.1:
@@ -188,15 +189,15 @@ def aggregate_cmd(
             progress.close()
         ctx.close()
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        click.echo(to_json(result.to_json()))
     else:
         click.echo(f"Run {result.run_id}: {result.status}, {result.users} users")
         for status, n in sorted(result.by_status.items()):
-            click.echo(f"  {status:<10} {n:>8}")
-        for key, note in sorted(result.notes.items()):
-            click.echo(f"  note: {key}: {note}")
+            say(f"  {status:<10} {n:>8}")
+        for key, note in sorted(result.notes.items()):  # notes quote Zoom's errors
+            say(f"  note: {key}: {note}")
     if result.error:
-        click.echo(result.error, err=True)
+        say(result.error, err=True)
     sys.exit(EXIT.get(result.status, 1))
 
 

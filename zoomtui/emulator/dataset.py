@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from zoomtui.emulator import render
+from zoomtui.emulator import hostile_text, render
 from zoomtui.emulator.columns import (
     ACTIVE,
     PENDING,
@@ -25,10 +25,11 @@ from zoomtui.emulator.columns import (
     Columns,
     email_of,
     ip_of,
+    names,
     serial_of_id,
 )
 from zoomtui.emulator.events import SIGN_IN, unpack, window
-from zoomtui.emulator.names import CLIENTS
+from zoomtui.emulator.names import CLIENTS, DEPARTMENTS
 from zoomtui.emulator.plans import ADDONS, UNITED, ZOOM_ONE
 
 PoolKey = tuple[str, str]  # (plan_key, plan type)
@@ -56,7 +57,17 @@ class Account:
 class Dataset:
     """Users, seat pools and sign-in events of one account family at ``now``."""
 
-    __slots__ = ("_cache", "accounts", "cols", "events", "hosts", "next_serial", "now", "seed")
+    __slots__ = (
+        "_cache",
+        "accounts",
+        "cols",
+        "events",
+        "hostile",
+        "hosts",
+        "next_serial",
+        "now",
+        "seed",
+    )
 
     def __init__(
         self,
@@ -68,8 +79,10 @@ class Dataset:
         events: array[int],
         hosts: dict[tuple[int, str, str], int],
         next_serial: int,
+        hostile: bool = False,
     ) -> None:
         self.seed = seed
+        self.hostile = hostile  # some users' names carry escape sequences and markup
         self.now = now
         self.accounts = accounts
         self.cols = cols
@@ -80,12 +93,24 @@ class Dataset:
 
     @classmethod
     def generate(
-        cls, users: int, seed: int, start: datetime, account_id: str = "demo-account"
+        cls,
+        users: int,
+        seed: int,
+        start: datetime,
+        account_id: str = "demo-account",
+        *,
+        hostile: bool = False,
     ) -> Dataset:
-        """Build a fresh account family of about ``users`` users at ``start``."""
+        """Build a fresh account family of about ``users`` users at ``start``.
+
+        ``hostile``: every third user's names, department and e-mail address carry
+        terminal escape sequences, bidi overrides and markup (see ``emulator.hostile_text``).
+        """
         from zoomtui.emulator.generate import generate
 
-        return generate(users=users, seed=seed, start=start, account_id=account_id)
+        ds = generate(users=users, seed=seed, start=start, account_id=account_id)
+        ds.hostile = hostile
+        return ds
 
     def advance(self, days: int) -> Dataset:
         """The account ``days`` later: hires, departures, plan and add-on changes, logins."""
@@ -115,6 +140,25 @@ class Dataset:
                 return i
         return None
 
+    def user_names(self, serial: int) -> tuple[str, str, str]:
+        """(first_name, last_name, display_name) of a user, hostile ones included."""
+        if self.hostile and hostile_text.is_hostile(serial, len(self.accounts)):
+            return hostile_text.hostile_names(self.seed, serial)
+        return names(self.seed, serial)
+
+    def email(self, serial: int, acct: int) -> str:
+        """A user's e-mail address, hostile ones included."""
+        domain = self.accounts[acct].domain
+        if self.hostile and hostile_text.is_hostile(serial, len(self.accounts)):
+            return hostile_text.hostile_email(self.seed, serial, domain)
+        return email_of(self.seed, serial, domain)
+
+    def dept_name(self, serial: int, dept: int) -> str:
+        """A user's department ("" for none), hostile ones included."""
+        if self.hostile and hostile_text.is_hostile(serial, len(self.accounts)):
+            return hostile_text.hostile_dept(serial, dept)
+        return DEPARTMENTS[dept]
+
     def cached(self, key: Hashable, build: Callable[[Dataset], T]) -> T:
         """``build(self)``, computed once per snapshot (``advance`` starts a new one)."""
         if key not in self._cache:
@@ -138,8 +182,7 @@ class Dataset:
             if "emails" not in self._cache:
                 c = self.cols
                 self._cache["emails"] = {
-                    email_of(self.seed, c.serial[i], self.accounts[c.acct[i]].domain).lower(): i
-                    for i in range(len(c))
+                    self.email(c.serial[i], c.acct[i]).lower(): i for i in range(len(c))
                 }
             row: int | None = self._cache["emails"].get(key.lower())
         else:
@@ -246,7 +289,7 @@ class Dataset:
         when, serial, acct, kind, client = unpack(key)
         _, client_type, version = CLIENTS[client]
         return {
-            "email": email_of(self.seed, serial, self.accounts[acct].domain),
+            "email": self.email(serial, acct),
             "time": render.iso(when),
             "type": "Sign in" if kind == SIGN_IN else "Sign out",
             "ip_address": ip_of(self.seed, serial, when),

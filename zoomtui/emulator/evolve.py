@@ -119,4 +119,5 @@ def _next(
         events=extend_sorted(ds.events, events, keep_from=end - RETAIN),
         hosts=dict(ds.hosts),
         next_serial=serial,
+        hostile=ds.hostile,
     )

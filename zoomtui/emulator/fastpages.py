@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import orjson
 
+from zoomtui.emulator import hostile_text
 from zoomtui.emulator.columns import (
     PENDING,
     STATUSES,
@@ -56,6 +57,8 @@ class Pieces:
 
     def __init__(self, ds: Dataset) -> None:
         self.seed, self.now_epoch = ds.seed, ds.now_epoch
+        # a hostile dataset's odd users are rendered one by one (see emulator.hostile_text)
+        self.hostile, self.owners = ds.hostile, len(ds.accounts)
         self.domains = tuple(account.domain for account in ds.accounts)
         # [account index][serial] -> quoted address; serials stay below next_serial
         self.emails: list[list[str | None]] = [[None] * ds.next_serial for _ in ds.accounts]
@@ -76,13 +79,19 @@ class Pieces:
         """The quoted address of a user (the account is part of the key, as in events)."""
         found = self.emails[acct][serial]
         if found is None:
-            found = self.emails[acct][serial] = quote(
-                email_of(self.seed, serial, self.domains[acct])
-            )
+            if self.hostile and hostile_text.is_hostile(serial, self.owners):
+                address = hostile_text.hostile_email(self.seed, serial, self.domains[acct])
+            else:
+                address = email_of(self.seed, serial, self.domains[acct])
+            found = self.emails[acct][serial] = quote(address)
         return found
 
     def name_fields(self, serial: int) -> str:
         """``"first_name":…,"last_name":…,"display_name":…`` of a user."""
+        if self.hostile and hostile_text.is_hostile(serial, self.owners):
+            first, last, display = hostile_text.hostile_names(self.seed, serial)
+            return (f'"first_name":{quote(first)},"last_name":{quote(last)},'
+                    f'"display_name":{quote(display)}')  # fmt: skip
         key = name_pair(self.seed, serial)
         found = self.names.get(key)
         if found is None:
@@ -90,6 +99,12 @@ class Pieces:
             found = self.names[key] = (f'"first_name":{quote(first)},"last_name":{quote(last)},'
                                        f'"display_name":{quote(display)}')  # fmt: skip
         return found
+
+    def dept(self, serial: int, dept: int) -> str:
+        """``,"dept":…`` of a user, or nothing when the user has no department."""
+        if dept and self.hostile and hostile_text.is_hostile(serial, self.owners):
+            return f',"dept":{quote(hostile_text.hostile_dept(serial, dept))}'
+        return self.depts[dept]
 
     def bundle(self, ds: Dataset, row: int) -> str:
         """``,"license_info_list":[…]`` of a bundle holder."""
@@ -165,7 +180,7 @@ def _user(p: Pieces, ds: Dataset, row: int, request_epoch: int) -> str:
     )
     return (
         f'{head}{p.name_fields(serial)},"email":{p.email(serial, c.acct[row])},'
-        f'"type":{c.utype[row]}{pmi}{p.timezones[c.tz[row]]}{verified}{p.depts[dept]},'
+        f'"type":{c.utype[row]}{pmi}{p.timezones[c.tz[row]]}{verified}{p.dept(serial, dept)},'
         f'"created_at":"{created_at}","user_created_at":"{iso(created)}"{last}{united}'
         f'{p.statuses[status]}{c.role[row]}"{p.groups[dept]},"im_group_ids":[]{bundle}}}'
     )

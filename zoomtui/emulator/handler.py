@@ -22,7 +22,7 @@ import httpx
 import orjson
 
 from zoomtui.clock import Clock, utcnow
-from zoomtui.emulator import auth
+from zoomtui.emulator import auth, hostile_text
 from zoomtui.emulator.auth import DEMO_CREDENTIALS, EmulatorCredentials, Issued
 from zoomtui.emulator.dataset import Dataset
 from zoomtui.emulator.faults import DAILY_MESSAGE, QPS_MESSAGE, Fault, FaultPlan, html_error
@@ -166,6 +166,8 @@ class Emulator:
             response = self._api(request, path[3:])
         else:
             response = reply(404, {"code": 404, "message": "Not Found"})
+        if self.dataset.hostile and response.status_code >= 400:
+            response = hostile_text.spoil_error(response)  # Zoom's error texts are Zoom's
         response.headers["x-zm-trackingid"] = tracking
         self.stats.statuses[response.status_code] += 1
         return response

@@ -14,8 +14,8 @@ import functools
 import time
 from typing import TYPE_CHECKING, Any
 
-from zoomtui.emulator.columns import PENDING, STATUSES, email_of, mix, names, pmi_of, user_id
-from zoomtui.emulator.names import CLIENTS, DEPARTMENTS, LANGUAGES, TIMEZONES
+from zoomtui.emulator.columns import PENDING, STATUSES, mix, pmi_of, user_id
+from zoomtui.emulator.names import CLIENTS, LANGUAGES, TIMEZONES
 from zoomtui.emulator.plans import ADDONS, OTHER_FEATURES, REGION_FLAGS, ZOOM_ONE, feature_names
 
 if TYPE_CHECKING:
@@ -55,22 +55,21 @@ def user_list_json(ds: Dataset, row: int, request_epoch: int) -> dict[str, Any]:
     """One element of ``users[]`` in GET /users, as Zoom shapes it."""
     c = ds.cols
     seed, serial, status = ds.seed, c.serial[row], c.status[row]
-    account = ds.accounts[c.acct[row]]
-    first, last, display = names(seed, serial)
+    first, last, display = ds.user_names(serial)
     out: dict[str, Any] = {}
     if status != PENDING:
         out["id"] = user_id(seed, serial)
     out["first_name"] = first
     out["last_name"] = last
     out["display_name"] = display
-    out["email"] = email_of(seed, serial, account.domain)
+    out["email"] = ds.email(serial, c.acct[row])
     out["type"] = c.utype[row]
     if status != PENDING:
         out["pmi"] = pmi_of(seed, serial)
     out["timezone"] = TIMEZONES[c.tz[row]]
     out["verified"] = 0 if status == PENDING else 1
     if c.dept[row]:
-        out["dept"] = DEPARTMENTS[c.dept[row]]
+        out["dept"] = ds.dept_name(serial, c.dept[row])
     created = c.created[row]
     if status == PENDING:
         login_created = request_epoch  # Zoom quirk: the time of the API call

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from zoomtui.emulator import fastpages, render
 from zoomtui.emulator.columns import ACTIVE, PENDING, STATUSES, email_of, mix, user_id
 from zoomtui.emulator.dataset import months_before
-from zoomtui.emulator.names import DEPARTMENTS
 from zoomtui.emulator.paging import BadPageToken, page_size
 from zoomtui.emulator.ratelimit import HEAVY, LIGHT, MEDIUM
 
@@ -204,7 +203,7 @@ def host_report(call: Call) -> Result:
         item = render.user_list_json(ds, row, call.now)
         users.append({
             "id": user_id(ds.seed, c.serial[row]), "email": item["email"],
-            "user_name": item["display_name"], "dept": DEPARTMENTS[c.dept[row]],
+            "user_name": item["display_name"], "dept": ds.dept_name(c.serial[row], c.dept[row]),
             "type": c.utype[row], "meetings": meetings, "meeting_minutes": meetings * 37,
             "participants": meetings * 6, "custom_attributes": [],
         })  # fmt: skip

@@ -20,6 +20,7 @@ from zoomtui.services.context import AppContext
 from zoomtui.services.phases import Phases, Progress
 from zoomtui.services.storethread import StoreThread
 from zoomtui.store import RunLocked
+from zoomtui.text import safe_text
 from zoomtui.zoom.errors import DailyLimitReached, ZoomError
 
 # RunLocked is re-exported: the TUI catches it without importing the store.
@@ -114,10 +115,14 @@ async def _run(
             finished_at=ctx.clock(),
             stats=phases.stats() if phases else {},
             notes=phases.notes if phases else {},
-            error="The run was cancelled." if stopped else f"{type(exc).__name__}: {exc}",
+            error=safe_text(
+                "The run was cancelled." if stopped else f"{type(exc).__name__}: {exc}"
+            ),
         )
         raise
     assert phases is not None  # built first thing in the try, which has not raised
+    # Zoom's error text is Zoom's: stored (and shown everywhere) with controls made visible
+    error = safe_text(error) if error is not None else None
     finished = ctx.clock()
     by_status = dict(+phases.by_status)  # unary + drops the zero counts of moved users
     users = by_status.get("active", 0) + by_status.get("pending", 0)

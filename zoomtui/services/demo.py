@@ -41,19 +41,22 @@ def demo_context(
     clock: Clock = utcnow,
     users: int = DEMO_USERS,
     fill: bool = True,
+    *,
+    hostile: bool = False,
 ) -> AppContext:
     """A context on the demo account; the first use fills the database with past runs.
 
     The emulator starts ``DEMO_RUNS`` weeks in the past and moves forward a week
     between runs, so trends and diffs mean something on first start. Inside a
     running event loop pass ``fill=False`` and await :func:`fill_demo_history`.
+    ``hostile`` serves users whose names carry escape sequences and markup (tests).
     """
     from zoomtui.emulator import Dataset, Emulator, EmulatorConfig
 
     now = clock()
     start = now - timedelta(days=DEMO_STEP_DAYS * (DEMO_RUNS - 1))
     emulator = Emulator(
-        Dataset.generate(users=users, seed=DEMO_SEED, start=start),
+        Dataset.generate(users=users, seed=DEMO_SEED, start=start, hostile=hostile),
         EmulatorConfig(rate_scale=DEMO_RATE_SCALE),
         clock=lambda: demo_now(),
     )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from zoomtui.settings import MASK
+from zoomtui.text import safe_text
 
 __all__ = [
     "SECRET_FIELDS",
@@ -59,6 +60,7 @@ def write_csv(
     *,
     overwrite: bool = False,
     for_spreadsheets: bool = False,
+    for_terminal: bool = False,
 ) -> int:
     """Write a header row and one row per record; return the number of records.
 
@@ -67,11 +69,14 @@ def write_csv(
     ``for_spreadsheets``: a text cell that a spreadsheet would run as a formula
     (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a
     leading ``'``. Any account member can name themselves ``=HYPERLINK(...)``.
+    ``for_terminal``: the CSV goes to a terminal, not a file, so control and bidi
+    characters are shown as placeholders (``zoomtui.text.safe_text``) instead of acting.
     """
     rows = list(records)
     wanted = columns if columns is not None else columns_of(rows)
     names = [name for name in wanted if name not in SECRET_FIELDS]
-    cell = _inert_cell if for_spreadsheets else cell_text
+    base = _inert_cell if for_spreadsheets else cell_text
+    cell = (lambda value: safe_text(base(value))) if for_terminal else base
     with _opened(target, overwrite, newline="") as stream:
         writer = csv.writer(stream, lineterminator="\r\n")
         writer.writerow(names)

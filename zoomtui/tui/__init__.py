@@ -30,10 +30,36 @@ def run_app(demo: bool = False, db_path: str | None = None) -> None:
         message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         print(f"zoomtui: {message}", file=sys.stderr)
         raise SystemExit(1) from None
+    app = create_app(ctx)
     try:
-        create_app(ctx).run()
+        app.run()
     finally:
         ctx.close()
+    code = app.return_code or 0
+    if code:
+        raise SystemExit(exit_message(app.crash, code))
+
+
+def exit_message(crash: BaseException | None, code: int) -> int:
+    """Say in one sentence on stderr why the app stopped; return the exit code.
+
+    Why: Textual ends an app on an unhandled exception but the process used to exit 0,
+    so a wrapper script or a supervisor saw success. Our errors carry a sentence; any
+    other error is a bug whose traceback Textual has already printed above.
+    """
+    from zoomtui.text import safe_text
+    from zoomtui.tui.app import is_ours
+    from zoomtui.tui.errors import error_text
+
+    if crash is not None and is_ours(crash):
+        message = error_text(crash)
+    elif crash is not None:
+        name = type(crash).__name__
+        message = f"stopped on an unexpected error ({name}); see the traceback above"
+    else:
+        message = f"stopped with exit code {code}"
+    print(f"zoomtui: {safe_text(message)}", file=sys.stderr)
+    return code
 
 
 def _quiet_logging() -> None:

@@ -7,8 +7,10 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from zoomtui.services.context import AppContext
+from zoomtui.text import safe_text
 from zoomtui.tui.actions import APP, MODES, UserAction, bindings_for
 from zoomtui.tui.commands import ActionsProvider
 from zoomtui.tui.runner import RunController
@@ -31,6 +33,46 @@ class ZoomApp(App[None]):
         self.start_mode = start_mode
         self.runner = RunController(self, schedule=schedule)
         self._theme_ready = False
+        self.crash: BaseException | None = None  # what ended the app, for the exit sentence
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification as plain text: messages quote Zoom's errors and users' names.
+
+        ``markup`` is accepted for Textual's signature and ignored: no notification of
+        ours uses markup, and a message holding ``[@click=…]`` must stay words.
+        """
+        super().notify(
+            safe_text(message),
+            title=safe_text(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unhandled error ends the app non-zero; ours without a traceback.
+
+        Textual sets the return code to 1 and prints a traceback with locals. An error of
+        ours carries a one-sentence ``message`` that ``run_app`` prints instead: a
+        traceback would only bury it (and its locals hold users' names).
+        """
+        self.crash = error
+        if not is_ours(error):
+            super()._handle_exception(error)
+            return
+        self._return_code = 1
+        if self._exception is None:  # Pilot re-raises it, so tests still see the failure
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
 
     def on_mount(self) -> None:
         self.apply_settings()
@@ -86,6 +128,12 @@ class ZoomApp(App[None]):
             await self.screen.run_action(action.action)
         else:
             await self.run_action(action.action)
+
+
+def is_ours(error: BaseException) -> bool:
+    """An exception class of zoomtui's with a one-sentence ``message``."""
+    ours = any(cls.__module__.startswith("zoomtui") for cls in type(error).__mro__)
+    return ours and isinstance(getattr(error, "message", None), str)
 
 
 def create_app(ctx: AppContext, *, start_mode: str = "users", schedule: bool = True) -> ZoomApp:

@@ -17,6 +17,7 @@ from textual.message_pump import MessagePump
 from zoomtui.services import aggregate as agg
 from zoomtui.services import schedule
 from zoomtui.services.runs import list_runs
+from zoomtui.text import safe_text
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.messages import RunUpdated
 
@@ -62,9 +63,9 @@ class RunController:
             node.post_message(RunUpdated(kind, progress))
 
     def log(self, line: str) -> None:
-        """Add a line to the run log, time-stamped with the app clock."""
+        """Add a line to the run log, time-stamped with the app clock (controls made visible)."""
         stamp = self.app.ctx.clock().strftime("%H:%M:%S")
-        self.state.log.append(f"{stamp} {line}")
+        self.state.log.append(f"{stamp} {safe_text(line)}")
         del self.state.log[:-500]
         self._publish("log")
 

@@ -15,6 +15,7 @@ from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.config_io import save_changes
 from zoomtui.tui.messages import RunUpdated
 from zoomtui.tui.runner import PHASES
+from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
 
 PHASE_LABELS = {
@@ -114,7 +115,7 @@ class AggregateScreen(ZoomScreen):
                 bar.update(total=max(progress.done, 1), progress=progress.done)
             notes = getattr(state.result, "notes", None) or {}
             text = phase_text(progress, running=state.running, note=str(notes.get(phase, "")))
-            self.query_one(f"#text-{phase}", Label).update(text)
+            self.query_one(f"#text-{phase}", Label).update(safe(text))  # notes quote Zoom
         waits = f"Rate-limit waits: {state.waits} ({state.waited_s:.1f}s)"
         pace = pace_text(getattr(state.result, "stats", None))
         if pace:
@@ -123,7 +124,7 @@ class AggregateScreen(ZoomScreen):
         self.query_one("#run-start", Button).disabled = state.running
         self.query_one("#run-full", Button).disabled = state.running
         self.query_one("#run-cancel", Button).disabled = not state.running
-        self.query_one("#run-status", Static).update(self._status_text())
+        self.query_one("#run-status", Static).update(safe(self._status_text()))
 
     def _status_text(self) -> str:
         state = self.zapp.runner.state
@@ -143,7 +144,7 @@ class AggregateScreen(ZoomScreen):
             words = str(getattr(exc, "message", exc))
         if not self.ctx.settings.active and words != "not scheduled":
             words += " (connection inactive: no automatic runs)"
-        self.query_one("#schedule-due", Static).update(f" Next run: {words}")
+        self.query_one("#schedule-due", Static).update(safe(f" Next run: {words}"))
 
     def on_run_updated(self, message: RunUpdated) -> None:
         super().on_run_updated(message)
@@ -188,7 +189,7 @@ class AggregateScreen(ZoomScreen):
         try:
             interval = schedule.parse_interval(text)
         except ValueError as exc:
-            self.query_one("#schedule-due", Static).update(f" {exc}")
+            self.query_one("#schedule-due", Static).update(safe(f" {exc}"))
             return
         try:
             save_changes(self.zapp, {"schedule_interval": schedule.format_interval(interval)})

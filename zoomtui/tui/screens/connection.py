@@ -19,6 +19,7 @@ from zoomtui.settings_values import coerce
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.config_io import save_changes
 from zoomtui.tui.errors import error_text
+from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.widgets.toggles import TextCheckbox
 
@@ -47,25 +48,25 @@ AUTHS = (
 def report_renderable(report: ConnectionReport) -> Table | Text:
     """The Test Connection result: account, scopes and one line per capability."""
     if not report.ok and not report.capabilities:
-        return Text(f"✗ Connection failed: {report.error}", style="bold")
+        return safe(f"✗ Connection failed: {report.error}", "bold")
     table = Table.grid(padding=(0, 1))
     table.add_column(no_wrap=True)
     table.add_column()
     head = "✓ Connected" if report.ok else "✗ Connected, but users cannot be listed"
-    table.add_row(Text(head, style="bold"), Text(f"account {report.account_id or 'unknown'}"))
+    table.add_row(Text(head, style="bold"), safe(f"account {report.account_id or 'unknown'}"))
     for name, cap in report.capabilities.items():
         if cap.available:
-            table.add_row("  ok", LABELS.get(name, name))
+            table.add_row("  ok", safe(LABELS.get(name, name)))
         else:
             why = cap.detail or f"needs scope {cap.scope}"
             table.add_row(
                 Text("  missing", style="bold"),
-                f"{LABELS.get(name, name)} — {why} (scope {cap.scope})",
+                safe(f"{LABELS.get(name, name)} — {why} (scope {cap.scope})"),  # Zoom's words
             )
     scopes = ", ".join(report.scopes) or "none reported"
-    table.add_row("Scopes", Text(scopes, style="dim"))
+    table.add_row("Scopes", safe(scopes, "dim"))
     if report.error:
-        table.add_row("", report.error)
+        table.add_row("", safe(report.error))
     return table
 
 
@@ -186,7 +187,7 @@ class ConnectionScreen(ZoomScreen):
     def show_errors(self, errors: dict[str, str]) -> None:
         for key, *_ in TEXT_FIELDS:
             label = self.query_one(f"#err-{key}", Label)
-            label.update(errors.get(key, ""))
+            label.update(safe(errors.get(key, "")))
             label.set_class(key in errors, "-shown")
 
     def _changes(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -238,7 +239,7 @@ class ConnectionScreen(ZoomScreen):
             report = await test_connection(ctx)
             result: Table | Text = report_renderable(report)
         except Exception as exc:
-            report, result = None, Text(f"✗ {error_text(exc)}", style="bold")
+            report, result = None, safe(f"✗ {error_text(exc)}", "bold")
         self.last_report = report
         panel = self.query_one("#conn-result", Static)
         panel.update(result)

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
+from zoomtui.tui.safe import safe
 from zoomtui.tui.widgets.user_detail import UserDetail
 
 FORMATS = (("CSV", "csv"), ("JSON", "json"))
@@ -97,12 +98,12 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             return
         path = Path(text).expanduser()
         if path.is_dir():
-            message.update(f"{path} is a folder; add a file name.")
+            message.update(safe(f"{path} is a folder; add a file name."))
             return
         if path.exists() and self._confirmed_for != path:
             self._confirmed_for = path
             message.update(
-                f"{path.name} exists. Press Overwrite to replace it, or change the name."
+                safe(f"{path.name} exists. Press Overwrite to replace it, or change the name.")
             )
             self.query_one("#export-ok", Button).label = "Overwrite"
             return
@@ -127,7 +128,7 @@ class UserDetailScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="detail-box", classes="dialog"):
-            yield Label(self.email, classes="dialog-title")
+            yield Label(safe(self.email), classes="dialog-title")
             yield UserDetail(id="user-detail")
             yield Label("Esc closes", classes="dim")
 

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Label, Select, Static
 from zoomtui.services.diff import diff_runs
 from zoomtui.services.runs import list_runs
 from zoomtui.tui.actions import bindings_for
+from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.exporting import start_export
 from zoomtui.tui.widgets.user_detail import plain
@@ -121,7 +122,7 @@ class DiffScreen(ZoomScreen):
             result = diff_runs(self.ctx, *(pair or (None, None)))
         except Exception as exc:
             self.result, self.rows = None, []
-            self.query_one("#diff-summary", Static).update(str(getattr(exc, "message", exc)))
+            self.query_one("#diff-summary", Static).update(safe(getattr(exc, "message", exc)))
             self.query_one(DataTable).clear()
             return
         self.result = result
@@ -139,7 +140,10 @@ class DiffScreen(ZoomScreen):
             return
         self.rows = diff_rows(self.result, self.kind)
         for row in self.rows[:MAX_ROWS]:
-            table.add_row(row["kind"], plain(row["email"]), row["field"], change_text(row))
+            # Text cells: DataTable parses plain strings as markup, and these are Zoom text
+            table.add_row(
+                row["kind"], safe(plain(row["email"])), safe(row["field"]), safe(change_text(row))
+            )
         r = self.result
         fields = sum(len(c.get("changes") or {}) for c in r.get("changed", []))
         text = (

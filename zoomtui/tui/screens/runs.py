@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from zoomtui.services.runs import list_runs, trend
 from zoomtui.tui.actions import bindings_for
+from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.exporting import start_export
 from zoomtui.tui.widgets.bars import Trend
@@ -124,13 +125,13 @@ class RunsScreen(ZoomScreen):
             table.add_row(
                 mark,
                 str(run["id"]),
-                run.get("status", ""),
+                safe(run.get("status", "")),
                 _when(run.get("started_at")),
                 _num(run.get("users")),
                 _num(run.get("licensed")),
                 _num(run.get("idle_licensed")),
                 _duration(run.get("duration_s")),
-                _skipped(run.get("notes")),
+                safe(_skipped(run.get("notes"))),  # notes name Zoom's accounts
                 key=str(run["id"]),
             )
         if self.runs:
@@ -140,17 +141,24 @@ class RunsScreen(ZoomScreen):
     def _hint(self) -> None:
         complete = sum(1 for r in self.runs if r.get("status") == "complete")
         text = f"{len(self.runs)} runs, {complete} complete"
+        run = self._current()
         if self.marked:
             text += " · marked: " + " and ".join(str(m) for m in sorted(self.marked))
+        elif run is not None and run.get("error"):  # why the highlighted run ended
+            text += f" · run {run['id']} {run.get('status')}: {run['error']}"
         else:
             text += " · space marks two runs, c compares them"
-        self.query_one("#runs-hint", Static).update(text)
+        self.query_one("#runs-hint", Static).update(safe(text))  # the error quotes Zoom
 
     def _current(self) -> dict[str, Any] | None:
         table = self.query_one(DataTable)
         if not self.runs or table.cursor_row < 0 or table.cursor_row >= len(self.runs):
             return None
         return self.runs[table.cursor_row]
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self) -> None:
+        self._hint()
 
     @on(DataTable.RowSelected)
     def _row_selected(self) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Static
 from zoomtui.services.seats import reclaim, seat_report
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.config_io import save_changes
+from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.exporting import start_export
 from zoomtui.tui.screens.users import COLUMNS as USER_COLUMNS
@@ -103,7 +104,7 @@ class SeatsScreen(ZoomScreen):
             self.seats = seat_report(self.ctx)
         except Exception as exc:
             self.seats = []
-            self.query_one(SeatBars).update(str(getattr(exc, "message", exc)))
+            self.query_one(SeatBars).update(safe(getattr(exc, "message", exc)))
         else:
             width = 12 if self.size.width < 100 else 20
             self.query_one(SeatBars).show(seat_lines(self.seats), bar_width=width)
@@ -118,7 +119,7 @@ class SeatsScreen(ZoomScreen):
             self.result = reclaim(self.ctx, inactive_days=days, price_per_seat=price)
         except Exception as exc:
             self.result = None
-            self.query_one("#reclaim-summary", Static).update(str(getattr(exc, "message", exc)))
+            self.query_one("#reclaim-summary", Static).update(safe(getattr(exc, "message", exc)))
             self.query_one(WindowTable).set_provider(None)
             return
         rows = self.result["candidates"] + self.result["invitations"]

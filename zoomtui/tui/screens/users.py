@@ -13,6 +13,7 @@ from zoomtui.licences import status_word, tokens_of
 from zoomtui.services.runs import list_runs
 from zoomtui.services.users import UserFilter, filter_options, query_users, user_detail
 from zoomtui.tui.actions import bindings_for
+from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.dialogs import UserDetailScreen
 from zoomtui.tui.screens.exporting import start_export
@@ -153,7 +154,7 @@ class UsersScreen(ZoomScreen):
                 runs = []
             if not any(r.get("status") == "complete" for r in runs):
                 self.error = "No complete run yet: press 5 (Aggregate), then r to run one."
-            counts.update(self.error)
+            counts.update(safe(self.error))
             return
         shown = self.table.total
         try:
@@ -168,7 +169,7 @@ class UsersScreen(ZoomScreen):
         if described:
             text += f" · {described}"
         text += " · deactivated shown" if self.state.show_deactivated else " · deactivated hidden"
-        counts.update(text)
+        counts.update(safe(text))
 
     # -- events ---------------------------------------------------------------------------------
 

@@ -14,6 +14,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Sparkline, Static
 
+from zoomtui.tui.safe import safe
+
 
 def bar(used: int, total: int, width: int = 20) -> Text:
     """A ``━━━━━─────`` bar of ``used`` out of ``total``; over-use is marked with ``!``.
@@ -63,12 +65,12 @@ class SeatBars(Static):
         for line in lines:
             if line.group and line.group != group:
                 group = line.group
-                table.add_row(Text(group, style="bold underline"), "", "", "", "", "")
+                table.add_row(safe(group, "bold underline"), "", "", "", "", "")
             used = line.assigned + line.pending
             pct = f" {round(100 * used / line.purchased)}%" if line.purchased else ""
             free = Text(f"{line.free:,}", style="bold" if line.free < 0 else "")
             table.add_row(
-                f"  {line.label}" if line.group else line.label,
+                safe(f"  {line.label}" if line.group else line.label),  # Zoom's plan keys
                 f"{line.purchased:,}",
                 f"{line.assigned:,}",
                 f"{line.pending:,}",

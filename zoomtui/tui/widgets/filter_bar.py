@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Label, Select
 
+from zoomtui.tui.safe import safe, safe_text
 from zoomtui.tui.widgets.toggles import TextCheckbox
 
 ANY = Select.NULL
@@ -43,7 +44,7 @@ class FilterState:
         return ("active", "pending")
 
     def describe(self) -> str:
-        """The active filters in a few words, for the counts line."""
+        """The active filters in a few words, for the counts line (controls made visible)."""
         parts = [*self.plans, *(f"+{a}" for a in self.addons)]
         if self.account:
             parts.append(f"account {self.account}")
@@ -55,7 +56,7 @@ class FilterState:
             parts.append("never logged in")
         if self.search:
             parts.append(f"“{self.search}”")
-        return ", ".join(parts)
+        return safe_text(", ".join(parts))
 
 
 class FilterBar(Vertical):
@@ -127,7 +128,8 @@ class FilterBar(Vertical):
         ):
             select = self.query_one(f"#f-{name}", Select)
             current = select.value
-            options = [(v or "(none)", v) for v in values]
+            # Text prompts: a department like "[link=…]x" is a name, not markup to parse
+            options = [(safe(v) if v else safe("(none)"), v) for v in values]
             with select.prevent(Select.Changed):
                 select.set_options(options)
                 if current is not ANY and any(v == current for _, v in options):

@@ -1,6 +1,8 @@
 """The detail of one user: record, sign-in history and changes across runs.
 
 It renders the dict it is given (``record``, ``sign_ins``, ``history``) and nothing else.
+Every value came from Zoom, so each one is a ``Text`` with controls made visible: a Rich
+table parses plain strings as markup, and a first name ``Bob [/]`` would crash the app.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from zoomtui.licences import addon_label, status_word, tokens_of
+from zoomtui.tui.safe import safe_text
 
 RECORD_FIELDS = (
     ("email", "Email"),
@@ -39,14 +42,14 @@ MAX_SIGN_INS = 50
 
 
 def plain(value: Any) -> str:
-    """A value as the operator reads it: lists joined, None as a dash."""
+    """A value as the operator reads it: lists joined, None as a dash, controls made visible."""
     if value is None or value == "":
         return "—"
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value) or "—"
+        return safe_text(", ".join(str(v) for v in value)) or "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    return safe_text(value)
 
 
 def _shown(key: str, record: Mapping[str, Any]) -> Any:
@@ -69,7 +72,7 @@ def _record(record: Mapping[str, Any]) -> RenderableType:
             continue  # only worth a line where a host's meetings are hosted in China / India
         if key in record:
             shown.add(key)
-            table.add_row(label, plain(_shown(key, record)))
+            table.add_row(label, Text(plain(_shown(key, record))))
     return table
 
 
@@ -81,10 +84,7 @@ def _sign_ins(events: Sequence[Mapping[str, Any]]) -> RenderableType:
         table.add_column(name, no_wrap=True)
     for event in list(events)[:MAX_SIGN_INS]:
         table.add_row(
-            plain(event.get("time")),
-            plain(event.get("type")),
-            plain(event.get("client_type")),
-            plain(event.get("ip_address")),
+            *(Text(plain(event.get(key))) for key in ("time", "type", "client_type", "ip_address"))
         )
     if len(events) > MAX_SIGN_INS:
         table.add_row(f"… {len(events) - MAX_SIGN_INS:,} older", "", "", "")

@@ -22,6 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from zoomtui.text import safe_text
+
 Row = dict[str, Any]
 PageProvider = Callable[[int, int], tuple[list[Row], int]]
 """``(offset, limit) -> (rows, total)``: one page of rows and the total row count."""
@@ -205,7 +207,8 @@ class WindowTable(ScrollView, can_focus=True):
             row = self.row_at(index)
             if row is None:
                 return Strip.blank(width, base)
-            cells = [c.cell(c.text(row)) for c in self.columns]
+            # Zoom text: escape sequences and bidi overrides shown, never sent to the terminal
+            cells = [c.cell(safe_text(c.text(row))) for c in self.columns]
             style = base
             if index % 2:
                 style += self.get_component_rich_style("window-table--odd")
