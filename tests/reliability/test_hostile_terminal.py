@@ -153,7 +153,7 @@ def test_the_served_account_is_hostile(world: World) -> None:
     done = run_cli("users", "--format", "json", *ALL, "--db", str(world.db), env=world.env)
     users = json.loads(done.stdout)  # piped: exact
     text = " ".join(str(u.get(k)) for u in users for k in ("first_name", "last_name", "email"))
-    assert all(payload in text for payload in PAYLOADS)
+    assert all(payload[:200] in text for payload in PAYLOADS)  # long names are cut at storage
 
 
 @pytest.mark.parametrize(

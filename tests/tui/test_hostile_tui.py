@@ -90,8 +90,9 @@ def hostile_rows(ctx: AppContext) -> list[dict[str, object]]:
 async def test_the_account_really_is_hostile(hostile_ctx: AppContext) -> None:
     rows = hostile_rows(hostile_ctx)
     for payload in PAYLOADS:  # each payload in some stored name, dept and address
+        head = payload[:200]  # the very long name is cut at storage (per-field limits)
         for field in ("first_name", "last_name", "dept", "email"):
-            assert any(payload in str(r[field]) for r in rows), (payload, field)
+            assert any(head in str(r[field]) for r in rows), (payload, field)
     diff = diff_runs(hostile_ctx)
     assert any(p in flat(diff) for p in PAYLOADS)
 
@@ -145,7 +146,7 @@ async def test_the_detail_of_every_kind_of_hostile_user(hostile_ctx: AppContext)
     picked = {}
     for row in rows:  # one user per payload in the first name (the field that crashed)
         for payload in PAYLOADS:
-            if payload in str(row["first_name"]):
+            if payload[:200] in str(row["first_name"]):  # long names are cut at storage
                 picked.setdefault(payload, row)
     assert len(picked) == len(PAYLOADS)
     app = create_app(hostile_ctx, schedule=False)
