@@ -116,3 +116,13 @@ async def test_an_integer_beyond_64_bits_is_refused_not_rounded(
     zoom.get(f"{API}/users/u1").mock(return_value=httpx.Response(200, content=raw))
     user = await make_client().get_user("u1")
     assert user.zoom_one_type is None  # unknown, never 18446744073709551616
+
+
+def test_a_user_without_status_takes_the_status_of_its_listing():
+    from zoomtui.services.convert import user_row
+
+    user = User.from_json({"email": "a@example.com", "type": 2})  # only these are required
+    assert user.status == ""
+    assert user_row(user, "acct", None, "pending").status == "pending"
+    assert user_row(User.from_json({"email": "b@example.com", "type": 1, "status": "inactive"}),
+                    "acct", None, "active").status == "inactive"  # fmt: skip

@@ -6,15 +6,21 @@ from zoomtui.store.records import AccountRow, SeatRow, UserRow
 from zoomtui.zoom.models import PlanUsage, SubAccount, User, UserSummary, plan_name
 
 
-def user_row(user: User, account_id: str, bundle: str | None) -> UserRow:
-    """The stored form of one listed user; add-ons are filled in by settings reads."""
+def user_row(
+    user: User, account_id: str, bundle: str | None, listed_status: str = "active"
+) -> UserRow:
+    """The stored form of one listed user; add-ons are filled in by settings reads.
+
+    A user without ``status`` (optional in Zoom's schema) has the status its
+    listing was asked for (``status=active|inactive|pending``).
+    """
     return UserRow(
         zoom_id=user.id,
         email=user.email,
         first_name=user.first_name,
         last_name=user.last_name,
         display_name=user.display_name,
-        status=user.status,
+        status=user.status or listed_status,
         type=user.type,
         plan=plan_name(user.type),
         bundle=bundle,

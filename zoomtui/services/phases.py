@@ -202,7 +202,7 @@ class Phases:
             rows = []
             for user in page:
                 bundle = bundle_name(user)
-                rows.append(user_row(user, account_id, bundle))
+                rows.append(user_row(user, account_id, bundle, status))
                 self._count(
                     user.id or "\n" + user.email.casefold(), user.status or status, user.type
                 )

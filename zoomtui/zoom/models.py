@@ -202,7 +202,9 @@ class User(NamedTuple):
         last = get("last_name") or ""
         display = get("display_name") or ""
         dept = get("dept") or ""
-        status = get("status") or "active"
+        # Optional in Zoom's list schema (only email and type are required): the
+        # caller falls back to the status it asked the listing for.
+        status = get("status") or ""
         if (
             type(email) is not str
             or type(first) is not str
