@@ -88,11 +88,13 @@ async def test_401_code_124_refreshes_the_token_and_retries_once(
     assert auths == ["Bearer old", "Bearer new"]
 
 
-async def test_401_code_124_twice_is_an_auth_error(zoom: respx.MockRouter, make_client):
+async def test_a_token_rejected_after_three_refreshes_is_an_auth_error(
+    zoom: respx.MockRouter, make_client
+):
     zoom.get(f"{API}/users").respond(401, json={"code": 124, "message": "Invalid access token."})
     with pytest.raises(AuthError, match="rejected the access token"):
         await first_page(make_client())
-    assert zoom.routes["token"].call_count == 2
+    assert zoom.routes["token"].call_count == 4  # the first token and three replacements
 
 
 async def test_api_url_from_token_is_used_when_none_configured(zoom: respx.MockRouter, make_client):

@@ -174,7 +174,11 @@ class ZoomClient:
             used.append(token)
             return f"Bearer {token.access_token}"
 
-        refreshed = False
+        # A token can be revoked again right after its replacement was issued (another
+        # process of the same app asking for one, as before Zoom's multi-token change,
+        # PSZoom #75): each revocation fails every request in flight with it, so a
+        # request may meet a few; after three refreshes the 401 is the answer.
+        refreshes = 0
         while True:
             base = self.api_base(await self._tokens.get())
             reply = await self._requester.send(
@@ -183,8 +187,8 @@ class ZoomClient:
             if 200 <= reply.status < 300 and not is_error_body(reply.body):
                 return reply.body
             jwt_app = self.credentials.kind == "jwt"
-            if reply.status == 401 and reply.code == 124 and not refreshed and used and not jwt_app:
-                refreshed = True
+            if reply.status == 401 and reply.code == 124 and refreshes < 3 and used and not jwt_app:
+                refreshes += 1
                 await self._tokens.refresh(used[-1])
                 continue
             if params and params.get("next_page_token"):

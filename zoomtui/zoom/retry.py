@@ -112,11 +112,13 @@ class Requester:
         while True:
             ticket = await limiter.acquire(category) if category is not None else 0
             request_headers = dict(headers or {})
-            if auth is not None:
-                request_headers["Authorization"] = await auth()
             problem: str
             try:
                 async with limiter.semaphore:
+                    # The token is taken as late as possible: one revoked while this
+                    # request waited for a slot would cost it a refresh for nothing.
+                    if auth is not None:
+                        request_headers["Authorization"] = await auth()
                     response = await self.http.request(
                         method, url, params=params, data=data, headers=request_headers
                     )
