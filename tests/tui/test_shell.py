@@ -11,6 +11,7 @@ from zoomtui.settings import load
 from zoomtui.tui.actions import ACTIONS, MODES, bindings_for
 from zoomtui.tui.app import create_app
 from zoomtui.tui.commands import ActionsProvider
+from zoomtui.tui.screens.dialogs import UnsavedDialog
 from zoomtui.tui.screens.help import HelpScreen
 
 from .conftest import SIZE, text_of
@@ -105,9 +106,12 @@ async def test_escape_leaves_a_field_so_digits_switch_screens_again(empty_ctx: A
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("6")
         await pilot.pause()
-        await pilot.press("tab", "tab", "5")  # typed into a connection field, no switch
+        await pilot.press("5")  # typed into the first empty field (focused on entry)
         await pilot.pause()
         assert app.current_mode == "connection"
         await pilot.press("escape", "5")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedDialog)  # the typed 5 is an unsaved edit
+        await pilot.press("d")
         await pilot.pause()
         assert app.current_mode == "aggregate"

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from textual.binding import Binding
 
 APP = "app"
+UNSAVED = "unsaved"
+"""The scope of the save / discard / stay dialog: its keys, not a screen of its own."""
 
 MODES: tuple[tuple[str, str], ...] = (
     ("users", "Users"),
@@ -333,6 +335,34 @@ ACTIONS: tuple[UserAction, ...] = (
         scope="connection",
         footer="Test",
         priority=True,
+    ),
+    # The unsaved-changes question (leaving Connection or quitting with edits)
+    UserAction(
+        "unsaved.save",
+        "s",
+        "choose('save')",
+        "Save and leave",
+        "config",
+        "Save the connection settings, then leave.",
+        scope=UNSAVED,
+    ),
+    UserAction(
+        "unsaved.discard",
+        "d",
+        "choose('discard')",
+        "Discard and leave",
+        "config",
+        "Forget the edits, then leave.",
+        scope=UNSAVED,
+    ),
+    UserAction(
+        "unsaved.stay",
+        "escape",
+        "choose('stay')",
+        "Stay",
+        "config",
+        "Stay on the Connection screen with the edits.",
+        scope=UNSAVED,
     ),
 )
 

@@ -1,4 +1,4 @@
-"""Modal dialogs: export path and format, and one user's detail."""
+"""Modal dialogs: export path and format, one user's detail, and unsaved changes."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
+from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.widgets.user_detail import UserDetail
 
 FORMATS = (("CSV", "csv"), ("JSON", "json"))
@@ -135,3 +136,33 @@ class UserDetailScreen(ModalScreen[None]):
         detail = self.query_one(UserDetail)
         detail.show(self.detail)
         detail.focus()
+
+
+class UnsavedDialog(ModalScreen[str]):
+    """Save, discard or stay: leaving the Connection screen must never drop edits silently."""
+
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("unsaved")  # type: ignore[assignment]
+
+    def __init__(self, changed: list[str]) -> None:
+        super().__init__()
+        self.changed = changed
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="unsaved-box", classes="dialog"):
+            yield Label("Unsaved connection settings", classes="dialog-title")
+            yield Label(f"Not saved yet: {', '.join(self.changed)}.", id="unsaved-what")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="unsaved-save", compact=True)
+                yield Button("Discard", id="unsaved-discard", compact=True)
+                yield Button("Stay", id="unsaved-stay", compact=True)
+            yield Label("s save · d discard · Esc stay", classes="dim")
+
+    def on_mount(self) -> None:
+        self.query_one("#unsaved-save", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss((event.button.id or "unsaved-stay").removeprefix("unsaved-"))
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)

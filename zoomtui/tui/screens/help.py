@@ -12,9 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction
+from zoomtui.tui.actions import ACTIONS, APP, MODES, UNSAVED, UserAction
 
-SCOPE_TITLES = {APP: "Everywhere", **dict(MODES)}
+SCOPE_TITLES = {APP: "Everywhere", **dict(MODES), UNSAVED: "Unsaved changes question"}
 
 
 def keys_of(action: UserAction, keymap: dict[str, str]) -> str:
