@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from zoomtui.services.context import AppContext
 from zoomtui.services.runs import list_runs
@@ -95,3 +95,46 @@ async def test_diff_kind_cycles(demo_ctx: AppContext) -> None:
         assert len(screen.rows) <= everything
         await pilot.press("k", "k", "k")
         assert screen.kind == "all" and len(screen.rows) == everything
+
+
+async def test_diff_pickers_keep_their_pair_when_a_new_run_lands(demo_ctx: AppContext) -> None:
+    complete = sorted(r["id"] for r in list_runs(demo_ctx) if r["status"] == "complete")
+    app = create_app(demo_ctx, start_mode="diff", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiffScreen)
+        chosen = (complete[0], complete[1])
+        screen.query_one("#diff-from", Select).value = chosen[0]
+        screen.query_one("#diff-to", Select).value = chosen[1]
+        await pilot.pause()
+        assert screen.pair == chosen
+        await pilot.press("5", "r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        pickers = [screen.query_one(i, Select).value for i in ("#diff-from", "#diff-to")]
+        assert tuple(pickers) == chosen  # not blank ("run run")
+        assert f"Run {chosen[0]} → {chosen[1]}" in text_of(screen.query_one("#diff-summary"))
+        newest = max(r["id"] for r in list_runs(demo_ctx) if r["status"] == "complete")
+        screen.query_one("#diff-to", Select).value = newest
+        await pilot.pause()
+        assert f"Run {chosen[0]} → {newest}" in text_of(screen.query_one("#diff-summary"))
+        screen.query_one("#diff-from", Select).value = newest
+        await pilot.pause()
+        assert "different runs" in text_of(screen.query_one("#diff-summary"))
+
+
+async def test_diff_on_the_latest_pair_follows_a_new_run(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, start_mode="diff", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiffScreen)
+        await pilot.press("5", "r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        newest = max(r["id"] for r in list_runs(demo_ctx) if r["status"] == "complete")
+        assert screen.pair is not None and screen.pair[1] == newest
+        assert screen.query_one("#diff-to", Select).value == newest
