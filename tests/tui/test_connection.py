@@ -84,9 +84,11 @@ async def test_fields_are_in_fill_order_region_before_its_urls(empty_ctx: AppCon
     async with app.run_test(size=SIZE) as pilot:
         region = app.screen.query_one("#in-region", Select)
         region.value = "custom"
+        await pilot.pause()
         region.focus()
         await pilot.pause()
         await pilot.press("tab")
+        await pilot.pause()
         assert app.focused is app.screen.query_one("#in-api_url", Input)
         order = [w.id for w in app.screen.query("Input, Select")]
         assert order.index("in-region") < order.index("in-api_url") < order.index("in-oauth_url")

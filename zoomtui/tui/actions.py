@@ -13,7 +13,13 @@ from textual.binding import Binding
 
 APP = "app"
 UNSAVED = "unsaved"
-"""The scope of the save / discard / stay dialog: its keys, not a screen of its own."""
+DIALOGS: tuple[tuple[str, str], ...] = (
+    ("help", "In Help"),
+    ("export", "In the export dialog"),
+    ("detail", "In a user's detail"),
+    (UNSAVED, "In the unsaved-changes question"),
+)
+"""Scopes of dialogs shown over a screen: their keys, never palette entries."""
 
 MODES: tuple[tuple[str, str], ...] = (
     ("users", "Users"),
@@ -335,6 +341,34 @@ ACTIONS: tuple[UserAction, ...] = (
         scope="connection",
         footer="Test",
         priority=True,
+    ),
+    # Dialogs
+    UserAction(
+        "help.close",
+        "escape,q,question_mark,f1",
+        "dismiss",
+        "Close help",
+        "help",
+        "Back to the screen.",
+        scope="help",
+    ),
+    UserAction(
+        "export.cancel",
+        "escape",
+        "dismiss(None)",
+        "Cancel the export",
+        "export",
+        "Close the dialog without writing a file.",
+        scope="export",
+    ),
+    UserAction(
+        "detail.close",
+        "escape,q",
+        "dismiss",
+        "Close the user detail",
+        "users",
+        "Back to the list.",
+        scope="detail",
     ),
     # The unsaved-changes question (leaving Connection or quitting with edits)
     UserAction(

@@ -10,7 +10,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from zoomtui.services.context import AppContext
-from zoomtui.tui.actions import APP, MODES, UserAction, bindings_for
+from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction, bindings_for
 from zoomtui.tui.commands import ActionsProvider
 from zoomtui.tui.runner import RunController
 from zoomtui.tui.screens import SCREENS
@@ -45,7 +45,15 @@ class ZoomApp(App[None]):
     def apply_settings(self) -> None:
         """Apply the keymap and theme from the settings (after load or save)."""
         settings = self.ctx.settings
-        self.set_keymap(dict(getattr(settings, "keymap", {}) or {}))
+        keymap = dict(getattr(settings, "keymap", {}) or {})
+        self.set_keymap(keymap)
+        unknown = sorted(set(keymap) - {a.id for a in ACTIONS})
+        if unknown:  # Textual ignores them silently; the operator should know why
+            self.notify(
+                f"Unknown keymap ids ignored: {', '.join(unknown)} (the README lists the ids).",
+                severity="warning",
+                timeout=10,
+            )
         theme = getattr(settings, "theme", "") or ""
         if theme and theme in self.available_themes:
             self.theme = theme

@@ -39,9 +39,7 @@ class ExportChoice:
 class ExportDialog(ModalScreen[ExportChoice | None]):
     """Ask for a path (defaulting into the data dir) and CSV or JSON; confirm any overwrite."""
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape", "dismiss(None)", "Cancel", id="export.cancel"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("export")  # type: ignore[assignment]
 
     def __init__(self, what: str, default_path: Path, count: int | None = None) -> None:
         super().__init__()
@@ -117,9 +115,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
 class UserDetailScreen(ModalScreen[None]):
     """One user's record, sign-ins and history over the users list; Escape closes."""
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape,q", "dismiss", "Close", id="detail.close"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("detail")  # type: ignore[assignment]
 
     def __init__(self, email: str, detail: dict[str, Any]) -> None:
         super().__init__()

@@ -9,27 +9,38 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.keys import key_to_character
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from zoomtui.tui.actions import ACTIONS, APP, MODES, UNSAVED, UserAction
+from zoomtui.tui.actions import ACTIONS, APP, DIALOGS, MODES, UserAction, bindings_for
 
-SCOPE_TITLES = {APP: "Everywhere", **dict(MODES), UNSAVED: "Unsaved changes question"}
+SCOPE_TITLES = {APP: "Everywhere", **dict(MODES), **dict(DIALOGS)}
+
+
+def key_as_typed(key: str) -> str:
+    """``[`` for ``left_square_bracket``, ``?`` for ``question_mark``; names for the rest."""
+    key = key.strip()
+    character = key_to_character(key)
+    if character and character.isprintable() and not character.isspace():
+        return character
+    return key
+
+
+def display_keys(keys: str) -> str:
+    """A binding's comma-separated keys as the operator types them."""
+    return ", ".join(key_as_typed(k) for k in keys.split(",") if k.strip())
 
 
 def keys_of(action: UserAction, keymap: dict[str, str]) -> str:
-    """The keys of an action after the ``[keymap]`` overrides, as the footer shows them."""
-    keys = keymap.get(action.id, action.key)
-    names = {"question_mark": "?", "slash": "/", "space": "space"}
-    return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+    """The keys of an action after the ``[keymap]`` overrides, as typed."""
+    return display_keys(keymap.get(action.id, action.key))
 
 
 class HelpScreen(ModalScreen[None]):
     """A scrollable list of all actions; Escape or ? closes it."""
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("help")  # type: ignore[assignment]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
