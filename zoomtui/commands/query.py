@@ -8,11 +8,11 @@ from typing import Any
 import click
 
 from zoomtui.commands.common import cli_errors, db_option, emit
-from zoomtui.services.context import context_from_env
+from zoomtui.services.context import AppContext, ServiceError, context_from_env
 from zoomtui.services.diff import diff_runs
 from zoomtui.services.runs import list_runs
 from zoomtui.services.seats import seat_report
-from zoomtui.services.users import MAX_DAYS, SORT_KEYS, UserFilter, query_users
+from zoomtui.services.users import MAX_DAYS, SORT_KEYS, UserFilter, filter_options, query_users
 
 USER_COLUMNS = [
     "id",
@@ -122,10 +122,34 @@ def users_cmd(
         never_logged_in=never_logged_in,
         search=search,
     )
+    _check_present(ctx, flt, run_id)
     page = query_users(ctx, flt, run_id=run_id, sort=sort, descending=desc, limit=limit)
     emit(page.rows, fmt, USER_COLUMNS if fmt == "csv" else USER_TABLE if fmt == "table" else None)
     if fmt == "table":
         click.echo(f"{page.total} users (run {page.run_id})", err=True)
+
+
+def _check_present(ctx: AppContext, flt: UserFilter, run_id: int | None) -> None:
+    """Refuse an add-on or account that the run does not have (exit 2), listing those it has.
+
+    Why: a typo such as ``--addon webinr`` otherwise prints an empty list, which reads as
+    "nobody has it". The TUI offers only present values, so only the CLI checks.
+    """
+    if not flt.addons and flt.account is None:
+        return
+    present = filter_options(ctx, run_id)
+    wanted = flt.validated()
+    for name, given, known in (
+        ("add-on", wanted.addons, present.get("addons", [])),
+        ("account", (flt.account,) if flt.account is not None else (), present.get("accounts", [])),
+    ):
+        for value in given:
+            if value not in known:
+                listed = ", ".join(known) or "none"
+                raise ServiceError(
+                    f"No user of this run has the {name} {value!r}; {name}s in it: {listed}.",
+                    exit_code=2,
+                )
 
 
 @click.command("diff")
@@ -149,25 +173,30 @@ def diff_cmd(
         click.echo(json.dumps(result, ensure_ascii=False))
         return
     click.echo(
-        f"Run {result['from_run']} -> {result['to_run']}: {len(result['added'])} added, "
+        f"Run {result['from_run']} → {result['to_run']}: {len(result['added'])} added, "
         f"{len(result['removed'])} removed, {len(result['changed'])} changed"
     )
+    if not (result["added"] or result["removed"] or result["changed"]):
+        click.echo("No changes between these runs.")
     for user in result["added"]:
         click.echo(f"+ {user['email']}  {user['plan']}  {user['status']}")
     for user in result["removed"]:
         click.echo(f"- {user['email']}  {user['plan']}  {user['status']}")
     for change in result["changed"]:
         fields = "; ".join(
-            f"{name}: {_short(before)} -> {_short(after)}"
+            f"{name}: {_short(before)} → {_short(after)}"
             for name, (before, after) in sorted(change["changes"].items())
         )
         click.echo(f"~ {change['email']}  {fields}")
 
 
 def _short(value: Any) -> str:
+    """A changed value in the TUI's words: ``yes``/``no``, lists joined, — for nothing."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, list):
-        return ",".join(map(str, value)) or "-"
-    return "-" if value is None or value == "" else str(value)
+        return ", ".join(map(str, value)) or "—"
+    return "—" if value is None or value == "" else str(value)
 
 
 @click.command("seats")

@@ -49,13 +49,18 @@ class UserFilter:
             if not addon or not addon.replace("_", "").isalnum():
                 raise ServiceError(
                     f"Unknown add-on {addon!r}: use a name such as webinar or large_meeting, "
-                    "one per --addon."
+                    "one per --addon.",
+                    exit_code=2,
                 )
         for status in self.statuses:
             if status not in STATUSES:
-                raise ServiceError(f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.")
+                raise ServiceError(
+                    f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.", exit_code=2
+                )
         if self.inactive_days is not None and not 0 <= self.inactive_days <= MAX_DAYS:
-            raise ServiceError(f"--inactive-days must be between 0 and {MAX_DAYS} days.")
+            raise ServiceError(
+                f"--inactive-days must be between 0 and {MAX_DAYS} days.", exit_code=2
+            )
         search = self.search
         if len(search) > MAX_SEARCH:
             search = search[:MAX_SEARCH]
@@ -88,7 +93,9 @@ def canonical_plan(text: str) -> str:
     parts = text.strip().split()
     if len(parts) == 2 and parts[0].lower() == "type" and parts[1].isdigit():
         return f"Type {int(parts[1])}"
-    raise ServiceError(f"Unknown plan {text!r}: use one of {', '.join(PLANS)} or 'Type N'.")
+    raise ServiceError(
+        f"Unknown plan {text!r}: use one of {', '.join(PLANS)} or 'Type N'.", exit_code=2
+    )
 
 
 def resolve_run(store: Store, run_id: int | None) -> int:
@@ -100,9 +107,11 @@ def resolve_run(store: Store, run_id: int | None) -> int:
         return latest.id
     run = store.run(run_id)
     if run is None:
-        raise ServiceError(f"There is no run {run_id}; `zoomtui runs` lists them.")
+        raise ServiceError(f"There is no run {run_id}; `zoomtui runs` lists them.", exit_code=2)
     if run.status != "complete":
-        raise ServiceError(f"Run {run_id} is {run.status}; only complete runs hold a user list.")
+        raise ServiceError(
+            f"Run {run_id} is {run.status}; only complete runs hold a user list.", exit_code=2
+        )
     return run_id
 
 
@@ -117,7 +126,9 @@ def query_users(
 ) -> UserPage:
     """One window of the run's users that match the filter."""
     if sort not in SORT_KEYS:
-        raise ServiceError(f"Cannot sort by {sort!r}: use one of {', '.join(SORT_KEYS)}.")
+        raise ServiceError(
+            f"Cannot sort by {sort!r}: use one of {', '.join(SORT_KEYS)}.", exit_code=2
+        )
     flt = flt.validated()
     store = ctx.open_store()
     run = resolve_run(store, run_id)
