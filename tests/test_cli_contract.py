@@ -179,11 +179,30 @@ def test_cli_diff_says_yes_no_and_no_changes(cli: Any, monkeypatch: pytest.Monke
         "to_run": 2,
         "added": [],
         "removed": [],
-        "changed": [
-            {"id": "u1", "email": "a@example.com", "changes": {"inactive": [True, False]}}
-        ],
+        "changed": [{"id": "u1", "email": "a@example.com", "changes": {"inactive": [True, False]}}],
     }
     monkeypatch.setattr(query, "diff_runs", lambda *_args: changed)
     out = cli("diff")
     assert "~ a@example.com  inactive: yes → no" in out
     assert "True" not in out and "No changes" not in out
+
+
+def test_cli_tables_never_cut_the_email_or_account_name(cli: Any) -> None:
+    cli("aggregate", "-q")
+    users = json.loads(cli("users", "--format", "json"))
+    longest = max((u["email"] for u in users), key=len)
+    table = cli("users")
+    assert longest in table and "…" not in table.split("\n", 2)[2].split()[0]
+    for user in users:
+        assert user["email"] in table
+    picked = cli("users", "--columns", "email,account_id").splitlines()
+    assert picked[0].split() == ["email", "account_id"]
+    result = CliRunner().invoke(main, ["users", "--columns", "email,nosuch"])
+    assert result.exit_code == 2 and "nosuch" in result.output
+    seats = json.loads(cli("seats", "--format", "json"))
+    seat_table = cli("seats")
+    accounts = {r["account_id"] for r in seats}
+    assert accounts
+    csv_rows = list(csv.DictReader(io.StringIO(cli("seats", "--format", "csv"))))
+    for row in csv_rows:
+        assert row["account_name"] in seat_table

@@ -35,6 +35,28 @@ SEAT_COLUMNS = ["account_id", "plan", "type", "purchased", "assigned", "pending"
 SEAT_TABLE = ["account_name", "plan", "type", "purchased", "assigned", "pending", "free"]
 
 
+def _columns_option(available: list[str], default: list[str]) -> Any:
+    """``--columns a,b,c``: which columns the table and CSV show, in that order."""
+
+    def parse(_ctx: Any, _param: Any, value: str | None) -> list[str] | None:
+        if not value:
+            return None
+        names = [name.strip() for name in value.split(",") if name.strip()]
+        unknown = [name for name in names if name not in available]
+        if unknown or not names:
+            raise click.BadParameter(
+                f"unknown column {', '.join(map(repr, unknown)) or '(none given)'}; "
+                f"choose from {', '.join(available)}."
+            )
+        return names
+
+    return click.option(
+        "--columns",
+        callback=parse,
+        help=f"Comma-separated columns of the table and CSV (table default: {','.join(default)}).",
+    )
+
+
 def _format(choices: tuple[str, ...] = ("table", "json", "csv")) -> Any:
     return click.option(
         "--format",
@@ -91,6 +113,7 @@ def runs_cmd(fmt: str, db: str | None) -> None:
 @click.option("--sort", type=click.Choice(SORT_KEYS), default="email", show_default=True)
 @click.option("--desc", is_flag=True, help="Sort descending.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many users.")
+@_columns_option(USER_COLUMNS, USER_TABLE)
 @_format()
 @db_option
 @cli_errors
@@ -107,10 +130,11 @@ def users_cmd(
     sort: str,
     desc: bool,
     limit: int | None,
+    columns: list[str] | None,
     fmt: str,
     db: str | None,
 ) -> None:
-    """List the users of a run, filtered."""
+    """List the users of a run, filtered. The e-mail is never cut in the table."""
     ctx = context_from_env(db, existing=True)
     flt = UserFilter(
         plans=plans,
@@ -124,7 +148,8 @@ def users_cmd(
     )
     _check_present(ctx, flt, run_id)
     page = query_users(ctx, flt, run_id=run_id, sort=sort, descending=desc, limit=limit)
-    emit(page.rows, fmt, USER_COLUMNS if fmt == "csv" else USER_TABLE if fmt == "table" else None)
+    default = USER_COLUMNS if fmt == "csv" else USER_TABLE if fmt == "table" else None
+    emit(page.rows, fmt, columns if columns and fmt != "json" else default, keep=["email"])
     if fmt == "table":
         click.echo(f"{page.total} users (run {page.run_id})", err=True)
 
@@ -201,17 +226,18 @@ def _short(value: Any) -> str:
 
 @click.command("seats")
 @click.option("--run", "run_id", type=int, help="Run id (default: the latest complete run).")
+@_columns_option([*SEAT_COLUMNS, "account_name"], SEAT_TABLE)
 @_format()
 @db_option
 @cli_errors
-def seats_cmd(run_id: int | None, fmt: str, db: str | None) -> None:
-    """Seat counts per account and plan."""
+def seats_cmd(run_id: int | None, columns: list[str] | None, fmt: str, db: str | None) -> None:
+    """Seat counts per account and plan. The account name is never cut in the table."""
     ctx = context_from_env(db, existing=True)
     records = seat_report(ctx, run_id)
     if fmt == "table":
         records = [{**r, "plan": str(r["plan"]).removeprefix("plan_")} for r in records]
-    columns = {"table": SEAT_TABLE, "csv": [*SEAT_COLUMNS, "account_name"]}.get(fmt)
-    emit(records, fmt, columns)
+    default = {"table": SEAT_TABLE, "csv": [*SEAT_COLUMNS, "account_name"]}.get(fmt)
+    emit(records, fmt, columns if columns and fmt != "json" else default, keep=["account_name"])
 
 
 COMMANDS: list[click.Command] = [runs_cmd, users_cmd, diff_cmd, seats_cmd]
