@@ -369,6 +369,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "users",
         "Back to the list.",
         scope="detail",
+        footer="Close",
     ),
     # The unsaved-changes question (leaving Connection or quitting with edits)
     UserAction(

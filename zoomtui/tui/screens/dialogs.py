@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Button, Footer, Input, Label, Select
 
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.widgets.user_detail import UserDetail
@@ -126,7 +126,7 @@ class UserDetailScreen(ModalScreen[None]):
         with Vertical(id="detail-box", classes="dialog"):
             yield Label(self.email, classes="dialog-title")
             yield UserDetail(id="user-detail")
-            yield Label("Esc closes", classes="dim")
+        yield Footer(compact=True)  # its own keys, not the Users list's under it
 
     def on_mount(self) -> None:
         detail = self.query_one(UserDetail)

@@ -15,6 +15,7 @@ from zoomtui.services.runs import list_runs
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.exporting import start_export
+from zoomtui.tui.widgets.row_table import RowTable
 from zoomtui.tui.widgets.user_detail import plain
 
 KINDS = ("all", "added", "removed", "changed")
@@ -93,7 +94,7 @@ class DiffScreen(ZoomScreen):
             yield Label("to run", classes="pick-label")
             yield Select[int]([], id="diff-to", compact=True, allow_blank=True, prompt="run")
         yield Static("", id="diff-summary", classes="counts")
-        yield DataTable(id="diff-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="diff-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         super().on_mount()
