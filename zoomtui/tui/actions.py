@@ -17,6 +17,7 @@ DIALOGS: tuple[tuple[str, str], ...] = (
     ("help", "In Help"),
     ("export", "In the export dialog"),
     ("detail", "In a user's detail"),
+    ("columns", "In the column picker"),
     (UNSAVED, "In the unsaved-changes question"),
 )
 """Scopes of dialogs shown over a screen: their keys, never palette entries."""
@@ -206,6 +207,16 @@ ACTIONS: tuple[UserAction, ...] = (
         show=False,
     ),
     UserAction(
+        "users.columns",
+        "c",
+        "pick_columns",
+        "Choose columns",
+        "users",
+        "Tick the columns the list shows; the rest of the width goes to those left.",
+        scope="users",
+        show=False,
+    ),
+    UserAction(
         "users.export",
         "e",
         "export",
@@ -370,6 +381,15 @@ ACTIONS: tuple[UserAction, ...] = (
         "Back to the list.",
         scope="detail",
         footer="Close",
+    ),
+    UserAction(
+        "columns.close",
+        "escape",
+        "close",
+        "Close the column picker",
+        "users",
+        "Back to the list with the ticked columns.",
+        scope="columns",
     ),
     # The unsaved-changes question (leaving Connection or quitting with edits)
     UserAction(

@@ -1,7 +1,8 @@
-"""Modal dialogs: export path and format, one user's detail, and unsaved changes."""
+"""Modal dialogs: export path and format, one user's detail, unsaved changes, columns."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -11,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Select
+from textual.widgets import Button, Footer, Input, Label, Select, SelectionList
 
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.widgets.user_detail import UserDetail
@@ -162,3 +163,51 @@ class UnsavedDialog(ModalScreen[str]):
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)
+
+
+class ColumnPicker(ModalScreen[list[str]]):
+    """Tick the columns a table shows; each tick applies at once, Esc closes.
+
+    Why: at 80 columns most of the users list is off-screen; dropping columns the
+    operator does not need lets the rest (and the e-mail) use the width.
+    """
+
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("columns")  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        options: list[tuple[str, str]],
+        shown: list[str],
+        fixed: str,
+        apply: Callable[[list[str]], None],
+    ) -> None:
+        super().__init__()
+        self.options = options
+        self.shown = shown
+        self.fixed = fixed
+        self.apply = apply
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="columns-box", classes="dialog"):
+            yield Label("Columns", classes="dialog-title")
+            yield SelectionList[str](
+                *(
+                    (label, key, key in self.shown or key == self.fixed)
+                    for key, label in self.options
+                ),
+                id="columns-list",
+                compact=True,
+            )
+            yield Label("space ticks · Esc closes", classes="dim")
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    @on(SelectionList.SelectedChanged)
+    def _changed(self) -> None:
+        chosen = set(self.query_one(SelectionList).selected) | {self.fixed}
+        self.shown = [key for key, _label in self.options if key in chosen]
+        self.apply(self.shown)
+
+    def action_close(self) -> None:
+        self.dismiss(self.shown)
