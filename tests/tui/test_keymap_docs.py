@@ -63,6 +63,9 @@ def test_the_demo_honours_the_keymap(
         def run(self) -> None:
             pass
 
+    import zoomtui.tui as tui
+
+    monkeypatch.setattr(tui, "_quiet_logging", lambda: None)  # no global logger changes
     monkeypatch.setattr(demo, "demo_context", fake_demo_context)
     monkeypatch.setattr(tui_app, "create_app", lambda ctx: NoRun())
     run_app(demo=True, db_path=str(db_path))
