@@ -82,19 +82,26 @@ def build_plan(
     return plan
 
 
-def category_bound(releases: Iterable[float], rate: float) -> float:
-    """Earliest time the last of these calls can be admitted by a bucket of ``rate``/s."""
+def category_bound(releases: Iterable[float], rate: float, capacity: float | None = None) -> float:
+    """Earliest time the last of these calls can be admitted by a bucket of ``rate``/s.
+
+    ``capacity`` is the bucket's size when it differs from one second of ``rate``:
+    with another app using part of the quota the bucket still holds the account's
+    second but refills only at what is left (see zoomtui/emulator/ratelimit.py).
+    """
     times = sorted(releases, reverse=True)
     if not times:
         return 0.0
-    capacity = max(1.0, rate)
+    capacity = max(1.0, rate if capacity is None else capacity)
     best = times[0]
     for m, t in enumerate(times, start=1):
         best = max(best, t + (m - capacity) / rate)
     return best
 
 
-def lower_bound(plan: Plan, rates: dict[str, float]) -> dict[str, Any]:
+def lower_bound(
+    plan: Plan, rates: dict[str, float], capacities: dict[str, float] | None = None
+) -> dict[str, Any]:
     """The bound and its parts: per category with and without dependencies, and the chain."""
     per_category: dict[str, dict[str, Any]] = {}
     for category, releases in plan.releases.items():
@@ -104,7 +111,9 @@ def lower_bound(plan: Plan, rates: dict[str, float]) -> dict[str, Any]:
             "calls": n,
             "rate_per_s": round(rate, 1),
             "calls_over_rate_s": round(n / rate, 3),
-            "with_dependencies_s": round(category_bound(releases, rate), 3),
+            "with_dependencies_s": round(
+                category_bound(releases, rate, (capacities or {}).get(category)), 3
+            ),
         }
     chain_s = plan.longest_chain * plan.latency
     bound = max([chain_s] + [c["with_dependencies_s"] for c in per_category.values()])

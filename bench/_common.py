@@ -74,15 +74,19 @@ def loopback_emulator(
     latency_ms: float = 0.0,
     rate_limits: bool = True,
     scopes: str | None = None,
+    shared_quota: float = 0.0,
+    limit_headers: bool = True,
 ) -> Iterator[LoopbackEmulator]:
     """Start ``zoomtui emulator`` on a free loopback port; stop it on exit."""
     cmd = [
         PYTHON, "-m", "zoomtui", "emulator", "--port", "0", "--users", str(users),
         "--seed", str(seed), "--tier", tier, "--rate-scale", str(rate_scale),
-        "--latency-ms", str(latency_ms),
+        "--latency-ms", str(latency_ms), "--shared-quota", str(shared_quota),
     ]  # fmt: skip
     if not rate_limits:
         cmd.append("--no-rate-limits")
+    if not limit_headers:
+        cmd.append("--no-limit-headers")
     if scopes is not None:
         cmd += ["--scopes", scopes]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)

@@ -162,6 +162,8 @@ def test_usage_errors_exit_2_and_name_the_values_that_exist(cli: Any) -> None:
         assert "Traceback" not in result.output
     result = CliRunner().invoke(main, ["users", "--addon", "nosuch"])
     assert "add-ons in it:" in result.stderr and addons[0] in result.stderr
+    result = CliRunner().invoke(main, ["users", "--addon", "zoom_nosuch"])  # well formed
+    assert result.exit_code == 2 and "add-ons in it:" in result.stderr
     result = CliRunner().invoke(main, ["users", "--account", "nosuch"])
     assert "accounts in it:" in result.stderr and present[0]["account_id"] in result.stderr
     assert json.loads(cli("users", "--format", "json", "--addon", addons[0]))
@@ -206,3 +208,26 @@ def test_cli_tables_never_cut_the_email_or_account_name(cli: Any) -> None:
     csv_rows = list(csv.DictReader(io.StringIO(cli("seats", "--format", "csv"))))
     for row in csv_rows:
         assert row["account_name"] in seat_table
+
+
+def test_addon_capacities_deactivated_and_idle_words(cli: Any) -> None:
+    cli("aggregate", "-q")
+    everyone = json.loads(cli("users", "--status", "active", "--format", "json"))
+    webinar = [u for u in everyone if "webinar" in u["addons"]]
+    assert webinar and all(u["addon_capacities"]["webinar"] in (500, 1000) for u in webinar)
+    narrow = json.loads(cli("users", "--addon", "webinar:1000", "--format", "json"))
+    assert {u["email"] for u in narrow} == {
+        u["email"] for u in webinar if u["addon_capacities"]["webinar"] == 1000
+    }
+    deactivated = json.loads(cli("users", "--status", "deactivated", "--format", "json"))
+    alias = json.loads(cli("users", "--status", "inactive", "--format", "json"))
+    assert deactivated == alias and deactivated
+    assert all(u["status"] == "inactive" for u in deactivated)  # JSON keeps Zoom's value
+    table = cli("users", "--status", "deactivated", "--limit", "3")
+    assert "deactivated" in table and "inactive" not in table and "days_idle" in table
+    assert cli("users", "--idle-days", "30", "--format", "json") == cli(
+        "users", "--inactive-days", "30", "--format", "json"
+    )
+    seats = json.loads(cli("seats", "--format", "json"))
+    assert all(s["free"] == max(0, s["purchased"] - s["assigned"] - s["pending"]) for s in seats)
+    assert any(s["type_label"] == "Base plan, monthly" for s in seats)

@@ -192,3 +192,38 @@ def test_setting_an_api_url_says_when_it_is_not_used(config_path: Path) -> None:
     assert "region" not in again.stderr
     shown = json.loads(run("show", "--format", "json").stdout)
     assert shown["effective"]["api_url"] == url
+
+
+@pytest.mark.parametrize("text", ["99999999999d", "3000000d", "367d", "9" * 5000 + "m"])
+def test_absurd_schedule_interval_is_refused_in_one_sentence(config_path: Path, text: str) -> None:
+    result = run("set", "schedule_interval", text)
+    assert result.exit_code == 2
+    assert "longer than a year" in result.stderr and result.stderr.count("\n") == 1
+    assert not config_path.exists() or "schedule_interval" not in config_path.read_text()
+    assert run("show").exit_code == 0  # every later command still works
+
+
+def test_set_writes_through_a_symlinked_config(tmp_path: Path, config_path: Path) -> None:
+    real = tmp_path / "vault" / "zoomtui.toml"
+    real.parent.mkdir()
+    real.write_text('rate_tier = "free"\n')
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.symlink_to(real)
+    assert run("set", "rate_tier", "business").exit_code == 0
+    assert config_path.is_symlink() and config_path.resolve() == real
+    assert load(config_path, env={}).rate_tier == "business"
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+
+
+def test_a_secret_readable_by_others_gets_a_warning(config_path: Path) -> None:
+    from zoomtui.cli import main
+
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.write_text('client_secret = "s3cr3t"\n')
+    config_path.chmod(0o644)
+    result = CliRunner().invoke(main, ["config", "path"])
+    assert result.exit_code == 0
+    assert result.stderr.startswith("Warning: the settings file") and "chmod 600" in result.stderr
+    assert "s3cr3t" not in result.output
+    config_path.chmod(0o600)
+    assert CliRunner().invoke(main, ["config", "path"]).stderr == ""

@@ -16,7 +16,17 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "zoomtui"
-HEADLESS = ("zoom", "emulator", "store", "services", "commands", "settings", "paths", "clock")
+HEADLESS = (
+    "zoom",
+    "emulator",
+    "store",
+    "services",
+    "commands",
+    "settings",
+    "paths",
+    "clock",
+    "licences",
+)
 TUI = ("textual", "zoomtui.tui")
 
 

@@ -116,3 +116,11 @@ def test_describe_due(delta: timedelta, text: str) -> None:
 def test_describe_due_not_scheduled_and_never_run() -> None:
     assert describe_due(NOW, None) == "not scheduled"
     assert describe_due(NOW, NEVER_RUN) == "due now"
+
+
+@pytest.mark.parametrize(
+    "text", ["99999999999d", "3000000d", "53w", "367d", "1" + "0" * 5000 + "m"]
+)
+def test_parse_interval_refuses_more_than_a_year(text: str) -> None:
+    with pytest.raises(ValueError, match="longer than a year"):
+        parse_interval(text)

@@ -318,8 +318,42 @@ def read_file(path: Path, *, action: str = "read settings file") -> dict[str, An
         raise SettingsError(f"Cannot {action} {path}: {exc.strerror or exc}.") from None
 
 
+def exposure_warning(path: Path | None = None) -> str | None:
+    """One sentence when the settings file holds a secret that other users can read.
+
+    Why a warning and not a refusal: the file may have been copied by hand or
+    by a config tool with its default mode, and refusing would break a cron
+    job; `config set` rewrites it 0600.
+    """
+    target = Path(path) if path is not None else paths.config_file()
+    try:
+        mode = target.stat().st_mode
+        if not mode & 0o077:
+            return None
+        raw = tomllib.loads(target.read_bytes().decode("utf-8"))
+    except (OSError, ValueError):
+        return None  # missing or unreadable: the commands that need it say so
+    if not any(isinstance(raw.get(k), str) and raw.get(k) for k in SECRET_KEYS):
+        return None
+    return (
+        f"Warning: the settings file {target} holds a secret but other users may read it; "
+        f"run chmod 600 {target}."
+    )
+
+
 def _write_atomic(target: Path, text: str) -> None:
-    """Write via a 0600 temp file in the same directory and ``os.replace``."""
+    """Write via a 0600 temp file in the same directory and ``os.replace``.
+
+    A symlinked file is written through to its target (replaced there), so the
+    link stays a link and no copy of the secret is left behind in the target.
+    """
+    if target.is_symlink():
+        try:
+            target = target.resolve(strict=False)
+        except (OSError, RuntimeError) as exc:
+            raise SettingsError(
+                f"Cannot write settings file {target}: its symlink cannot be followed ({exc})."
+            ) from None
     try:
         if not target.parent.exists():
             target.parent.mkdir(mode=0o700, parents=True)

@@ -72,10 +72,10 @@ def test_seat_pools_cover_the_users_holding_each_addon(dataset: Dataset) -> None
         for user in dataset.users_of(account.id, "active"):
             feature = dataset.settings_of(account.id, user["id"])["feature"]
             for addon in ADDONS:
-                if feature[addon.feature] and feature.get(addon.capacity_key or "", 0) in (
-                    0,
-                    addon.capacity,
-                ):
+                if addon.plan_key is None:  # no seat pool in plan usage (Phone, ...)
+                    continue
+                capacity = feature.get(addon.capacity_key or "", 0)
+                if feature[addon.feature] == addon.value and capacity in (0, addon.capacity):
                     holders[f"{addon.plan_key}/{addon.plan_type}"] += 1
         pools: dict[str, dict] = {}
         for key, value in usage.items():

@@ -231,3 +231,30 @@ def test_stats_count_calls_per_endpoint(api: Api, dataset: Dataset) -> None:
     assert api.emulator.stats.calls["GET /users"] == 1
     assert api.emulator.stats.calls["GET /users/{userId}/settings"] == 1
     assert api.emulator.stats.categories["Medium"] == 2
+
+
+def test_shared_quota_leaves_only_the_rest_of_each_second(dataset: Dataset) -> None:
+    """Another app using half of Pro's Medium 20/s leaves this client about 10/s."""
+    api = make_api(dataset, rate_limits=True, tier="pro", shared_quota=0.5)
+    ok = sum(api.get("/users").status_code == 200 for _ in range(20))  # the full first second
+    assert ok == 20
+    served = 0
+    for _ in range(100):  # then ten seconds at 100 requests per second
+        api.tick(0.1)
+        served += sum(api.get("/users").status_code == 200 for _ in range(10))
+    assert 99 <= served <= 100  # 10 per second, not 20 (float rounding may lose one)
+    assert api.get("/users").headers.get("X-RateLimit-Limit") in (None, "20")  # the account's
+
+
+def test_the_emulated_tier_is_its_own(dataset: Dataset) -> None:
+    """An emulator on Pro refuses the 21st Medium call of a second, whatever a client assumes."""
+    api = make_api(dataset, rate_limits=True, tier="pro")
+    codes = [api.get("/users").status_code for _ in range(21)]
+    assert codes.count(200) == 20 and codes[-1] == 429
+
+
+def test_limit_headers_can_be_left_off(dataset: Dataset) -> None:
+    """Zoom does not promise X-RateLimit-* headers; clients must cope without them."""
+    api = make_api(dataset, rate_limits=True, tier="pro", limit_headers=False)
+    ok = api.get("/users")
+    assert ok.status_code == 200 and "X-RateLimit-Limit" not in ok.headers

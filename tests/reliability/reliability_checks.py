@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from emuworld import World, make_world, truth_users
+from emuworld import ADDON_KEYS, World, make_world, truth_users
 
 from zoomtui.services.runs import list_runs
 from zoomtui.services.seats import seat_report
@@ -81,7 +81,7 @@ def assert_matches_truth(world: World, run_id: int | None = None, *, addons: boo
     stored = stored_users(world, run_id)
     assert set(stored) == set(truth), "users missing or extra"
     for email, expected in truth.items():
-        keys = [key for key in expected if addons or key != "addons"]
+        keys = [key for key in expected if addons or key not in ADDON_KEYS]
         assert {key: stored[email][key] for key in keys} == {k: expected[k] for k in keys}, email
     assert stored_seats(world, run_id) == truth_seats(world)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from emuworld import truth_users
+from emuworld import ADDON_KEYS, truth_users
 from reliability_checks import ALL, without_age
 from reliability_procs import EmulatorProcess, cli_runs, cli_users, read_until, start_cli
 
@@ -76,7 +76,7 @@ def assert_truth(emulator: EmulatorProcess, env: dict[str, str], *, addons: bool
     stored = cli_users(env)
     assert set(stored) == set(truth)
     for email, expected in truth.items():
-        keys = [k for k in expected if addons or k != "addons"]
+        keys = [k for k in expected if addons or k not in ADDON_KEYS]
         assert {k: stored[email][k] for k in keys} == {k: expected[k] for k in keys}, email
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from emuworld import World, make_world, truth_users
+from emuworld import ADDON_KEYS, World, make_world, truth_users
 
 from zoomtui.emulator import Fault
 from zoomtui.services.aggregate import aggregate
@@ -131,9 +131,12 @@ async def test_runs_after_advance_match_truth_and_diff(world: World) -> None:
     assert {u["email"].lower() for u in diff["removed"]} == set(before) - set(after)
     changed = {c["email"].lower(): c["changes"] for c in diff["changed"]}
     for email in set(before) & set(after):
-        for field in ("status", "plan", "dept", "addons"):
+        for field in ("status", "plan", "dept"):
             if before[email][field] != after[email][field]:
                 assert changed[email][field] == [before[email][field], after[email][field]]
+        was, now = licence_tokens(before[email]), licence_tokens(after[email])
+        if was != now:  # the diff compares add-ons with their capacity or level
+            assert changed[email]["addons"] == [was, now]
     assert changed, "ten days of evolution changed somebody"
 
 
@@ -153,6 +156,9 @@ async def test_unchanged_rerun_reads_no_settings(world: World) -> None:
     calls.subtract(before)
     assert sum(n for key, n in calls.items() if key.endswith("/settings")) == 0
     assert result.notes == {}
+    # the pace each category settled on is part of the run's stats (and `aggregate --json`)
+    assert set(result.stats["rates"]) == {"Light", "Medium", "Heavy"}
+    assert result.to_json()["stats"]["rates"]["Medium"] > 0
 
 
 def settings_reads(world: World, before: Counter[str]) -> int:
@@ -193,9 +199,9 @@ async def test_addons_are_reread_when_older_than_max_age(world: World) -> None:
     truth = truth_users(world.dataset)
     stored = stored_users(world)
     for email, expected in truth.items():  # everything but swapped add-ons is exact
-        assert {k: v for k, v in stored[email].items() if k in expected and k != "addons"} == {
-            k: v for k, v in expected.items() if k != "addons"
-        }
+        assert {
+            k: v for k, v in stored[email].items() if k in expected and k not in ADDON_KEYS
+        } == {k: v for k, v in expected.items() if k not in ADDON_KEYS}
     world.advance(8)  # older than addons_max_age_days: everyone is re-read
     before = Counter(world.emulator.stats.calls)
     await aggregate(world.ctx)
@@ -356,8 +362,19 @@ def test_seats_of_a_run_that_ended_early(tmp_path: Any) -> None:
     store.stage_seats(run_id, [SeatRow("acct", "plan_base", "monthly", 10, 7, 1)])
     store.end_run(run_id, "partial", finished_at=when, error="daily limit")
     (row,) = seat_report(world.ctx, run_id)
-    assert (row["account_id"], row["purchased"], row["assigned"], row["free"]) == ("acct", 10, 7, 3)
+    assert (row["account_id"], row["purchased"], row["assigned"], row["free"]) == (
+        "acct",
+        10,
+        7,
+        2,
+    )  # 1 pending holds a seat
     with pytest.raises(ServiceError, match="no complete run"):
         seat_report(world.ctx)  # never the default run
     with pytest.raises(ServiceError, match="There is no run 99"):
         seat_report(world.ctx, 99)
+
+
+def licence_tokens(truth: dict[str, Any]) -> list[str]:
+    """``webinar`` with capacity 1000 as ``webinar:1000``, Concurrent Meeting Plus as ``:plus``."""
+    caps = truth["addon_capacities"]
+    return [f"{a}:{str(caps[a]).lower()}" if a in caps else a for a in truth["addons"]]

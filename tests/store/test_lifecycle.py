@@ -106,3 +106,62 @@ def test_duplicate_staged_user_last_wins(store: Store) -> None:
     rows, total = store.users(run_id)
     assert total == 2
     assert {r["email"]: r["dept"] for r in rows}["user1@example.com"] == "New"
+
+
+KILLED_RUN = """
+import os, signal, sys
+from datetime import datetime, UTC
+from zoomtui.store import Store
+store = Store.open(sys.argv[1])
+# Record the parent's pid: alive when the next run looks, as a reused pid would be.
+store.begin_run(datetime(2024, 1, 1, tzinfo=UTC), full=False, pid=os.getppid())
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_killed_run_never_blocks_the_next_even_when_its_pid_is_reused(tmp_path) -> None:
+    path = tmp_path / "h.db"
+    Store.open(path).close()
+    proc = subprocess.run([sys.executable, "-c", KILLED_RUN, str(path)], check=False)
+    assert proc.returncode == -9
+    with Store.open(path) as s:  # the recorded pid (ours) is alive; the lock says it is dead
+        killed = s.runs()[-1]
+        assert killed.status == "interrupted"
+        assert s.begin_run(T0, full=False) == killed.id + 1
+
+
+def test_a_run_holding_the_lock_in_another_process_locks(tmp_path) -> None:
+    path = tmp_path / "h.db"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from datetime import datetime, UTC; from zoomtui.store import Store;"
+            "s = Store.open(sys.argv[1]); s.begin_run(datetime(2024, 1, 1, tzinfo=UTC), False);"
+            "print('ready', flush=True); time.sleep(60)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with Store.open(path) as s:
+            assert s.runs()[-1].status == "running"  # a reader's open leaves it alone
+            with pytest.raises(RunLocked):
+                s.begin_run(T0, full=False)
+    finally:
+        holder.kill()
+        holder.wait()
+    with Store.open(path) as s:
+        assert s.runs()[-1].status == "interrupted"
+
+
+def test_ending_a_run_frees_the_lock_for_another_store(tmp_path) -> None:
+    path = tmp_path / "h.db"
+    with Store.open(path) as a, Store.open(path) as b:
+        run_id = a.begin_run(T0, full=False)
+        assert b.run_lock.probe() == "held"
+        a.complete_run(run_id, T0)
+        assert b.run_lock.probe() == "free"
+        assert oct((path.parent / "h.db.lock").stat().st_mode & 0o777) == "0o600"

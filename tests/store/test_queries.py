@@ -113,7 +113,7 @@ def test_diff(store: Store) -> None:
     assert changes["user1@example.com"] == {"status": ["active", "inactive"]}
     assert changes["user2@example.com"] == {"plan": ["Licensed", "Basic"], "type": [2, 1]}
     assert changes["user3@example.com"] == {"addons": [[], ["webinar"]], "dept": ["Sales", "Eng"]}
-    assert changes["user5@example.com"] == {"inactive": [False, True]}  # 85 → 95 days
+    assert changes["user5@example.com"] == {"idle": [False, True]}  # 85 → 95 days
     assert set(changes) == {f"user{n}@example.com" for n in (1, 2, 3, 5)}
     assert store.diff(r2, r2, None, 90)["changed"] == []
     assert store.diff(r1, r2)["from_run"] == r1
@@ -126,7 +126,7 @@ def test_trend(store: Store) -> None:
     store.complete_run(r1, T0)
     complete(store, [user(1, last_login_time=T0 - timedelta(days=200))], day=1)
     trend = store.trend(90)
-    assert [(t["users"], t["licensed"], t["inactive_licensed"]) for t in trend] == [
+    assert [(t["users"], t["licensed"], t["idle_licensed"]) for t in trend] == [
         (2, 1, 0),
         (1, 1, 1),
     ]

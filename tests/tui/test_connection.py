@@ -231,3 +231,17 @@ async def test_notifications_never_cover_the_test_result(demo_ctx: AppContext) -
         assert toasts and result.region.height > 0
         for toast in toasts:
             assert not toast.region.overlaps(result.region)
+
+
+async def test_a_secret_readable_by_others_is_warned_about(
+    empty_ctx: AppContext, config_path: Path
+) -> None:
+    from textual.widgets import Static
+
+    config_path.write_text('client_secret = "s3cr3t"\n')
+    config_path.chmod(0o644)
+    app = create_app(empty_ctx, start_mode="connection", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        note = text_of(app.screen.query_one("#conn-note", Static))
+        assert "other users may read it" in note and "chmod 600" in note

@@ -31,6 +31,8 @@ async def test_start_an_aggregation_and_see_it_complete(demo_ctx: AppContext) ->
         assert result is not None and result.status == "complete"
         assert "complete" in text_of(app.screen.query_one("#run-status"))
         assert any("complete" in line for line in app.runner.state.log)
+        assert "Pace settled on: " in text_of(app.screen.query_one("#run-waits"))
+        assert "Medium" in text_of(app.screen.query_one("#run-waits"))
     assert len(list_runs(demo_ctx)) == before + 1
 
 

@@ -39,8 +39,10 @@ async def test_seat_numbers_and_share_survive_60_columns(demo_ctx: AppContext) -
         rows = [line for line in lines if "%" in line]
         assert rows
         for row in rows:
-            numbers = [cell for cell in row.split() if cell.replace(",", "").isdigit()]
-            assert len(numbers) == 4, row  # purchased, assigned, pending, free
+            cells = row.split()
+            share = next(i for i, cell in enumerate(cells) if cell.endswith("%"))
+            numbers = cells[share - 4 : share]  # purchased, assigned, pending, free
+            assert all(n.lstrip("-").replace(",", "").isdigit() for n in numbers), row
 
 
 async def test_trend_captions_shorten_but_keep_the_change(demo_ctx: AppContext) -> None:

@@ -95,7 +95,7 @@ def test_labels():
     assert bundle_name(User(id="u", email="e")) is None
 
 
-def test_addons_are_the_true_boolean_features():
+def test_addons_are_the_licences_of_the_feature_object():
     settings = {
         "feature": {
             "webinar": True,
@@ -105,7 +105,7 @@ def test_addons_are_the_true_boolean_features():
             "concurrent_meeting": "Plus",
         }
     }
-    assert addons_from_settings(settings) == ("large_meeting", "webinar")
+    assert addons_from_settings(settings) == ("concurrent_meeting:plus", "large_meeting", "webinar")
     assert addons_from_settings({}) == ()
 
 

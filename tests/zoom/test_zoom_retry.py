@@ -43,6 +43,8 @@ async def test_429_retry_after_seconds_is_waited(zoom: respx.MockRouter, make_cl
         "waits": 1,
         "wait_seconds": 3.0,
         "token_requests": 1,
+        "throttled": {"Medium": 1},
+        "rates": {"Light": 30.0, "Medium": 15.0, "Heavy": 10.0},  # Medium cut by a quarter
     }
 
 
@@ -59,9 +61,13 @@ async def test_429_without_headers_backs_off_exponentially(
     zoom: respx.MockRouter, make_client, fake
 ):
     zoom.get(f"{API}/users").side_effect = [too_many(), too_many(), too_many(), OK]
-    assert await list_once(make_client()) == ["u1"]
-    # base 1 s doubling, half fixed + half jitter (rng fixed at 0.5 in tests)
-    assert fake.sleeps == [0.75, 1.5, 3.0]
+    client = make_client()
+    assert await list_once(client) == ["u1"]
+    # The first 429 cuts the category's pace to 15/s and the request queues for its
+    # turn (1/15 s, requests leave spaced after a cut); a request refused again backs
+    # off too: base 1 s doubling, half fixed + half jitter (rng fixed at 0.5 in tests).
+    assert fake.sleeps == [pytest.approx(1 / 15, abs=1e-5), 0.75, 1.5]
+    assert client.stats.throttled == {"Medium": 3}
 
 
 async def test_429_wait_pauses_the_whole_category(zoom: respx.MockRouter, make_client, fake):

@@ -36,7 +36,7 @@ def _scopes(raw: str | None) -> frozenset[str]:
     default="pro",
     show_default=True,
     type=click.Choice(["free", "pro", "business"]),
-    help="Zoom rate-limit tier.",
+    help="Zoom rate-limit tier the emulated account has (whatever tier clients assume).",
 )
 @click.option(
     "--rate-scale",
@@ -44,6 +44,18 @@ def _scopes(raw: str | None) -> frozenset[str]:
     show_default=True,
     type=click.FloatRange(min=0.001),
     help="Multiply every per-second rate limit.",
+)
+@click.option(
+    "--shared-quota",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0.0, 1.0, max_open=True),
+    help="Fraction of each per-second limit another app of the account uses.",
+)
+@click.option(
+    "--no-limit-headers",
+    is_flag=True,
+    help="Leave X-RateLimit-* headers off successful replies (Zoom does not promise them).",
 )
 @click.option("--no-rate-limits", is_flag=True, help="Never answer 429 on its own.")
 @click.option("--daily-limits", is_flag=True, help="Also enforce Zoom's daily quotas.")
@@ -58,7 +70,8 @@ def _scopes(raw: str | None) -> frozenset[str]:
     "--faults",
     default="",
     metavar="SPEC",
-    help="Faults to inject: KIND[:GLOB][@PROB|#N,N];... e.g. '5xx:/users*@0.05'.",
+    help="Faults to inject: KIND[:GLOB][@PROB|#N,N];... e.g. '5xx:/users*@0.05'; "
+    "hostile-peer kinds such as 'short_listing:*/users' send what Zoom never would.",
 )
 @click.option(
     "--scopes",
@@ -81,7 +94,8 @@ def _scopes(raw: str | None) -> frozenset[str]:
 )
 def emulator(
     host: str, port: int, users: int, seed: int, tier: str, rate_scale: float,
-    no_rate_limits: bool, daily_limits: bool, latency_ms: float, faults: str,
+    shared_quota: float, no_limit_headers: bool, no_rate_limits: bool, daily_limits: bool,
+    latency_ms: float, faults: str,
     scopes: str | None, advance_days: int, jwt_enabled: bool,
 ) -> None:  # fmt: skip
     """Serve an emulated Zoom account on loopback and print its URLs and demo credentials."""
@@ -102,6 +116,7 @@ def emulator(
 
     config = EmulatorConfig(
         tier=tier, latency_ms=latency_ms, faults=fault_list, rate_scale=rate_scale,
+        shared_quota=shared_quota, limit_headers=not no_limit_headers,
         rate_limits=not no_rate_limits, daily_limits=daily_limits, jwt_enabled=jwt_enabled,
         fault_seed=seed, scopes=_scopes(scopes) or ALL_SCOPES,
     )  # fmt: skip

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from zoomtui.commands.common import cli_errors, db_option, emit
+from zoomtui.licences import addon_filter_tokens, status_word, tokens_of
 from zoomtui.services.context import AppContext, ServiceError, context_from_env
 from zoomtui.services.diff import diff_runs
 from zoomtui.services.runs import list_runs
@@ -27,12 +28,20 @@ USER_COLUMNS = [
     "last_login_time",
     "last_sign_in",
     "addons",
+    "addon_capacities",
+    "meetings_hosted_in",
     "days_inactive",
 ]
-USER_TABLE = ["email", "status", "plan", "dept", "days_inactive", "addons"]
+USER_TABLE = ["email", "status", "plan", "dept", "days_idle", "addons"]
 RUN_COLUMNS = ["id", "status", "started_at", "finished_at", "users"]
-SEAT_COLUMNS = ["account_id", "plan", "type", "purchased", "assigned", "pending", "free"]
-SEAT_TABLE = ["account_name", "plan", "type", "purchased", "assigned", "pending", "free"]
+SEAT_COLUMNS = [
+    "account_id", "plan", "type", "type_label", "purchased", "assigned", "pending", "free",
+    "over_assigned",
+]  # fmt: skip
+SEAT_TABLE = [
+    "account_name", "plan", "type_label", "purchased", "assigned", "pending", "free",
+    "over_assigned",
+]  # fmt: skip
 
 
 def _columns_option(available: list[str], default: list[str]) -> Any:
@@ -91,29 +100,32 @@ def runs_cmd(fmt: str, db: str | None) -> None:
     "--status",
     "statuses",
     multiple=True,
-    type=click.Choice(["active", "pending", "inactive"]),
-    help="active, pending or inactive (= deactivated); repeat for several. "
-    "Default: active and pending.",
+    type=click.Choice(["active", "pending", "deactivated", "inactive"]),
+    help="active, pending or deactivated (Zoom's 'inactive', also accepted); "
+    "repeat for several. Default: active and pending.",
 )
 @click.option(
     "--addon",
     "addons",
     multiple=True,
-    help="Add-on name, e.g. webinar or large_meeting; repeat to match any of several.",
+    help="Add-on name, e.g. webinar (any capacity) or webinar:1000 (one capacity); "
+    "repeat to match any of several.",
 )
 @click.option("--account", help="Account id (main or sub account).")
 @click.option("--dept", help="Department, exact match.")
 @click.option(
     "--inactive-days",
+    "--idle-days",
+    "inactive_days",
     type=click.IntRange(0, MAX_DAYS),
-    help="No activity for N days, or never.",
+    help="Idle: no login, no sign-in and not created in the last N days.",
 )
 @click.option("--never-logged-in", is_flag=True, help="Only users who never logged in.")
 @click.option("--search", default="", help="Text in email or name (case-insensitive).")
 @click.option("--sort", type=click.Choice(SORT_KEYS), default="email", show_default=True)
 @click.option("--desc", is_flag=True, help="Sort descending.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many users.")
-@_columns_option(USER_COLUMNS, USER_TABLE)
+@_columns_option([*USER_COLUMNS, "days_idle"], USER_TABLE)
 @_format()
 @db_option
 @cli_errors
@@ -148,10 +160,22 @@ def users_cmd(
     )
     _check_present(ctx, flt, run_id)
     page = query_users(ctx, flt, run_id=run_id, sort=sort, descending=desc, limit=limit)
+    rows = page.rows
+    if fmt == "table":  # in the product's words: "deactivated", add-ons with capacity
+        rows = [
+            {
+                **r,
+                "status": status_word(r["status"]),
+                "days_idle": r["days_inactive"],
+                "addons": tokens_of(r["addons"], r["addon_capacities"]),
+            }
+            for r in rows
+        ]
     default = USER_COLUMNS if fmt == "csv" else USER_TABLE if fmt == "table" else None
-    emit(page.rows, fmt, columns if columns and fmt != "json" else default, keep=["email"])
+    emit(rows, fmt, columns if columns and fmt != "json" else default, keep=["email"])
     if fmt == "table":
-        click.echo(f"{page.total} users (run {page.run_id})", err=True)
+        shown = ", ".join(status_word(x) for x in flt.validated().statuses)
+        click.echo(f"{page.total} users (run {page.run_id}; {shown})", err=True)
 
 
 def _check_present(ctx: AppContext, flt: UserFilter, run_id: int | None) -> None:
@@ -163,18 +187,22 @@ def _check_present(ctx: AppContext, flt: UserFilter, run_id: int | None) -> None
     if not flt.addons and flt.account is None:
         return
     present = filter_options(ctx, run_id)
-    wanted = flt.validated()
-    for name, given, known in (
-        ("add-on", wanted.addons, present.get("addons", [])),
-        ("account", (flt.account,) if flt.account is not None else (), present.get("accounts", [])),
-    ):
-        for value in given:
-            if value not in known:
-                listed = ", ".join(known) or "none"
-                raise ServiceError(
-                    f"No user of this run has the {name} {value!r}; {name}s in it: {listed}.",
-                    exit_code=2,
-                )
+    known_addons = present.get("addons", [])
+    for addon in flt.addons:
+        token = (addon_filter_tokens(addon) or (addon.strip().lower(), False))[0]
+        if token not in known_addons:
+            raise ServiceError(
+                f"Unknown add-on {addon!r}: no user of this run has it; add-ons in it: "
+                f"{', '.join(known_addons) or 'none'} (one per --addon).",
+                exit_code=2,
+            )
+    accounts = present.get("accounts", [])
+    if flt.account is not None and flt.account not in accounts:
+        raise ServiceError(
+            f"Unknown account {flt.account!r}: no user of this run is in it; accounts in it: "
+            f"{', '.join(accounts) or 'none'}.",
+            exit_code=2,
+        )
 
 
 @click.command("diff")
@@ -182,8 +210,10 @@ def _check_present(ctx: AppContext, flt: UserFilter, run_id: int | None) -> None
 @click.argument("run_b", type=int, required=False)
 @click.option(
     "--inactive-days",
+    "--idle-days",
+    "inactive_days",
     type=click.IntRange(0, MAX_DAYS),
-    help="Inactivity threshold (default: the inactive_days setting).",
+    help="Idle threshold in days (default: the inactive_days setting).",
 )
 @_format(("table", "json"))
 @db_option
@@ -204,19 +234,21 @@ def diff_cmd(
     if not (result["added"] or result["removed"] or result["changed"]):
         click.echo("No changes between these runs.")
     for user in result["added"]:
-        click.echo(f"+ {user['email']}  {user['plan']}  {user['status']}")
+        click.echo(f"+ {user['email']}  {user['plan']}  {status_word(user['status'])}")
     for user in result["removed"]:
-        click.echo(f"- {user['email']}  {user['plan']}  {user['status']}")
+        click.echo(f"- {user['email']}  {user['plan']}  {status_word(user['status'])}")
     for change in result["changed"]:
         fields = "; ".join(
-            f"{name}: {_short(before)} → {_short(after)}"
+            f"{name}: {_short(before, name)} → {_short(after, name)}"
             for name, (before, after) in sorted(change["changes"].items())
         )
         click.echo(f"~ {change['email']}  {fields}")
 
 
-def _short(value: Any) -> str:
+def _short(value: Any, name: str = "") -> str:
     """A changed value in the TUI's words: ``yes``/``no``, lists joined, — for nothing."""
+    if name == "status":
+        return status_word(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):

@@ -12,6 +12,7 @@ MODULES = (
     "zoomtui.commands.config",
     "zoomtui.commands.run",
     "zoomtui.commands.query",
+    "zoomtui.commands.profiles",
 )
 
 

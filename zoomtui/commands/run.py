@@ -159,10 +159,24 @@ async def _run_with_signals(
 @click.option("--if-due", is_flag=True, help="Run only when the schedule interval has passed.")
 @click.option("--full", is_flag=True, help="Re-read every user's settings, not only stale ones.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or not-due note on stderr.")
+@click.option(
+    "--all-profiles",
+    is_flag=True,
+    help="Every active profile at once (each account has its own rate limits); "
+    "exit code = the worst outcome.",
+)
 @db_option
 @cli_errors
-def aggregate_cmd(as_json: bool, if_due: bool, full: bool, quiet: bool, db: str | None) -> None:
+def aggregate_cmd(
+    as_json: bool, if_due: bool, full: bool, quiet: bool, all_profiles: bool, db: str | None
+) -> None:
     """Pull users, plans, add-ons, seats and sign-ins into a new run."""
+    if all_profiles:
+        if db:
+            raise click.UsageError("--all-profiles uses each profile's own history, not --db.")
+        from zoomtui.commands.profiles import aggregate_all_profiles
+
+        aggregate_all_profiles(as_json, if_due, full, quiet)
     ctx = context_from_env(db)
     if if_due and _not_due(ctx, as_json, quiet):
         sys.exit(0)

@@ -48,6 +48,9 @@ class Account:
     master: bool = False
     education: bool = False
     united: int = 0  # the plan_united_type value this account sells, 0 = none
+    # "Only returned for accounts with multiple subscription plans enabled that contain
+    # duplicate plans" (zoom-api.md §12): only such an account lists license_info_list.
+    duplicate_plans: bool = False
 
 
 class Dataset:
@@ -184,7 +187,7 @@ class Dataset:
             mask = c.addons[i]
             if mask and slot == 0:
                 for addon in ADDONS:
-                    if mask >> addon.bit & 1:
+                    if addon.plan_key and mask >> addon.bit & 1:
                         counts.setdefault((addon.plan_key, addon.plan_type), [0, 0])[0] += 1
         self._cache[key] = counts
         return counts
@@ -196,7 +199,11 @@ class Dataset:
         return plan_usage_json(self, self._acct(account_id))
 
     def summary_of(self, account_id: str) -> dict[str, int]:
-        """GET /users/summary counts (active users by type, plus pending)."""
+        """GET /users/summary counts of active users by type, and pending invitations.
+
+        ``total_users_count`` is Zoom's sum of licensed, basic, on-prem, join-only
+        and room users (zoom-api.md §12), not active + pending.
+        """
         acct = self._acct(account_id)
         active = [self.cols.utype[i] for i in self.rows(acct, ACTIVE)]
         pending = len(self.rows(acct, PENDING))
@@ -207,7 +214,7 @@ class Dataset:
             "room_users_count": 0,
             "pending_users_count": pending,
             "join_only_users_count": active.count(4) + active.count(99),
-            "total_users_count": len(active) + pending,
+            "total_users_count": len(active),  # every active type above, rooms included (0)
         }
 
     def sign_in_events(

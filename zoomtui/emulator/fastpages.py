@@ -160,7 +160,9 @@ def _user(p: Pieces, ds: Dataset, row: int, request_epoch: int) -> str:
     login = c.last_login[row]
     last = f',"last_login_time":"{iso(login)}"{p.versions[c.client[row]]}' if login else ""
     united = f',"plan_united_type":"{c.united[row]}"' if c.united[row] else ""
-    bundle = p.bundle(ds, row) if c.zoom_one[row] else ""
+    bundle = (
+        p.bundle(ds, row) if c.zoom_one[row] and ds.accounts[c.acct[row]].duplicate_plans else ""
+    )
     return (
         f'{head}{p.name_fields(serial)},"email":{p.email(serial, c.acct[row])},'
         f'"type":{c.utype[row]}{pmi}{p.timezones[c.tz[row]]}{verified}{p.depts[dept]},'

@@ -4,6 +4,9 @@ Each ``Fault`` names a kind, an endpoint glob (matched against the path after
 ``/v2``, or ``/oauth/token``) and either a probability (seeded RNG) or exact
 1-based call numbers among the calls that glob matches. ``page_token_expired``
 only counts calls that carry a ``next_page_token``.
+
+``KINDS`` are faults Zoom itself produces; ``HOSTILE_KINDS`` (see
+``hostile.py``) are what a broken or malicious peer could send instead.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+
+from zoomtui.emulator.hostile import HOSTILE_KINDS
 
 KINDS = (
     "429_seconds",
@@ -48,8 +53,9 @@ class Fault:
     at_calls: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"unknown fault kind {self.kind!r}; known: {', '.join(KINDS)}")
+        if self.kind not in KINDS and self.kind not in HOSTILE_KINDS:
+            known = ", ".join(KINDS + HOSTILE_KINDS)
+            raise ValueError(f"unknown fault kind {self.kind!r}; known: {known}")
         if self.probability is not None and not 0.0 <= self.probability <= 1.0:
             raise ValueError("fault probability must be between 0 and 1")
 

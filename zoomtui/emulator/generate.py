@@ -17,7 +17,14 @@ from zoomtui.emulator.columns import ACTIVE, INACTIVE, PENDING, Columns, mix
 from zoomtui.emulator.dataset import Account, Dataset
 from zoomtui.emulator.events import SIGN_IN, SIGN_OUT, pack, recorded_login
 from zoomtui.emulator.names import CLIENTS, DEPARTMENTS, LANGUAGES, TIMEZONES
-from zoomtui.emulator.plans import ADDON_RATE, ADDONS, BUSINESS_ZOOM_ONE, EDU_ZOOM_ONE, EXCLUSIVE
+from zoomtui.emulator.plans import (
+    ADDON_RATE,
+    ADDONS,
+    BUSINESS_ZOOM_ONE,
+    EDU_ZOOM_ONE,
+    EXCLUSIVE,
+    EXTRA_RATE,
+)
 from zoomtui.emulator.usage import fit_hosts
 
 DAY = 86_400
@@ -65,6 +72,7 @@ def make_accounts(rng: random.Random, account_id: str, start: datetime) -> tuple
             10_000_003,
             created(3),
             education=True,
+            duplicate_plans=True,
         ),
     ]
     if rng.random() < 0.6:
@@ -137,6 +145,10 @@ def add_user(
     utype, united, zoom_one = draw_plan(rng, account, owner)
     if created is None:
         age = rng.uniform(1, 30) if status == PENDING else rng.uniform(30, 6 * 365)
+        if status == PENDING and mix(seed, serial ^ 0x1A7E) % 5 == 0:
+            # An expired invitation stays listed as pending (its link answers 1120,
+            # zoom-api.md §7, §10): one in five is months old, still holding a seat.
+            age *= 6
         created = now - int(age * DAY)
     client = rng.randrange(len(CLIENTS))
     last_login = 0
@@ -144,7 +156,9 @@ def add_user(
         end = now if status == ACTIVE else now - int(rng.uniform(1, 150) * DAY)
         rate = login_rate(seed, serial, owner)
         last_login = sign_ins(rng, seed, events, serial, acct, client, created, end, rate)
-    addons = draw_addons(rng) if status == ACTIVE and utype == 2 and not zoom_one else 0
+    addons = 0
+    if status == ACTIVE and utype == 2 and not zoom_one:
+        addons = draw_addons(rng) | extra_addons(seed, serial)
     cols.append(
         serial=serial, acct=acct, status=status, utype=utype,
         dept=rng.randrange(len(DEPARTMENTS)) if rng.random() > 0.05 else 0,
@@ -188,9 +202,23 @@ def draw_plan(rng: random.Random, account: Account, owner: bool) -> tuple[int, i
 def draw_addons(rng: random.Random) -> int:
     """An add-on mask for a licensed user (most have none)."""
     mask = 0
-    for addon, rate in zip(ADDONS, ADDON_RATE, strict=True):
+    for addon, rate in zip(ADDONS[: len(ADDON_RATE)], ADDON_RATE, strict=True):
         if rng.random() < rate:
             mask |= 1 << addon.bit
+    return exclusive(mask)
+
+
+def extra_addons(seed: int, serial: int) -> int:
+    """The later add-ons of a licensed user, from a hash so the random stream is unchanged."""
+    mask = 0
+    for bit, per_mille in EXTRA_RATE.items():
+        if mix(seed, serial ^ (0xADD0 + bit)) % 1000 < per_mille:
+            mask |= 1 << bit
+    return exclusive(mask)
+
+
+def exclusive(mask: int) -> int:
+    """Keep one capacity or level per add-on family."""
     for keep, drop in EXCLUSIVE:
         if mask >> keep & 1:
             mask &= ~(1 << drop)

@@ -26,6 +26,7 @@ from zoomtui.emulator import auth
 from zoomtui.emulator.auth import DEMO_CREDENTIALS, EmulatorCredentials, Issued
 from zoomtui.emulator.dataset import Dataset
 from zoomtui.emulator.faults import DAILY_MESSAGE, QPS_MESSAGE, Fault, FaultPlan, html_error
+from zoomtui.emulator.hostile import HOSTILE_KINDS, HostileState, hostile_answer
 from zoomtui.emulator.paging import Pager
 from zoomtui.emulator.ratelimit import RateLimiter, Verdict
 from zoomtui.emulator.routes import Reject, Route, match
@@ -45,6 +46,8 @@ class EmulatorConfig:
     token_ttl: int = 3600
     page_token_ttl: int = 900
     rate_scale: float = 1.0
+    shared_quota: float = 0.0  # fraction of each per-second limit another app uses
+    limit_headers: bool = True  # X-RateLimit-* on successful replies (Zoom does not promise them)
     rate_limits: bool = True
     daily_limits: bool = False
     jwt_enabled: bool = False
@@ -131,9 +134,11 @@ class Emulator:
         self._config = config
         self.pager = Pager(self._page_key, config.page_token_ttl)
         self.limiter = RateLimiter(config.tier, scale=config.rate_scale,
-                                   daily=config.daily_limits, monotonic=self._monotonic,
+                                   daily=config.daily_limits, shared=config.shared_quota,
+                                   monotonic=self._monotonic,
                                    clock=self.clock)  # fmt: skip
         self.faults = FaultPlan(config.faults, config.fault_seed)
+        self.hostile = HostileState()
 
     def advance(self, days: int) -> Dataset:
         """Replace the dataset by its state ``days`` later and return it."""
@@ -215,7 +220,7 @@ class Emulator:
             except Reject as exc:
                 status, body = exc.status, exc.body
             response = reply(status, body)
-            if verdict is not None and status == 200:
+            if verdict is not None and status == 200 and self.config.limit_headers:
                 response.headers.update(rate_headers(verdict))
             return response
 
@@ -262,6 +267,8 @@ class Emulator:
             return answer(request)
         kind = fault.kind
         self.stats.faults[kind] += 1
+        if kind in HOSTILE_KINDS:
+            return hostile_answer(kind, request, path, answer, self.hostile)
         if kind == "timeout":
             raise httpx.ReadTimeout("injected timeout", request=request)
         if kind == "reset":

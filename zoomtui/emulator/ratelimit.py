@@ -1,8 +1,24 @@
 """Zoom's per-account rate limits: per-second token buckets and optional daily quotas.
 
 Limits are per category (Light, Medium, Heavy, Resource-intensive) and per
-plan tier, as in Zoom's published table; ``scale`` multiplies them so a
-benchmark can run a large account quickly while keeping the same shape.
+plan tier, as in Zoom's published table (zoom-api.md section 6); ``scale``
+multiplies them so a benchmark can run a large account quickly while keeping
+the same shape.
+
+Zoom's limits are "per account, shared by all users and all apps installed on
+the account" (section 6). ``shared`` models another app of the account as a
+steady background consumer of that fraction of every per-second limit: each
+category's bucket refills at ``(1 - shared)`` of the rate for this client.
+The background app is served first (it is not the one under test). The
+replies still state the account's limit in ``X-RateLimit-Limit``, as Zoom
+states the account's limit, not what is left of it; ``X-RateLimit-Remaining``
+shows what is left. Daily quotas are not shared this way: the per-second
+share is what the issue being modelled needs, and Zoom documents nothing of
+how other apps' daily use shows.
+
+The tier the emulator enforces is its own setting, independent of the tier
+any client budgets for, so a client configured for the wrong tier meets the
+account's real limits.
 """
 
 from __future__ import annotations
@@ -53,13 +69,17 @@ class RateLimiter:
         *,
         scale: float = 1.0,
         daily: bool = False,
+        shared: float = 0.0,
         monotonic: Callable[[], float],
         clock: Callable[[], datetime],
     ) -> None:
         if tier not in LIMITS:
             raise ValueError(f"unknown rate tier {tier!r}; use free, pro or business")
+        if not 0.0 <= shared < 1.0:
+            raise ValueError("the shared quota must be a fraction from 0 up to (not including) 1")
         self.tier = tier
         self.scale = scale
+        self.shared = shared
         self.daily = daily
         self._monotonic = monotonic
         self._clock = clock
@@ -79,7 +99,8 @@ class RateLimiter:
         capacity = max(1.0, rate)
         now = self._monotonic()
         tokens, at = self._buckets.get(category, (capacity, now))
-        tokens = min(capacity, tokens + (now - at) * rate)
+        # another app of the account takes its share of every second first
+        tokens = min(capacity, tokens + (now - at) * rate * (1.0 - self.shared))
         if tokens < 1.0:
             self._buckets[category] = (tokens, now)
             return Verdict(category, "QPS", max(1, round(rate)), 0)

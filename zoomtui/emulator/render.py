@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from zoomtui.emulator.columns import PENDING, STATUSES, email_of, mix, names, pmi_of, user_id
 from zoomtui.emulator.names import CLIENTS, DEPARTMENTS, LANGUAGES, TIMEZONES
-from zoomtui.emulator.plans import ADDONS, OTHER_FEATURES, ZOOM_ONE, feature_names
+from zoomtui.emulator.plans import ADDONS, OTHER_FEATURES, REGION_FLAGS, ZOOM_ONE, feature_names
 
 if TYPE_CHECKING:
     from zoomtui.emulator.dataset import Dataset
@@ -88,7 +88,7 @@ def user_list_json(ds: Dataset, row: int, request_epoch: int) -> dict[str, Any]:
     out["role_id"] = str(c.role[row])
     out["group_ids"] = [group_id(c.dept[row])] if c.dept[row] else []
     out["im_group_ids"] = []
-    if c.zoom_one[row]:
+    if c.zoom_one[row] and ds.accounts[c.acct[row]].duplicate_plans:
         out["license_info_list"] = [bundle_license(ds, row)]
     return out
 
@@ -128,20 +128,28 @@ def user_get_json(ds: Dataset, row: int, request_epoch: int) -> dict[str, Any]:
 
 
 def settings_json(ds: Dataset, row: int) -> dict[str, Any]:
-    """GET /users/{userId}/settings with the add-on ``feature`` object."""
+    """GET /users/{userId}/settings with the whole ``feature`` object of Zoom's spec.
+
+    Every flag of the spec is present (false unless held); a licence sets its
+    flags and capacity (Revenue Accelerator sets both of its flags);
+    ``concurrent_meeting`` is "Basic", "Plus" or "None"; a few hosts have their
+    meetings hosted in China or India (``cn_meeting`` / ``in_meeting``).
+    """
     c = ds.cols
     mask, utype = c.addons[row], c.utype[row]
     feature: dict[str, Any] = {"meeting_capacity": 300 if utype == 2 else 100}
-    for name in feature_names():
+    for name in (*feature_names(), *OTHER_FEATURES):
         feature[name] = False
+    feature["concurrent_meeting"] = "None"
     for addon in ADDONS:
         if mask >> addon.bit & 1:
-            feature[addon.feature] = True
+            feature[addon.feature] = addon.value
+            for flag in addon.also:
+                feature[flag] = addon.value
             if addon.capacity_key:
                 feature[addon.capacity_key] = addon.capacity
-    feature["concurrent_meeting"] = "Basic" if utype == 2 else "None"
-    for name in OTHER_FEATURES:
-        feature[name] = False
+    for index, (flag, per_mille) in enumerate(REGION_FLAGS):
+        feature[flag] = mix(ds.seed, c.serial[row] ^ (0x5EA0 + index)) % 1000 < per_mille
     licensed = utype == 2
     return {
         "schedule_meeting": {

@@ -15,7 +15,7 @@ from zoomtui.emulator.plans import ADDONS, UNITED, ZOOM_ONE
 if TYPE_CHECKING:
     from zoomtui.emulator.dataset import Dataset
 
-_ARRAY_KEYS = {a.plan_key for a in ADDONS if a.is_array} | {
+_ARRAY_KEYS = {a.plan_key for a in ADDONS if a.is_array and a.plan_key} | {
     key for key, _, is_array in ZOOM_ONE.values() if is_array
 }
 

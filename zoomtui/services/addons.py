@@ -14,21 +14,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-# Per-user ``feature`` flag -> the plan-usage key that counts its seats.
-ADDON_PLANS: dict[str, str] = {
-    "large_meeting": "plan_large_meeting",
-    "webinar": "plan_webinar",
-    "zoom_events": "plan_zoom_events",
-    "zoom_phone": "plan_phone",
-    "zoom_whiteboard": "plan_whiteboard",
-    "zoom_whiteboard_plus": "plan_whiteboard_plus",
-    "zoom_iq_for_sales": "plan_zoom_iq",
-    "zoom_translated_captions": "plan_ztransl",
-    "zoom_workforce_management": "plan_workforce_management",
-    "zoom_scheduler": "plan_zsched",
-    "zoom_clips_plus": "plan_zoom_clips_plus",
-}
+from zoomtui.licences import plan_keys
+
+# Licence name -> the plan-usage key that counts its seats (zoom/licences.py).
+ADDON_PLANS: dict[str, str] = plan_keys()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +53,13 @@ def stale_reads(
     reads: Mapping[str, AddonRead],
     now: datetime,
     max_age: timedelta,
+    rolling: frozenset[str] = frozenset(),
 ) -> set[str]:
-    """Users to re-read whatever the seat counts say: new, changed type/bundle/status, or stale."""
+    """Users to re-read whatever the seat counts say: new, changed type/bundle/status, or stale.
+
+    ``rolling`` is this run's share of the refresh (see `rolling.rolling_refresh`); ``max_age``
+    stays a hard limit for whatever the rotation has not reached.
+    """
     due: set[str] = set()
     for u in users:
         if u.status == "pending":
@@ -74,18 +70,19 @@ def stale_reads(
             or read.type != u.type
             or read.bundle != u.bundle
             or read.status != u.status
+            or u.zoom_id in rolling
             or now - read.read_at >= max_age
         ):
             due.add(u.zoom_id)
     return due
 
 
-def seat_mismatches(
+def seat_differences(
     users: Iterable[Listed],
     reads: Mapping[str, AddonRead],
     seats: Mapping[str, Mapping[str, int]],
-) -> dict[str, set[str]]:
-    """Accounts whose plan-usage ``assigned`` count disagrees with the stored tally, per add-on.
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """Per account and add-on pool: (plan-usage ``assigned``, stored tally) where they differ.
 
     ``seats`` maps account id to {plan key: assigned}; accounts whose plan usage
     was not readable are absent and never flagged.
@@ -99,16 +96,45 @@ def seat_mismatches(
             continue
         counter = tally.setdefault(u.account_id, Counter())
         for addon in read.addons:
-            plan = ADDON_PLANS.get(addon)
+            plan = ADDON_PLANS.get(addon.partition(":")[0])
             if plan:
                 counter[plan] += 1
-    flagged: dict[str, set[str]] = {}
+    out: dict[str, dict[str, tuple[int, int]]] = {}
     for account_id, by_plan in seats.items():
         counter = tally.get(account_id, Counter())
         for plan in ADDON_PLANS.values():
             if plan in by_plan and by_plan[plan] != counter.get(plan, 0):
-                flagged.setdefault(account_id, set()).add(plan)
-    return flagged
+                out.setdefault(account_id, {})[plan] = (by_plan[plan], counter.get(plan, 0))
+    return out
+
+
+def seat_mismatches(
+    users: Iterable[Listed],
+    reads: Mapping[str, AddonRead],
+    seats: Mapping[str, Mapping[str, int]],
+) -> dict[str, set[str]]:
+    """Accounts whose plan-usage ``assigned`` count disagrees with the stored tally, per add-on."""
+    return {a: set(plans) for a, plans in seat_differences(users, reads, seats).items()}
+
+
+def unexplained(
+    differences: Mapping[str, Mapping[str, tuple[int, int]]],
+    known: Mapping[str, Mapping[str, Any]],
+) -> dict[str, set[str]]:
+    """The differences a recount may explain: those not already left after an earlier one.
+
+    Zoom's ``usage`` may count what no per-user flag shows (a bundle's included
+    add-ons, deactivated holders): a difference that a full re-read did not
+    reconcile, and that has not moved since, would otherwise cost a re-read of
+    every licensed user of the account on every run.
+    """
+    out: dict[str, set[str]] = {}
+    for account, plans in differences.items():
+        for plan, pair in plans.items():
+            before = known.get(account, {}).get(plan)
+            if not (isinstance(before, list | tuple) and tuple(before) == tuple(pair)):
+                out.setdefault(account, set()).add(plan)
+    return out
 
 
 def licensed_of(users: Iterable[Listed], accounts: Iterable[str]) -> set[str]:

@@ -119,7 +119,7 @@ async def _run(
         raise
     assert phases is not None  # built first thing in the try, which has not raised
     finished = ctx.clock()
-    by_status = dict(phases.by_status)
+    by_status = dict(+phases.by_status)  # unary + drops the zero counts of moved users
     users = by_status.get("active", 0) + by_status.get("pending", 0)
     if status == "complete":
         report(Progress("saving", 0, None, "Committing the run"))
@@ -132,6 +132,8 @@ async def _run(
             stats=phases.stats(),
             notes=phases.notes,
         )
+        # Counted once now, so `zoomtui summary` over many accounts reads one row each.
+        await db("summarise_run", run_id, ctx.settings.inactive_days)
     else:
         await db(
             "end_run",
@@ -148,7 +150,7 @@ async def _run(
         status,
         users,
         by_status,
-        dict(phases.by_plan),
+        dict(+phases.by_plan),
         dict(phases.notes),
         error,
         phases.stats(),

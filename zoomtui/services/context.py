@@ -40,12 +40,13 @@ class AppContext:
     emulator: Any = None
     demo: bool = False
     client_options: dict[str, Any] = field(default_factory=dict)
+    readonly: bool = False  # the command only reads the history (works on a read-only mount)
     _store: Store | None = field(default=None, repr=False)
 
     def open_store(self) -> Store:
         """Open the history database once and reuse it."""
         if self._store is None:
-            self._store = Store.open(self.db_path)
+            self._store = Store.open(self.db_path, readonly=self.readonly)
         return self._store
 
     def close(self) -> None:
@@ -94,7 +95,8 @@ def context_from_env(db: str | None = None, *, existing: bool = False) -> AppCon
 
     Settings: file < environment. Database: ``--db`` over ``ZOOMTUI_DB`` over the default.
     ``existing``: the command only reads the history, so a missing file is a mistyped
-    path or a first use, said in one sentence rather than created empty.
+    path or a first use, said in one sentence rather than created empty, and the
+    file is opened read-only (it may sit on a read-only mount).
     """
     settings = load()
     db_path = Path(db).expanduser() if db else paths.database_file()
@@ -103,4 +105,4 @@ def context_from_env(db: str | None = None, *, existing: bool = False) -> AppCon
             f"There is no history database at {db_path}; run `zoomtui aggregate` first "
             "(or check --db / ZOOMTUI_DB)."
         )
-    return AppContext(settings=settings, db_path=db_path)
+    return AppContext(settings=settings, db_path=db_path, readonly=existing)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter
 from collections.abc import Callable
 from contextlib import aclosing
@@ -10,12 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from zoomtui.licences import read_feature
 from zoomtui.services.addons import (
     AddonRead,
     Listed,
     licensed_of,
-    seat_mismatches,
+    seat_differences,
     stale_reads,
+    unexplained,
 )
 from zoomtui.services.context import AppContext
 from zoomtui.services.convert import (
@@ -24,6 +27,7 @@ from zoomtui.services.convert import (
     summary_seat_rows,
     user_row,
 )
+from zoomtui.services.rolling import rolling_refresh
 from zoomtui.services.storethread import StoreThread
 from zoomtui.zoom.errors import (
     DailyLimitReached,
@@ -36,7 +40,6 @@ from zoomtui.zoom.errors import (
 from zoomtui.zoom.models import (
     SignInEvent,
     SubAccount,
-    addons_from_settings,
     bundle_name,
     plan_name,
 )
@@ -77,6 +80,8 @@ class Phases:
         self.notes: dict[str, str] = {}
         self.by_status: Counter[str] = Counter()
         self.by_plan: Counter[str] = Counter()
+        self.counted: dict[str, tuple[str, str]] = {}  # user key -> (status, plan) counted
+        self.unknown_flags: set[str] = set()
         self.listing_done = False
         self.listed: dict[str, Listed] = {}
         self.reads: dict[str, AddonRead] = {}
@@ -84,27 +89,46 @@ class Phases:
         self.seat_usage: dict[str, dict[str, int]] = {}
         self.queue: asyncio.Queue[Listed | None] = asyncio.Queue()
         self.addons_allowed = True
+        self.bundles_allowed = True
+        self.skipped_reads = 0
         self.addons_done = 0
         self.sign_ins = 0
         self.recount = ""  # why whole accounts were re-read, for the run's stats
+        # {account: {plan: [usage, tally]}} still differing after this run's reads
+        self.unreconciled: dict[str, dict[str, list[int]]] = {}
+        self.unreconciled_before: dict[str, Any] = {}
         self.pending_reads: list[dict[str, Any]] = []
         self.main_id = ctx.settings.account_id or "me"
         self.max_age = timedelta(days=ctx.settings.addons_max_age_days)
+        self.rolling: frozenset[str] = frozenset()  # this run's share of the add-on refresh
         self._client: Any = None
         self.report_through: datetime | None = None  # start of the last complete run
 
     def stats(self) -> dict[str, Any]:
         """Calls per category, retries and waits of this run's client, and add-on reads."""
         stats = self._client.stats.as_dict() if self._client is not None else {}
-        return {**stats, "addons_read": self.addons_done, "addons_recount": self.recount}
+        return {
+            **stats,
+            "addons_read": self.addons_done,
+            "addons_recount": self.recount,
+            "addons_unreconciled": self.unreconciled,
+        }
 
     async def run(self) -> None:
         complete = await self.db("latest_complete_run")
         self.report_through = complete.started_at if complete else None
+        kept = complete.stats.get("addons_unreconciled") if complete else None
+        self.unreconciled_before = kept if isinstance(kept, dict) else {}
         self.reads = {
             zoom_id: AddonRead(r["read_at"], r["type"], r["bundle"], r["status"], r["addons"])
             for zoom_id, r in (await self.db("addon_state")).items()
         }
+        if complete is not None and not self.reads:
+            self.notes["licences"] = (
+                "every user's settings read again, once, to apply Zoom's licence "
+                "definitions (capacities, Concurrent Meeting) to the history"
+            )
+        self.rolling = rolling_refresh(self.reads, self.ctx.clock(), self.max_age)
         client = self.ctx.make_client(on_wait=self._on_wait)
         self._client = client
         async with client:
@@ -118,6 +142,8 @@ class Phases:
                 raise _first_cause(group) from None
             await self._flush_reads()
             await self.db.drain()
+        if self.unknown_flags:
+            self.notes["feature_flags"] = unknown_flags_note(self.unknown_flags)
 
     async def _concurrent(self, accounts: list[str | None]) -> None:
         """Listings, seats, sign-ins and settings reads at once; settings after listings."""
@@ -137,6 +163,8 @@ class Phases:
             await self.queue.join()
             for _ in workers:
                 self.queue.put_nowait(None)
+        left = seat_differences(self.listed.values(), self.reads, self.seat_usage)
+        self.unreconciled = {a: {p: list(v) for p, v in d.items()} for a, d in left.items()}
 
     def _on_wait(self, reason: str, seconds: float) -> None:
         self.report(Progress("waiting", 0, None, reason, waiting_s=seconds))
@@ -175,18 +203,34 @@ class Phases:
             for user in page:
                 bundle = bundle_name(user)
                 rows.append(user_row(user, account_id, bundle))
-                self.by_status[user.status or status] += 1
-                if (user.status or status) in ("active", "pending"):
-                    self.by_plan[plan_name(user.type)] += 1
+                self._count(
+                    user.id or "\n" + user.email.casefold(), user.status or status, user.type
+                )
                 if user.id is None:
                     continue
                 listed = Listed(user.id, account_id, user.type, bundle, user.status or status)
                 self.listed[user.id] = listed
-                if self.full or stale_reads([listed], self.reads, self.ctx.clock(), self.max_age):
+                if self.full or stale_reads(
+                    [listed], self.reads, self.ctx.clock(), self.max_age, self.rolling
+                ):
                     self._enqueue(listed)
             await self.db.behind("stage_users", self.run_id, rows)
             total = sum(self.by_status.values())
             self.report(Progress("users", total, None, f"{account_id}: {status} users"))
+
+    def _count(self, key: str, status: str, type_: int) -> None:
+        """Count a listed user once: listed again (by a second account, or after moving
+        between the status listings) the last listing wins, as in the store."""
+        before = self.counted.get(key)
+        if before is not None:
+            self.by_status[before[0]] -= 1
+            if before[0] in ("active", "pending"):
+                self.by_plan[before[1]] -= 1
+        plan = plan_name(type_)
+        self.counted[key] = (status, plan)
+        self.by_status[status] += 1
+        if status in ("active", "pending"):
+            self.by_plan[plan] += 1
 
     def _enqueue(self, listed: Listed) -> None:
         if (
@@ -198,8 +242,19 @@ class Phases:
             self.queue.put_nowait(listed)
 
     def _enqueue_mismatches(self) -> None:
-        """Re-read licensed users of accounts whose seat counts disagree with the tally."""
-        flagged = seat_mismatches(self.listed.values(), self.reads, self.seat_usage)
+        """Re-read licensed users of accounts whose seat counts disagree with the tally.
+
+        A difference an earlier run's re-read left as it is (same counts) is not
+        re-read again: Zoom counts something there that no user's flags show.
+        """
+        differences = seat_differences(self.listed.values(), self.reads, self.seat_usage)
+        flagged = unexplained(differences, self.unreconciled_before)
+        kept = sum(len(p) for p in differences.values()) - sum(len(p) for p in flagged.values())
+        if kept:
+            self.notes["addons_seat_counts"] = (
+                f"{kept} add-on seat count(s) differ from the users' add-ons as they did after "
+                "an earlier full re-read; not re-read again while they stay the same"
+            )
         if not flagged:
             return
         for zoom_id in sorted(licensed_of(self.listed.values(), flagged)):
@@ -221,8 +276,11 @@ class Phases:
 
     async def _read_settings(self, user: Listed) -> None:
         sub = None if user.account_id == self.main_id else user.account_id
+        # Get user (Light) runs beside the settings call (Medium): its own rate budget.
+        bundle_read = asyncio.ensure_future(self._read_bundle(user, sub))
         try:
             settings = await self._client.get_user_settings(user.zoom_id, account_id=sub)
+            read_bundle = await bundle_read
         except NotFound:
             return  # deleted between the listing and this read; the next run sees it gone
         except NOT_ALLOWED as exc:
@@ -230,7 +288,16 @@ class Phases:
                 self.addons_allowed = False
                 self.notes["addons"] = f"skipped: {exc.message}"
             return
-        addons = addons_from_settings(settings)
+        except ZoomError as exc:
+            if not _one_user_refused(exc):
+                raise
+            self._skip_read(exc)  # this user's add-ons stay as last read, or unknown
+            return
+        finally:
+            bundle_read.cancel()  # a no-op once it is done
+        feature = read_feature(settings)
+        addons = feature.tokens
+        self.unknown_flags.update(feature.unknown)
         now = self.ctx.clock()
         self.reads[user.zoom_id] = AddonRead(now, user.type, user.bundle, user.status, addons)
         self.pending_reads.append(
@@ -241,6 +308,7 @@ class Phases:
                 "bundle": user.bundle,
                 "status": user.status,
                 "addons": addons,
+                "read_bundle": read_bundle,
             }
         )
         self.addons_done += 1
@@ -250,6 +318,37 @@ class Phases:
             self.report(
                 Progress("addons", self.addons_done, len(self.read_now), "Reading settings")
             )
+
+    def _skip_read(self, exc: ZoomError) -> None:
+        """Count a user whose settings Zoom refused; one user must not end the run."""
+        self.skipped_reads += 1
+        self.notes["settings_skipped"] = (
+            f"{self.skipped_reads} user(s)' settings not read; the last answer: {exc.message}"
+        )
+
+    async def _read_bundle(self, user: Listed, sub: str | None) -> str | None:
+        """The bundle Get user names ('' for none) for a licensed user whose listing did not.
+
+        Zoom's user list names a Workplace bundle only on accounts with duplicate
+        plans (``license_info_list``); Get user always has ``zoom_one_type``. None
+        when not needed or not allowed, so the stored bundle stays as it was.
+        """
+        if not self.bundles_allowed or user.type != 2 or user.bundle is not None:
+            return None
+        try:
+            full = await self._client.get_user(user.zoom_id, account_id=sub)
+        except NotFound:
+            return None
+        except ZoomError as exc:
+            if isinstance(exc, NOT_ALLOWED):
+                if self.bundles_allowed:
+                    self.bundles_allowed = False
+                    self.notes["bundles"] = f"Workplace bundles not read: {exc.message}"
+                return None
+            if not _one_user_refused(exc):
+                raise
+            return None
+        return bundle_name(full) or ""
 
     async def _flush_reads(self) -> None:
         if self.pending_reads:
@@ -351,3 +450,35 @@ def _first_cause(group: BaseExceptionGroup) -> BaseException:
         if isinstance(exc, DailyLimitReached):
             return exc
     return leaves[0]
+
+
+_SAFE_FLAG = re.compile(r"^[A-Za-z0-9_]{1,60}$")
+
+
+def unknown_flags_note(flags: set[str]) -> str:
+    """One sentence naming the ``feature`` flags Zoom sent that the licence table lacks.
+
+    Only names of letters, digits and underscores are repeated: the rest are counted,
+    since this note is shown on terminals.
+    """
+    safe = sorted(f for f in flags if _SAFE_FLAG.match(f))
+    kept = [f for f in safe if f.startswith("zoom_")]
+    ignored = [f for f in safe if not f.startswith("zoom_")]
+    parts = []
+    if kept:
+        parts.append(f"kept as add-ons by their Zoom name: {', '.join(kept)}")
+    if ignored:
+        parts.append(f"not licences, ignored: {', '.join(ignored)}")
+    if len(safe) < len(flags):
+        parts.append(f"{len(flags) - len(safe)} more with unusual names, ignored")
+    return "Zoom sent feature flags zoomtui does not know (" + "; ".join(parts) + ")."
+
+
+def _one_user_refused(exc: ZoomError) -> bool:
+    """A 4xx about one user (not auth, not a rate limit): skip that user, not the run."""
+    return (
+        type(exc) is ZoomError
+        and exc.status is not None
+        and 400 <= exc.status < 500
+        and exc.status not in (401, 429)
+    )

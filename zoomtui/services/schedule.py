@@ -34,6 +34,10 @@ _UNITS = {
 _PART = re.compile(r"(\d+)\s*([wdhm])")
 _SHAPE = re.compile(r"(\d+\s*[wdhm]\s*)+")
 _MAX_SLACK = timedelta(hours=1)
+# The longest interval accepted: a year. Longer ones meant nothing useful and
+# overflowed date arithmetic (99999999999d failed every command; 3000000d made
+# the next due time unrepresentable, so scheduled runs silently stopped).
+MAX_INTERVAL = timedelta(days=366)
 _EXAMPLES = "30m, 12h, 7d, 1w or 1d12h (or off)"
 
 
@@ -56,7 +60,12 @@ def parse_interval(text: str) -> timedelta | None:
         raise ValueError(
             f"Interval {text!r} must give each unit once, largest first (for example 1d12h)."
         )
+    too_long = f"Interval {text!r} is longer than a year (366d); use off to disable it."
+    if any(len(number.lstrip("0")) > 6 for number, _ in parts):
+        raise ValueError(too_long)
     total = sum((int(number) * _UNITS[unit] for number, unit in parts), timedelta())
+    if total > MAX_INTERVAL:
+        raise ValueError(too_long)
     if total <= timedelta(0):
         raise ValueError(f"Interval {text!r} must be longer than zero; use off to disable it.")
     return total

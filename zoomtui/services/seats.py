@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from zoomtui.licences import plan_type_label
 from zoomtui.services.context import AppContext, ServiceError
 from zoomtui.services.users import UserFilter, query_users, resolve_run
 from zoomtui.store import Store
@@ -18,7 +19,11 @@ def seat_report(ctx: AppContext, run_id: int | None = None) -> list[dict[str, An
     for row in rows:
         record = dict(row)
         record["account_name"] = names.get(record["account_id"]) or record["account_id"]
-        record["free"] = max(0, record["purchased"] - record["assigned"])
+        record["type_label"] = plan_type_label(record["type"] or "") or record["type"]
+        # An invitation holds a seat; more held than bought is over-assignment, not "free".
+        held = record["assigned"] + record["pending"]
+        record["free"] = max(0, record["purchased"] - held)
+        record["over_assigned"] = max(0, held - record["purchased"])
         out.append(record)
     return out
 
@@ -42,22 +47,35 @@ def reclaim(
     run_id: int | None = None,
     inactive_days: int | None = None,
     price_per_seat: float | None = None,
+    *,
+    rows: bool = True,
 ) -> dict[str, Any]:
-    """Licensed active users inactive for N days, and what their seats cost per year."""
+    """Licensed users idle for N days and licensed invitations older than N days, priced.
+
+    Idle means no login, no sign-in and no creation in N days, so a new hire who
+    has not logged in yet is not a candidate; an invitation nobody accepted in N
+    days holds a seat too, and is its own category (revoke it, don't downgrade).
+    """
     days = ctx.settings.inactive_days if inactive_days is None else inactive_days
     price = ctx.settings.price_per_seat if price_per_seat is None else price_per_seat
-    page = query_users(
-        ctx,
-        UserFilter(plans=("Licensed",), statuses=("active",), inactive_days=days),
-        run_id=run_id,
-        sort="days_inactive",
-        descending=True,
+    idle, invitations = (
+        query_users(
+            ctx,
+            UserFilter(plans=("Licensed",), statuses=(status,), inactive_days=days),
+            run_id=run_id,
+            sort="days_inactive" if status == "active" else "user_created_at",
+            descending=status == "active",
+            limit=None if rows else 0,  # counts only (the cross-account summary)
+        )
+        for status in ("active", "pending")
     )
     return {
-        "run_id": page.run_id,
+        "run_id": idle.run_id,
         "inactive_days": days,
         "price_per_seat": price,
-        "count": page.total,
-        "yearly_savings": round(page.total * price, 2),
-        "candidates": page.rows,
+        "count": idle.total,
+        "invitations_count": invitations.total,
+        "yearly_savings": round((idle.total + invitations.total) * price, 2),
+        "candidates": idle.rows,
+        "invitations": invitations.rows,
     }

@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from zoomtui.licences import addon_filter_tokens
 from zoomtui.services.context import AppContext, ServiceError
 from zoomtui.store import Store
 
-STATUSES = ("active", "pending", "inactive")
+STATUSES = ("active", "pending", "inactive")  # Zoom's words; "inactive" is deactivated
+# The product says "deactivated" for Zoom's "inactive" (idle is the login-based meaning).
+STATUS_ALIASES = {"deactivated": "inactive"}
 PLANS = ("Basic", "Licensed", "On-prem", "Unassigned", "None")
 SORT_KEYS = (
     "email",
@@ -23,6 +26,7 @@ SORT_KEYS = (
     "last_login_time",
     "last_sign_in",
     "days_inactive",
+    "user_created_at",
 )
 MAX_SEARCH = 200
 MAX_DAYS = 36500  # a century: more is a typo, and would overflow date arithmetic
@@ -46,16 +50,18 @@ class UserFilter:
         plans = tuple(canonical_plan(p) for p in self.plans)
         addons = tuple(a.strip().lower() for a in self.addons)
         for addon in addons:
-            if not addon or not addon.replace("_", "").isalnum():
+            if addon_filter_tokens(addon) is None:
                 raise ServiceError(
                     f"Unknown add-on {addon!r}: use a name such as webinar or large_meeting, "
-                    "one per --addon.",
+                    "or one capacity such as webinar:1000, one per --addon.",
                     exit_code=2,
                 )
-        for status in self.statuses:
+        statuses = tuple(STATUS_ALIASES.get(s, s) for s in self.statuses)
+        for status in statuses:
             if status not in STATUSES:
                 raise ServiceError(
-                    f"Unknown status {status!r}: use one of {', '.join(STATUSES)}.", exit_code=2
+                    f"Unknown status {status!r}: use active, pending or deactivated.",
+                    exit_code=2,
                 )
         if self.inactive_days is not None and not 0 <= self.inactive_days <= MAX_DAYS:
             raise ServiceError(
@@ -66,7 +72,7 @@ class UserFilter:
             search = search[:MAX_SEARCH]
         return UserFilter(
             plans,
-            self.statuses,
+            statuses,
             addons,
             self.account,
             self.dept,

@@ -11,10 +11,12 @@ import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
 
-from zoomtui.store.queries import USER_COLUMNS, Scope, scope_of, user_record
+from zoomtui.licences import CONCURRENT, tokens_of
+from zoomtui.store.queries import IDLE_SQL, USER_COLUMNS, Scope, scope_of, user_record
 from zoomtui.store.records import iso, parse_iso
 
-DIFF_FIELDS = ("status", "type", "plan", "bundle", "addons", "dept", "account_id")
+# Compared as they are; add-ons are compared with their capacities (addon_tokens).
+DIFF_FIELDS = ("status", "type", "plan", "bundle", "dept", "account_id", "meetings_hosted_in")
 
 
 def finished(conn: sqlite3.Connection, run_id: int) -> datetime:
@@ -26,9 +28,29 @@ def finished(conn: sqlite3.Connection, run_id: int) -> datetime:
     return value
 
 
-def _inactive(record: dict[str, Any], cut: datetime) -> bool:
+def _idle(record: dict[str, Any], cut: datetime) -> bool:
+    """No login, no sign-in and no creation since ``cut`` (the rule of ``IDLE_SQL``)."""
     activity = parse_iso(record["last_activity"])
-    return activity is None or activity < cut
+    created = parse_iso(record["user_created_at"])
+    return (activity is None or activity < cut) and (created is None or created < cut)
+
+
+def addon_tokens(record: dict[str, Any], comparable: bool = True) -> list[str]:
+    """A record's add-ons with their capacity or level, as the diff compares them.
+
+    ``comparable`` False drops what runs before Zoom's licence definitions could
+    not see (capacities and Concurrent Meeting), so a diff across that boundary
+    shows real changes only.
+    """
+    if not comparable:
+        return [a for a in record["addons"] if a != CONCURRENT]
+    return tokens_of(record["addons"], record["addon_capacities"])
+
+
+def rules_since(conn: sqlite3.Connection) -> int:
+    """The first run whose add-ons were read under Zoom's licence definitions."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'licence_rules_since_run'").fetchone()
+    return int(row[0]) if row else 0
 
 
 def diff(
@@ -55,11 +77,12 @@ def diff(
                     (lo, hi),
                 )
         t1, t2 = sorted((cut_a, cut_b))
-        conn.execute(
-            "INSERT OR IGNORE INTO _cand SELECT identity FROM logins "
-            "WHERE last_activity >= ? AND last_activity < ?",
-            (iso(t1), iso(t2)),
-        )
+        for table, column in (("logins", "last_activity"), ("user_versions", "user_created_at")):
+            conn.execute(
+                f"INSERT OR IGNORE INTO _cand SELECT identity FROM {table} "
+                f"WHERE {column} >= ? AND {column} < ?",
+                (iso(t1), iso(t2)),
+            )
         before = _members(conn, scope_a, now or ref_a)
         after = _members(conn, scope_b, now or ref_b)
     finally:
@@ -67,12 +90,16 @@ def diff(
     added = [after[i] for i in after.keys() - before.keys()]
     removed = [before[i] for i in before.keys() - after.keys()]
     changed = []
+    comparable = not (min(run_a, run_b) < rules_since(conn) <= max(run_a, run_b))
     for identity in before.keys() & after.keys():
         a, b = before[identity], after[identity]
         changes = {f: [a[f], b[f]] for f in DIFF_FIELDS if a[f] != b[f]}
-        was, now_inactive = _inactive(a, cut_a), _inactive(b, cut_b)
-        if was != now_inactive:
-            changes["inactive"] = [was, now_inactive]
+        tokens_a, tokens_b = addon_tokens(a, comparable), addon_tokens(b, comparable)
+        if tokens_a != tokens_b:
+            changes["addons"] = [tokens_a, tokens_b]
+        was, now_idle = _idle(a, cut_a), _idle(b, cut_b)
+        if was != now_idle:
+            changes["idle"] = [was, now_idle]
         if changes:
             changed.append(
                 {"identity": identity, "id": b["id"], "email": b["email"], "changes": changes}
@@ -81,6 +108,7 @@ def diff(
     return {
         "from_run": run_a,
         "to_run": run_b,
+        "addons_compared": "with capacities" if comparable else "without capacities",
         "added": sorted(added, key=key),
         "removed": sorted(removed, key=key),
         "changed": sorted(changed, key=key),
@@ -99,42 +127,50 @@ def _members(conn: sqlite3.Connection, scope: Scope, now: datetime) -> dict[int,
 
 
 def trend(conn: sqlite3.Connection, inactive_days: int) -> list[dict[str, Any]]:
-    """Per complete run: users, licensed, inactive licensed, base-plan seats."""
+    """Per complete run: users, licensed, idle licensed, base-plan seats."""
     runs = conn.execute(
         "SELECT id, started_at, finished_at FROM runs WHERE status = 'complete' ORDER BY id"
     ).fetchall()
     latest = runs[-1][0] if runs else None
-    out = []
-    for run_id, started, fin in runs:
-        scope = Scope(run_id, run_id == latest)
-        member, params = scope.member("v")
-        join, jparams = scope.join_logins()
-        ref = parse_iso(fin or started)
-        assert ref is not None
-        cut = iso(ref - timedelta(days=inactive_days))
-        licensed = "(v.type = 2 OR v.bundle IS NOT NULL)"
-        users, lic, idle = conn.execute(
-            f"""SELECT count(*), coalesce(sum({licensed}), 0),
-                coalesce(sum({licensed} AND v.status = 'active'
-                             AND (l.last_activity IS NULL OR l.last_activity < ?)), 0)
-            FROM user_versions v {join}
-            WHERE {member} AND v.status IN ('active', 'pending')""",
-            [cut, *jparams, *params],
-        ).fetchone()
-        purchased, assigned = conn.execute(
-            "SELECT coalesce(sum(purchased), 0), coalesce(sum(assigned), 0) FROM seats "
-            "WHERE run_id = ? AND plan = 'plan_base'",
-            (run_id,),
-        ).fetchone()
-        out.append(
-            {
-                "run_id": run_id,
-                "finished_at": fin,
-                "users": users,
-                "licensed": lic,
-                "inactive_licensed": idle,
-                "seats_purchased": purchased,
-                "seats_assigned": assigned,
-            }
-        )
-    return out
+    return [
+        run_counts(conn, Scope(run_id, run_id == latest), inactive_days, started, fin)
+        for run_id, started, fin in runs
+    ]
+
+
+def run_counts(
+    conn: sqlite3.Connection, scope: Scope, inactive_days: int, started: str, fin: str | None
+) -> dict[str, Any]:
+    """One complete run's users (active + pending), licensed, idle licensed and base seats."""
+    member, params = scope.member("v")
+    join, jparams = scope.join_logins()
+    ref = parse_iso(fin or started)
+    assert ref is not None
+    cut = iso(ref - timedelta(days=inactive_days))
+    licensed = "(v.type = 2 OR v.bundle IS NOT NULL)"
+    users, lic, idle, invitations = conn.execute(
+        f"""SELECT count(*), coalesce(sum({licensed}), 0),
+            coalesce(sum({licensed} AND v.status = 'active' AND {IDLE_SQL}), 0),
+            coalesce(sum(v.type = 2 AND v.status = 'pending' AND {IDLE_SQL}), 0)
+        FROM user_versions v {join}
+        WHERE {member} AND v.status IN ('active', 'pending')""",
+        [cut, cut, cut, cut, *jparams, *params],
+    ).fetchone()
+    purchased, assigned, free = conn.execute(
+        "SELECT coalesce(sum(purchased), 0), coalesce(sum(assigned), 0), "
+        "coalesce(sum(max(0, purchased - assigned - pending)), 0) FROM seats "
+        "WHERE run_id = ? AND plan = 'plan_base'",
+        (scope.run_id,),
+    ).fetchone()
+    return {
+        "run_id": scope.run_id,
+        "finished_at": fin,
+        "users": users,
+        "licensed": lic,
+        "idle_licensed": idle,
+        "old_invitations": invitations,
+        "seats_purchased": purchased,
+        "seats_assigned": assigned,
+        "seats_free": free,
+        "inactive_days": inactive_days,
+    }

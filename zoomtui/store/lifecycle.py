@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from zoomtui.store.codec import dumps
 from zoomtui.store.errors import RunLocked, StoreError
 from zoomtui.store.records import iso, parse_iso
+from zoomtui.store.runlock import RunLock, State
 from zoomtui.store.schema import VERSION_FIELDS
 from zoomtui.store.writes import finish_sign_ins
 
@@ -54,9 +55,9 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def recover(conn: sqlite3.Connection, now: datetime) -> list[int]:
+def recover(conn: sqlite3.Connection, now: datetime, lock: State = "unknown") -> list[int]:
     """Mark dead ``running`` runs ``interrupted`` and drop orphaned stage rows (in a tx)."""
-    dead = dead_runs(conn, now)
+    dead = dead_runs(conn, now, lock)
     for run_id in dead:
         conn.execute(
             "UPDATE runs SET status = 'interrupted', error = ? WHERE id = ?",
@@ -68,11 +69,22 @@ def recover(conn: sqlite3.Connection, now: datetime) -> list[int]:
     return dead
 
 
-def dead_runs(conn: sqlite3.Connection, now: datetime) -> list[int]:
-    """``running`` runs whose process is gone (or, on another host, that are stale)."""
+def dead_runs(conn: sqlite3.Connection, now: datetime, lock: State = "unknown") -> list[int]:
+    """``running`` runs whose process is gone.
+
+    ``lock`` is the run lock's state (see ``runlock``): free, or just taken by
+    us, means no live process holds it, so every ``running`` run is dead
+    whatever its pid; held by another means the one running run is alive.
+    Only when the lock file is unusable (or this Store holds it) do the pid
+    and host decide: a pid alive on this host, or another host's run < 24 h old.
+    """
+    rows = conn.execute("SELECT id, pid, host, started_at FROM runs WHERE status = 'running'")
+    if lock in ("free", "fresh"):
+        return [row[0] for row in rows.fetchall()]
+    if lock == "held":
+        return []
     host = socket.gethostname()
     dead: list[int] = []
-    rows = conn.execute("SELECT id, pid, host, started_at FROM runs WHERE status = 'running'")
     for run_id, pid, run_host, started in rows.fetchall():
         if run_host == host:
             if pid_alive(pid or 0):
@@ -86,16 +98,40 @@ def dead_runs(conn: sqlite3.Connection, now: datetime) -> list[int]:
 
 
 def begin(
-    conn: sqlite3.Connection, started_at: datetime, full: bool, pid: int, now: datetime
+    conn: sqlite3.Connection,
+    started_at: datetime,
+    full: bool,
+    pid: int,
+    now: datetime,
+    lock: RunLock,
 ) -> int:
-    """Insert a ``running`` run unless a live one holds the database."""
+    """Insert a ``running`` run unless a live one holds the database (and its run lock)."""
+    state = lock.acquire()
+    try:
+        return _begin(conn, started_at, full, pid, now, state)
+    except BaseException:
+        if state == "fresh":
+            lock.release()
+        raise
+
+
+def _begin(
+    conn: sqlite3.Connection,
+    started_at: datetime,
+    full: bool,
+    pid: int,
+    now: datetime,
+    state: State,
+) -> int:
     with write_tx(conn):
-        recover(conn, now)
+        recover(conn, now, state)
         live = conn.execute(
             "SELECT id, pid, host FROM runs WHERE status = 'running' ORDER BY id LIMIT 1"
         ).fetchone()
         if live is not None:
             raise RunLocked(live[0], live[1] or 0, live[2])
+        if state == "held":  # its holder has not recorded its run yet
+            raise RunLocked(0, 0, socket.gethostname())
         # What a killed run's sign-in report left undone (usually nothing).
         finish_sign_ins(conn)
         cur = conn.execute(
@@ -249,20 +285,29 @@ _CARRIED_ADDONS = """coalesce(s.addons, CASE
     ELSE v.addons END)"""
 
 
+# A licensed user whose listing names no bundle takes the bundle its newest Get-user
+# read found ('' = none); without such a read, the open version's; others have none.
+_CARRIED_BUNDLE = """coalesce(s.bundle, CASE
+    WHEN s.type <> 2 THEN NULL
+    WHEN r.read_bundle IS NOT NULL AND (v.id IS NULL OR r.read_at >= vr.started_at)
+        THEN nullif(r.read_bundle, '')
+    ELSE v.bundle END)"""
+_CARRIED = {"addons": _CARRIED_ADDONS, "bundle": _CARRIED_BUNDLE}
+
+
 def _apply_versions(conn: sqlite3.Connection, run_id: int) -> None:
     """Close changed and vanished versions, insert new ones: growth only with change.
 
-    Add-ons are carried forward in the same pass that compares with the open
-    version (both need that version), instead of an UPDATE of every staged row.
+    Add-ons and bundles learned by per-user reads are carried forward in the same
+    pass that compares with the open version (both need that version), instead
+    of an UPDATE of every staged row.
     """
-    fields = [f"{_CARRIED_ADDONS} AS addons" if f == "addons" else f"s.{f}" for f in VERSION_FIELDS]
-    differs = " OR ".join(
-        f"v.{f} IS NOT {_CARRIED_ADDONS if f == 'addons' else 's.' + f}" for f in VERSION_FIELDS
-    )
+    fields = [f"{_CARRIED[f]} AS {f}" if f in _CARRIED else f"s.{f}" for f in VERSION_FIELDS]
+    differs = " OR ".join(f"v.{f} IS NOT {_CARRIED.get(f, 's.' + f)}" for f in VERSION_FIELDS)
     conn.execute(
         f"""CREATE TEMP TABLE _chg AS SELECT s.identity, {", ".join(fields)}, s.search FROM _st s
         LEFT JOIN user_versions v ON v.identity = s.identity AND v.valid_to_run IS NULL
-        LEFT JOIN addon_reads r ON s.addons IS NULL AND r.zoom_id = s.zoom_id
+        LEFT JOIN addon_reads r ON r.zoom_id = s.zoom_id
         LEFT JOIN runs vr ON r.addons IS NOT NULL AND vr.id = v.valid_from_run
         WHERE v.id IS NULL OR {differs}"""
     )

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from zoomtui.store.codec import decode_addons, encode_addons, fold_needle
+from zoomtui.licences import addon_filter_tokens, split_tokens
+from zoomtui.store.codec import SEP, decode_addons, fold_needle
 from zoomtui.store.errors import StoreError
 from zoomtui.store.records import iso, parse_iso
 
@@ -40,6 +41,12 @@ USER_COLUMNS = (
     "v.identity, v.zoom_id, v.email, v.first_name, v.last_name, v.display_name, v.status, "
     "v.type, v.plan, v.bundle, v.dept, v.account_id, v.plan_united_type, v.zoom_one_type, "
     "v.user_created_at, v.addons, l.last_login_time, l.last_sign_in, l.last_activity"
+)
+
+
+IDLE_SQL = (
+    "(l.last_activity IS NULL OR l.last_activity < ?) "
+    "AND (v.user_created_at IS NULL OR v.user_created_at < ?)"
 )
 
 
@@ -86,7 +93,7 @@ class UserQuery:
     addons: Sequence[str] | None = None
     account: str | None = None
     dept: str | None = None
-    inactive_before: datetime | None = None
+    inactive_before: datetime | None = None  # idle: see IDLE_SQL
     never_logged_in: bool = False
     search: str | None = None
 
@@ -102,7 +109,16 @@ class UserQuery:
                 clauses.append(f"v.{column} IN ({', '.join('?' * len(values))})" if values else "0")
                 params.extend(values)
         if self.addons is not None:
-            wanted = [encode_addons((a,)) for a in self.addons]
+            # ",webinar," or ",webinar:" matches every capacity; ",webinar:1000," one.
+            wanted: list[str] = []
+            for value in self.addons:
+                parsed = addon_filter_tokens(value)
+                if parsed is None:
+                    continue
+                token, exact = parsed
+                wanted.append(f"{SEP}{token}{SEP}")
+                if not exact:
+                    wanted.append(f"{SEP}{token}:")
             if wanted:
                 clauses.append("(" + " OR ".join("instr(v.addons, ?) > 0" for _ in wanted) + ")")
                 params.extend(wanted)
@@ -115,8 +131,9 @@ class UserQuery:
             clauses.append("v.dept = ?")
             params.append(self.dept)
         if self.inactive_before is not None:
-            clauses.append("(l.last_activity IS NULL OR l.last_activity < ?)")
-            params.append(iso(self.inactive_before))
+            # Idle: no login, no sign-in and no creation since the cut (a new hire is not idle).
+            clauses.append(IDLE_SQL)
+            params.extend([iso(self.inactive_before)] * 2)
         if self.never_logged_in:
             clauses.append("l.last_activity IS NULL")
         if self.search:
@@ -195,6 +212,7 @@ def user_record(row: Sequence[Any], now: datetime | None) -> dict[str, Any]:
     """A row of :data:`USER_COLUMNS` as the product's user record."""
     (identity, zoom_id, email, first, last, display, status, type_, plan, bundle, dept,
      account_id, united, zoom_one, created, addons, login, sign_in, activity) = row  # fmt: skip
+    names, variants, regions = split_tokens(decode_addons(addons) or ())
     days = None
     last_activity = parse_iso(activity)
     if now is not None and last_activity is not None:
@@ -218,7 +236,9 @@ def user_record(row: Sequence[Any], now: datetime | None) -> dict[str, Any]:
         "last_login_time": login,
         "last_sign_in": sign_in,
         "last_activity": activity,
-        "addons": decode_addons(addons) or [],
+        "addons": names,
+        "addon_capacities": variants,
         "addons_known": addons is not None,
+        "meetings_hosted_in": regions,
         "days_inactive": days,
     }

@@ -91,6 +91,7 @@ class AddonRead:
     type: int | None = None
     bundle: str | None = None
     status: str | None = None
+    read_bundle: str | None = None  # from Get user: a name, "" for none, None if not read
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from zoomtui.licences import normalise_tokens
+from zoomtui.store.codec import decode_addons, encode_addons
 from zoomtui.store.errors import StoreError
 
 MIGRATION_SET = "zoomtui"
@@ -230,6 +232,41 @@ def m002_sign_ins_by_time(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m003_licences(db: Database) -> None:
+    """Read stored add-ons under Zoom's licence definitions, and re-read every user once.
+
+    Before, every ``true`` flag of ``feature`` was stored as an add-on: the China /
+    India hosting flags become region tokens, ``zoom_iq_for_sales`` becomes
+    Revenue Accelerator, booleans that are no licence go. Capacities and
+    Concurrent Meeting were never stored, so the add-on reads are forgotten
+    (the next run re-reads every user's settings) and ``meta`` records the first
+    run under the new rules: a diff across it compares add-ons without them.
+    Reads also keep the bundle that Get user names (``read_bundle``), since the
+    user list names a Workplace bundle only on accounts with duplicate plans.
+    """
+    db.conn.create_function("zt_normalise", 1, _normalise_stored, deterministic=True)
+    for statement in (
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+        """INSERT INTO meta (key, value)
+            SELECT 'licence_rules_since_run', coalesce(max(id), 0) + 1 FROM runs""",
+        """UPDATE user_versions SET addons = zt_normalise(addons)
+            WHERE addons IS NOT NULL AND addons <> zt_normalise(addons)""",
+        "DELETE FROM stage_users",
+        "DELETE FROM addon_reads",
+        # The bundle a Get-user read found ('' = none): Zoom's list names Workplace
+        # bundles only on accounts with duplicate plans.
+        "ALTER TABLE addon_reads ADD COLUMN read_bundle TEXT",
+    ):
+        db.execute(statement)
+
+
+def _normalise_stored(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return encode_addons(normalise_tokens(decode_addons(value) or ()))
+
+
 def create_private_file(path: Path) -> None:
     """Create ``path`` (and parents) with mode 0600 before SQLite opens it; keep an existing one."""
     try:
@@ -264,6 +301,57 @@ def connect(path: Path) -> Database:
         side = Path(f"{path}{suffix}")
         if side.exists():
             side.chmod(0o600)
+    return db
+
+
+def connect_readonly(path: Path) -> Database:
+    """Open an existing history for reading only: nothing is created, migrated or mended.
+
+    Why: ``runs``, ``users``, ``diff`` and ``seats`` only read, and must work on
+    a read-only mount (a backup, a snapshot, a container volume mounted ro).
+    SQLite cannot share a WAL database's index without write access to its
+    directory, so when neither the file nor its directory is writable the file
+    is opened ``immutable`` — no one can be writing it through this mount.
+    """
+    if not path.is_file():
+        raise StoreError(f"There is no history database at {path}.")
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    uri = path.resolve().as_uri() + ("?mode=ro" if writable else "?mode=ro&immutable=1")
+    try:
+        conn = sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"The history database {path} cannot be opened ({exc}).") from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA temp_store = FILE")
+        db = Database(conn, execute_plugins=False)
+        known = {m.name for m in migrations._migrations}
+        applied = {m.name for m in migrations.applied(db)}
+        if applied - known:
+            raise StoreError(
+                f"The history database {path} was written by a newer zoomtui; "
+                "upgrade zoomtui to open it."
+            )
+        if not applied:
+            raise StoreError(f"The file {path} is not a zoomtui history database.")
+        if applied != known:
+            raise StoreError(
+                f"The history database {path} needs an upgrade that a read-only open cannot "
+                "apply; run any command that writes it (such as aggregate) once."
+            )
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"The history database {path} is unreadable or corrupt ({exc}).") from exc
+    except BaseException:
+        conn.close()
+        raise
     return db
 
 

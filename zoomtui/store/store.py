@@ -18,8 +18,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from zoomtui.clock import Clock, utcnow
+from zoomtui.licences import REGION_PREFIX
 from zoomtui.store import history, lifecycle, queries
-from zoomtui.store.codec import decode_addons, encode_addons, loads, stage_tuple
+from zoomtui.store.codec import decode_addons, dumps, encode_addons, loads, stage_tuple
 from zoomtui.store.errors import StoreError
 from zoomtui.store.records import (
     ENDINGS,
@@ -32,7 +33,8 @@ from zoomtui.store.records import (
     iso,
     parse_iso,
 )
-from zoomtui.store.schema import connect
+from zoomtui.store.runlock import RunLock
+from zoomtui.store.schema import connect, connect_readonly
 from zoomtui.store.writes import (
     add_sign_ins,
     finish_sign_ins,
@@ -50,11 +52,20 @@ class Store:
     def __init__(self, db: Database, path: Path, clock: Clock = utcnow) -> None:
         self.db, self.path, self.clock = db, path, clock
         self.conn: sqlite3.Connection = db.conn
+        self.run_lock = RunLock(path)
 
     @classmethod
-    def open(cls, path: Path | str, *, clock: Clock = utcnow) -> Store:
-        """Open (creating it 0600) and migrate; runs left ``running`` by dead processes end."""
+    def open(cls, path: Path | str, *, clock: Clock = utcnow, readonly: bool = False) -> Store:
+        """Open (creating it 0600) and migrate; runs left ``running`` by dead processes end.
+
+        ``readonly``: the caller only queries. When the file or its directory
+        cannot be written (a read-only mount, a backup) it is opened read-only:
+        no creation, no migration, no mending; otherwise it opens as usual so
+        dead runs are still marked interrupted for the reader.
+        """
         path = Path(path).expanduser()
+        if readonly and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+            return cls(connect_readonly(path), path, clock)
         store = cls(connect(path), path, clock)
         try:
             store.recover_interrupted()
@@ -64,6 +75,7 @@ class Store:
         return store
 
     def close(self) -> None:
+        self.run_lock.release()
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -92,15 +104,22 @@ class Store:
         A plain read decides first, so that opening the history to read it never
         waits for a running aggregation's write lock when there is nothing to mend.
         """
-        if not lifecycle.dead_runs(self.conn, self.clock()):
+        lock = self.run_lock.probe()
+        if not lifecycle.dead_runs(self.conn, self.clock(), lock):
             return []
         with lifecycle.write_tx(self.conn):
-            return lifecycle.recover(self.conn, self.clock())
+            # Probed again inside the write lock: a run may have started meanwhile.
+            return lifecycle.recover(self.conn, self.clock(), self.run_lock.probe())
 
     def begin_run(self, started_at: datetime, full: bool, pid: int | None = None) -> int:
         """Start a run; raises ``RunLocked`` while another live aggregation runs."""
         return lifecycle.begin(
-            self.conn, started_at, full, os.getpid() if pid is None else pid, self.clock()
+            self.conn,
+            started_at,
+            full,
+            os.getpid() if pid is None else pid,
+            self.clock(),
+            self.run_lock,
         )
 
     def stage_users(self, run_id: int, rows: Iterable[UserRow]) -> int:
@@ -153,7 +172,9 @@ class Store:
         notes: dict[str, Any] | None = None,
     ) -> int:
         """Turn the stage into ``run_id``'s snapshot in one transaction; returns its user count."""
-        return lifecycle.complete(self.conn, run_id, finished_at, stats, notes)
+        users = lifecycle.complete(self.conn, run_id, finished_at, stats, notes)
+        self.run_lock.release()
+        return users
 
     def end_run(
         self,
@@ -168,6 +189,7 @@ class Store:
         if status not in ENDINGS:
             raise ValueError(f"status must be one of {', '.join(ENDINGS)}, not {status!r}")
         lifecycle.end(self.conn, run_id, status, finished_at, stats, notes, error)
+        self.run_lock.release()
 
     fail_run = end_run
 
@@ -241,7 +263,9 @@ class Store:
                 "AND v.addons IS NOT NULL",
                 params,
             ):
-                addons.update(decode_addons(encoded) or ())
+                for token in decode_addons(encoded) or ():
+                    if not token.startswith(REGION_PREFIX):  # a hosting region, not an add-on
+                        addons.update({token.partition(":")[0], token})
             out["addons"] = sorted(addons)
         return out
 
@@ -296,6 +320,34 @@ class Store:
         with self._read() as conn:
             return history.trend(conn, inactive_days)
 
+    def run_counts(self, run_id: int, inactive_days: int = 90) -> dict[str, Any]:
+        """One complete run's counts, as one record of :meth:`trend`.
+
+        Kept in the run's stats (``summary``) by :meth:`summarise_run` when it
+        completed: a stored summary at the same ``inactive_days`` costs no query.
+        """
+        run = self.run(run_id)
+        kept = run.stats.get("summary") if run is not None else None
+        if isinstance(kept, dict) and kept.get("inactive_days") == inactive_days:
+            return kept
+        with self._read() as conn:
+            scope = queries.scope_of(conn, run_id)
+            started, fin = conn.execute(
+                "SELECT started_at, finished_at FROM runs WHERE id = ?", (run_id,)
+            ).fetchone()
+            return history.run_counts(conn, scope, inactive_days, started, fin)
+
+    def summarise_run(self, run_id: int, inactive_days: int) -> dict[str, Any]:
+        """Count a just-completed run once and keep it in its stats, for ``summary``."""
+        counts = self.run_counts(run_id, inactive_days)
+        with lifecycle.write_tx(self.conn) as conn:
+            conn.execute(
+                "UPDATE runs SET stats = json_set(coalesce(stats, '{}'), '$.summary', json(?)) "
+                "WHERE id = ?",
+                (dumps(counts), run_id),
+            )
+        return counts
+
     # -- seats, sign-ins, add-ons, accounts ----------------------------------------------------
 
     def seats(self, run_id: int) -> list[dict[str, Any]]:
@@ -348,7 +400,7 @@ class Store:
         """Per Zoom id: the last settings read (``read_at``, ``type``, ``bundle``, ``status``,
         ``addons``)."""
         cur = self.conn.execute(
-            "SELECT zoom_id, read_at, type, bundle, status, addons FROM addon_reads"
+            "SELECT zoom_id, read_at, type, bundle, status, addons, read_bundle FROM addon_reads"
         )
         return {
             zoom_id: {
@@ -357,8 +409,9 @@ class Store:
                 "bundle": bundle,
                 "status": status,
                 "addons": tuple(decode_addons(addons) or ()),
+                "read_bundle": read_bundle,
             }
-            for zoom_id, read_at, type_, bundle, status, addons in cur
+            for zoom_id, read_at, type_, bundle, status, addons, read_bundle in cur
         }
 
 

@@ -139,17 +139,22 @@ def record_addons(
                 type=read.get("type"),
                 bundle=read.get("bundle"),
                 status=read.get("status"),
+                read_bundle=read.get("read_bundle"),
             )
         )
         data.append(
-            (r.zoom_id, iso(r.read_at), encode_addons(r.addons), r.type, r.bundle, r.status, run_id)
-        )
+            (
+                r.zoom_id, iso(r.read_at), encode_addons(r.addons), r.type, r.bundle, r.status,
+                run_id, r.read_bundle,
+            )
+        )  # fmt: skip
     conn.executemany(
-        """INSERT INTO addon_reads (zoom_id, read_at, addons, type, bundle, status, run_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """INSERT INTO addon_reads
+            (zoom_id, read_at, addons, type, bundle, status, run_id, read_bundle)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(zoom_id) DO UPDATE SET read_at = excluded.read_at, addons = excluded.addons,
             type = excluded.type, bundle = excluded.bundle, status = excluded.status,
-            run_id = excluded.run_id
+            run_id = excluded.run_id, read_bundle = excluded.read_bundle
         WHERE excluded.read_at >= addon_reads.read_at""",
         data,
     )

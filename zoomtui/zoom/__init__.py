@@ -10,6 +10,7 @@ from zoomtui.zoom.auth import Credentials
 from zoomtui.zoom.client import USER_STATUSES, ZoomClient
 from zoomtui.zoom.errors import (
     AuthError,
+    CertificateError,
     ConfigError,
     DailyLimitReached,
     InvalidAccount,
@@ -53,6 +54,7 @@ __all__ = [
     "USER_STATUSES",
     "AuthError",
     "CallStats",
+    "CertificateError",
     "ConfigError",
     "Credentials",
     "DailyLimitReached",

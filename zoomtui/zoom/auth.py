@@ -30,6 +30,9 @@ from zoomtui.zoom.retry import Reply, Requester
 
 REFRESH_AHEAD = timedelta(minutes=5)
 JWT_LIFETIME = timedelta(hours=1)
+# Zoom's tokens live an hour; a lifetime past a year is a broken or hostile
+# answer (and `1e400` would overflow the expiry time).
+MAX_TOKEN_LIFETIME_S = 366 * 86_400
 JWT_RETIRED_MESSAGE = (
     "Zoom retired JWT apps on 2023-09-08, so the API key and secret no longer work; "
     "create a Server-to-Server OAuth app in the Zoom App Marketplace and use its "
@@ -73,16 +76,24 @@ def token_error(reply: Reply) -> AuthError:
     """Turn a failed `/oauth/token` answer into one clear sentence.
 
     Zoom's answer to a wrong account ID is not documented, so both plausible
-    readings (a reason naming the account, or `invalid_request`) map to it.
+    readings (a reason naming the account, or a bare `invalid_request`) map to
+    it; `invalid_request` with another reason (401 "Invalid Token!" was seen,
+    mattermost-plugin-zoom #203) shows Zoom's reason beside the account hint.
     """
     body = reply.body if isinstance(reply.body, dict) else {}
     error = str(body.get("error") or "").lower()
     reason = str(body.get("reason") or body.get("message") or "").strip()
     kwargs = {"tracking_id": reply.tracking_id, "status": reply.status, "code": reply.code}
-    if "account" in reason.lower() or error == "invalid_request":
+    if "account" in reason.lower() or (error == "invalid_request" and not reason):
         return InvalidAccount(
             "Zoom did not accept the account ID; copy it again from the app's "
             "App Credentials page in the Zoom App Marketplace.",
+            **kwargs,  # type: ignore[arg-type]
+        )
+    if error == "invalid_request":  # the account ID is one reading, not the only one
+        return InvalidAccount(
+            f"Zoom refused to issue an access token ({reason.rstrip('.')}); check the account "
+            "ID, and copy it again from the app's App Credentials page if in doubt.",
             **kwargs,  # type: ignore[arg-type]
         )
     if error == "invalid_client" or "client" in reason.lower():
@@ -179,6 +190,11 @@ class TokenProvider:
             )
         expires_in = body.get("expires_in")
         seconds = expires_in if isinstance(expires_in, int | float) and expires_in > 0 else 3600
+        if not seconds <= MAX_TOKEN_LIFETIME_S:  # also NaN and infinity (`1e400`)
+            raise ProtocolError(
+                "Zoom's token answer gave an impossible lifetime, so the token was not used.",
+                tracking_id=reply.tracking_id,
+            )
         api_url = body.get("api_url")
         return Token(
             access_token=access,

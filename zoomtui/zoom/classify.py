@@ -94,6 +94,8 @@ def api_error(reply: Reply, method: str, path: str, *, jwt: bool) -> ZoomError:
         return AuthError(f"Zoom rejected the access token{detail}.", **kwargs)
     if reply.status == 403 or reply.code == 200:
         return NoPermission(f"Zoom does not allow this app to read {path}{detail}.", **kwargs)
-    if reply.status == 404 or reply.code in (1001, 1120):
+    # 1010 "User does not belong to this account" / "User not found on this account"
+    # came as HTTP 400 (moodle-mod_zoom #64): a user who moved account mid-run.
+    if reply.status == 404 or reply.code in (1001, 1010, 1120):
         return NotFound(f"Zoom could not find {path}{detail}.", **kwargs)
     return ZoomError(f"Zoom answered HTTP {reply.status} for {path}{detail}.", **kwargs)

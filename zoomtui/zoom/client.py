@@ -24,7 +24,13 @@ from zoomtui import __version__
 from zoomtui.clock import Clock, utcnow
 from zoomtui.zoom.auth import Credentials, TokenProvider
 from zoomtui.zoom.classify import api_error, is_error_body, is_page_token_expired
-from zoomtui.zoom.errors import ConfigError, NoPermission, NotMasterAccount, PageTokenExpired
+from zoomtui.zoom.errors import (
+    ConfigError,
+    NoPermission,
+    NotMasterAccount,
+    PageTokenExpired,
+    ProtocolError,
+)
 from zoomtui.zoom.lanes import Lanes
 from zoomtui.zoom.models import PlanUsage, SignInEvent, SubAccount, Token, User, UserSummary
 from zoomtui.zoom.pagination import paginate, sign_in_windows
@@ -205,7 +211,10 @@ class ZoomClient:
     async def get_user(self, user_id: str, account_id: str | None = None) -> User:
         """Read one user, including the bundle fields the list leaves out."""
         prefix = f"/accounts/{_seg(account_id)}" if account_id else ""
-        return User.from_json(await self._get(f"{prefix}/users/{_seg(user_id)}"))
+        body = await self._get(f"{prefix}/users/{_seg(user_id)}")
+        if type(body) is not dict:
+            raise ProtocolError(f"Zoom's answer for the user {user_id} was not an object.")
+        return User.from_json(body)
 
     async def get_user_settings(self, user_id: str, account_id: str | None = None) -> dict:
         """Read one user's settings; its `feature` object holds the per-user add-ons."""

@@ -100,12 +100,21 @@ class NetworkError(ZoomError):
     """The host could not be reached or the connection kept failing."""
 
 
+class CertificateError(NetworkError):
+    """TLS failed (an untrusted or expired certificate, a wrong host): retrying cannot help."""
+
+
 class ServerError(ZoomError):
     """Zoom kept answering with a 5xx error."""
 
 
 class ProtocolError(ZoomError):
-    """Zoom's answer could not be understood (malformed JSON) even after retries."""
+    """Zoom's answer cannot be trusted: malformed JSON after retries, or a broken listing.
+
+    Also raised for values no real account has (an id that is a list, a count
+    beyond any account, a wait of years, a listing that never ends), so a
+    hostile or broken peer ends a run ``partial``/``failed``, never ``complete``.
+    """
 
 
 class PageTokenExpired(ZoomError):

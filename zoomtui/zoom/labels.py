@@ -6,7 +6,11 @@ often) without crowding the parsing code; `models` re-exports the functions.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from zoomtui.licences import addons_from_settings
+
+__all__ = ["PLAN_NAMES", "addons_from_settings", "bundle_name", "plan_name"]
 
 if TYPE_CHECKING:
     from zoomtui.zoom.models import User
@@ -66,13 +70,7 @@ def bundle_name(user: User) -> str | None:
         return f"Zoom Workplace {name}"
     for info in user.license_info_list:
         if info.license_type == "ZOOM_WORKPLACE_BUNDLE":
-            return "Zoom Workplace"
+            # license_option holds the zoom_one_type value: name it as Get user would.
+            known = WORKPLACE_TYPES.get(info.license_option)
+            return f"Zoom Workplace {known}" if known else "Zoom Workplace"
     return None
-
-
-def addons_from_settings(settings_json: dict[str, Any]) -> tuple[str, ...]:
-    """Return the sorted names of the true boolean flags in the settings' `feature` object."""
-    feature = settings_json.get("feature") if isinstance(settings_json, dict) else None
-    if not isinstance(feature, dict):
-        return ()
-    return tuple(sorted(name for name, value in feature.items() if value is True))

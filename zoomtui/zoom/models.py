@@ -4,6 +4,12 @@
 dict lookups and `datetime.fromisoformat` (which reads Zoom's trailing "Z" on
 Python 3.11+) — no regex, no dateutil. Zoom's 64-bit bitmasks (`zoom_one_type`,
 `license_option`) stay exact because bodies are parsed into Python ints.
+
+Whatever Zoom sends is also bounded here, before anything stores it: a field
+of the wrong type (an id that is a list, an e-mail that is a number) or a
+count beyond any real account is a `ProtocolError`; an over-long text is cut
+to `FIELD_LIMITS` with `TRUNCATED` at its end. The common case costs a few
+type and length checks per user; only a suspect record takes the slow path.
 """
 
 from __future__ import annotations
@@ -12,9 +18,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+from zoomtui.zoom.errors import ProtocolError
 from zoomtui.zoom.labels import addons_from_settings, bundle_name, plan_name
 
 __all__ = [
+    "FIELD_LIMITS",
+    "TRUNCATED",
     "LicenseInfo",
     "PlanSeat",
     "PlanUsage",
@@ -30,20 +39,88 @@ __all__ = [
 ]
 
 
+# Longest text kept per field (characters). Zoom's own forms cap names at 64 and
+# e-mail addresses follow RFC 5321 (320); the rest is slack for Zoom's growth,
+# not for a 10 MB name, which would otherwise be stored (and held) in full.
+FIELD_LIMITS: dict[str, int] = {
+    "email": 320,
+    "first_name": 256,
+    "last_name": 256,
+    "display_name": 512,
+    "dept": 512,
+    "status": 32,
+    "plan_united_type": 64,
+    "account_name": 512,
+    "owner_email": 320,
+    "account_type": 128,
+    "type": 128,  # a seat pool's or a sign-in event's type
+    "ip_address": 64,
+    "client_type": 128,
+    "version": 128,
+}
+TEXT_LIMIT = 1024  # any other text
+ID_LIMIT = 128  # ids are refused, not cut: a cut id could name someone else
+TRUNCATED = "…[truncated]"
+MAX_COUNT = 10_000_000  # seats, users: no account holds more
+INT64 = 2**63
+_FAST_USER_CHARS = 256  # no user text field's limit is lower (status aside)
+# Timestamps outside these years are unreadable: nothing Zoom records lies there,
+# and date arithmetic near year 1 or 9999 overflows.
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+
+
 def parse_time(value: Any) -> datetime | None:
     """Parse Zoom's ISO-8601 timestamp into an aware UTC datetime; None when absent or bad."""
-    if not value or not isinstance(value, str):
+    if not value or not isinstance(value, str) or len(value) > 64:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        tz = parsed.tzinfo
+        if tz is not UTC:
+            if tz is None:
+                parsed = parsed.replace(tzinfo=UTC)
+            elif parsed.utcoffset():
+                parsed = parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    tz = parsed.tzinfo
-    if tz is UTC:  # Zoom's "Z": the common case, one call per event and user
-        return parsed
-    if tz is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC) if parsed.utcoffset() else parsed
+    if not FIRST_YEAR <= parsed.year < LAST_YEAR:
+        return None
+    return parsed
+
+
+def bounded(field: str, value: Any, what: str) -> str:
+    """A text field as stored: refused when not text, cut at its limit with a marker."""
+    if type(value) is not str:
+        raise ProtocolError(
+            f"Zoom sent {what} whose {field} is not text ({type(value).__name__}), "
+            "so the run cannot trust it."
+        )
+    limit = FIELD_LIMITS.get(field, TEXT_LIMIT)
+    if len(value) <= limit:
+        return value
+    return value[: limit - len(TRUNCATED)] + TRUNCATED
+
+
+def checked_id(value: Any, what: str) -> str | None:
+    """An id as Zoom sends it (a short string), None when absent; anything else is refused."""
+    if value is None or value == "":
+        return None
+    if type(value) is not str or len(value) > ID_LIMIT:
+        raise ProtocolError(
+            f"Zoom sent {what} with an id that is not a short string, so the run cannot trust it."
+        )
+    return value
+
+
+def checked_count(field: str, value: int, what: str, low: int = 0, high: int = MAX_COUNT) -> int:
+    """A count or code within what a real account can hold; refused otherwise."""
+    if not low <= value <= high:
+        shown = value if abs(value) < 10**15 else "out of range"
+        raise ProtocolError(
+            f"Zoom sent {what} with an impossible value of {field} ({shown}), so the run "
+            "cannot trust it."
+        )
+    return value
 
 
 def _int(value: Any, default: int | None = None) -> int | None:
@@ -115,15 +192,57 @@ class User(NamedTuple):
         zoom_one = get("zoom_one_type")
         pmi = get("pmi")
         user_type = get("type", 1)
+        if type(user_type) is not int:
+            user_type = _int(user_type, 1) or 1
+        if type(zoom_one) is not int:
+            zoom_one = _int(zoom_one)
+        uid = get("id") or None
+        email = get("email") or ""
+        first = get("first_name") or ""
+        last = get("last_name") or ""
+        display = get("display_name") or ""
+        dept = get("dept") or ""
+        status = get("status") or "active"
+        if (
+            type(email) is not str
+            or type(first) is not str
+            or type(last) is not str
+            or type(display) is not str
+            or type(dept) is not str
+            or type(status) is not str
+            or len(email) + len(first) + len(last) + len(display) + len(dept) > _FAST_USER_CHARS
+            or len(status) > 32
+            or (uid is not None and (type(uid) is not str or len(uid) > ID_LIMIT))
+            or not 0 <= user_type < MAX_COUNT
+            or (zoom_one is not None and not 0 <= zoom_one < INT64)
+        ):
+            what = "a user"
+            uid = checked_id(uid, what)
+            email, first, last = (
+                bounded("email", email, what),
+                bounded("first_name", first, what),
+                bounded("last_name", last, what),
+            )
+            display, dept = bounded("display_name", display, what), bounded("dept", dept, what)
+            status = bounded("status", status, what)
+            checked_count("type", user_type, what)
+            if zoom_one is not None:
+                checked_count("zoom_one_type", zoom_one, what, high=INT64 - 1)
+        if united not in (None, ""):
+            united = str(united)
+            if len(united) > 64:
+                united = bounded("plan_united_type", united, "a user")
+        else:
+            united = None
         return cls(
-            id=get("id") or None,
-            email=get("email") or "",
-            first_name=get("first_name") or "",
-            last_name=get("last_name") or "",
-            display_name=get("display_name") or "",
-            type=user_type if type(user_type) is int else (_int(user_type, 1) or 1),
-            status=get("status") or "active",
-            dept=get("dept") or "",
+            id=uid,
+            email=email,
+            first_name=first,
+            last_name=last,
+            display_name=display,
+            type=user_type,
+            status=status,
+            dept=dept,
             role_id=str(get("role_id") or ""),
             timezone=get("timezone") or "",
             verified=_int(get("verified"), 0) or 0,
@@ -132,12 +251,18 @@ class User(NamedTuple):
             user_created_at=parse_time(get("user_created_at")),
             last_login_time=parse_time(get("last_login_time")),
             last_client_version=get("last_client_version") or "",
-            plan_united_type=str(united) if united not in (None, "") else None,
-            zoom_one_type=zoom_one if type(zoom_one) is int else _int(zoom_one),
-            license_info_list=tuple(LicenseInfo.from_json(x) for x in licenses) if licenses else (),
-            group_ids=tuple(groups) if groups else (),
+            plan_united_type=united,
+            zoom_one_type=zoom_one,
+            license_info_list=_licenses(licenses) if licenses else (),
+            group_ids=tuple(groups) if type(groups) is list else (),
             language=get("language") or "",
         )
+
+
+def _licenses(value: Any) -> tuple[LicenseInfo, ...]:
+    if type(value) is not list:
+        return ()
+    return tuple(LicenseInfo.from_json(x) for x in value if type(x) is dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,12 +279,13 @@ class SubAccount:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> SubAccount:
+        what = "a sub account"
         return cls(
-            id=str(d.get("id") or ""),
-            account_name=d.get("account_name") or "",
-            owner_email=d.get("owner_email") or "",
-            account_type=str(d.get("account_type") or ""),
-            seats=_int(d.get("seats"), 0) or 0,
+            id=checked_id(d.get("id"), what) or "",
+            account_name=bounded("account_name", d.get("account_name") or "", what),
+            owner_email=bounded("owner_email", d.get("owner_email") or "", what),
+            account_type=bounded("account_type", str(d.get("account_type") or ""), what),
+            seats=checked_count("seats", _int(d.get("seats"), 0) or 0, what),
             account_number=_int(d.get("account_number")),
             created_at=parse_time(d.get("created_at")),
         )
@@ -193,13 +319,22 @@ class PlanUsage:
             for entry in entries:
                 if not isinstance(entry, dict) or "hosts" not in entry:
                     continue  # storage objects such as plan_recording carry no seats
+                what = f"a seat pool ({key[:64]})"
                 seats.append(
                     PlanSeat(
-                        plan=key,
-                        type=str(entry.get("type") or entry.get("name") or ""),
-                        purchased=_int(entry.get("hosts"), 0) or 0,
-                        assigned=_int(entry.get("usage"), 0) or 0,
-                        pending=_int(entry.get("pending"), 0) or 0,
+                        plan=bounded("plan", key, what),
+                        type=bounded(
+                            "type", str(entry.get("type") or entry.get("name") or ""), what
+                        ),
+                        purchased=checked_count(
+                            "purchased seats", _int(entry.get("hosts"), 0) or 0, what
+                        ),
+                        assigned=checked_count(
+                            "assigned seats", _int(entry.get("usage"), 0) or 0, what
+                        ),
+                        pending=checked_count(
+                            "pending seats", _int(entry.get("pending"), 0) or 0, what
+                        ),
                     )
                 )
         return cls(seats=tuple(seats))
@@ -224,7 +359,8 @@ class UserSummary:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> UserSummary:
         names = cls.__dataclass_fields__
-        return cls(**{n: _int(d.get(n), 0) or 0 for n in names})
+        what = "a user summary"
+        return cls(**{n: checked_count(n, _int(d.get(n), 0) or 0, what) for n in names})
 
 
 class SignInEvent(NamedTuple):
@@ -249,14 +385,25 @@ class SignInEvent(NamedTuple):
         if when is None:
             return None
         get = d.get
-        return cls(
-            get("email") or "",
-            when,
-            get("type") or "",
+        email, kind = get("email") or "", get("type") or ""
+        ip, client, version = (
             get("ip_address") or "",
             get("client_type") or "",
             get("version") or "",
         )
+        if (
+            type(email) is not str
+            or type(kind) is not str
+            or type(ip) is not str
+            or type(client) is not str
+            or type(version) is not str
+            or len(email) + len(kind) + len(ip) + len(client) + len(version) > 64
+        ):
+            what = "a sign-in event"
+            email, kind = bounded("email", email, what), bounded("type", kind, what)
+            ip, client = bounded("ip_address", ip, what), bounded("client_type", client, what)
+            version = bounded("version", version, what)
+        return cls(email, when, kind, ip, client, version)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,12 @@ id, or by email for pending users), so the caller — which stores each page as
 it arrives — sees nothing twice and misses nothing. Old `page_number` listings
 (`GET /accounts`) are followed too, but never after a token was seen, because
 Zoom keeps sending a stale `page_count` next to tokens.
+
+Every page is also checked against what a listing can be (`ListingGuard`): a
+peer that answers 200 with a missing list, a short listing, a token it sent
+before, endless fresh tokens or absurd counts ends the listing with a
+`ProtocolError` — so a broken reply can never complete a run and mark the
+users it left out as removed, nor hold the run lock forever.
 """
 
 from __future__ import annotations
@@ -18,13 +24,27 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from zoomtui.clock import Clock
-from zoomtui.zoom.errors import PageTokenExpired, ZoomError
+from zoomtui.zoom.errors import PageTokenExpired, ProtocolError, ZoomError
 
 log = logging.getLogger("zoomtui.zoom")
 
 T = TypeVar("T")
 PAGE_TOKEN_TTL = timedelta(minutes=15)
 MAX_RESTARTS = 5
+# Sane bounds of a listing. No Zoom account lists ten million users, and a
+# token is a short opaque string (Zoom's are ~32 characters).
+MAX_RECORDS = 10_000_000
+MAX_TOKEN_CHARS = 4096
+# Zoom pages by offset, so users created or deleted while a listing runs can
+# shift a few items across a page edge: one seen twice, or one missed (it is
+# then missed by every client; the next run sees it). These margins allow that
+# churn — 10 items plus 0.1% of the listing — and nothing like a short page of
+# 10 where 409 were announced, or one page served again and again.
+CHURN_ITEMS = 10
+CHURN_RATIO = 0.001
+# Pages beyond total_records / page_size: 2x plus 10 covers a peer that serves
+# fewer items per page than asked; an endless listing of empty pages does not.
+EMPTY_PAGES = 3
 
 GetJson = Callable[[str, dict[str, Any], datetime], Awaitable[Any]]
 
@@ -77,6 +97,7 @@ async def _one_pass(
     token, token_at = "", started
     page_number = 1
     used_tokens = False
+    guard = ListingGuard(path, items_key, params.get("page_size"), len(seen))
     # The next page is requested before this one is handed over, so the caller's
     # work on a page overlaps the round trip of the next (a chain of pages would
     # otherwise cost latency + processing per page).
@@ -94,14 +115,12 @@ async def _one_pass(
             else:
                 body, received = await ahead
                 ahead = None
-            rows = body.get(items_key) if isinstance(body, dict) else None
-            page = _new_items(rows, parse, key, seen)
-            next_token = body.get("next_page_token") if isinstance(body, dict) else None
+            rows, next_token = guard.page(body)
+            page = _new_items(rows, parse, key, seen, guard)
             if next_token:
-                if next_token == token:
-                    raise ZoomError(f"Zoom returned the same page token twice for {path}.")
-                token, token_at, used_tokens = str(next_token), received, True
+                token, token_at, used_tokens = next_token, received, True
             elif used_tokens or not rows or not _more_numbered_pages(body, page_number):
+                guard.end()
                 if page:
                     yield page
                 return
@@ -139,14 +158,18 @@ def _query(
 
 
 def _new_items(
-    rows: Any,
+    rows: list[Any],
     parse: Callable[[dict[str, Any]], T | None],
     key: Callable[[T], Hashable],
     seen: set[Hashable],
+    guard: ListingGuard,
 ) -> list[T]:
-    """The parsed items of a page not yielded before."""
+    """The parsed items of a page not yielded before; items that are not objects are refused."""
     page: list[T] = []
-    for row in rows or ():
+    repeats = 0
+    for row in rows:
+        if type(row) is not dict:
+            raise guard.broken(f"an item that is not an object ({type(row).__name__})")
         item = parse(row)
         if item is None:
             continue
@@ -154,7 +177,99 @@ def _new_items(
         if k not in seen:
             seen.add(k)
             page.append(item)
+        else:
+            repeats += 1
+    if repeats:
+        guard.repeated(repeats)
     return page
+
+
+class ListingGuard:
+    """What one pass of a listing may look like; every check is O(1) per page or item.
+
+    These are defences against a hostile or broken peer, not Zoom's documented
+    behaviour: Zoom sends the list (empty when there is nothing), a fresh token
+    per page until the last, and `total_records` matching what it lists.
+    """
+
+    def __init__(self, path: str, items_key: str, page_size: Any, known: int) -> None:
+        self.path, self.items_key = path, items_key
+        self.page_size = page_size if type(page_size) is int and page_size > 0 else 300
+        self.known = known  # items yielded before this pass: a restart reads them again
+        self.tokens: set[str] = set()
+        self.pages = self.rows = self.repeats = self.empty = 0
+        self.total: int | None = None
+        self.most = 0  # the largest total_records announced in this pass
+
+    def broken(self, what: str) -> ProtocolError:
+        return ProtocolError(
+            f"Zoom's listing of {self.path} was broken ({what}), so the run cannot trust it."
+        )
+
+    def page(self, body: Any) -> tuple[list[Any], str]:
+        """Check one page's envelope; return its list and its next token ("" at the end)."""
+        if type(body) is not dict:
+            raise self.broken(f"a page that is not an object ({type(body).__name__})")
+        self.pages += 1
+        total = body.get("total_records")
+        if total is not None:
+            if type(total) is not int or not 0 <= total <= MAX_RECORDS:
+                raise self.broken(f"total_records {_show(total)}")
+            self.total = total
+            self.most = max(self.most, total)
+        count = body.get("page_count")
+        if count is not None and (type(count) is not int or not 0 <= count <= MAX_RECORDS):
+            raise self.broken(f"page_count {_show(count)}")
+        token = body.get("next_page_token")
+        if token is None:
+            token = ""
+        if type(token) is not str or len(token) > MAX_TOKEN_CHARS:
+            raise self.broken("a page token that is not a short string")
+        if token:
+            if token in self.tokens:
+                raise self.broken("a page token it had already sent")
+            self.tokens.add(token)
+        rows = body.get(self.items_key)
+        if rows is None:
+            # Zoom sends an empty list when there is nothing; only a listing that
+            # says it holds nothing may leave it out.
+            if self.total != 0:
+                raise self.broken(f"a page without {self.items_key!r}")
+            rows = []
+        elif type(rows) is not list:
+            raise self.broken(f"{self.items_key!r} that is not a list")
+        self.rows += len(rows)
+        if token and not rows:
+            self.empty += 1
+            if self.empty > EMPTY_PAGES:
+                raise self.broken("pages without items that kept coming")
+        if self.total is not None:
+            if self.pages > 2 * (-(-self.most // self.page_size)) + 10:
+                raise self.broken(f"more than {self.pages - 1} pages for {self.most} records")
+            if self.rows > self.most + CHURN_ITEMS + CHURN_RATIO * self.most:
+                raise self.broken(f"{self.rows} items where total_records said {self.most}")
+        elif self.rows > MAX_RECORDS:  # a report has no total: bound it absolutely
+            raise self.broken(f"more than {MAX_RECORDS} items")
+        return rows, token
+
+    def repeated(self, count: int) -> None:
+        """Items seen before: a restart re-reads `known` of them; more is a loop."""
+        self.repeats += count
+        if self.repeats > self.known + CHURN_ITEMS + CHURN_RATIO * (self.rows + self.known):
+            raise self.broken(f"{self.repeats} items it had already listed")
+
+    def end(self) -> None:
+        """At the last page: refuse a listing shorter than it said, beyond churn."""
+        total = self.total
+        if total is not None and self.rows < total - CHURN_ITEMS - CHURN_RATIO * total:
+            raise self.broken(f"{self.rows} items where total_records said {total}")
+
+
+def _show(value: Any) -> str:
+    """A bad value for a sentence: small integers as is, anything else by its type."""
+    if type(value) is int and abs(value) < 10**15:
+        return str(value)
+    return f"of type {type(value).__name__}" if type(value) is not int else "out of range"
 
 
 def _more_numbered_pages(body: dict[str, Any], requested: int) -> bool:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import random
+import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +23,7 @@ import httpx
 import orjson
 
 from zoomtui.zoom.errors import (
+    CertificateError,
     DailyLimitReached,
     NetworkError,
     ProtocolError,
@@ -33,6 +36,9 @@ from zoomtui.zoom.ratelimit import RateLimiter, backoff_delay, next_utc_midnight
 log = logging.getLogger("zoomtui.zoom")
 
 TRACKING_HEADER = "x-zm-trackingid"
+# A Retry-After beyond this is no rate limit Zoom has (its daily quotas reset
+# within a day): a hostile or broken peer, answered with a ProtocolError.
+MAX_RETRY_AFTER = 2 * 86_400.0
 
 
 @dataclass(frozen=True)
@@ -62,8 +68,11 @@ class Reply:
 
     @property
     def message(self) -> str:
+        """Zoom's error text, cut at 300 characters: it ends up inside our one sentence."""
         if isinstance(self.body, dict):
-            return str(self.body.get("message") or self.body.get("reason") or "")
+            text = self.body.get("message") or self.body.get("reason") or ""
+            text = text if isinstance(text, str) else ""
+            return text if len(text) <= 300 else text[:299] + "…"
         return ""
 
 
@@ -101,8 +110,7 @@ class Requester:
         host = urlsplit(url).hostname or url
         faults = throttles = 0
         while True:
-            if category is not None:
-                await limiter.acquire(category)
+            ticket = await limiter.acquire(category) if category is not None else 0
             request_headers = dict(headers or {})
             if auth is not None:
                 request_headers["Authorization"] = await auth()
@@ -116,6 +124,14 @@ class Requester:
                 problem = f"The host {host} did not answer in time"
                 failure: type[Exception] = NetworkError
             except (httpx.TransportError, OSError) as exc:
+                tls = _tls_problem(exc)
+                if tls is not None:
+                    # Retrying cannot fix a certificate; say which problem it is at once.
+                    raise CertificateError(
+                        f"The TLS certificate of {host} was refused ({tls}); check the API "
+                        "URL, the system clock, and any proxy that intercepts TLS "
+                        "(SSL_CERT_FILE names extra trusted certificates)."
+                    ) from exc
                 problem = _connection_problem(host, exc)
                 failure = NetworkError
             else:
@@ -123,13 +139,21 @@ class Requester:
                 status = response.status_code
                 if status == 429:
                     throttles += 1
-                    await self._throttled(response, category, throttles, tracking)
+                    await self._throttled(response, category, throttles, tracking, ticket)
                     continue
+                if category is not None and status < 500:
+                    limiter.succeeded(category, _advertised_limit(response.headers))
                 if status >= 500:
                     problem = f"Zoom answered HTTP {status} from {host}"
                     failure = ServerError
                 else:
                     body, ok = _parse_json(response.content)
+                    if body is _TOO_DEEP:
+                        raise ProtocolError(
+                            f"Zoom sent an answer from {host} nested deeper than any real "
+                            "answer, so it was not read.",
+                            tracking_id=tracking,
+                        )
                     if ok or status >= 300:
                         return Reply(status, body, response.headers, tracking)
                     problem = f"Zoom sent an unreadable answer from {host}"
@@ -144,9 +168,21 @@ class Requester:
             await limiter.wait(f"retrying: {problem}", delay)
 
     async def _throttled(
-        self, response: httpx.Response, category: str | None, attempt: int, tracking: str | None
+        self,
+        response: httpx.Response,
+        category: str | None,
+        attempt: int,
+        tracking: str | None,
+        ticket: int,
     ) -> None:
-        """Wait out a 429 as Zoom asks, or raise when it is a daily limit or retries ran out."""
+        """Pace down after a per-second 429, or raise when it is a daily limit or retries ran out.
+
+        The category's pace is cut (once for a burst) and the request goes back
+        to wait for a token like any other, so a burst of 429s never turns into
+        a burst of retries. A `Retry-After` holds back the whole category until
+        then. Without one, only a request refused again at the slower pace backs
+        off on its own too, exponentially, before it queues for its turn.
+        """
         now = self.clock()
         body, _ = _parse_json(response.content)
         message = str(body.get("message") or "") if isinstance(body, dict) else ""
@@ -159,6 +195,13 @@ class Requester:
             response.headers.get("Retry-After"),
             tracking,
         )
+        if wait is not None and wait > MAX_RETRY_AFTER:
+            raise ProtocolError(
+                f"Zoom asked to wait {wait:.3g} seconds before retrying, longer than any of its "
+                "rate limits, so the run stopped.",
+                tracking_id=tracking,
+                status=429,
+            )
         daily = "daily" in limit_type or "daily" in message.lower()
         if daily or (wait is not None and wait > self.policy.longest_wait):
             raise DailyLimitReached(
@@ -171,12 +214,38 @@ class Requester:
                 tracking_id=tracking,
                 status=429,
             )
-        if wait is None:
-            wait = backoff_delay(attempt - 1, self.policy.rng, self.policy.base, self.policy.cap)
+        limiter = self.limiter
+        limiter.stats.retries += 1
         if category is not None:
-            self.limiter.pause(category, wait)
-        self.limiter.stats.retries += 1
-        await self.limiter.wait(f"Zoom rate limit ({category or 'token'})", wait)
+            limiter.throttled(category, ticket)
+            if wait is not None:
+                limiter.pause(category, wait)  # acquire() waits it out, for every caller
+                return
+            if attempt < 2:
+                return
+        if wait is None:
+            wait = backoff_delay(
+                max(0, attempt - 2) if category else attempt - 1,
+                self.policy.rng,
+                self.policy.base,
+                self.policy.cap,
+            )
+        await limiter.wait(f"Zoom rate limit ({category or 'token'})", wait)
+
+
+def _advertised_limit(headers: httpx.Headers) -> float | None:
+    """The per-second limit a reply states in `X-RateLimit-Limit`, if it states one.
+
+    Zoom sends `X-RateLimit-Type` `QPS` or `Daily-limit` with it (zoom-api.md
+    section 6); a daily count says nothing about the per-second pace.
+    """
+    if (headers.get("X-RateLimit-Type") or "").strip().lower() != "qps":
+        return None
+    try:
+        value = float(headers.get("X-RateLimit-Limit") or "")
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value > 0 else None
 
 
 def _parse_json(content: bytes) -> tuple[Any, bool]:
@@ -194,8 +263,28 @@ def _parse_json(content: bytes) -> tuple[Any, bool]:
         pass
     try:
         return json.loads(content), True
+    except RecursionError:
+        # orjson stops at 1,024 levels; the standard parser runs out of stack.
+        return _TOO_DEEP, False
     except (ValueError, UnicodeDecodeError):
         return {}, False
+
+
+_TOO_DEEP: Any = object()  # the body of an answer nested too deeply to parse
+
+
+def _tls_problem(exc: BaseException) -> str | None:
+    """The certificate problem behind a connection failure, or None when it is not TLS."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # httpx wraps httpcore's error, which wraps the ssl one
+        if seen is None:
+            return None
+        if isinstance(seen, ssl.SSLError):
+            detail = getattr(seen, "verify_message", None) or getattr(seen, "reason", None)
+            text = str(detail or seen.strerror or seen)
+            return " ".join(text.rpartition("] ")[2].replace("_", " ").split())[:200]
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _connection_problem(host: str, exc: BaseException) -> str:

@@ -42,6 +42,24 @@ def phase_text(progress: Any, *, running: bool, note: str = "") -> str:
     return done
 
 
+def pace_text(stats: Any) -> str:
+    """``Pace settled on: Light 30/s · Medium 20/s · Heavy 10/s · 3 answered 429``.
+
+    The rates are what the client learnt the account really allows per category
+    (the configured tier is only where it starts), so an admin can tell a wrong
+    tier or another app sharing the quota from the run alone.
+    """
+    rates = stats.get("rates") if isinstance(stats, dict) else None
+    if not isinstance(rates, dict) or not rates:
+        return ""
+    parts = [f"{c} {float(r):g}/s" for c, r in rates.items() if isinstance(r, int | float)]
+    throttled = stats.get("throttled") or {}
+    refused = sum(v for v in throttled.values() if isinstance(v, int))
+    if refused:
+        parts.append(f"{refused:,} answered 429")
+    return "Pace settled on: " + " · ".join(parts)
+
+
 class AggregateScreen(ZoomScreen):
     """Buttons, one progress row per phase, rate-limit waits, schedule and the run log."""
 
@@ -98,6 +116,9 @@ class AggregateScreen(ZoomScreen):
             text = phase_text(progress, running=state.running, note=str(notes.get(phase, "")))
             self.query_one(f"#text-{phase}", Label).update(text)
         waits = f"Rate-limit waits: {state.waits} ({state.waited_s:.1f}s)"
+        pace = pace_text(getattr(state.result, "stats", None))
+        if pace:
+            waits += "\n" + pace
         self.query_one("#run-waits", Static).update(waits)
         self.query_one("#run-start", Button).disabled = state.running
         self.query_one("#run-full", Button).disabled = state.running

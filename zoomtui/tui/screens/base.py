@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from zoomtui import paths
 from zoomtui.tui.actions import MODES
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.messages import RunUpdated
@@ -52,7 +53,14 @@ class ZoomScreen(Screen[None]):
         status = ""
         if state.running:
             status = "aggregation running…"
-        self.query_one(TopBar).show(MODES, self.MODE, demo=self.ctx.demo, status=status)
+        profile = paths.profile_name()
+        self.query_one(TopBar).show(
+            MODES,
+            self.MODE,
+            demo=self.ctx.demo,
+            status=status,
+            profile="" if profile == paths.DEFAULT_PROFILE else profile,
+        )
 
     def on_run_updated(self, message: RunUpdated) -> None:
         if message.kind in ("started", "finished"):

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from zoomtui.services.connection import LABELS, ConnectionReport, test_connection
-from zoomtui.settings import ENV_VARS, SettingsError
+from zoomtui.settings import ENV_VARS, SettingsError, exposure_warning
 from zoomtui.settings_values import coerce
 from zoomtui.tui.actions import bindings_for, by_id
 from zoomtui.tui.config_io import save_changes
@@ -120,7 +120,10 @@ class ConnectionScreen(ZoomScreen):
             note = "DEMO: the connection is the built-in emulator; Save does not write it."
         elif any(sources.get(k) == "env" for k in ENV_VARS):
             note += " Greyed fields come from environment variables, which win over the file."
-        self.query_one("#conn-note", Static).update(note)
+        warning = None if self.ctx.demo else exposure_warning()
+        if warning:
+            note = warning  # the file's mode matters more than the general note
+        self.query_one("#conn-note", Static).update(Text(note))
         self._show_groups()
         self.show_errors({})
         self._saved_state = self.form_state()

@@ -20,7 +20,7 @@ from zoomtui.tui.widgets.row_table import RowTable
 TRENDS = (
     ("total", "Users"),
     ("licensed", "Licensed"),
-    ("inactive_licensed", "Inactive licensed"),
+    ("idle_licensed", "Idle licensed"),
     ("seats_free", "Seats free"),
 )
 COLUMNS = ("", "Run", "Status", "Started (UTC)", "Users", "Lic.", "Idle lic.", "Time", "Skipped")
@@ -113,7 +113,7 @@ class RunsScreen(ZoomScreen):
         by_run = {p.get("run_id"): p for p in points}
         for run in self.runs:
             point = by_run.get(run["id"], {})
-            for key in ("licensed", "inactive_licensed"):
+            for key in ("licensed", "idle_licensed"):
                 if run.get(key) is None and key in point:
                     run[key] = point[key]
         for key, _label in TRENDS:
@@ -136,7 +136,7 @@ class RunsScreen(ZoomScreen):
                 _when(run.get("started_at")),
                 _num(run.get("users")),
                 _num(run.get("licensed")),
-                _num(run.get("inactive_licensed")),
+                _num(run.get("idle_licensed")),
                 _duration(run.get("duration_s")),
                 _skipped(run.get("notes")),
                 key=str(run["id"]),

@@ -22,7 +22,8 @@ from zoomtui.tui.widgets.window_table import WindowTable
 RECLAIM_COLUMNS = [
     c
     for c in USER_COLUMNS
-    if c.key in ("email", "last_name", "days_inactive", "last_login_time", "dept", "account_id")
+    if c.key
+    in ("email", "status", "last_name", "days_inactive", "last_login_time", "dept", "account_id")
 ]
 
 
@@ -32,7 +33,9 @@ def seat_lines(records: list[dict[str, Any]]) -> list[SeatLine]:
     lines = []
     for r in sorted(records, key=lambda r: (str(r.get("account_id")), str(r.get("plan")))):
         label = str(r.get("plan", "")).removeprefix("plan_")
-        if r.get("type"):
+        if r.get("type_label") and r["type_label"] != r.get("type"):
+            label = str(r["type_label"])  # names the product and its capacity already
+        elif r.get("type"):
             label += f" · {r['type']}"
         name = r.get("account_name") or r.get("account_id")
         group = f"{name} ({r.get('account_id')})" if len(accounts) > 1 else ""
@@ -63,7 +66,7 @@ class SeatsScreen(ZoomScreen):
         with VerticalScroll(id="seat-scroll"):
             yield SeatBars(id="seat-bars")
         with Horizontal(id="reclaim-form"):
-            yield Label("Reclaim: licensed, inactive ≥", classes="pick-label")
+            yield Label("Reclaim: licensed, idle ≥", classes="pick-label")
             yield Input(id="reclaim-days", type="integer", compact=True, max_length=5)
             yield Label("days · price/seat/year", classes="pick-label")
             yield Input(id="reclaim-price", type="number", compact=True, max_length=10)
@@ -118,11 +121,11 @@ class SeatsScreen(ZoomScreen):
             self.query_one("#reclaim-summary", Static).update(str(getattr(exc, "message", exc)))
             self.query_one(WindowTable).set_provider(None)
             return
-        rows = self.result["candidates"]
+        rows = self.result["candidates"] + self.result["invitations"]
         self.query_one(WindowTable).set_provider(lambda o, n: (rows[o : o + n], len(rows)))
         self.query_one("#reclaim-summary", Static).update(
-            f"{self.result['count']:,} licensed users inactive ≥ {days} days · estimated savings "
-            f"{self.result['yearly_savings']:,.2f} per year at {price:,.2f} per seat"
+            f"{self.result['count']:,} idle licensed + {self.result['invitations_count']:,} "
+            f"old invitations · saving {self.result['yearly_savings']:,.2f} per year"
         )
 
     @on(Input.Submitted)
@@ -145,7 +148,7 @@ class SeatsScreen(ZoomScreen):
         if self.result is None:
             self.notify("No reclaim candidates to export.", severity="warning")
             return
-        rows = list(self.result["candidates"])
+        rows = list(self.result["candidates"]) + list(self.result["invitations"])
         start_export(
             self,
             "reclaim candidates",

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from zoomtui.licences import status_word, tokens_of
 from zoomtui.services.runs import list_runs
 from zoomtui.services.users import UserFilter, filter_options, query_users, user_detail
 from zoomtui.tui.actions import bindings_for
@@ -30,7 +31,11 @@ def _name(row: Row) -> str:
 
 
 def _addons(row: Row) -> str:
-    return ",".join(row.get("addons") or [])
+    return ",".join(tokens_of(row.get("addons") or [], row.get("addon_capacities") or {}))
+
+
+def _status(row: Row) -> str:
+    return status_word(row.get("status"))
 
 
 def _days(row: Row) -> str:
@@ -41,7 +46,7 @@ def _days(row: Row) -> str:
 COLUMNS = [
     Column("email", "Email", 25, grow=3),
     Column("last_name", "Name", 14, _name, grow=2),
-    Column("status", "Status", 8),
+    Column("status", "Status", 11, _status),
     Column("plan", "Plan", 10),
     Column("days_inactive", "Idle", 5, _days, right=True),
     Column("last_login_time", "Last login", 10, lambda r: _date(r.get("last_login_time"))),

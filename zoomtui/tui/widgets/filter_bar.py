@@ -50,7 +50,7 @@ class FilterState:
         if self.dept:
             parts.append(f"dept {self.dept}")
         if self.inactive_days is not None:
-            parts.append(f"inactive ≥{self.inactive_days}d")
+            parts.append(f"idle ≥{self.inactive_days}d")
         if self.never_logged_in:
             parts.append("never logged in")
         if self.search:
@@ -98,7 +98,7 @@ class FilterBar(Vertical):
                 for name, prompt in self.SELECTS[2:]:
                     yield Select[str]([], prompt=prompt, id=f"f-{name}", compact=True)
             with Horizontal(classes="filter-row"):
-                yield Label("Inactive ≥", classes="filter-label")
+                yield Label("Idle ≥", classes="filter-label")
                 yield Input(
                     placeholder="days",
                     id="f-inactive",

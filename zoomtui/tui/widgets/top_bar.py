@@ -22,13 +22,14 @@ class TopBar(Static):
         *,
         demo: bool,
         status: str = "",
+        profile: str = "",
     ) -> None:
         width = self.size.width or 200
         variants = [
-            _bar(modes, current, demo, status, name=True, short=None),
-            _bar(modes, current, demo, status, name=False, short=None),
-            _bar(modes, current, demo, status, name=False, short=4),
-            _bar(modes, current, demo, status, name=False, short=0),
+            _bar(modes, current, demo, profile, status, name=True, short=None),
+            _bar(modes, current, demo, profile, status, name=False, short=None),
+            _bar(modes, current, demo, profile, status, name=False, short=4),
+            _bar(modes, current, demo, profile, status, name=False, short=0),
         ]
         # Narrower terminals lose the app name, then label letters, never a screen number.
         text = next((v for v in variants if v.cell_len <= width), variants[-1])
@@ -40,6 +41,7 @@ def _bar(
     modes: Sequence[tuple[str, str]],
     current: str,
     demo: bool,
+    profile: str,
     status: str,
     *,
     name: bool,
@@ -49,6 +51,9 @@ def _bar(
     text = Text(" zoomtui " if name else "", style="bold")
     if demo:
         text.append(" DEMO ", style="bold reverse")
+        text.append(" ")
+    elif profile:  # which Zoom account this is, when there are several
+        text.append(f" {profile} ", style="bold reverse")
         text.append(" ")
     for number, (mode, label) in enumerate(modes, start=1):
         if mode == current:

@@ -14,6 +14,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from zoomtui.licences import addon_label, status_word, tokens_of
+
 RECORD_FIELDS = (
     ("email", "Email"),
     ("first_name", "First name"),
@@ -22,11 +24,12 @@ RECORD_FIELDS = (
     ("plan", "Plan"),
     ("bundle", "Bundle"),
     ("addons", "Add-ons"),
+    ("meetings_hosted_in", "Meetings hosted in"),
     ("dept", "Department"),
     ("account_id", "Account"),
     ("last_login_time", "Last login"),
     ("last_sign_in", "Last sign-in"),
-    ("days_inactive", "Days inactive"),
+    ("days_inactive", "Days idle"),
     ("user_created_at", "Created"),
     ("last_client_version", "Client"),
     ("id", "Zoom id"),
@@ -45,15 +48,27 @@ def plain(value: Any) -> str:
     return str(value)
 
 
+def _shown(key: str, record: Mapping[str, Any]) -> Any:
+    """Zoom's values in the product's words: add-ons with capacity, "deactivated"."""
+    if key == "addons":
+        tokens = tokens_of(record.get("addons") or [], record.get("addon_capacities") or {})
+        return [addon_label(t) for t in tokens]
+    if key == "status":
+        return status_word(record.get("status"))
+    return record[key]
+
+
 def _record(record: Mapping[str, Any]) -> RenderableType:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     shown = set()
     for key, label in RECORD_FIELDS:
+        if key == "meetings_hosted_in" and not record.get(key):
+            continue  # only worth a line where a host's meetings are hosted in China / India
         if key in record:
             shown.add(key)
-            value = plain(record[key])
+            value = plain(_shown(key, record))
             if key == "plan" and record.get("type") is not None and not value.startswith("Type"):
                 value += f" (Zoom user type {record['type']})"  # the number alone meant nothing
             table.add_row(label, value)

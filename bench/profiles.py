@@ -1,0 +1,140 @@
+"""Several accounts: ``summary`` over many profiles, and ``aggregate --all-profiles``.
+
+Usage: .venv/bin/python bench/profiles.py [--summary-profiles 50] [--summary-users 10000]
+       [--aggregate-profiles 20] [--aggregate-users 300] [--latency-ms 20] [--rate-scale 1]
+
+Part 1 builds one history of ``--summary-users`` users (in-process emulator),
+copies it into ``--summary-profiles`` profiles and times ``summary`` (target
+< 1 s for 50 profiles of 10,000 users). Part 2 starts one loopback emulator
+per profile (same tier and limits), times each profile's run alone, then all
+of them with ``aggregate_all`` (what ``aggregate --all-profiles`` runs); the
+target is the concurrent wall time within 1.3x the slowest single account.
+Everything lives in a temporary directory (XDG variables point there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from _common import log, loopback_emulator, median, peak_rss_mb
+from _world import local_world
+
+from zoomtui import paths
+from zoomtui.emulator import DEMO_CREDENTIALS
+from zoomtui.services import profiles as svc
+from zoomtui.services.aggregate import aggregate
+
+
+def write_profile(name: str, **values: str) -> None:
+    svc.add(name)
+    body = "".join(f'{key} = "{value}"\n' for key, value in values.items())
+    paths.profile_config_file(name).write_text(body)
+
+
+def summary_part(count: int, users: int, root: Path) -> dict[str, object]:
+    source = root / "source.db"
+    _, ctx = local_world(source, users)
+    result = asyncio.run(aggregate(ctx))
+    ctx.close()
+    log(f"source history: {result.status}, {result.users} users")
+    for i in range(count):
+        name = f"acct{i:02d}"
+        write_profile(name, account_id=f"ACCT{i:02d}")
+        target = paths.profile_database_file(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, target)
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        records = svc.summary()
+        times.append(time.perf_counter() - started)
+    complete = sum(1 for r in records if r["run_id"] is not None)
+    return {
+        "profiles": count,
+        "users_each": users,
+        "profiles_with_a_run": complete,
+        "summary_s_median": median(times),
+        "summary_s_all": [round(t, 3) for t in times],
+    }
+
+
+def aggregate_part(
+    count: int, users: int, latency_ms: float, rate_scale: float
+) -> dict[str, object]:
+    with ExitStack() as stack:
+        for i in range(count):
+            em = stack.enter_context(
+                loopback_emulator(users, seed=100 + i, rate_scale=rate_scale, latency_ms=latency_ms)
+            )
+            write_profile(
+                f"live{i:02d}",
+                account_id=DEMO_CREDENTIALS.account_id,
+                client_id=DEMO_CREDENTIALS.client_id,
+                client_secret=DEMO_CREDENTIALS.client_secret,
+                region="custom",
+                api_url=em.api_url,
+                oauth_url=em.oauth_url,
+            )
+        names = [n for n in svc.names() if n.startswith("live")]
+        alone = {}
+        for name in names:
+            ctx = svc.context_of(svc.Profile(name))
+            started = time.perf_counter()
+            result = asyncio.run(aggregate(ctx, full=True))
+            alone[name] = round(time.perf_counter() - started, 3)
+            ctx.close()
+            log(f"{name} alone: {result.status} in {alone[name]}s")
+        started = time.perf_counter()
+        outcomes = asyncio.run(svc.aggregate_all(if_due=False, full=True))
+        together = time.perf_counter() - started
+    statuses = {o.profile: o.status for o in outcomes if o.profile.startswith("live")}
+    slowest = max(alone.values())
+    return {
+        "profiles": count,
+        "users_each": users,
+        "latency_ms": latency_ms,
+        "rate_scale": rate_scale,
+        "slowest_alone_s": slowest,
+        "all_profiles_s": round(together, 3),
+        "ratio_to_slowest": round(together / slowest, 3),
+        "statuses": sorted(set(statuses.values())),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--summary-profiles", type=int, default=50)
+    parser.add_argument("--summary-users", type=int, default=10_000)
+    parser.add_argument("--aggregate-profiles", type=int, default=20)
+    parser.add_argument("--aggregate-users", type=int, default=300)
+    parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--rate-scale", type=float, default=1.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data")):
+            os.environ[var] = str(root / sub)
+        for var in ("ZOOMTUI_CONFIG", "ZOOMTUI_DB", "ZOOMTUI_PROFILE"):
+            os.environ.pop(var, None)
+        out: dict[str, object] = {"benchmark": "profiles"}
+        if args.summary_profiles:
+            out["summary"] = summary_part(args.summary_profiles, args.summary_users, root)
+            log(f"summary: {out['summary']}")
+        if args.aggregate_profiles:
+            out["all_profiles"] = aggregate_part(
+                args.aggregate_profiles, args.aggregate_users, args.latency_ms, args.rate_scale
+            )
+        out["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,287 @@
+"""Profiles: several Zoom accounts, each with its own settings, history and rate budget.
+
+The default profile is today's config and history, so nothing migrates; named
+profiles live under ``profiles/NAME/`` of the config and data directories
+(``zoomtui.paths``). Every profile is read from its own file: the environment
+applies only to the selected profile (the default unless ``--profile``), so a
+cron line's credentials never leak into another account.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zoomtui import paths
+from zoomtui.clock import Clock, utcnow
+from zoomtui.services.context import AppContext, ServiceError
+from zoomtui.settings import load
+from zoomtui.store import Store
+
+USAGE = 2  # exit code of a mistyped profile name, like click's usage errors
+
+
+class ProfileError(ServiceError):
+    """A profile that does not exist or cannot exist: one sentence, exit code 2."""
+
+    exit_code = USAGE
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Where one profile keeps its settings and its history."""
+
+    name: str
+
+    @property
+    def config(self) -> Path:
+        return paths.profile_config_file(self.name)
+
+    @property
+    def database(self) -> Path:
+        return paths.profile_database_file(self.name)
+
+    @property
+    def default(self) -> bool:
+        return self.name == paths.DEFAULT_PROFILE
+
+
+def names() -> list[str]:
+    """Every profile: the default first, then the named ones alphabetically."""
+    root = paths.config_dir() / "profiles"
+    found = (
+        sorted(p.name for p in root.iterdir() if p.is_dir() and valid(p.name))
+        if (root.is_dir())
+        else []
+    )
+    return [paths.DEFAULT_PROFILE, *found]
+
+
+def valid(name: str) -> bool:
+    """Whether ``name`` can be a profile (a safe directory name)."""
+    return bool(paths.PROFILE_NAME.match(name))
+
+
+def checked(name: str, *, exists: bool = True) -> Profile:
+    """The profile called ``name``; one sentence (exit 2) when it cannot be used."""
+    if not valid(name):
+        raise ProfileError(
+            f"{name!r} cannot be a profile name: use letters, digits, '.', '_' and '-' "
+            "(at most 64, not starting with '.' or '-')."
+        )
+    known = names()
+    if exists and name not in known:
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ProfileError(
+            f"There is no profile {name!r}.{hint} `zoomtui profiles` lists them; "
+            f"`zoomtui profiles add {name}` creates it."
+        )
+    if not exists and name in known:
+        raise ProfileError(f"The profile {name!r} exists already.")
+    return Profile(name)
+
+
+def selected() -> Profile:
+    """The profile ``ZOOMTUI_PROFILE`` (or ``--profile``) selects, checked."""
+    return checked(paths.profile_name())
+
+
+def add(name: str) -> Profile:
+    """Create an empty profile: a settings file (0600) in its own directory (0700)."""
+    profile = checked(name, exists=False)
+    profile.config.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(profile.config, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    return profile
+
+
+def rename(old: str, new: str) -> Profile:
+    """Move a named profile's settings and history to a new name."""
+    source = checked(old)
+    if source.default:
+        raise ProfileError("The default profile cannot be renamed; add a named one instead.")
+    target = checked(new, exists=False)
+    if target.database.parent.exists():
+        raise ProfileError(
+            f"A history for {new!r} exists already at {target.database.parent}; move it away first."
+        )
+    source.config.parent.rename(target.config.parent)
+    if source.database.parent.exists():
+        target.database.parent.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        source.database.parent.rename(target.database.parent)
+    return target
+
+
+def remove(name: str, *, delete_history: bool) -> Path | None:
+    """Remove a named profile's settings; its history too only when asked.
+
+    Returns the history directory that was kept, if any.
+    """
+    profile = checked(name)
+    if profile.default:
+        raise ProfileError("The default profile cannot be removed.")
+    shutil.rmtree(profile.config.parent)
+    history = profile.database.parent
+    if not history.exists():
+        return None
+    if delete_history:
+        shutil.rmtree(history)
+        return None
+    return history
+
+
+def context_of(profile: Profile, clock: Clock = utcnow) -> AppContext:
+    """A profile's context: its own file; the environment only for the selected profile."""
+    env: dict[str, str] | None = None if profile.name == paths.profile_name() else {}
+    return AppContext(settings=load(profile.config, env=env), db_path=profile.database, clock=clock)
+
+
+def _latest(profile: Profile) -> tuple[Store | None, Any]:
+    if not profile.database.exists():
+        return None, None
+    store = Store.open(profile.database)
+    return store, store.latest_complete_run()
+
+
+def listing(clock: Clock = utcnow) -> list[dict[str, Any]]:
+    """One record per profile: name, account, active, last complete run, next due."""
+    from zoomtui.services.schedule import next_due, parse_interval
+
+    out = []
+    for name in names():
+        profile = Profile(name)
+        ctx = context_of(profile, clock)
+        store, run = _latest(profile)
+        try:
+            due = next_due(
+                run.finished_at if run else None, parse_interval(ctx.settings.schedule_interval)
+            )
+        finally:
+            if store is not None:
+                store.close()
+        out.append(
+            {
+                "profile": name,
+                "account_id": ctx.settings.account_id or None,
+                "active": ctx.settings.active,
+                "last_complete_run": run.id if run else None,
+                "finished_at": run.finished_at if run else None,
+                "next_due": due if ctx.settings.active else None,
+            }
+        )
+    return out
+
+
+def summary(clock: Clock = utcnow) -> list[dict[str, Any]]:
+    """Per profile, its latest complete run: users, licensed, idle, free seats, savings.
+
+    Idle is counted at the run's end (the run's own snapshot), at the profile's
+    ``inactive_days``; the run kept these counts when it completed.
+    """
+    out = []
+    for name in names():
+        profile = Profile(name)
+        ctx = context_of(profile, clock)
+        record: dict[str, Any] = {
+            "profile": name,
+            "account_id": ctx.settings.account_id or None,
+            "run_id": None,
+            "finished_at": None,
+            "users": None,
+            "licensed": None,
+            "idle_licensed": None,
+            "free_seats": None,
+            "savings_per_year": None,
+            "note": "no complete run yet",
+        }
+        store, run = _latest(profile)
+        counts: dict[str, Any] = {}
+        if store is not None:
+            try:
+                if run is not None:
+                    counts = store.run_counts(run.id, ctx.settings.inactive_days)
+            finally:
+                store.close()
+        if run is not None:
+            reclaimable = counts["idle_licensed"] + counts["old_invitations"]
+            record.update(
+                run_id=run.id,
+                finished_at=run.finished_at,
+                users=counts["users"],
+                licensed=counts["licensed"],
+                idle_licensed=counts["idle_licensed"],
+                free_seats=counts["seats_free"],
+                savings_per_year=round(reclaimable * ctx.settings.price_per_seat, 2),
+                note="",
+            )
+        out.append(record)
+    return out
+
+
+@dataclass
+class ProfileOutcome:
+    """What ``aggregate --all-profiles`` did for one profile."""
+
+    profile: str
+    status: str  # a run status, "not_due", "inactive", "locked" or "error"
+    result: dict[str, Any]
+    message: str = ""
+
+
+async def aggregate_all(
+    *,
+    if_due: bool,
+    full: bool,
+    cancel: asyncio.Event | None = None,
+    report: Callable[[str, Any], None] | None = None,
+    clock: Clock = utcnow,
+) -> list[ProfileOutcome]:
+    """Aggregate every active (and, with ``if_due``, due) profile at once.
+
+    Each Zoom account has its own rate limits, so the runs go concurrently, each
+    with its own client and history; one profile's failure does not stop the others.
+    """
+    from zoomtui.services.aggregate import RunLocked, aggregate
+    from zoomtui.services.schedule import is_due, parse_interval
+
+    async def one(name: str) -> ProfileOutcome:
+        profile = Profile(name)
+        try:
+            ctx = context_of(profile, clock)
+        except Exception as exc:  # a settings file that does not parse: this profile only
+            return ProfileOutcome(name, "error", {}, _sentence(exc))
+        try:
+            if not ctx.settings.active:
+                return ProfileOutcome(name, "inactive", {}, "The profile is not active.")
+            if if_due:
+                store, run = _latest(profile)
+                if store is not None:
+                    store.close()
+                interval = parse_interval(ctx.settings.schedule_interval)
+                finished = run.finished_at if run else None
+                if not is_due(finished, interval, now=ctx.clock()):
+                    return ProfileOutcome(name, "not_due", {}, "Not due yet.")
+            progress = (lambda p: report(name, p)) if report is not None else None
+            result = await aggregate(ctx, full=full, progress=progress, cancel=cancel)
+            return ProfileOutcome(name, result.status, result.to_json(), result.error or "")
+        except RunLocked as exc:
+            return ProfileOutcome(name, "locked", {}, _sentence(exc))
+        except Exception as exc:
+            if not any(c.__module__.startswith("zoomtui") for c in type(exc).__mro__):
+                raise  # a bug: let it surface
+            return ProfileOutcome(name, "error", {}, _sentence(exc))
+        finally:
+            ctx.close()
+
+    return list(await asyncio.gather(*(one(n) for n in names())))
+
+
+def _sentence(exc: BaseException) -> str:
+    return str(getattr(exc, "message", None) or exc)
