@@ -23,10 +23,13 @@ class ServiceError(Exception):
     does for its own, so scripts can tell a typo from a failure.
     """
 
-    def __init__(self, message: str, exit_code: int = 1) -> None:
+    exit_code: int = 1
+
+    def __init__(self, message: str, exit_code: int | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.exit_code = exit_code
+        if exit_code is not None:  # else the class's own (a subclass may say 2)
+            self.exit_code = exit_code
 
 
 @dataclass
