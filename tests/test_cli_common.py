@@ -10,7 +10,14 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from zoomtui.commands.common import cli_errors, db_option, emit, format_option, render_table
+from zoomtui.commands.common import (
+    cli_errors,
+    db_option,
+    emit,
+    format_option,
+    render_table,
+    terminal_width,
+)
 from zoomtui.settings import SettingsError
 
 
@@ -152,3 +159,19 @@ def test_table_formats_cells() -> None:
 
 def test_table_without_records_prints_the_header() -> None:
     assert render_table([], ["id", "status"]).splitlines()[0] == "id  status"
+
+
+def test_kept_columns_are_never_cut() -> None:
+    records = [{"email": "aiko.delacruz@example-long-domain.com", "dept": "Engineering " * 5}]
+    line = render_table(records, ["email", "dept"], width=40, keep=["email"]).splitlines()[2]
+    assert line.startswith("aiko.delacruz@example-long-domain.com  ")
+    assert line.endswith("…")  # the other text column gave way
+    narrow = render_table(records, ["email"], width=20, keep=["email"]).splitlines()[2]
+    assert narrow == "aiko.delacruz@example-long-domain.com"  # overflows rather than cut
+
+
+def test_a_piped_table_is_never_cut() -> None:
+    records = [{"name": "x" * 200, "n": 1}]
+    assert terminal_width() is None  # pytest captures stdout: not a terminal
+    assert "…" not in render_table(records, width=None)
+    assert "x" * 200 in emitted(records, "table", ["name", "n"])

@@ -105,7 +105,7 @@ def test_aggregate_runs_users_seats_diff(cli: Any, served: Emulator) -> None:
         assert {"id", "email", "changes"} <= set(change)
         assert all(len(pair) == 2 for pair in change["changes"].values())
     table = cli("diff")
-    assert table.startswith(f"Run {first['run_id']} -> {second['run_id']}:")
+    assert table.startswith(f"Run {first['run_id']} → {second['run_id']}:")
 
 
 def test_if_due_does_nothing_when_scheduling_is_off(cli: Any) -> None:
@@ -143,6 +143,71 @@ def test_bad_filter_values_are_one_sentence(cli: Any) -> None:
     upper = json.loads(cli("users", "--format", "json", "--addon", "WEBINAR"))
     lower = json.loads(cli("users", "--format", "json", "--addon", "webinar"))
     assert upper == lower and lower
+
+
+def test_usage_errors_exit_2_and_name_the_values_that_exist(cli: Any) -> None:
+    cli("aggregate", "-q")
+    present = json.loads(cli("users", "--format", "json"))
+    addons = sorted({a for user in present for a in user["addons"]})
+    for args in (
+        ["users", "--plan", "Licnsed"],
+        ["diff", "1"],
+        ["users", "--run", "999"],
+        ["users", "--addon", "nosuch"],
+        ["users", "--account", "nosuch"],
+        ["users", "--status", "gone"],  # click's own usage error, for comparison
+    ):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["users", "--addon", "nosuch"])
+    assert "add-ons in it:" in result.stderr and addons[0] in result.stderr
+    result = CliRunner().invoke(main, ["users", "--addon", "zoom_nosuch"])  # well formed
+    assert result.exit_code == 2 and "add-ons in it:" in result.stderr
+    result = CliRunner().invoke(main, ["users", "--account", "nosuch"])
+    assert "accounts in it:" in result.stderr and present[0]["account_id"] in result.stderr
+    assert json.loads(cli("users", "--format", "json", "--addon", addons[0]))
+
+
+def test_cli_diff_says_yes_no_and_no_changes(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zoomtui.commands.query as query
+
+    cli("aggregate", "-q")
+    cli("aggregate", "-q")  # the emulator did not move on: nothing changed
+    out = cli("diff")
+    assert "0 added, 0 removed, 0 changed" in out and "No changes between these runs." in out
+    changed = {
+        "from_run": 1,
+        "to_run": 2,
+        "added": [],
+        "removed": [],
+        "changed": [{"id": "u1", "email": "a@example.com", "changes": {"inactive": [True, False]}}],
+    }
+    monkeypatch.setattr(query, "diff_runs", lambda *_args: changed)
+    out = cli("diff")
+    assert "~ a@example.com  inactive: yes → no" in out
+    assert "True" not in out and "No changes" not in out
+
+
+def test_cli_tables_never_cut_the_email_or_account_name(cli: Any) -> None:
+    cli("aggregate", "-q")
+    users = json.loads(cli("users", "--format", "json"))
+    longest = max((u["email"] for u in users), key=len)
+    table = cli("users")
+    assert longest in table and "…" not in table.split("\n", 2)[2].split()[0]
+    for user in users:
+        assert user["email"] in table
+    picked = cli("users", "--columns", "email,account_id").splitlines()
+    assert picked[0].split() == ["email", "account_id"]
+    result = CliRunner().invoke(main, ["users", "--columns", "email,nosuch"])
+    assert result.exit_code == 2 and "nosuch" in result.output
+    seats = json.loads(cli("seats", "--format", "json"))
+    seat_table = cli("seats")
+    accounts = {r["account_id"] for r in seats}
+    assert accounts
+    csv_rows = list(csv.DictReader(io.StringIO(cli("seats", "--format", "csv"))))
+    for row in csv_rows:
+        assert row["account_name"] in seat_table
 
 
 def test_addon_capacities_deactivated_and_idle_words(cli: Any) -> None:

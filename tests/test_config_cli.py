@@ -121,11 +121,20 @@ def test_set_does_not_copy_environment_into_the_file(config_path: Path) -> None:
 
 
 def test_keymap_entries(config_path: Path) -> None:
-    assert run("set", "keymap.quit", "ctrl+q").exit_code == 0
-    assert dict(load(config_path, env={}).keymap) == {"quit": "ctrl+q"}
+    assert run("set", "keymap.app.quit", "ctrl+x").exit_code == 0
+    assert dict(load(config_path, env={}).keymap) == {"app.quit": "ctrl+x"}
     assert run("set", "keymap.bad id", "x").exit_code == 2
-    assert run("unset", "keymap.quit").exit_code == 0
+    assert run("unset", "keymap.app.quit").exit_code == 0
     assert dict(load(config_path, env={}).keymap) == {}
+
+
+def test_unknown_keymap_ids_are_refused_with_the_closest_one(config_path: Path) -> None:
+    result = run("set", "keymap.quit", "ctrl+x")
+    assert result.exit_code == 2
+    assert "Unknown keymap id 'quit'" in result.output and "'app.quit'" in result.output
+    result = run("set", "keymap.nosuch", "x")
+    assert result.exit_code == 2 and "nosuch" in result.output
+    assert not config_path.exists()
 
 
 def test_unset(config_path: Path) -> None:

@@ -15,6 +15,15 @@ FIXED_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 SIZE = (80, 24)
 
 
+@pytest.fixture(autouse=True)
+def in_tmp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run each TUI test in its tmp dir: exports default to the current directory."""
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return work
+
+
 @pytest.fixture
 def empty_ctx(db_path: Path) -> AppContext:
     """Settings from the (tmp) file only and an empty tmp database."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import DataTable, Footer, Input, Select
 
 from zoomtui.services.context import AppContext
 from zoomtui.services.runs import list_runs
@@ -95,3 +96,99 @@ async def test_diff_kind_cycles(demo_ctx: AppContext) -> None:
         assert len(screen.rows) <= everything
         await pilot.press("k", "k", "k")
         assert screen.kind == "all" and len(screen.rows) == everything
+
+
+async def test_diff_pickers_keep_their_pair_when_a_new_run_lands(demo_ctx: AppContext) -> None:
+    complete = sorted(r["id"] for r in list_runs(demo_ctx) if r["status"] == "complete")
+    app = create_app(demo_ctx, start_mode="diff", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiffScreen)
+        chosen = (complete[0], complete[1])
+        screen.query_one("#diff-from", Select).value = chosen[0]
+        screen.query_one("#diff-to", Select).value = chosen[1]
+        await pilot.pause()
+        assert screen.pair == chosen
+        await pilot.press("5", "r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        pickers = [screen.query_one(i, Select).value for i in ("#diff-from", "#diff-to")]
+        assert tuple(pickers) == chosen  # not blank ("run run")
+        assert f"Run {chosen[0]} → {chosen[1]}" in text_of(screen.query_one("#diff-summary"))
+        newest = max(r["id"] for r in list_runs(demo_ctx) if r["status"] == "complete")
+        screen.query_one("#diff-to", Select).value = newest
+        await pilot.pause()
+        assert f"Run {chosen[0]} → {newest}" in text_of(screen.query_one("#diff-summary"))
+        screen.query_one("#diff-from", Select).value = newest
+        await pilot.pause()
+        assert "different runs" in text_of(screen.query_one("#diff-summary"))
+
+
+async def test_diff_on_the_latest_pair_follows_a_new_run(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, start_mode="diff", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DiffScreen)
+        await pilot.press("5", "r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        newest = max(r["id"] for r in list_runs(demo_ctx) if r["status"] == "complete")
+        assert screen.pair is not None and screen.pair[1] == newest
+        assert screen.query_one("#diff-to", Select).value == newest
+
+
+async def test_user_detail_has_its_own_footer_and_plain_words(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, UserDetailScreen)
+        footer = app.screen.query_one(Footer)
+        keys = {b.id for _k, b, _e, _t in app.screen.active_bindings.values() if b.show}
+        assert footer.region.y == SIZE[1] - 1 and "detail.close" in keys
+        assert "users.search" not in keys and "users.export" not in keys
+        record = text_of(app.screen.query_one("#detail-record"))
+        assert "(Zoom user type" in record or "Type " in record
+        history = text_of(app.screen.query_one("#detail-history"))
+        assert " on:" not in history and "since run" in history
+
+
+async def test_home_and_end_move_to_the_first_and_last_run(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, start_mode="runs", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#runs-table", DataTable)
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1 > 0
+        await pilot.press("home")
+        assert table.cursor_row == 0
+
+
+def test_run_times_read_as_people_say_them() -> None:
+    from zoomtui.tui.screens.runs import _duration
+
+    assert [_duration(s) for s in (None, 0.2, 1.0, 59.6, 144, 3900)] == [
+        "",
+        "<1 s",
+        "1 s",
+        "1 min 00 s",
+        "2 min 24 s",
+        "1 h 05 min",
+    ]
+
+
+async def test_export_defaults_to_the_current_directory(demo_ctx: AppContext, in_tmp_dir) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        path = Path(app.screen.query_one("#export-path", Input).value).expanduser()
+        assert path.parent == in_tmp_dir and path.name.startswith("users-")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert path.exists()

@@ -11,6 +11,7 @@ from zoomtui.settings import load
 from zoomtui.tui.actions import ACTIONS, MODES, bindings_for
 from zoomtui.tui.app import create_app
 from zoomtui.tui.commands import ActionsProvider
+from zoomtui.tui.screens.dialogs import UnsavedDialog
 from zoomtui.tui.screens.help import HelpScreen
 
 from .conftest import SIZE, text_of
@@ -105,9 +106,29 @@ async def test_escape_leaves_a_field_so_digits_switch_screens_again(empty_ctx: A
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("6")
         await pilot.pause()
-        await pilot.press("tab", "tab", "5")  # typed into a connection field, no switch
+        await pilot.press("5")  # typed into the first empty field (focused on entry)
         await pilot.pause()
         assert app.current_mode == "connection"
         await pilot.press("escape", "5")
         await pilot.pause()
+        assert isinstance(app.screen, UnsavedDialog)  # the typed 5 is an unsaved edit
+        await pilot.press("d")
+        await pilot.pause()
         assert app.current_mode == "aggregate"
+
+
+async def test_help_shows_keys_as_typed_one_line_each_at_80x24(empty_ctx: AppContext) -> None:
+    app = create_app(empty_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        table = app.screen.query_one("#help-table")
+        lines = text_of(table, width=table.content_size.width).splitlines()
+        assert "left_square_bracket" not in "\n".join(lines)
+        for action in ACTIONS:
+            line = next(line for line in lines if line.rstrip().endswith(action.id))
+            assert action.title[:8] in line  # the title is on the id's line: nothing wrapped
+        older = next(line for line in lines if line.rstrip().endswith("users.older_run"))
+        assert older.lstrip().startswith("[ ")
+        search = next(line for line in lines if line.rstrip().endswith("users.search"))
+        assert search.lstrip().startswith("/ ")

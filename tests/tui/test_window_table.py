@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
+from zoomtui.services.context import AppContext
 from zoomtui.tui.widgets.window_table import Column, WindowTable
+
+from .conftest import SIZE
 
 TOTAL = 100_000
 
@@ -63,3 +66,60 @@ async def test_enter_posts_the_selected_row() -> None:
         await pilot.press("down", "down", "enter")
         await pilot.pause()
     assert selected == [{"email": "user000002@example.com", "n": 2}]
+
+
+def test_spare_width_goes_to_growing_columns() -> None:
+    from zoomtui.tui.screens.users import COLUMNS
+    from zoomtui.tui.widgets.window_table import spread
+
+    natural = [c.width for c in COLUMNS]
+    assert spread(COLUMNS, 80) == natural  # no room: nothing changes
+    wide = spread(COLUMNS, 200)
+    assert sum(w + 1 for w in wide) <= 200 and wide[0] > natural[0]
+    fixed = [i for i, c in enumerate(COLUMNS) if not c.grow]
+    assert all(wide[i] == natural[i] for i in fixed)
+
+
+async def test_sideways_moves_a_page_and_keeps_the_email(demo_ctx: AppContext) -> None:
+    from zoomtui.tui.app import create_app
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#users-table", WindowTable)
+        table.focus()
+        email = table.cursor_row["email"]
+        await pilot.press("right")
+        await pilot.pause()
+        page = table.size.width - table.widths[0] - 1
+        assert table.scroll_offset.x == min(page, table.max_scroll_x)  # a page, not a column
+        first_row = "".join(seg.text for seg in table.render_line(1))
+        assert first_row.startswith(email[:20])
+        header = "".join(seg.text for seg in table.render_line(0))
+        assert "Account" in header and "Department" in header  # reached in one press
+
+
+async def test_column_picker_drops_columns_and_gives_the_width_away(demo_ctx: AppContext) -> None:
+    from textual.widgets import SelectionList
+
+    from zoomtui.tui.app import create_app
+    from zoomtui.tui.screens.dialogs import ColumnPicker
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#users-table", WindowTable)
+        table.focus()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ColumnPicker)
+        picks = app.screen.query_one(SelectionList)
+        for key in ("last_name", "status", "last_login_time", "dept"):
+            picks.deselect(key)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        keys = [c.key for c in table.columns]
+        assert keys == ["email", "plan", "days_inactive", "addons", "account_id"]
+        assert sum(w + 1 for w in table.widths) <= SIZE[0]
+        assert table.widths[0] > 25  # the e-mail got room

@@ -13,6 +13,7 @@ import functools
 import io
 import json
 import os
+import shutil
 import sys
 import traceback
 import unicodedata
@@ -155,16 +156,18 @@ def emit(
     fmt: str,
     columns: Sequence[str] | None = None,
     *,
-    width: int = 80,
+    width: int | None = None,
+    keep: Sequence[str] = (),
 ) -> None:
     """Print records on stdout as ``table``, ``json`` or ``csv``.
 
     JSON is one document with every field (scripts want them all, and a
     mapping is printed as is); ``columns`` chooses and orders the columns of
-    the table and CSV forms, default every key. Zoom text is hostile: JSON writes
-    control and bidi characters as ``\\uXXXX`` escapes (the data stays exact), a table
-    shows them as placeholders, and CSV does too when stdout is a terminal (a pipe or a
-    file gets the exact values).
+    the table and CSV forms, default every key. A table fits ``width`` (default:
+    the terminal's, no limit when piped); the ``keep`` columns are never cut. Zoom
+    text is hostile: JSON writes control and bidi characters as ``\\uXXXX`` escapes
+    (the data stays exact), a table shows them as placeholders, and CSV does too when
+    stdout is a terminal (a pipe or a file gets the exact values).
     """
     if fmt == "json":
         text = json_safe(json.dumps(jsonable(records), ensure_ascii=False, indent=2)) + "\n"
@@ -175,20 +178,35 @@ def emit(
         write_csv(buffer, records, columns, for_terminal=_stdout_is_terminal())
         text = buffer.getvalue()
     elif fmt == "table":
-        text = render_table(records, columns, width=width)
+        text = render_table(records, columns, width=width or terminal_width(), keep=keep)
         text = text if text.endswith("\n") or not text else text + "\n"
     else:
         raise ValueError(f"Unknown output format {fmt!r}.")
     click.echo(text, nl=False)
 
 
+def terminal_width() -> int | None:
+    """The terminal's width, or None (no limit) when stdout is not a terminal.
+
+    Why no limit when piped: a script, ``grep`` or ``less -S`` wants whole values.
+    """
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size((80, 24)).columns
+
+
 def render_table(
-    records: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, *, width: int = 80
+    records: Sequence[Mapping[str, Any]],
+    columns: Sequence[str] | None = None,
+    *,
+    width: int | None = 80,
+    keep: Sequence[str] = (),
 ) -> str:
     """A plain text table that fits ``width``: long cells end in ``…``, numbers right-aligned.
 
-    Only text columns shrink; a table whose numbers alone exceed the width
-    overflows rather than show a wrong number.
+    Only text columns shrink, and never the ``keep`` columns (the e-mail or account
+    name that says whose row it is); a table whose numbers and kept columns alone
+    exceed the width overflows rather than show a wrong number or a cut name.
     """
     names = list(columns) if columns is not None else columns_of(records)
     cells = [[_cell(record.get(name)) for name in names] for record in records]
@@ -197,10 +215,17 @@ def render_table(
         max([_width(name), *(_width(row[i]) for row in cells)]) for i, name in enumerate(names)
     ]
     floor = [
-        max([1, *(_width(row[i]) for row in cells)]) if numeric[i] else min(natural[i], 5)
-        for i in range(len(names))
+        max([1, *(_width(row[i]) for row in cells)])
+        if numeric[i]
+        else natural[i]
+        if name in keep
+        else min(natural[i], 5)
+        for i, name in enumerate(names)
     ]
-    widths = _shrink(natural, floor, width - len(_GAP) * max(len(names) - 1, 0))
+    if width is None:
+        widths = natural
+    else:
+        widths = _shrink(natural, floor, width - len(_GAP) * max(len(names) - 1, 0))
     lines = [_line(names, widths, numeric), _GAP.join("─" * w for w in widths)]
     lines.extend(_line(row, widths, numeric) for row in cells)
     return "\n".join(line.rstrip() for line in lines) + "\n"

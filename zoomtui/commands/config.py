@@ -8,6 +8,7 @@ values from the environment are never copied into it.
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import click
 
 from zoomtui import paths
+from zoomtui.binding_ids import BINDING_IDS
 from zoomtui.commands.common import cli_errors, emit, format_option
 from zoomtui.settings import (
     ENV_VARS,
@@ -84,9 +86,11 @@ def path_() -> None:
 def set_(key: str, value: str) -> None:
     """Set KEY to VALUE in the settings file; VALUE - reads it from stdin.
 
-    KEY is a setting name or keymap.BINDING_ID.
+    KEY is a setting name or keymap.BINDING_ID (the README lists the ids).
     """
     _check_key(key)
+    if key.startswith(KEYMAP_PREFIX):
+        _check_known_binding(key[len(KEYMAP_PREFIX) :])
     if value == "-":
         value = _read_value(key)
     elif key in SECRET_KEYS:
@@ -145,6 +149,19 @@ def _check_key(key: str) -> None:
         return
     if key not in KEYS or key == "keymap":
         raise unknown_key_error(key)
+
+
+def _check_known_binding(binding: str) -> None:
+    """Refuse a binding id the TUI does not have (exit 2), naming the closest one.
+
+    Why here and not in ``load``: a file written for another version may hold an old id,
+    and reading it must not break cron; setting one is where a typo can be caught.
+    """
+    if binding in BINDING_IDS:
+        return
+    close = difflib.get_close_matches(binding, BINDING_IDS, n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]!r}?" if close else "the README lists every id."
+    raise SettingsError(f"Unknown keymap id {binding!r}; {hint}", exit_code=2)
 
 
 def _with_text(settings: Settings, key: str, text: str) -> Settings:

@@ -7,12 +7,12 @@ from typing import Any
 import click
 
 from zoomtui.commands.common import cli_errors, db_option, emit, say, to_json
-from zoomtui.licences import status_word, tokens_of
-from zoomtui.services.context import context_from_env
+from zoomtui.licences import addon_filter_tokens, status_word, tokens_of
+from zoomtui.services.context import AppContext, ServiceError, context_from_env
 from zoomtui.services.diff import diff_runs
 from zoomtui.services.runs import list_runs
 from zoomtui.services.seats import seat_report
-from zoomtui.services.users import MAX_DAYS, SORT_KEYS, UserFilter, query_users
+from zoomtui.services.users import MAX_DAYS, SORT_KEYS, UserFilter, filter_options, query_users
 
 USER_COLUMNS = [
     "id",
@@ -41,6 +41,28 @@ SEAT_TABLE = [
     "account_name", "plan", "type_label", "purchased", "assigned", "pending", "free",
     "over_assigned",
 ]  # fmt: skip
+
+
+def _columns_option(available: list[str], default: list[str]) -> Any:
+    """``--columns a,b,c``: which columns the table and CSV show, in that order."""
+
+    def parse(_ctx: Any, _param: Any, value: str | None) -> list[str] | None:
+        if not value:
+            return None
+        names = [name.strip() for name in value.split(",") if name.strip()]
+        unknown = [name for name in names if name not in available]
+        if unknown or not names:
+            raise click.BadParameter(
+                f"unknown column {', '.join(map(repr, unknown)) or '(none given)'}; "
+                f"choose from {', '.join(available)}."
+            )
+        return names
+
+    return click.option(
+        "--columns",
+        callback=parse,
+        help=f"Comma-separated columns of the table and CSV (table default: {','.join(default)}).",
+    )
 
 
 def _format(choices: tuple[str, ...] = ("table", "json", "csv")) -> Any:
@@ -102,6 +124,7 @@ def runs_cmd(fmt: str, db: str | None) -> None:
 @click.option("--sort", type=click.Choice(SORT_KEYS), default="email", show_default=True)
 @click.option("--desc", is_flag=True, help="Sort descending.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many users.")
+@_columns_option([*USER_COLUMNS, "days_idle"], USER_TABLE)
 @_format()
 @db_option
 @cli_errors
@@ -118,10 +141,11 @@ def users_cmd(
     sort: str,
     desc: bool,
     limit: int | None,
+    columns: list[str] | None,
     fmt: str,
     db: str | None,
 ) -> None:
-    """List the users of a run, filtered."""
+    """List the users of a run, filtered. The e-mail is never cut in the table."""
     ctx = context_from_env(db, existing=True)
     flt = UserFilter(
         plans=plans,
@@ -133,6 +157,7 @@ def users_cmd(
         never_logged_in=never_logged_in,
         search=search,
     )
+    _check_present(ctx, flt, run_id)
     page = query_users(ctx, flt, run_id=run_id, sort=sort, descending=desc, limit=limit)
     rows = page.rows
     if fmt == "table":  # in the product's words: "deactivated", add-ons with capacity
@@ -145,10 +170,38 @@ def users_cmd(
             }
             for r in rows
         ]
-    emit(rows, fmt, USER_COLUMNS if fmt == "csv" else USER_TABLE if fmt == "table" else None)
+    default = USER_COLUMNS if fmt == "csv" else USER_TABLE if fmt == "table" else None
+    emit(rows, fmt, columns if columns and fmt != "json" else default, keep=["email"])
     if fmt == "table":
         shown = ", ".join(status_word(x) for x in flt.validated().statuses)
         click.echo(f"{page.total} users (run {page.run_id}; {shown})", err=True)
+
+
+def _check_present(ctx: AppContext, flt: UserFilter, run_id: int | None) -> None:
+    """Refuse an add-on or account that the run does not have (exit 2), listing those it has.
+
+    Why: a typo such as ``--addon webinr`` otherwise prints an empty list, which reads as
+    "nobody has it". The TUI offers only present values, so only the CLI checks.
+    """
+    if not flt.addons and flt.account is None:
+        return
+    present = filter_options(ctx, run_id)
+    known_addons = present.get("addons", [])
+    for addon in flt.addons:
+        token = (addon_filter_tokens(addon) or (addon.strip().lower(), False))[0]
+        if token not in known_addons:
+            raise ServiceError(
+                f"Unknown add-on {addon!r}: no user of this run has it; add-ons in it: "
+                f"{', '.join(known_addons) or 'none'} (one per --addon).",
+                exit_code=2,
+            )
+    accounts = present.get("accounts", [])
+    if flt.account is not None and flt.account not in accounts:
+        raise ServiceError(
+            f"Unknown account {flt.account!r}: no user of this run is in it; accounts in it: "
+            f"{', '.join(accounts) or 'none'}.",
+            exit_code=2,
+        )
 
 
 @click.command("diff")
@@ -174,9 +227,11 @@ def diff_cmd(
         click.echo(to_json(result))
         return
     click.echo(
-        f"Run {result['from_run']} -> {result['to_run']}: {len(result['added'])} added, "
+        f"Run {result['from_run']} → {result['to_run']}: {len(result['added'])} added, "
         f"{len(result['removed'])} removed, {len(result['changed'])} changed"
     )
+    if not (result["added"] or result["removed"] or result["changed"]):
+        click.echo("No changes between these runs.")
     # every line quotes Zoom (addresses, departments): say() shows controls as placeholders
     for user in result["added"]:
         say(f"+ {user['email']}  {user['plan']}  {status_word(user['status'])}")
@@ -184,33 +239,37 @@ def diff_cmd(
         say(f"- {user['email']}  {user['plan']}  {status_word(user['status'])}")
     for change in result["changed"]:
         fields = "; ".join(
-            f"{name}: {_short(before, name)} -> {_short(after, name)}"
+            f"{name}: {_short(before, name)} → {_short(after, name)}"
             for name, (before, after) in sorted(change["changes"].items())
         )
         say(f"~ {change['email']}  {fields}")
 
 
 def _short(value: Any, name: str = "") -> str:
+    """A changed value in the TUI's words: ``yes``/``no``, lists joined, — for nothing."""
     if name == "status":
         return status_word(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, list):
-        return ",".join(map(str, value)) or "-"
-    return "-" if value is None or value == "" else str(value)
+        return ", ".join(map(str, value)) or "—"
+    return "—" if value is None or value == "" else str(value)
 
 
 @click.command("seats")
 @click.option("--run", "run_id", type=int, help="Run id (default: the latest complete run).")
+@_columns_option([*SEAT_COLUMNS, "account_name"], SEAT_TABLE)
 @_format()
 @db_option
 @cli_errors
-def seats_cmd(run_id: int | None, fmt: str, db: str | None) -> None:
-    """Seat counts per account and plan."""
+def seats_cmd(run_id: int | None, columns: list[str] | None, fmt: str, db: str | None) -> None:
+    """Seat counts per account and plan. The account name is never cut in the table."""
     ctx = context_from_env(db, existing=True)
     records = seat_report(ctx, run_id)
     if fmt == "table":
         records = [{**r, "plan": str(r["plan"]).removeprefix("plan_")} for r in records]
-    columns = {"table": SEAT_TABLE, "csv": [*SEAT_COLUMNS, "account_name"]}.get(fmt)
-    emit(records, fmt, columns)
+    default = {"table": SEAT_TABLE, "csv": [*SEAT_COLUMNS, "account_name"]}.get(fmt)
+    emit(records, fmt, columns if columns and fmt != "json" else default, keep=["account_name"])
 
 
 COMMANDS: list[click.Command] = [runs_cmd, users_cmd, diff_cmd, seats_cmd]

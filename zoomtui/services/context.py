@@ -17,11 +17,19 @@ if TYPE_CHECKING:
 
 
 class ServiceError(Exception):
-    """A failure of a headless operation, carrying one sentence for the user."""
+    """A failure of a headless operation, carrying one sentence for the user.
 
-    def __init__(self, message: str) -> None:
+    ``exit_code`` 2 marks a usage error (a value the operator typed is wrong), as click
+    does for its own, so scripts can tell a typo from a failure.
+    """
+
+    exit_code: int = 1
+
+    def __init__(self, message: str, exit_code: int | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if exit_code is not None:  # else the class's own (a subclass may say 2)
+            self.exit_code = exit_code
 
 
 @dataclass

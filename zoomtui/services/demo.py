@@ -21,11 +21,36 @@ DEMO_STEP_DAYS = 5
 DEMO_RATE_SCALE = 100.0
 
 
-def demo_settings(api_url: str = "", oauth_url: str = "") -> Settings:
-    """The emulator's public demo credentials at its URLs (default: the in-process one)."""
+CONNECTION_KEYS = frozenset(
+    {
+        "auth",
+        "account_id",
+        "client_id",
+        "client_secret",
+        "api_key",
+        "api_secret",
+        "region",
+        "api_url",
+        "oauth_url",
+        "rate_tier",
+        "active",
+        "schedule_interval",
+    }
+)
+"""What the demo decides for itself; the rest (keymap, theme, prices) is the operator's."""
+
+
+def demo_settings(api_url: str = "", oauth_url: str = "", base: Settings | None = None) -> Settings:
+    """The emulator's public demo credentials at its URLs (default: the in-process one).
+
+    Display preferences come from ``base`` (the operator's settings file) so the demo
+    behaves like the real thing: the same keymap, theme, price per seat and idle days.
+    """
     from zoomtui.emulator import API_URL, DEMO_CREDENTIALS, OAUTH_URL
 
-    return Settings().updated(
+    defaults = Settings()
+    start = (base or defaults).updated(**{k: getattr(defaults, k) for k in CONNECTION_KEYS})
+    return start.updated(
         auth="s2s",
         account_id=DEMO_CREDENTIALS.account_id,
         client_id=DEMO_CREDENTIALS.client_id,
@@ -43,6 +68,7 @@ def demo_context(
     fill: bool = True,
     *,
     hostile: bool = False,
+    settings: Settings | None = None,
 ) -> AppContext:
     """A context on the demo account; the first use fills the database with past runs.
 
@@ -67,7 +93,7 @@ def demo_context(
         return emulator.dataset.now + timedelta(seconds=time.monotonic() - started)
 
     ctx = AppContext(
-        settings=demo_settings(),
+        settings=demo_settings(base=settings),
         db_path=db_path or paths.demo_database_file(),
         clock=demo_now,
         transport=emulator.transport(),

@@ -18,7 +18,8 @@ def diff_runs(
     store = ctx.open_store()
     if (run_a is None) != (run_b is None):
         raise ServiceError(
-            "Give both runs to compare, or neither for the two latest complete runs."
+            "Give both runs to compare, or neither for the two latest complete runs.",
+            exit_code=2,
         )
     if run_a is None or run_b is None:
         complete = [r.id for r in store.complete_runs()]

@@ -53,16 +53,20 @@ class UserFilter:
             if addon_filter_tokens(addon) is None:
                 raise ServiceError(
                     f"Unknown add-on {addon!r}: use a name such as webinar or large_meeting, "
-                    "or one capacity such as webinar:1000, one per --addon."
+                    "or one capacity such as webinar:1000, one per --addon.",
+                    exit_code=2,
                 )
         statuses = tuple(STATUS_ALIASES.get(s, s) for s in self.statuses)
         for status in statuses:
             if status not in STATUSES:
                 raise ServiceError(
-                    f"Unknown status {status!r}: use active, pending or deactivated."
+                    f"Unknown status {status!r}: use active, pending or deactivated.",
+                    exit_code=2,
                 )
         if self.inactive_days is not None and not 0 <= self.inactive_days <= MAX_DAYS:
-            raise ServiceError(f"--inactive-days must be between 0 and {MAX_DAYS} days.")
+            raise ServiceError(
+                f"--inactive-days must be between 0 and {MAX_DAYS} days.", exit_code=2
+            )
         search = self.search
         if len(search) > MAX_SEARCH:
             search = search[:MAX_SEARCH]
@@ -95,7 +99,9 @@ def canonical_plan(text: str) -> str:
     parts = text.strip().split()
     if len(parts) == 2 and parts[0].lower() == "type" and parts[1].isdigit():
         return f"Type {int(parts[1])}"
-    raise ServiceError(f"Unknown plan {text!r}: use one of {', '.join(PLANS)} or 'Type N'.")
+    raise ServiceError(
+        f"Unknown plan {text!r}: use one of {', '.join(PLANS)} or 'Type N'.", exit_code=2
+    )
 
 
 def resolve_run(store: Store, run_id: int | None) -> int:
@@ -107,9 +113,11 @@ def resolve_run(store: Store, run_id: int | None) -> int:
         return latest.id
     run = store.run(run_id)
     if run is None:
-        raise ServiceError(f"There is no run {run_id}; `zoomtui runs` lists them.")
+        raise ServiceError(f"There is no run {run_id}; `zoomtui runs` lists them.", exit_code=2)
     if run.status != "complete":
-        raise ServiceError(f"Run {run_id} is {run.status}; only complete runs hold a user list.")
+        raise ServiceError(
+            f"Run {run_id} is {run.status}; only complete runs hold a user list.", exit_code=2
+        )
     return run_id
 
 
@@ -124,7 +132,9 @@ def query_users(
 ) -> UserPage:
     """One window of the run's users that match the filter."""
     if sort not in SORT_KEYS:
-        raise ServiceError(f"Cannot sort by {sort!r}: use one of {', '.join(SORT_KEYS)}.")
+        raise ServiceError(
+            f"Cannot sort by {sort!r}: use one of {', '.join(SORT_KEYS)}.", exit_code=2
+        )
     flt = flt.validated()
     store = ctx.open_store()
     run = resolve_run(store, run_id)

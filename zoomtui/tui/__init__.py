@@ -16,11 +16,12 @@ def run_app(demo: bool = False, db_path: str | None = None) -> None:
         if demo:
             from zoomtui import paths
             from zoomtui.services.demo import demo_context
+            from zoomtui.settings import load
 
             path = Path(db_path).expanduser() if db_path else paths.demo_database_file()
             if not path.exists():
                 print("zoomtui: preparing the demo account and its past runs…", file=sys.stderr)
-            ctx = demo_context(path)
+            ctx = demo_context(path, settings=load())  # the operator's keymap and theme
         else:
             from zoomtui.services.context import context_from_env
 

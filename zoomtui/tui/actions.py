@@ -12,6 +12,15 @@ from dataclasses import dataclass
 from textual.binding import Binding
 
 APP = "app"
+UNSAVED = "unsaved"
+DIALOGS: tuple[tuple[str, str], ...] = (
+    ("help", "In Help"),
+    ("export", "In the export dialog"),
+    ("detail", "In a user's detail"),
+    ("columns", "In the column picker"),
+    (UNSAVED, "In the unsaved-changes question"),
+)
+"""Scopes of dialogs shown over a screen: their keys, never palette entries."""
 
 MODES: tuple[tuple[str, str], ...] = (
     ("users", "Users"),
@@ -198,6 +207,16 @@ ACTIONS: tuple[UserAction, ...] = (
         show=False,
     ),
     UserAction(
+        "users.columns",
+        "c",
+        "pick_columns",
+        "Choose columns",
+        "users",
+        "Tick the columns the list shows; the rest of the width goes to those left.",
+        scope="users",
+        show=False,
+    ),
+    UserAction(
         "users.export",
         "e",
         "export",
@@ -333,6 +352,72 @@ ACTIONS: tuple[UserAction, ...] = (
         scope="connection",
         footer="Test",
         priority=True,
+    ),
+    # Dialogs
+    UserAction(
+        "help.close",
+        "escape,q,question_mark,f1",
+        "dismiss",
+        "Close help",
+        "help",
+        "Back to the screen.",
+        scope="help",
+    ),
+    UserAction(
+        "export.cancel",
+        "escape",
+        "dismiss(None)",
+        "Cancel the export",
+        "export",
+        "Close the dialog without writing a file.",
+        scope="export",
+    ),
+    UserAction(
+        "detail.close",
+        "escape,q",
+        "dismiss",
+        "Close the user detail",
+        "users",
+        "Back to the list.",
+        scope="detail",
+        footer="Close",
+    ),
+    UserAction(
+        "columns.close",
+        "escape",
+        "close",
+        "Close the column picker",
+        "users",
+        "Back to the list with the ticked columns.",
+        scope="columns",
+    ),
+    # The unsaved-changes question (leaving Connection or quitting with edits)
+    UserAction(
+        "unsaved.save",
+        "s",
+        "choose('save')",
+        "Save and leave",
+        "config",
+        "Save the connection settings, then leave.",
+        scope=UNSAVED,
+    ),
+    UserAction(
+        "unsaved.discard",
+        "d",
+        "choose('discard')",
+        "Discard and leave",
+        "config",
+        "Forget the edits, then leave.",
+        scope=UNSAVED,
+    ),
+    UserAction(
+        "unsaved.stay",
+        "escape",
+        "choose('stay')",
+        "Stay",
+        "config",
+        "Stay on the Connection screen with the edits.",
+        scope=UNSAVED,
     ),
 )
 

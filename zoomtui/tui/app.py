@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import App
@@ -11,10 +12,12 @@ from textual.notifications import SeverityLevel
 
 from zoomtui.services.context import AppContext
 from zoomtui.text import safe_text
-from zoomtui.tui.actions import APP, MODES, UserAction, bindings_for
+from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction, bindings_for
 from zoomtui.tui.commands import ActionsProvider
 from zoomtui.tui.runner import RunController
 from zoomtui.tui.screens import SCREENS
+from zoomtui.tui.screens.base import ZoomScreen
+from zoomtui.tui.screens.dialogs import UnsavedDialog
 from zoomtui.tui.screens.help import HelpScreen
 
 
@@ -84,7 +87,15 @@ class ZoomApp(App[None]):
     def apply_settings(self) -> None:
         """Apply the keymap and theme from the settings (after load or save)."""
         settings = self.ctx.settings
-        self.set_keymap(dict(getattr(settings, "keymap", {}) or {}))
+        keymap = dict(getattr(settings, "keymap", {}) or {})
+        self.set_keymap(keymap)
+        unknown = sorted(set(keymap) - {a.id for a in ACTIONS})
+        if unknown:  # Textual ignores them silently; the operator should know why
+            self.notify(
+                f"Unknown keymap ids ignored: {', '.join(unknown)} (the README lists the ids).",
+                severity="warning",
+                timeout=10,
+            )
         theme = getattr(settings, "theme", "") or ""
         if theme and theme in self.available_themes:
             self.theme = theme
@@ -97,6 +108,32 @@ class ZoomApp(App[None]):
 
         with contextlib.suppress(Exception):
             save_field(self, "theme", self.theme)
+
+    def _mode_screen(self) -> ZoomScreen | None:
+        """The current mode's own screen, under any dialog shown over it."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ZoomScreen):
+                return screen
+        return None
+
+    def leave_then(self, proceed: Callable[[], object]) -> None:
+        """Leave the current screen through its own check (unsaved edits ask first)."""
+        if isinstance(self.screen, UnsavedDialog):
+            return  # already asking; answer that first
+        screen = self._mode_screen()
+        if screen is None:
+            proceed()
+        else:
+            screen.leave_then(proceed)
+
+    async def action_switch_mode(self, mode: str) -> None:
+        """Switch screens, unless the current one has unsaved edits and the operator stays."""
+        if mode != self.current_mode:
+            self.leave_then(lambda: self.switch_mode(mode))
+
+    async def action_quit(self) -> None:
+        """Quit (ctrl+q), asking first when the Connection form has unsaved edits."""
+        self.leave_then(self.exit)
 
     def action_leave_field(self) -> None:
         """Take the focus out of an input, so digits switch screens instead of typing."""
@@ -122,12 +159,17 @@ class ZoomApp(App[None]):
 
     async def run_user_action(self, action: UserAction) -> None:
         """Run a declared action from the palette, switching to its screen first."""
-        if action.scope != APP:
-            if self.current_mode != action.scope:
-                await self.switch_mode(action.scope)
+        if action.scope == APP:
+            await self.run_action(action.action)
+        elif self.current_mode == action.scope:
             await self.screen.run_action(action.action)
         else:
-            await self.run_action(action.action)
+
+            async def go() -> None:
+                await self.switch_mode(action.scope)
+                await self.screen.run_action(action.action)
+
+            self.leave_then(lambda: self.run_worker(go(), group="palette"))
 
 
 def is_ours(error: BaseException) -> bool:

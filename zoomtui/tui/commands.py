@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from zoomtui.tui.actions import ACTIONS, UserAction
+from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction
+
+# A dialog's own keys (save / discard / stay) mean nothing from the palette.
+PALETTE = tuple(a for a in ACTIONS if a.scope == APP or a.scope in dict(MODES))
 
 if TYPE_CHECKING:
     from zoomtui.tui.app import ZoomApp
@@ -21,12 +24,12 @@ class ActionsProvider(Provider):
         app.run_worker(app.run_user_action(action), group="palette")
 
     async def discover(self) -> Hits:
-        for action in ACTIONS:
+        for action in PALETTE:
             yield DiscoveryHit(action.palette_title, partial(self._run, action), help=action.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for action in ACTIONS:
+        for action in PALETTE:
             score = matcher.match(action.palette_title)
             if score > 0:
                 yield Hit(

@@ -10,26 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zoomtui import settings as settings_module
+from zoomtui.services.demo import CONNECTION_KEYS
 
 if TYPE_CHECKING:
     from zoomtui.tui.app import ZoomApp
-
-CREDENTIAL_KEYS = frozenset(
-    {
-        "auth",
-        "account_id",
-        "client_id",
-        "client_secret",
-        "api_key",
-        "api_secret",
-        "region",
-        "api_url",
-        "oauth_url",
-        "rate_tier",
-        "active",
-        "schedule_interval",
-    }
-)
 
 
 def save_changes(app: ZoomApp, changes: dict[str, Any]) -> Path | None:
@@ -41,7 +25,7 @@ def save_changes(app: ZoomApp, changes: dict[str, Any]) -> Path | None:
     ctx = app.ctx
     to_file = dict(changes)
     if ctx.demo:
-        to_file = {k: v for k, v in changes.items() if k not in CREDENTIAL_KEYS}
+        to_file = {k: v for k, v in changes.items() if k not in CONNECTION_KEYS}
     path = None
     if to_file:
         path = settings_module.load(env={}).updated(**to_file).save()

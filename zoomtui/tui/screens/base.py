@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
@@ -69,6 +70,10 @@ class ZoomScreen(Screen[None]):
 
     def run_finished(self) -> None:
         """A run ended: screens showing run data reload here."""
+
+    def leave_then(self, proceed: Callable[[], object]) -> None:
+        """Leave this screen (switch or quit) by calling ``proceed``; a form may ask first."""
+        proceed()
 
     def report(self, exc: BaseException, title: str = "Error") -> None:
         """Show a failure as a notification, never a crash."""

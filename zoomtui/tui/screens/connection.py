@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.table import Table
@@ -11,38 +12,29 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from zoomtui.services.connection import LABELS, ConnectionReport, test_connection
 from zoomtui.settings import ENV_VARS, SettingsError, exposure_warning
 from zoomtui.settings_values import coerce
-from zoomtui.tui.actions import bindings_for
+from zoomtui.tui.actions import bindings_for, by_id
 from zoomtui.tui.config_io import save_changes
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
+from zoomtui.tui.screens.connection_fields import (
+    AUTHS,
+    FIELD_LABELS,
+    HINT,
+    REGIONS,
+    TEXT_FIELDS,
+    TIERS,
+    select_row,
+    text_rows,
+)
+from zoomtui.tui.screens.dialogs import UnsavedDialog
+from zoomtui.tui.screens.help import keys_of
 from zoomtui.tui.widgets.toggles import TextCheckbox
-
-TEXT_FIELDS: tuple[tuple[str, str, bool, str], ...] = (
-    # key, label, secret, group (s2s / jwt / custom)
-    ("account_id", "Account ID", False, "s2s"),
-    ("client_id", "Client ID", False, "s2s"),
-    ("client_secret", "Client secret", True, "s2s"),
-    ("api_key", "API key", False, "jwt"),
-    ("api_secret", "API secret", True, "jwt"),
-    ("api_url", "API URL", False, "custom"),
-    ("oauth_url", "OAuth URL", False, "custom"),
-)
-REGIONS = (
-    ("Global (zoom.us)", "global"),
-    ("Zoom for Government", "gov"),
-    ("Custom URLs", "custom"),
-)
-TIERS = (("Free", "free"), ("Pro", "pro"), ("Business / Education", "business"))
-AUTHS = (
-    ("Server-to-Server OAuth", "s2s"),
-    ("JWT app (retired by Zoom 2023-09-08)", "jwt"),
-)
 
 
 def report_renderable(report: ConnectionReport) -> Table | Text:
@@ -71,29 +63,28 @@ def report_renderable(report: ConnectionReport) -> Table | Text:
 
 
 class ConnectionScreen(ZoomScreen):
-    """The settings form; errors are shown under the field they concern."""
+    """The settings form in the order it is filled; errors are shown under their field.
+
+    Why the focus rules: digits switch screens everywhere else, so after Save or a test the
+    focus leaves the form and a digit typed next cannot land in a field unseen.
+    """
 
     MODE = "connection"
     last_report: ConnectionReport | None = None
     BINDINGS: ClassVar[list[Binding]] = bindings_for("connection")  # type: ignore[assignment]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._saved_state: dict[str, Any] = {}
+
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="conn-form"):
             yield Static("", id="conn-note", classes="counts")
-            with Horizontal(classes="field-row"):
-                yield Label("Auth method", classes="field-label")
-                yield Select(AUTHS, id="in-auth", allow_blank=False, compact=True)
-            for key, label, secret, group in TEXT_FIELDS:
-                with Horizontal(classes=f"field-row group-{group}", id=f"row-{key}"):
-                    yield Label(label, classes="field-label")
-                    yield Input(id=f"in-{key}", password=secret, compact=True)
-                yield Label("", id=f"err-{key}", classes="field-error")
-            with Horizontal(classes="field-row"):
-                yield Label("Region", classes="field-label")
-                yield Select(REGIONS, id="in-region", allow_blank=False, compact=True)
-            with Horizontal(classes="field-row"):
-                yield Label("Rate tier", classes="field-label")
-                yield Select(TIERS, id="in-rate_tier", allow_blank=False, compact=True)
+            yield from select_row(FIELD_LABELS["auth"], AUTHS, "in-auth")
+            yield from text_rows(("s2s", "jwt"))
+            yield from select_row(FIELD_LABELS["region"], REGIONS, "in-region")
+            yield from text_rows(("custom",))
+            yield from select_row(FIELD_LABELS["rate_tier"], TIERS, "in-rate_tier")
             with Horizontal(classes="field-row"):
                 yield Label("", classes="field-label")
                 yield TextCheckbox(
@@ -102,11 +93,14 @@ class ConnectionScreen(ZoomScreen):
             with Horizontal(id="conn-buttons"):
                 yield Button("Save", id="conn-save", variant="primary", compact=True)
                 yield Button("Test connection", id="conn-test", compact=True)
+                yield Label("", id="conn-dirty")
+            yield Static(HINT, id="conn-status")
             yield Static("", id="conn-result")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.load_form()
+        self.call_after_refresh(self.focus_first_empty)
 
     def load_form(self) -> None:
         """Show the effective settings; values set by the environment are read-only."""
@@ -132,15 +126,20 @@ class ConnectionScreen(ZoomScreen):
             note = warning  # the file's mode matters more than the general note
         self.query_one("#conn-note", Static).update(Text(note))
         self._show_groups()
+        self.show_errors({})
+        self._saved_state = self.form_state()
+        self._show_dirty()
 
     @property
     def auth(self) -> str:
         return "jwt" if self.query_one("#in-auth", Select).value == "jwt" else "s2s"
 
-    def _show_groups(self) -> None:
+    def _visible_groups(self) -> dict[str, bool]:
         region = self.query_one("#in-region", Select).value
-        shown = {"s2s": self.auth == "s2s", "jwt": self.auth == "jwt", "custom": region == "custom"}
-        for group, visible in shown.items():
+        return {"s2s": self.auth == "s2s", "jwt": self.auth == "jwt", "custom": region == "custom"}
+
+    def _show_groups(self) -> None:
+        for group, visible in self._visible_groups().items():
             for widget in self.query(f".group-{group}"):
                 widget.display = visible
 
@@ -148,6 +147,75 @@ class ConnectionScreen(ZoomScreen):
     @on(Select.Changed, "#in-region")
     def _layout_changed(self) -> None:
         self._show_groups()
+
+    # -- focus ----------------------------------------------------------------------------------
+
+    def editable_fields(self) -> list[Input]:
+        """The text fields the operator can fill now, in the order they are filled."""
+        shown = self._visible_groups()
+        return [
+            self.query_one(f"#in-{key}", Input)
+            for key, _label, _secret, group in TEXT_FIELDS
+            if shown[group] and not self.query_one(f"#in-{key}", Input).disabled
+        ]
+
+    def focus_first_empty(self) -> None:
+        """Focus the first empty field, or Test connection when every field is filled."""
+        for field in self.editable_fields():
+            if not field.value.strip():
+                field.focus()
+                return
+        self.query_one("#conn-test", Button).focus()
+
+    def _focus_first_error(self, errors: dict[str, str]) -> None:
+        for key, *_ in TEXT_FIELDS:
+            if key in errors:
+                self.query_one(f"#in-{key}", Input).focus()
+                return
+
+    # -- unsaved changes ------------------------------------------------------------------------
+
+    def form_state(self) -> dict[str, Any]:
+        """Every field's raw value, to tell an edited form from the saved one."""
+        state: dict[str, Any] = {
+            key: self.query_one(f"#in-{key}", Input).value for key, *_ in TEXT_FIELDS
+        }
+        for key in ("auth", "region", "rate_tier"):
+            state[key] = self.query_one(f"#in-{key}", Select).value
+        state["active"] = self.query_one("#in-active", TextCheckbox).value
+        return state
+
+    def unsaved(self) -> list[str]:
+        """The fields edited since the last load or save (hidden fields are never saved)."""
+        shown = self._visible_groups()
+        hidden = {key for key, _l, _s, group in TEXT_FIELDS if not shown[group]}
+        state = self.form_state()
+        return [k for k, v in state.items() if k not in hidden and self._saved_state.get(k) != v]
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _show_dirty(self) -> None:
+        dirty = self.query_one("#conn-dirty", Label)
+        edited = bool(self._saved_state) and bool(self.unsaved())
+        dirty.update("● unsaved changes" if edited else "")
+        dirty.set_class(edited, "-shown")
+
+    def leave_then(self, proceed: Callable[[], object]) -> None:
+        """Ask save / discard / stay before leaving with unsaved edits; then ``proceed``."""
+        if not self.unsaved():
+            proceed()
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "save" and self.action_save():
+                proceed()
+            elif choice == "discard":
+                self.load_form()
+                proceed()
+
+        labels = {key: label for key, label, _s, _g in TEXT_FIELDS} | FIELD_LABELS
+        self.app.push_screen(UnsavedDialog([labels[k] for k in self.unsaved()]), answer)
 
     # -- validation -----------------------------------------------------------------------------
 
@@ -163,11 +231,7 @@ class ConnectionScreen(ZoomScreen):
             "s2s": ("account_id", "client_id", "client_secret"),
             "jwt": ("api_key", "api_secret"),
         }[self.auth]
-        visible = {
-            "s2s": self.auth == "s2s",
-            "jwt": self.auth == "jwt",
-            "custom": region == "custom",
-        }
+        visible = self._visible_groups()
         for key, label, _secret, group in TEXT_FIELDS:
             text = self.query_one(f"#in-{key}", Input).value.strip()
             if not visible[group]:
@@ -197,54 +261,93 @@ class ConnectionScreen(ZoomScreen):
             k: v for k, v in values.items() if getattr(settings, k) != v and sources.get(k) != "env"
         }
 
+    def say(self, message: str | Text, *, error: bool = False) -> None:
+        """The screen's own messages go in a line under the buttons, never in a toast.
+
+        Why: at 80x24 a toast sits where the test result is shown.
+        """
+        status = self.query_one("#conn-status", Static)
+        status.update(message)
+        status.set_class(error, "-error")
+
     # -- actions --------------------------------------------------------------------------------
 
-    def action_save(self) -> None:
+    def _checked_values(self) -> dict[str, Any] | None:
         values, errors = self.form_values()
         self.show_errors(errors)
         if errors:
-            self.notify("Fix the highlighted fields first.", severity="error")
-            return
+            self.say("Fix the highlighted fields first.", error=True)
+            self._focus_first_error(errors)
+            return None
+        return values
+
+    def action_save(self) -> bool:
+        """Save the form; True when the settings now match it."""
+        values = self._checked_values()
+        if values is None:
+            return False
         changes = self._changes(values)
-        if not changes:
-            self.notify("Nothing changed.")
-            return
-        try:
-            path = save_changes(self.zapp, changes)
-        except SettingsError as exc:
-            self.report(exc, "Settings not saved")
-            return
-        if self.ctx.demo:
-            self.notify("Demo: connection changes apply to this session only.")
+        if changes:
+            try:
+                path = save_changes(self.zapp, changes)
+            except SettingsError as exc:
+                self.say(f"Settings not saved: {error_text(exc)}", error=True)
+                return False
+            if self.ctx.demo:
+                self.say("Demo: connection changes apply to this session only.")
+            else:
+                self.say(f"Saved to {path}." if path else "Saved.")
         else:
-            self.notify(f"Saved to {path}.", title="Settings")
+            self.say("Nothing changed since the last save.")
+        self._saved_state = self.form_state()
+        self._show_dirty()
+        self.query_one("#conn-test", Button).focus()
+        return True
 
     def action_test(self) -> None:
-        values, errors = self.form_values()
-        self.show_errors(errors)
-        if errors:
-            self.notify("Fix the highlighted fields first.", severity="error")
+        values = self._checked_values()
+        if values is None:
             return
-        self.query_one("#conn-result", Static).update("Testing…")
-        self.query_one("#conn-result", Static).scroll_visible()
+        self.set_focus(None)  # a digit typed while testing switches screens, never edits
+        self.say("Testing…")
+        self.query_one("#conn-result", Static).update("")
         self.query_one("#conn-test", Button).disabled = True
         self.run_test(values)
 
     @work(exclusive=True, group="connection-test")
     async def run_test(self, values: dict[str, Any]) -> None:
         """Test the form's values (saved or not) without touching the settings file."""
+        changes = self._changes(values)
+        report: ConnectionReport | None = None
         try:
-            candidate = self.ctx.settings.updated(**self._changes(values))
+            candidate = self.ctx.settings.updated(**changes)
             ctx = dataclasses.replace(self.ctx, settings=candidate)
             report = await test_connection(ctx)
             result: Table | Text = report_renderable(report)
         except Exception as exc:
-            report, result = None, safe(f"✗ {error_text(exc)}", "bold")
+            result = safe(f"✗ {error_text(exc)}", "bold")
         self.last_report = report
         panel = self.query_one("#conn-result", Static)
         panel.update(result)
-        self.query_one("#conn-test", Button).disabled = False
+        tested = (
+            "Tested the form as shown, not saved yet (ctrl+s saves)."
+            if changes
+            else "Tested the saved settings."
+        )
+        if report is not None and report.ok:
+            keys = self._key_hint("go.aggregate")
+            tested += f" Next: {keys} Aggregate, r runs."
+        self.say(tested)
+        test_button = self.query_one("#conn-test", Button)
+        test_button.disabled = False
+        if self.focused is None:
+            save = self.query_one("#conn-save", Button)
+            (save if report is not None and report.ok and changes else test_button).focus()
         self.call_after_refresh(panel.scroll_visible)
+
+    def _key_hint(self, action_id: str) -> str:
+        keymap = dict(getattr(self.app, "_keymap", {}) or {})
+        return keys_of(by_id(action_id), keymap).split(",")[0]
 
     @on(Button.Pressed, "#conn-save")
     def _save_pressed(self) -> None:

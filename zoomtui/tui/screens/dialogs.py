@@ -1,7 +1,8 @@
-"""Modal dialogs: export path and format, and one user's detail."""
+"""Modal dialogs: export path and format, one user's detail, unsaved changes, columns."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -11,8 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Button, Footer, Input, Label, Select, SelectionList
 
+from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
 from zoomtui.tui.widgets.user_detail import UserDetail
 
@@ -39,9 +41,7 @@ class ExportChoice:
 class ExportDialog(ModalScreen[ExportChoice | None]):
     """Ask for a path (defaulting into the data dir) and CSV or JSON; confirm any overwrite."""
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape", "dismiss(None)", "Cancel", id="export.cancel"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("export")  # type: ignore[assignment]
 
     def __init__(self, what: str, default_path: Path, count: int | None = None) -> None:
         super().__init__()
@@ -117,9 +117,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
 class UserDetailScreen(ModalScreen[None]):
     """One user's record, sign-ins and history over the users list; Escape closes."""
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape,q", "dismiss", "Close", id="detail.close"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("detail")  # type: ignore[assignment]
 
     def __init__(self, email: str, detail: dict[str, Any]) -> None:
         super().__init__()
@@ -130,9 +128,87 @@ class UserDetailScreen(ModalScreen[None]):
         with Vertical(id="detail-box", classes="dialog"):
             yield Label(safe(self.email), classes="dialog-title")
             yield UserDetail(id="user-detail")
-            yield Label("Esc closes", classes="dim")
+        yield Footer(compact=True)  # its own keys, not the Users list's under it
 
     def on_mount(self) -> None:
         detail = self.query_one(UserDetail)
         detail.show(self.detail)
         detail.focus()
+
+
+class UnsavedDialog(ModalScreen[str]):
+    """Save, discard or stay: leaving the Connection screen must never drop edits silently."""
+
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("unsaved")  # type: ignore[assignment]
+
+    def __init__(self, changed: list[str]) -> None:
+        super().__init__()
+        self.changed = changed
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="unsaved-box", classes="dialog"):
+            yield Label("Unsaved connection settings", classes="dialog-title")
+            yield Label(f"Not saved yet: {', '.join(self.changed)}.", id="unsaved-what")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="unsaved-save", compact=True)
+                yield Button("Discard", id="unsaved-discard", compact=True)
+                yield Button("Stay", id="unsaved-stay", compact=True)
+            yield Label("s save · d discard · Esc stay", classes="dim")
+
+    def on_mount(self) -> None:
+        self.query_one("#unsaved-save", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss((event.button.id or "unsaved-stay").removeprefix("unsaved-"))
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
+
+class ColumnPicker(ModalScreen[list[str]]):
+    """Tick the columns a table shows; each tick applies at once, Esc closes.
+
+    Why: at 80 columns most of the users list is off-screen; dropping columns the
+    operator does not need lets the rest (and the e-mail) use the width.
+    """
+
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("columns")  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        options: list[tuple[str, str]],
+        shown: list[str],
+        fixed: str,
+        apply: Callable[[list[str]], None],
+    ) -> None:
+        super().__init__()
+        self.options = options
+        self.shown = shown
+        self.fixed = fixed
+        self.apply = apply
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="columns-box", classes="dialog"):
+            yield Label("Columns", classes="dialog-title")
+            yield SelectionList[str](
+                *(
+                    (label, key, key in self.shown or key == self.fixed)
+                    for key, label in self.options
+                ),
+                id="columns-list",
+                compact=True,
+            )
+            yield Label("space ticks · Esc closes", classes="dim")
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    @on(SelectionList.SelectedChanged)
+    def _changed(self) -> None:
+        chosen = set(self.query_one(SelectionList).selected) | {self.fixed}
+        self.shown = [key for key, _label in self.options if key in chosen]
+        self.apply(self.shown)
+
+    def action_close(self) -> None:
+        self.dismiss(self.shown)

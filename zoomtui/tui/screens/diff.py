@@ -16,6 +16,7 @@ from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.exporting import start_export
+from zoomtui.tui.widgets.row_table import RowTable
 from zoomtui.tui.widgets.user_detail import plain
 
 KINDS = ("all", "added", "removed", "changed")
@@ -84,6 +85,8 @@ class DiffScreen(ZoomScreen):
         self.result: dict[str, Any] | None = None
         self.kind = "all"
         self.rows: list[dict[str, Any]] = []
+        self.following_latest = True
+        """True until the operator picks runs: then a new run leaves the chosen pair alone."""
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="diff-pick"):
@@ -92,7 +95,7 @@ class DiffScreen(ZoomScreen):
             yield Label("to run", classes="pick-label")
             yield Select[int]([], id="diff-to", compact=True, allow_blank=True, prompt="run")
         yield Static("", id="diff-summary", classes="counts")
-        yield DataTable(id="diff-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="diff-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -103,21 +106,28 @@ class DiffScreen(ZoomScreen):
 
     def run_finished(self) -> None:
         self.load_runs()
+        if self.following_latest:
+            self.compare(None)
 
     def load_runs(self) -> None:
+        """Refresh the pickers' runs, keeping the pair they show (set_options blanks them)."""
         try:
             complete = [r["id"] for r in list_runs(self.ctx) if r.get("status") == "complete"]
         except Exception as exc:
             self.report(exc)
             return
         options = [(f"#{run}", run) for run in complete]
-        for select_id in ("#diff-from", "#diff-to"):
+        shown = self.pair or (None, None)
+        for select_id, value in zip(("#diff-from", "#diff-to"), shown, strict=True):
             select = self.query_one(select_id, Select)
             with select.prevent(Select.Changed):
                 select.set_options(options)
+                if value in complete:
+                    select.value = value
 
     def compare(self, pair: tuple[int, int] | None) -> None:
         """Diff ``pair`` (None: the two latest complete runs) and show it."""
+        self.following_latest = pair is None
         try:
             result = diff_runs(self.ctx, *(pair or (None, None)))
         except Exception as exc:
@@ -161,6 +171,12 @@ class DiffScreen(ZoomScreen):
         b = self.query_one("#diff-to", Select).value
         if isinstance(a, int) and isinstance(b, int) and a != b:
             self.compare((min(a, b), max(a, b)))
+            return
+        # Never leave the previous pair's summary under pickers that no longer show it.
+        self.result, self.rows = None, []
+        self.query_one(DataTable).clear()
+        why = "Pick two different runs." if a == b else "Pick both runs to compare."
+        self.query_one("#diff-summary", Static).update(why)
 
     def action_next_kind(self) -> None:
         self.kind = KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)]

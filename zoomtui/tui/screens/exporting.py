@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from zoomtui import paths
 from zoomtui.services.export import write_csv, write_json
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.dialogs import ExportChoice, ExportDialog
@@ -15,9 +14,13 @@ Records = list[dict[str, Any]]
 
 
 def default_export_path(screen: ZoomScreen, basename: str) -> Path:
-    """A new file in the data dir, stamped with the app clock so it rarely exists already."""
+    """A new file in the current directory, stamped with the app clock so it rarely exists.
+
+    Why the current directory: that is where the operator looks for a file they just
+    wrote (and where the CLI's ``> file`` goes), not the app's hidden data directory.
+    """
     stamp = screen.ctx.clock().strftime("%Y%m%d-%H%M")
-    return paths.data_dir() / f"{basename}-{stamp}.csv"
+    return Path.cwd() / f"{basename}-{stamp}.csv"
 
 
 def write_export(

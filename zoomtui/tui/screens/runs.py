@@ -16,6 +16,7 @@ from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.exporting import start_export
 from zoomtui.tui.widgets.bars import Trend
+from zoomtui.tui.widgets.row_table import RowTable
 
 TRENDS = (
     ("total", "Users"),
@@ -47,10 +48,17 @@ def _num(value: Any) -> str:
 
 
 def _duration(seconds: Any) -> str:
+    """``<1 s``, ``12 s``, ``2 min 24 s``, ``1 h 05 min``: a run time as people say it."""
     if seconds is None:
         return ""
-    seconds = float(seconds)
-    return f"{seconds:.1f}s" if seconds < 60 else f"{int(seconds // 60)}m{int(seconds % 60):02d}s"
+    whole = round(float(seconds))
+    if whole < 1:
+        return "<1 s"
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
 
 
 def _skipped(notes: Any) -> str:
@@ -77,7 +85,7 @@ class RunsScreen(ZoomScreen):
             for key, label in TRENDS:
                 yield Trend(label, id=f"trend-{key}")
         yield Static("", id="runs-hint", classes="counts")
-        yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="runs-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -15,7 +15,7 @@ from zoomtui.services.users import UserFilter, filter_options, query_users, user
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
-from zoomtui.tui.screens.dialogs import UserDetailScreen
+from zoomtui.tui.screens.dialogs import ColumnPicker, UserDetailScreen
 from zoomtui.tui.screens.exporting import start_export
 from zoomtui.tui.widgets.filter_bar import FilterBar, FilterState
 from zoomtui.tui.widgets.window_table import Column, Row, WindowTable
@@ -45,15 +45,15 @@ def _days(row: Row) -> str:
 
 
 COLUMNS = [
-    Column("email", "Email", 25),
-    Column("last_name", "Name", 14, _name),
+    Column("email", "Email", 25, grow=3),
+    Column("last_name", "Name", 14, _name, grow=2),
     Column("status", "Status", 11, _status),
     Column("plan", "Plan", 10),
     Column("days_inactive", "Idle", 5, _days, right=True),
     Column("last_login_time", "Last login", 10, lambda r: _date(r.get("last_login_time"))),
-    Column("addons", "Add-ons", 18, _addons),
-    Column("dept", "Department", 16),
-    Column("account_id", "Account", 14),
+    Column("addons", "Add-ons", 18, _addons, grow=2),
+    Column("dept", "Department", 16, grow=1),
+    Column("account_id", "Account", 14, grow=1),
 ]
 SORTABLE = [c.key for c in COLUMNS if c.key != "addons"]
 
@@ -259,6 +259,16 @@ class UsersScreen(ZoomScreen):
     def action_reverse_sort(self) -> None:
         self.descending = not self.descending
         self.reload()
+
+    def action_pick_columns(self) -> None:
+        table = self.query_one("#users-table", WindowTable)
+
+        def apply(keys: list[str]) -> None:
+            table.set_columns([c for c in COLUMNS if c.key in keys])
+
+        options = [(c.key, c.label) for c in COLUMNS]
+        shown = [c.key for c in table.columns]
+        self.app.push_screen(ColumnPicker(options, shown, COLUMNS[0].key, apply))
 
     def action_export(self) -> None:
         flt, sort, desc = to_user_filter(self.state), self.sort, self.descending

@@ -55,19 +55,30 @@ class SeatBars(Static):
 
     DEFAULT_CSS = "SeatBars { height: auto; }"
 
+    _shown: tuple[Sequence[SeatLine], int] | None = None
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)
+
     def show(self, lines: Sequence[SeatLine], bar_width: int = 16) -> None:
+        self._shown = (lines, bar_width)
+        # Numbers keep their width on a narrow terminal; the plan name and the bar give way.
+        digits = max([5, *(len(f"{n:,}") for ln in lines for n in (ln.purchased, ln.assigned))])
+        room = (self.content_size.width or 200) - 4 * (digits + 1) - 10
         table = Table(box=None, expand=False, pad_edge=False, header_style="bold")
-        table.add_column("Plan", no_wrap=True, overflow="ellipsis", max_width=30)
+        table.add_column("Plan", no_wrap=True, overflow="ellipsis", max_width=max(8, min(30, room)))
         for name in ("Seats", "Used", "Pend", "Free"):
-            table.add_column(name, justify="right")
-        table.add_column("Use", no_wrap=True)
+            table.add_column(name, justify="right", no_wrap=True, min_width=digits)
+        # The share comes first and the bar is cropped, so a narrow screen keeps the share.
+        table.add_column("Use", no_wrap=True, overflow="crop", min_width=9)
         group = None
         for line in lines:
             if line.group and line.group != group:
                 group = line.group
                 table.add_row(safe(group, "bold underline"), "", "", "", "", "")
             used = line.assigned + line.pending
-            pct = f" {round(100 * used / line.purchased)}%" if line.purchased else ""
+            pct = f"{round(100 * used / line.purchased)}%" if line.purchased else ""
             free = Text(f"{line.free:,}", style="bold" if line.free < 0 else "")
             table.add_row(
                 safe(f"  {line.label}" if line.group else line.label),  # Zoom's plan keys
@@ -75,7 +86,7 @@ class SeatBars(Static):
                 f"{line.assigned:,}",
                 f"{line.pending:,}",
                 free,
-                bar(used, line.purchased, bar_width) + Text(pct),
+                Text(f"{pct:>4} ") + bar(used, line.purchased, bar_width),
             )
         if not lines:
             self.update("No seat counts in this run.")
@@ -103,12 +114,20 @@ class Trend(Vertical):
     def show(self, values: Sequence[float]) -> None:
         self.values = list(values)
         self.query_one(Sparkline).data = self.values or [0]
-        caption = f"{self.label} "
-        if self.values:
-            caption += f"{int(self.values[-1]):,}"
-            if len(self.values) > 1:
-                delta = int(self.values[-1] - self.values[-2])
-                caption += f" ({delta:+,} vs previous)"
-        else:
-            caption += "no complete runs yet"
-        self.query_one(Label).update(caption)
+        self._caption()
+
+    def on_resize(self) -> None:
+        self._caption()
+
+    def _caption(self) -> None:
+        """The longest caption that fits; the change itself is never cut (``-70`` at worst)."""
+        if not self.values:
+            self.query_one(Label).update(f"{self.label} no complete runs yet")
+            return
+        head = f"{self.label} {int(self.values[-1]):,}"
+        options = [head]
+        if len(self.values) > 1:
+            delta = f"{int(self.values[-1] - self.values[-2]):+,}"
+            options = [f"{head} ({delta}{tail})" for tail in (" vs previous", " vs prev.", "")]
+        width = self.size.width or 200
+        self.query_one(Label).update(next((o for o in options if len(o) <= width), options[-1]))

@@ -24,20 +24,45 @@ class TopBar(Static):
         status: str = "",
         profile: str = "",
     ) -> None:
-        text = Text(" zoomtui ", style="bold")
-        if demo:
-            text.append(" DEMO ", style="bold reverse")
-            text.append(" ")
-        elif profile:  # which Zoom account this is, when there are several
-            text.append(f" {profile} ", style="bold reverse")
-            text.append(" ")
-        for number, (mode, label) in enumerate(modes, start=1):
-            if mode == current:
-                text.append(f" {number} {label} ", style="bold reverse")
-            else:
-                text.append(f" {number}", style="bold")
-                text.append(f" {label} ", style="dim")
-        if status:
-            text.append(f"  {status}", style="italic")
-        text.truncate(max(self.size.width, 1) if self.size.width else 200, overflow="ellipsis")
+        width = self.size.width or 200
+        variants = [
+            _bar(modes, current, demo, profile, status, name=True, short=None),
+            _bar(modes, current, demo, profile, status, name=False, short=None),
+            _bar(modes, current, demo, profile, status, name=False, short=4),
+            _bar(modes, current, demo, profile, status, name=False, short=0),
+        ]
+        # Narrower terminals lose the app name, then label letters, never a screen number.
+        text = next((v for v in variants if v.cell_len <= width), variants[-1])
+        text.truncate(max(width, 1), overflow="ellipsis")
         self.update(text)
+
+
+def _bar(
+    modes: Sequence[tuple[str, str]],
+    current: str,
+    demo: bool,
+    profile: str,
+    status: str,
+    *,
+    name: bool,
+    short: int | None,
+) -> Text:
+    """One rendering of the bar; ``short`` cuts the other screens' labels (0: numbers only)."""
+    text = Text(" zoomtui " if name else "", style="bold")
+    if demo:
+        text.append(" DEMO ", style="bold reverse")
+        text.append(" ")
+    elif profile:  # which Zoom account this is, when there are several
+        text.append(f" {profile} ", style="bold reverse")
+        text.append(" ")
+    for number, (mode, label) in enumerate(modes, start=1):
+        if mode == current:
+            text.append(f" {number} {label} ", style="bold reverse")
+        elif short == 0:
+            text.append(f" {number} ", style="bold")
+        else:
+            text.append(f" {number}", style="bold")
+            text.append(f" {label[:short] if short else label} ", style="dim")
+    if status:
+        text.append(f"  {status}", style="italic")
+    return text

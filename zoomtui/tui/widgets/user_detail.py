@@ -25,7 +25,6 @@ RECORD_FIELDS = (
     ("last_name", "Last name"),
     ("status", "Status"),
     ("plan", "Plan"),
-    ("type", "Type"),
     ("bundle", "Bundle"),
     ("addons", "Add-ons"),
     ("meetings_hosted_in", "Meetings hosted in"),
@@ -72,7 +71,10 @@ def _record(record: Mapping[str, Any]) -> RenderableType:
             continue  # only worth a line where a host's meetings are hosted in China / India
         if key in record:
             shown.add(key)
-            table.add_row(label, Text(plain(_shown(key, record))))
+            value = plain(_shown(key, record))
+            if key == "plan" and record.get("type") is not None and not value.startswith("Type"):
+                value += f" (Zoom user type {record['type']})"  # the number alone meant nothing
+            table.add_row(label, Text(value))
     return table
 
 
@@ -110,7 +112,7 @@ def _history(entries: Sequence[Mapping[str, Any]]) -> RenderableType:
     previous: Mapping[str, Any] | None = None
     for version in versions:
         start, end = version.get("valid_from_run"), version.get("valid_to_run")
-        span = f"runs {start}–{end - 1}" if isinstance(end, int) else f"run {start} on"
+        span = f"runs {start}–{end - 1}" if isinstance(end, int) else f"since run {start}"
         if previous is None:
             lines.append(f"{span}: first seen\n", style="bold")
             summary = ", ".join(

@@ -38,6 +38,8 @@ class Column:
     width: int
     format: Callable[[Row], str] | None = None
     right: bool = False
+    grow: int = 0
+    """Share of the spare width this column takes on a wide terminal (0: fixed width)."""
 
     def text(self, row: Row) -> str:
         if self.format is not None:
@@ -45,14 +47,30 @@ class Column:
         value = row.get(self.key)
         return "" if value is None else str(value)
 
-    def cell(self, text: str) -> str:
-        """The text fitted to the column: padded, or cut with an ellipsis."""
+    def cell(self, text: str, width: int | None = None) -> str:
+        """The text fitted to the column (or to ``width``): padded, or cut with an ellipsis."""
+        width = width or self.width
         text = text.replace("\n", " ")
-        if cell_len(text) > self.width:
-            return set_cell_size(text, self.width - 1) + "…"
+        if cell_len(text) > width:
+            return set_cell_size(text, width - 1) + "…"
         if self.right:
-            text = text.rjust(self.width)
-        return set_cell_size(text, self.width)
+            text = text.rjust(width)
+        return set_cell_size(text, width)
+
+
+def spread(columns: list[Column], width: int) -> list[int]:
+    """Column widths for a table ``width`` cells wide: spare room goes to growing columns.
+
+    Why: at 120 columns the e-mail was still cut at 25 while 40 cells stayed empty.
+    """
+    widths = [c.width for c in columns]
+    spare = width - sum(w + 1 for w in widths)
+    shares = sum(c.grow for c in columns)
+    if spare <= 0 or not shares:
+        return widths
+    for i, column in enumerate(columns):
+        widths[i] += spare * column.grow // shares
+    return widths
 
 
 class WindowTable(ScrollView, can_focus=True):
@@ -69,6 +87,8 @@ class WindowTable(ScrollView, can_focus=True):
         Binding("home", "jump(0)", "First", show=False),
         Binding("end", "jump(-1)", "Last", show=False),
         Binding("enter", "select", "Details", show=False),
+        Binding("right", "hpage(1)", "Right", show=False),
+        Binding("left", "hpage(-1)", "Left", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -132,6 +152,7 @@ class WindowTable(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.columns = columns
+        self.widths = [c.width for c in columns]
         self.total = 0
         self._provider: PageProvider | None = None
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
@@ -180,19 +201,35 @@ class WindowTable(ScrollView, can_focus=True):
     def cursor_row(self) -> Row | None:
         return self.row_at(self.cursor)
 
+    def set_columns(self, columns: list[Column]) -> None:
+        """Show these columns (the column picker's choice), keeping rows and cursor."""
+        self.columns = columns
+        self._layout()
+        self.scroll_to(x=0, animate=False, immediate=True)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._layout()
+
+    def _layout(self) -> None:
+        self.widths = spread(self.columns, self.size.width) if self.size.width else self.widths
+        if len(self.widths) != len(self.columns):
+            self.widths = [c.width for c in self.columns]
+        self._update_virtual_size()
+
     def _update_virtual_size(self) -> None:
-        width = sum(c.width + 1 for c in self.columns)
+        width = sum(w + 1 for w in self.widths)
         self.virtual_size = Size(width, self.total + 1)
 
     # -- rendering ------------------------------------------------------------------------------
 
     def _header_text(self) -> list[str]:
         cells = []
-        for column in self.columns:
+        for column, width in zip(self.columns, self.widths, strict=True):
             label = column.label
             if column.key == self.sort_key:
                 label = f"{label}{'▼' if self.sort_descending else '▲'}"
-            cells.append(column.cell(label))
+            cells.append(column.cell(label, width))
         return cells
 
     def render_line(self, y: int) -> Strip:
@@ -208,7 +245,10 @@ class WindowTable(ScrollView, can_focus=True):
             if row is None:
                 return Strip.blank(width, base)
             # Zoom text: escape sequences and bidi overrides shown, never sent to the terminal
-            cells = [c.cell(safe_text(c.text(row))) for c in self.columns]
+            cells = [
+                c.cell(safe_text(c.text(row)), w)
+                for c, w in zip(self.columns, self.widths, strict=True)
+            ]
             style = base
             if index % 2:
                 style += self.get_component_rich_style("window-table--odd")
@@ -219,11 +259,14 @@ class WindowTable(ScrollView, can_focus=True):
         for cell in cells:
             segments.append(Segment(cell, style))
             segments.append(Segment(" ", style))
-        used = sum(c.width + 1 for c in self.columns)
+        used = sum(w + 1 for w in self.widths)
         fill = max(width + scroll_x - used, 0)
         if fill:
             segments.append(Segment(" " * fill, style))
-        return Strip(segments, used + fill).crop(scroll_x, scroll_x + width)
+        strip = Strip(segments, used + fill)
+        # The first column (whose row it is) stays put while the others scroll sideways.
+        frozen = min(self.widths[0] + 1, width) if self.widths else 0
+        return Strip.join([strip.crop(0, frozen), strip.crop(frozen + scroll_x, scroll_x + width)])
 
     # -- cursor ---------------------------------------------------------------------------------
 
@@ -265,6 +308,11 @@ class WindowTable(ScrollView, can_focus=True):
     def action_jump(self, index: int) -> None:
         self._move_to(self.total - 1 if index < 0 else index)
 
+    def action_hpage(self, direction: int) -> None:
+        """Move sideways a page of columns at a time (the first column stays)."""
+        page = max(self.size.width - (self.widths[0] + 1 if self.widths else 0), 1)
+        self.scroll_to(x=max(0, self.scroll_offset.x + direction * page), animate=False)
+
     def action_select(self) -> None:
         row = self.cursor_row
         if row is not None:
@@ -272,13 +320,14 @@ class WindowTable(ScrollView, can_focus=True):
 
     async def _on_click(self, event: events.Click) -> None:
         if event.y == 0:
-            x = event.x + int(self.scroll_offset.x)
+            frozen = self.widths[0] + 1 if self.widths else 0
+            x = event.x if event.x < frozen else event.x + int(self.scroll_offset.x)
             left = 0
-            for column in self.columns:
-                if left <= x < left + column.width + 1:
+            for column, width in zip(self.columns, self.widths, strict=True):
+                if left <= x < left + width + 1:
                     self.post_message(self.SortRequested(self, column.key))
                     break
-                left += column.width + 1
+                left += width + 1
             return
         index = int(self.scroll_offset.y) + event.y - 1
         if 0 <= index < self.total:

@@ -1,0 +1,85 @@
+"""Nothing that says what a screen shows is cut at 80x24, and numbers survive 60x20."""
+
+from __future__ import annotations
+
+from zoomtui.services.context import AppContext
+from zoomtui.tui.app import create_app
+from zoomtui.tui.widgets.bars import SeatBars, Trend
+from zoomtui.tui.widgets.filter_bar import FilterState
+from zoomtui.tui.widgets.top_bar import TopBar
+
+from .conftest import SIZE, text_of
+
+NARROW = (60, 20)
+
+
+def _lines(widget: object, width: int) -> list[str]:
+    return [line.rstrip() for line in text_of(widget, width=width).splitlines() if line.strip()]
+
+
+async def test_the_tab_bar_keeps_every_screen_at_60_columns(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(TopBar)
+        text = text_of(bar, width=200).strip()
+        assert len(text) <= NARROW[0] and "…" not in text
+        for number in "123456":
+            assert f" {number} " in f" {text} "
+        assert "4 Seats" in text  # the current screen keeps its whole name
+
+
+async def test_seat_numbers_and_share_survive_60_columns(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        bars = app.screen.query_one(SeatBars)
+        lines = _lines(bars, bars.content_size.width)
+        assert lines[0].split() == ["Plan", "Seats", "Used", "Pend", "Free", "Use"]
+        rows = [line for line in lines if "%" in line]
+        assert rows
+        for row in rows:
+            cells = row.split()
+            share = next(i for i, cell in enumerate(cells) if cell.endswith("%"))
+            numbers = cells[share - 4 : share]  # purchased, assigned, pending, free
+            assert all(n.lstrip("-").replace(",", "").isdigit() for n in numbers), row
+
+
+async def test_trend_captions_shorten_but_keep_the_change(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, start_mode="runs", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        trend = max(app.screen.query(Trend), key=lambda t: len(t.label))  # Inactive licensed
+        trend.show([1000.0, 12259.0, 12189.0])
+        await pilot.pause()
+        label = trend.query_one("Label")
+        caption = text_of(label, width=200).strip()
+        assert "-70" in caption and len(caption) <= trend.size.width
+
+
+async def test_aggregate_status_is_whole_after_a_run(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, start_mode="aggregate", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = app.screen.query_one("#run-status")
+        text = text_of(status, width=200).strip()
+        assert text.endswith("users") and len(text) < status.size.width
+        assert status.size.width >= len(" run 12345 complete · 100,000 users")  # a big account
+
+
+async def test_users_counts_with_filters_wrap_instead_of_cut(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.state = FilterState(
+            plans=("Licensed",), addons=("webinar",), inactive_days=90, search="example"
+        )
+        screen.update_counts()
+        await pilot.pause()
+        counts = screen.query_one("#users-counts")
+        text = text_of(counts, width=200).strip()
+        assert text.endswith("deactivated hidden")
+        assert len(text) <= counts.size.width * counts.size.height
