@@ -60,6 +60,9 @@ def test_the_demo_honours_the_keymap(
         return ctx
 
     class NoRun:
+        return_code = 0  # ended normally
+        crash = None
+
         def run(self) -> None:
             pass
 
