@@ -7,6 +7,7 @@ and look at the report before committing.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,19 @@ def small_demo(db_path: Path) -> Iterator[AppContext]:
     """The demo at a fixed clock, built outside any event loop (snap_compare runs its own)."""
     from zoomtui.services.demo import demo_context
 
+    import sqlite3
+
     ctx = demo_context(db_path, clock=lambda: FIXED_NOW, users=120)
+    ctx.close()
+    # The demo's runs take real time, which varies with the machine's load: give every
+    # run the same 12-second duration so the Runs view's Time column is stable.
+    with sqlite3.connect(db_path) as conn:
+        for run_id, started in conn.execute("SELECT id, started_at FROM runs").fetchall():
+            moved = datetime.fromisoformat(started.replace("Z", "+00:00")) + timedelta(seconds=12)
+            conn.execute(
+                "UPDATE runs SET finished_at = ? WHERE id = ?",
+                (moved.strftime("%Y-%m-%dT%H:%M:%SZ"), run_id),
+            )
     yield ctx
     ctx.close()
 
