@@ -26,6 +26,7 @@ from zoomtui.services.convert import (
     summary_seat_rows,
     user_row,
 )
+from zoomtui.services.hosting import HostingPhase
 from zoomtui.services.storethread import StoreThread
 from zoomtui.zoom.errors import (
     DailyLimitReached,
@@ -94,12 +95,21 @@ class Phases:
         self.main_id = ctx.settings.account_id or "me"
         self.max_age = timedelta(days=ctx.settings.addons_max_age_days)
         self._client: Any = None
+        self.hosting: HostingPhase | None = None
         self.report_through: datetime | None = None  # start of the last complete run
 
     def stats(self) -> dict[str, Any]:
         """Calls per category, retries and waits of this run's client, and add-on reads."""
         stats = self._client.stats.as_dict() if self._client is not None else {}
-        return {**stats, "addons_read": self.addons_done, "addons_recount": self.recount}
+        hosting = {}
+        if self.hosting is not None:
+            hosting = {"hosting_months": self.hosting.months, "hosting_rows": self.hosting.hosts}
+        return {
+            **stats,
+            "addons_read": self.addons_done,
+            "addons_recount": self.recount,
+            **hosting,
+        }
 
     async def run(self) -> None:
         complete = await self.db("latest_complete_run")
@@ -137,6 +147,10 @@ class Phases:
             readers = self._client.max_concurrency
             workers = [tg.create_task(self._settings_worker()) for _ in range(readers)]
             tg.create_task(self._sign_in_reports(accounts))
+            self.hosting = HostingPhase(
+                self.ctx, self.db, self._client, self.main_id, self.notes, self._on_hosting
+            )
+            tg.create_task(self.hosting.run(accounts))
             listings = [tg.create_task(self._list(a, s)) for a in accounts for s in STATUSES]
             seats = [tg.create_task(self._seats(a)) for a in accounts]
             await asyncio.gather(*listings)
@@ -147,6 +161,10 @@ class Phases:
             await self.queue.join()
             for _ in workers:
                 self.queue.put_nowait(None)
+
+    def _on_hosting(self, message: str) -> None:
+        done = self.hosting.months if self.hosting is not None else 0
+        self.report(Progress("hosting", done, None, f"Host report {message}"))
 
     def _on_wait(self, reason: str, seconds: float) -> None:
         self.report(Progress("waiting", 0, None, reason, waiting_s=seconds))
