@@ -58,7 +58,9 @@ def test_test_connection_json(cli: Any) -> None:
     assert {"ok", "account_id", "scopes", "capabilities", "error"} <= set(report)
     assert report["ok"] is True and report["error"] is None
     assert report["account_id"] == DEMO_CREDENTIALS.account_id
-    assert set(report["capabilities"]) == {"users", "addons", "seats", "sub_accounts", "sign_ins"}
+    assert set(report["capabilities"]) == {
+        "users", "addons", "seats", "sub_accounts", "sign_ins", "hosting"
+    }  # fmt: skip
     assert all(report["capabilities"].values())
 
 
@@ -130,7 +132,7 @@ def test_a_refused_token_still_lists_every_capability(
     report = json.loads(cli("test-connection", "--json", code=1))
     assert report["ok"] is False and report["error"]
     assert report["capabilities"] == dict.fromkeys(
-        ("users", "addons", "seats", "sub_accounts", "sign_ins"), False
+        ("users", "addons", "seats", "sub_accounts", "sign_ins", "hosting"), False
     )
 
 

@@ -153,3 +153,17 @@ async def test_missing_report_scope_switches_hosting_off(tmp_path: Any) -> None:
     with pytest.raises(ServiceError, match="not known"):
         query_users(world.ctx, UserFilter(not_hosted_days=30))
     world.ctx.close()
+
+
+async def test_connection_names_the_host_report_scope(tmp_path: Any) -> None:
+    from zoomtui.emulator.auth import ALL_SCOPES
+    from zoomtui.services.connection import test_connection as check
+
+    scopes = frozenset(s for s in ALL_SCOPES if "report:read:list_users" not in s)
+    world = make_world(tmp_path / "h.db", scopes=scopes)
+    report = await check(world.ctx)
+    assert report.ok and report.capabilities["sign_ins"].available
+    hosting = report.capabilities["hosting"]
+    assert not hosting.available and hosting.scope == "report:read:list_users:admin"
+    assert any("host report" in line and "list_users" in line for line in report.lines())
+    world.ctx.close()
