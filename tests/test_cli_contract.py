@@ -145,3 +145,21 @@ def test_bad_filter_values_are_one_sentence(cli: Any) -> None:
     upper = json.loads(cli("users", "--format", "json", "--addon", "WEBINAR"))
     lower = json.loads(cli("users", "--format", "json", "--addon", "webinar"))
     assert upper == lower and lower
+
+
+def test_users_hosting_filters(cli: Any) -> None:
+    cli("aggregate", "-q")
+    everyone = json.loads(cli("users", "--plan", "Licensed", "--format", "json"))
+    assert everyone and all("needs_licence" in u and "last_hosted_month" in u for u in everyone)
+    quiet = json.loads(
+        cli("users", "--plan", "Licensed", "--not-hosted-days", "60", "--format", "json")
+    )
+    assert quiet and all(u["meetings_last_n_days"] == 0 for u in quiet)
+    assert len(quiet) < len(everyone)
+    short = json.loads(
+        cli("users", "--plan", "Licensed", "--not-hosted-days", "60",
+            "--hosted-minutes-below", "100", "--format", "json")
+    )  # fmt: skip
+    assert {u["email"] for u in short} == {u["email"] for u in quiet}  # none hosted: 0 < 100
+    header = next(csv.reader(io.StringIO(cli("users", "--format", "csv"))))
+    assert {"last_hosted_month", "meetings_last_n_days", "needs_licence"} <= set(header)
