@@ -47,6 +47,16 @@ def sign_in_pages(ctx: AppContext, start: date, today: date) -> dict[str, list[i
     return out
 
 
+def host_pages(ctx: AppContext, fetched_after: str | None = None) -> dict[str, list[int]]:
+    """Host report pages per account, one entry per month read (``fetched_after``: by a
+    later run only), oldest month first."""
+    out: dict[str, list[int]] = {}
+    for month in ctx.open_store().hosting_months():
+        if fetched_after is None or month["fetched_at"] > fetched_after:
+            out.setdefault(month["account_id"], []).append(max(1, math.ceil(month["hosts"] / PAGE)))
+    return out
+
+
 def first_run_plan(
     ctx: AppContext, run_id: int, calls: dict[str, int], latency: float
 ) -> tuple[Plan, dict[str, Any]]:
@@ -56,11 +66,13 @@ def first_run_plan(
     pages = sign_in_pages(ctx, (ctx.clock() - SIGN_IN_HISTORY).date(), today)
     listing_pages = sum(max(1, math.ceil(n / PAGE)) for n in listed.values())
     settings = calls.get("Medium", 0) - listing_pages - 1
-    plan = build_plan(latency, listed, pages, settings)
+    hosting = host_pages(ctx)
+    plan = build_plan(latency, listed, pages, settings, host_pages=hosting)
     info = {
         "listing_pages": listing_pages,
         "settings_reads": settings,
         "report_pages": sum(sum(p) for p in pages.values()),
         "plan_usage_calls": len({a for a, _ in listed}),
+        "host_report_pages": sum(sum(p) for p in hosting.values()),
     }
     return plan, info
