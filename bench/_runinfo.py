@@ -58,15 +58,23 @@ def host_pages(ctx: AppContext, fetched_after: str | None = None) -> dict[str, l
 
 
 def first_run_plan(
-    ctx: AppContext, run_id: int, calls: dict[str, int], latency: float
+    ctx: AppContext,
+    run_id: int,
+    calls: dict[str, int],
+    latency: float,
+    hosting_fetched_after: str | None = None,
 ) -> tuple[Plan, dict[str, Any]]:
-    """The dependency plan of a first run, and the counts it was built from."""
+    """The dependency plan of a first run, and the counts it was built from.
+
+    ``hosting_fetched_after`` (ISO time): count only host report months read
+    since then — a rerun's, not every month the history holds.
+    """
     today = ctx.clock().date()
     listed = listings(ctx, run_id)
     pages = sign_in_pages(ctx, (ctx.clock() - SIGN_IN_HISTORY).date(), today)
     listing_pages = sum(max(1, math.ceil(n / PAGE)) for n in listed.values())
     settings = calls.get("Medium", 0) - listing_pages - 1
-    hosting = host_pages(ctx)
+    hosting = host_pages(ctx, hosting_fetched_after)
     plan = build_plan(latency, listed, pages, settings, host_pages=hosting)
     info = {
         "listing_pages": listing_pages,
