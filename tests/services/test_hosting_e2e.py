@@ -186,3 +186,10 @@ async def test_reclaim_definitions_and_their_savings(world: World) -> None:
     assert all(r["meetings_last_n_days"] == 0 for r in unused["candidates"])
     with pytest.raises(ServiceError, match="definition"):
         reclaim(world.ctx, definition="whatever")
+
+
+async def test_run_stats_count_every_host_row(world: World) -> None:
+    result = await run(world)
+    months = world.ctx.open_store().hosting_months()
+    assert result.stats["hosting_months"] == len(months)
+    assert result.stats["hosting_rows"] == sum(m["hosts"] for m in months) > 0

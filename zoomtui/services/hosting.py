@@ -111,6 +111,9 @@ class HostingPhase:
                     (h.email, h.id, h.meetings, h.participants, h.meeting_minutes)
                     for h in window.hosts
                 ]
-                self.hosts += await self.db("record_hosting", read, rows)
+                # Awaited first: ``self.hosts += await ...`` reads the total before the
+                # await and loses what other accounts' months added meanwhile.
+                stored = await self.db("record_hosting", read, rows)
+                self.hosts += stored
                 self.months += 1
                 self.report(f"{account_id}: {read.month}")
