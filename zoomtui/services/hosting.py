@@ -72,7 +72,6 @@ class HostingPhase:
     report: Callable[[str], None]
     hosts: int = 0
     months: int = 0
-    allowed: bool = True
 
     async def run(self, accounts: list[str | None]) -> None:
         async with asyncio.TaskGroup() as tg:
@@ -89,9 +88,7 @@ class HostingPhase:
             except (*NOT_ALLOWED, NotFound) as exc:
                 key = "hosting" if account is None else f"hosting:{account_id}"
                 self.notes[key] = f"skipped: {exc.message}"
-                if account is None:
-                    self.allowed = False
-                return
+                return  # the other months would be refused the same way
 
     async def _month(
         self, account: str | None, account_id: str, first: date, last: date, complete: bool
