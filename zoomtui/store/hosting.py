@@ -138,12 +138,16 @@ def summaries(
     return out
 
 
-# Filters on a user version ``v``: its identity's e-mail joins the hosting rows.
-NOT_HOSTED_SQL = (
-    "NOT EXISTS (SELECT 1 FROM identities hi JOIN hosting h ON h.email = hi.email_lc "
-    "WHERE hi.id = v.identity AND h.month >= ? AND h.meetings > 0)"
+# Filters on a user version ``v``. Each subquery is uncorrelated, so SQLite builds
+# its set of identities once (from the month index) instead of probing the hosting
+# rows once per user: 100,000 probes cost ~15x the plain filters.
+HOSTED_SINCE = (
+    "SELECT hi.id FROM hosting h JOIN identities hi ON hi.email_lc = h.email "
+    "WHERE h.month >= ? AND h.meetings > 0"
 )
+NOT_HOSTED_SQL = f"v.identity NOT IN ({HOSTED_SINCE})"
 MINUTES_BELOW_SQL = (
-    "coalesce((SELECT sum(h.meeting_minutes) FROM identities hi JOIN hosting h "
-    "ON h.email = hi.email_lc WHERE hi.id = v.identity AND h.month >= ?), 0) < ?"
+    "v.identity NOT IN (SELECT hi.id FROM hosting h JOIN identities hi "
+    "ON hi.email_lc = h.email WHERE h.month >= ? GROUP BY hi.id "
+    "HAVING sum(h.meeting_minutes) >= ?)"
 )

@@ -281,6 +281,8 @@ def m004_hosting(db: Database) -> None:
             PRIMARY KEY (email, month)
         ) WITHOUT ROWID""",
         "CREATE INDEX hosting_account_month ON hosting(account_id, month)",
+        # covers the "hosted since month M" filters (store/hosting.py)
+        "CREATE INDEX hosting_month ON hosting(month, email, meetings, meeting_minutes)",
         """CREATE TABLE hosting_months (
             account_id TEXT NOT NULL,
             month TEXT NOT NULL,
