@@ -8,7 +8,8 @@ so the calls released at or after time ``t`` cannot all be admitted before
 the sub-account list, then each listing's pages one after another, each
 user's settings read only after the page that revealed it, the seat counts
 after the account list, and each account's sign-in report one page after
-another within each month window (windows are independent for the API).
+another within each month window (windows are independent for the API),
+and each account's host report one page after another, month after month.
 The bound is the largest such time over every category; with no rate limit it
 reduces to the longest chain of sequential pages times the latency.
 """
@@ -47,6 +48,7 @@ def build_plan(
     sign_in_pages: dict[str, list[int]],
     settings_calls: int,
     extra: dict[str, int] | None = None,
+    host_pages: dict[str, list[int]] | None = None,
 ) -> Plan:
     """Releases for listings {(account, status): users}, report pages per account window.
 
@@ -77,6 +79,12 @@ def build_plan(
         for pages in windows:
             for k in range(max(1, pages)):
                 plan.add("Heavy", 1 + k)
+    for months in (host_pages or {}).values():
+        depth = 2  # after the account list; an account's months one after another
+        for pages in months:
+            for _ in range(max(1, pages)):
+                plan.add("Heavy", depth)
+                depth += 1
     for category, count in (extra or {}).items():
         plan.add(category, 2, count)
     return plan

@@ -47,20 +47,40 @@ def sign_in_pages(ctx: AppContext, start: date, today: date) -> dict[str, list[i
     return out
 
 
+def host_pages(ctx: AppContext, fetched_after: str | None = None) -> dict[str, list[int]]:
+    """Host report pages per account, one entry per month read (``fetched_after``: by a
+    later run only), oldest month first."""
+    out: dict[str, list[int]] = {}
+    for month in ctx.open_store().hosting_months():
+        if fetched_after is None or month["fetched_at"] > fetched_after:
+            out.setdefault(month["account_id"], []).append(max(1, math.ceil(month["hosts"] / PAGE)))
+    return out
+
+
 def first_run_plan(
-    ctx: AppContext, run_id: int, calls: dict[str, int], latency: float
+    ctx: AppContext,
+    run_id: int,
+    calls: dict[str, int],
+    latency: float,
+    hosting_fetched_after: str | None = None,
 ) -> tuple[Plan, dict[str, Any]]:
-    """The dependency plan of a first run, and the counts it was built from."""
+    """The dependency plan of a first run, and the counts it was built from.
+
+    ``hosting_fetched_after`` (ISO time): count only host report months read
+    since then — a rerun's, not every month the history holds.
+    """
     today = ctx.clock().date()
     listed = listings(ctx, run_id)
     pages = sign_in_pages(ctx, (ctx.clock() - SIGN_IN_HISTORY).date(), today)
     listing_pages = sum(max(1, math.ceil(n / PAGE)) for n in listed.values())
     settings = calls.get("Medium", 0) - listing_pages - 1
-    plan = build_plan(latency, listed, pages, settings)
+    hosting = host_pages(ctx, hosting_fetched_after)
+    plan = build_plan(latency, listed, pages, settings, host_pages=hosting)
     info = {
         "listing_pages": listing_pages,
         "settings_reads": settings,
         "report_pages": sum(sum(p) for p in pages.values()),
         "plan_usage_calls": len({a for a, _ in listed}),
+        "host_report_pages": sum(sum(p) for p in hosting.values()),
     }
     return plan, info

@@ -5,7 +5,7 @@ Usage: .venv/bin/python bench/queries.py [--users N] [--repeat R] [--db PATH]
 Without ``--db`` it builds a history in-process (first run, then a rerun after
 ``Emulator.advance(7)``); ``bench/storage.py --keep-db PATH`` leaves one to
 reuse. Each filter of ``zoomtui users`` (plan, status, add-on, inactive days,
-search) runs through ``services.users.query_users`` as the users view asks it
+search, the hosting filters) runs through ``services.users.query_users`` as the users view asks it
 (a 100-row window plus the total) and as the CLI does (every matching row);
 the diff is ``services.diff.diff_runs`` of the two latest runs. Medians of
 ``--repeat`` runs; targets 50 ms per filter, 500 ms per diff.
@@ -80,6 +80,11 @@ def main() -> None:
         "inactive_days=90": UserFilter(inactive_days=90),
         f"search={needle}": UserFilter(search=needle),
         "default (active+pending)": UserFilter(),
+        "not_hosted_days=90": UserFilter(not_hosted_days=90),
+        "licensed, idle and not hosted 90 days": UserFilter(
+            plans=("Licensed",), inactive_days=90, not_hosted_days=90
+        ),
+        "hosted_minutes_below=120": UserFilter(hosted_minutes_below=120, hosting_days=90),
     }
     results: dict[str, Any] = {}
     for name, flt in filters.items():

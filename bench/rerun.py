@@ -63,7 +63,10 @@ def main() -> None:
             result, timer = run_aggregate(ctx)
             after = em.stats()
             calls = run_stats(ctx, result.run_id).get("calls", {})
-            plan, info = first_run_plan(ctx, result.run_id, calls, latency)
+            started = ctx.open_store().run(result.run_id).started_at  # type: ignore[union-attr]
+            plan, info = first_run_plan(
+                ctx, result.run_id, calls, latency, started.strftime("%Y-%m-%dT%H:%M:%SZ")
+            )
             bound = lower_bound(plan, rates)
             endpoints = counter_delta(after["calls"], before["calls"])
             rerun = {

@@ -58,7 +58,9 @@ def test_test_connection_json(cli: Any) -> None:
     assert {"ok", "account_id", "scopes", "capabilities", "error"} <= set(report)
     assert report["ok"] is True and report["error"] is None
     assert report["account_id"] == DEMO_CREDENTIALS.account_id
-    assert set(report["capabilities"]) == {"users", "addons", "seats", "sub_accounts", "sign_ins"}
+    assert set(report["capabilities"]) == {
+        "users", "addons", "seats", "sub_accounts", "sign_ins", "hosting"
+    }  # fmt: skip
     assert all(report["capabilities"].values())
 
 
@@ -130,7 +132,7 @@ def test_a_refused_token_still_lists_every_capability(
     report = json.loads(cli("test-connection", "--json", code=1))
     assert report["ok"] is False and report["error"]
     assert report["capabilities"] == dict.fromkeys(
-        ("users", "addons", "seats", "sub_accounts", "sign_ins"), False
+        ("users", "addons", "seats", "sub_accounts", "sign_ins", "hosting"), False
     )
 
 
@@ -231,3 +233,21 @@ def test_addon_capacities_deactivated_and_idle_words(cli: Any) -> None:
     seats = json.loads(cli("seats", "--format", "json"))
     assert all(s["free"] == max(0, s["purchased"] - s["assigned"] - s["pending"]) for s in seats)
     assert any(s["type_label"] == "Base plan, monthly" for s in seats)
+
+
+def test_users_hosting_filters(cli: Any) -> None:
+    cli("aggregate", "-q")
+    everyone = json.loads(cli("users", "--plan", "Licensed", "--format", "json"))
+    assert everyone and all("needs_licence" in u and "last_hosted_month" in u for u in everyone)
+    quiet = json.loads(
+        cli("users", "--plan", "Licensed", "--not-hosted-days", "60", "--format", "json")
+    )
+    assert quiet and all(u["meetings_last_n_days"] == 0 for u in quiet)
+    assert len(quiet) < len(everyone)
+    short = json.loads(
+        cli("users", "--plan", "Licensed", "--not-hosted-days", "60",
+            "--hosted-minutes-below", "100", "--format", "json")
+    )  # fmt: skip
+    assert {u["email"] for u in short} == {u["email"] for u in quiet}  # none hosted: 0 < 100
+    header = next(csv.reader(io.StringIO(cli("users", "--format", "csv"))))
+    assert {"last_hosted_month", "meetings_last_n_days", "needs_licence"} <= set(header)

@@ -114,6 +114,10 @@ class Settings:
     addons_max_age_days: int = 7
     inactive_days: int = 90
     price_per_seat: float = 149.90
+    # "Needs a licence": hosted a month whose meetings averaged more than these
+    # (Basic meetings end at 40 minutes and admit 100 people).
+    licence_min_minutes: int = 40
+    licence_min_participants: int = 100
     theme: str = "textual-dark"
     keymap: Mapping[str, str] = field(default_factory=dict, hash=False)
     _sources: Mapping[str, Source] = field(default_factory=dict, compare=False, hash=False)

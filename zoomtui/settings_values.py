@@ -25,7 +25,12 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "emulator.local"})
 _CHOICES = {"auth": AUTH_METHODS, "region": REGIONS, "rate_tier": RATE_TIERS}
 _CREDENTIALS = ("account_id", "client_id", "client_secret", "api_key", "api_secret")
 _URLS = ("api_url", "oauth_url")
-_MINIMUM = {"addons_max_age_days": 0, "inactive_days": 1}
+_MINIMUM = {
+    "addons_max_age_days": 0,
+    "inactive_days": 1,
+    "licence_min_minutes": 1,
+    "licence_min_participants": 1,
+}
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
 _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]")

@@ -19,6 +19,7 @@ from emuworld import ADDON_KEYS, World, make_world, truth_users
 
 from zoomtui.services.runs import list_runs
 from zoomtui.services.seats import seat_report
+from zoomtui.services.usage import HOSTING_FIELDS
 from zoomtui.services.users import UserFilter, query_users
 from zoomtui.zoom.models import PlanUsage
 
@@ -151,8 +152,11 @@ def assert_unchanged(before: Snapshot, world: World) -> None:
 
 
 def without_age(users: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Records without ``days_inactive``, which moves on with the clock by design."""
-    return {e: {k: v for k, v in r.items() if k != "days_inactive"} for e, r in users.items()}
+    """Records without ``days_inactive``, which moves on with the clock by design, nor the
+    hosting fields, which read the hosting history as it stands now (a month read by a
+    later run, even one that ended early, is a fact about every run's users)."""
+    moving = {"days_inactive", *HOSTING_FIELDS}
+    return {e: {k: v for k, v in r.items() if k not in moving} for e, r in users.items()}
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")

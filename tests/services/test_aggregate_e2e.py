@@ -16,6 +16,7 @@ from zoomtui.services.context import ServiceError
 from zoomtui.services.diff import diff_runs
 from zoomtui.services.runs import list_runs
 from zoomtui.services.seats import seat_report
+from zoomtui.services.usage import HOSTING_FIELDS
 from zoomtui.services.users import UserFilter, query_users, user_detail
 from zoomtui.zoom.models import PlanUsage
 
@@ -240,8 +241,10 @@ async def test_cancel_ends_as_cancelled_and_keeps_earlier_runs(world: World) -> 
 
 
 def without_age(users: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Records without ``days_inactive``, which moves on with the clock by design."""
-    return {e: {k: v for k, v in r.items() if k != "days_inactive"} for e, r in users.items()}
+    """Records without ``days_inactive``, which moves on with the clock by design, nor the
+    hosting fields, which read the hosting history as it stands now."""
+    moving = {"days_inactive", *HOSTING_FIELDS}
+    return {e: {k: v for k, v in r.items() if k not in moving} for e, r in users.items()}
 
 
 async def test_daily_limit_ends_partial_with_reset_time(tmp_path: Any) -> None:

@@ -193,3 +193,32 @@ async def test_export_defaults_to_the_current_directory(demo_ctx: AppContext, in
         await pilot.press("enter")
         await pilot.pause()
     assert path.exists()
+
+
+async def test_reclaim_definition_choice_and_hosting_in_the_detail(demo_ctx: AppContext) -> None:
+    from textual.widgets import Select
+
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        days = demo_ctx.settings.inactive_days
+        expected = reclaim(demo_ctx, inactive_days=days, definition="unused")
+        app.screen.query_one("#reclaim-definition", Select).value = "unused"
+        await pilot.pause()
+        summary = text_of(app.screen.query_one("#reclaim-summary"), width=200)
+        assert f"{expected['count']:,} licensed not hosting ≥ {days} days" in summary
+        assert f"{expected['yearly_savings']:,.2f}" in summary
+    from zoomtui.services.users import UserFilter, query_users, user_detail
+
+    host = next(r for r in query_users(demo_ctx, UserFilter()).rows if r["last_hosted_month"])
+    email = host["email"]
+
+    detail = user_detail(demo_ctx, email)
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(UserDetailScreen(email, detail))
+        await pilot.pause()
+        hosting = text_of(app.screen.query_one("#detail-hosting"), width=200)
+        assert host["last_hosted_month"] in hosting and "Meetings" in hosting
+        record = text_of(app.screen.query_one("#detail-record"), width=200)
+        assert "Needs a licence" in record and "Last hosted" in record

@@ -22,9 +22,9 @@ from .conftest import FIXED_NOW, SIZE
 @pytest.fixture
 def small_demo(db_path: Path) -> Iterator[AppContext]:
     """The demo at a fixed clock, built outside any event loop (snap_compare runs its own)."""
-    from zoomtui.services.demo import demo_context
-
     import sqlite3
+
+    from zoomtui.services.demo import demo_context
 
     ctx = demo_context(db_path, clock=lambda: FIXED_NOW, users=120)
     ctx.close()

@@ -30,6 +30,11 @@ USER_COLUMNS = [
     "addon_capacities",
     "meetings_hosted_in",
     "days_inactive",
+    "last_hosted_month",
+    "hosting_since",
+    "meetings_last_n_days",
+    "meeting_minutes_last_n_days",
+    "needs_licence",
 ]
 USER_TABLE = ["email", "status", "plan", "dept", "days_idle", "addons"]
 RUN_COLUMNS = ["id", "status", "started_at", "finished_at", "users"]
@@ -120,6 +125,17 @@ def runs_cmd(fmt: str, db: str | None) -> None:
     help="Idle: no login, no sign-in and not created in the last N days.",
 )
 @click.option("--never-logged-in", is_flag=True, help="Only users who never logged in.")
+@click.option(
+    "--not-hosted-days",
+    type=click.IntRange(0, MAX_DAYS),
+    help="Hosted no meeting in the calendar months overlapping the last N days.",
+)
+@click.option(
+    "--hosted-minutes-below",
+    type=click.IntRange(min=0),
+    help="Hosted fewer than M meeting minutes in those months (N: --not-hosted-days, "
+    "else the inactive_days setting).",
+)
 @click.option("--search", default="", help="Text in email or name (case-insensitive).")
 @click.option("--sort", type=click.Choice(SORT_KEYS), default="email", show_default=True)
 @click.option("--desc", is_flag=True, help="Sort descending.")
@@ -137,6 +153,8 @@ def users_cmd(
     dept: str | None,
     inactive_days: int | None,
     never_logged_in: bool,
+    not_hosted_days: int | None,
+    hosted_minutes_below: int | None,
     search: str,
     sort: str,
     desc: bool,
@@ -156,6 +174,8 @@ def users_cmd(
         inactive_days=inactive_days,
         never_logged_in=never_logged_in,
         search=search,
+        not_hosted_days=not_hosted_days,
+        hosted_minutes_below=hosted_minutes_below,
     )
     _check_present(ctx, flt, run_id)
     page = query_users(ctx, flt, run_id=run_id, sort=sort, descending=desc, limit=limit)

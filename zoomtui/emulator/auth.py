@@ -37,6 +37,7 @@ ALL_SCOPES = frozenset(
         "user:read:summary:master",
         "billing:read:plan_usage:master",
         "report:read:user_activities:master",
+        "report:read:list_users:master",
     }
 )
 CLASSIC_SCOPES = frozenset(

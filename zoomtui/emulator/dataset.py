@@ -67,6 +67,7 @@ class Dataset:
         "next_serial",
         "now",
         "seed",
+        "type_log",
     )
 
     def __init__(
@@ -80,6 +81,7 @@ class Dataset:
         hosts: dict[tuple[int, str, str], int],
         next_serial: int,
         hostile: bool = False,
+        type_log: dict[int, tuple[tuple[int, int], ...]] | None = None,
     ) -> None:
         self.seed = seed
         self.hostile = hostile  # some users' names carry escape sequences and markup
@@ -89,6 +91,9 @@ class Dataset:
         self.events = events
         self.hosts = hosts
         self.next_serial = next_serial
+        # serial -> ((changed_at epoch, type before), ...) oldest first: a month's
+        # hosting is judged by the type the user had then (emulator/hosting.py).
+        self.type_log = type_log or {}
         self._cache: dict[Any, Any] = {}
 
     @classmethod
@@ -296,6 +301,16 @@ class Dataset:
             "client_type": client_type,
             "version": version,
         }
+
+    def hosting_truth(self) -> dict[str, dict[str, tuple[int, int, int]]]:
+        """E-mail -> {"YYYY-MM": (meetings, participants, meeting_minutes)} hosted.
+
+        What ``GET /report/users`` reports for each calendar month (UTC), for
+        every month whose sign-ins the snapshot still keeps.
+        """
+        from zoomtui.emulator.hosting import hosting_truth
+
+        return self.cached("hosting_truth", hosting_truth)
 
     def _acct(self, account_id: str) -> int:
         acct = self.account_index(account_id)

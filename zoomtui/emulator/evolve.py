@@ -63,11 +63,19 @@ def advance(ds: Dataset, days: int) -> Dataset:
         cols.status[row] = INACTIVE
         cols.addons[row] = 0
     # upgrades (basic -> licensed) and downgrades (plain licensed -> basic)
+    type_log = dict(ds.type_log)
+
+    def retype(row: int, utype: int) -> None:
+        # Kept so a past month's hosting is judged by the type the user had then.
+        serial = cols.serial[row]
+        type_log[serial] = (*type_log.get(serial, ()), (start, cols.utype[row]))
+        cols.utype[row] = utype
+
     for row in pick([i for i in where(ACTIVE) if cols.utype[i] == 1], 0.005):
-        cols.utype[row] = 2
+        retype(row, 2)
     plain = [i for i in where(ACTIVE) if cols.utype[i] == 2 and not _bundled(cols, i)]
     for row in pick(plain, 0.005):
-        cols.utype[row] = 1
+        retype(row, 1)
         cols.addons[row] = 0
     # add-ons granted to plain licensed users, and removed from holders
     plain = [i for i in where(ACTIVE) if cols.utype[i] == 2 and not _bundled(cols, i)]
@@ -98,6 +106,7 @@ def advance(ds: Dataset, days: int) -> Dataset:
                  created=created)  # fmt: skip
         serial += 1
     nxt = _next(ds, cols, events, end, serial, days)
+    nxt.type_log = type_log
     for acct in range(len(ds.accounts)):
         fit_hosts(nxt, acct, spare=rng.randrange(1, 5))
     nxt._cache.clear()

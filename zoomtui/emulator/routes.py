@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from zoomtui.emulator import fastpages, render
-from zoomtui.emulator.columns import ACTIVE, PENDING, STATUSES, email_of, mix, user_id
+from zoomtui.emulator import fastpages, hosting, render
+from zoomtui.emulator.columns import ACTIVE, PENDING, STATUSES, email_of, user_id
 from zoomtui.emulator.dataset import months_before
 from zoomtui.emulator.paging import BadPageToken, page_size
 from zoomtui.emulator.ratelimit import HEAVY, LIGHT, MEDIUM
@@ -182,30 +182,43 @@ def activities(call: Call) -> Result:
 
 
 def host_report(call: Call) -> Result:
-    """GET /report/users: meetings hosted per user, derived from a hash of user and window."""
-    start, _ = report_window(call)
+    """GET /report/users: Zoom's active/inactive host report (zoom-api.md §5.2).
+
+    One month at most, within the last six months (``report_window``), HEAVY.
+    ``type=active`` lists the users who hosted in [from, to] with their meetings,
+    participants and minutes (emulator/hosting.py derives them from the users'
+    own sign-ins); ``type=inactive`` lists the account's active users who hosted
+    nothing. Zoom's own sample reply also carries ``create_time``,
+    ``last_login_time`` and ``last_client_version`` (docs/usage-report.md).
+    """
+    start, end = report_window(call)
     kind = call.query.get("type", "active")
+    if kind not in ("active", "inactive"):
+        raise invalid_field("type", "type must be active or inactive.")
     ds, c = call.ds, call.ds.cols
-    salt = start.toordinal()
-    picked = []
-    for row in ds.rows(call.acct, ACTIVE):
-        meetings = mix(ds.seed ^ salt, c.serial[row]) % 6 if c.utype[row] == 2 else 0
-        if (meetings > 0) == (kind == "active"):
-            picked.append((row, meetings))
+    hosts = hosting.window_hosts(ds, call.acct, start, end)
+    if kind == "active":
+        picked = hosts
+    else:
+        hosted = {row for row, _ in hosts}
+        picked = [(row, (0, 0, 0)) for row in ds.rows(call.acct, ACTIVE) if row not in hosted]
     offset, size = paginate(call)
     body: Body = {"from": call.query["from"], "to": call.query["to"]}
     body.update(envelope(call, len(picked), offset, size))
-    body["total_meetings"] = sum(m for _, m in picked)
-    body["total_meeting_minutes"] = body["total_meetings"] * 37
-    body["total_participants"] = body["total_meetings"] * 6
+    body["total_meetings"] = sum(f[0] for _, f in picked)
+    body["total_participants"] = sum(f[1] for _, f in picked)
+    body["total_meeting_minutes"] = sum(f[2] for _, f in picked)
     users = []
-    for row, meetings in picked[offset : offset + size]:
+    for row, (meetings, participants, minutes) in picked[offset : offset + size]:
         item = render.user_list_json(ds, row, call.now)
         users.append({
             "id": user_id(ds.seed, c.serial[row]), "email": item["email"],
             "user_name": item["display_name"], "dept": ds.dept_name(c.serial[row], c.dept[row]),
-            "type": c.utype[row], "meetings": meetings, "meeting_minutes": meetings * 37,
-            "participants": meetings * 6, "custom_attributes": [],
+            "type": c.utype[row], "create_time": item.get("created_at", ""),
+            "last_login_time": item.get("last_login_time", ""),
+            "last_client_version": item.get("last_client_version", ""),
+            "meetings": meetings, "participants": participants,
+            "meeting_minutes": minutes, "custom_attributes": [],
         })  # fmt: skip
     body["users"] = users
     return 200, body
@@ -245,6 +258,8 @@ ROUTES: tuple[Route, ...] = (
            "report:read:user_activities:admin", activities),
     _route("/report/users", HEAVY, "report:read:admin", "report:read:list_users:admin",
            host_report),
+    _route("/accounts/{accountId}/report/users", HEAVY, "report:read:admin",
+           "report:read:list_users:admin", host_report),
 )  # fmt: skip
 
 

@@ -54,6 +54,15 @@ CAPABILITY_SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
             "report:master",
         ),
     ),
+    "hosting": (
+        "report:read:list_users:admin",
+        (
+            "report:read:list_users:admin",
+            "report:read:admin",
+            "report:read:list_users:master",
+            "report:master",
+        ),
+    ),
 }
 LABELS = {
     "users": "list users",
@@ -61,6 +70,7 @@ LABELS = {
     "seats": "read seat counts (plan usage)",
     "sub_accounts": "list sub accounts",
     "sign_ins": "read the sign-in/sign-out report",
+    "hosting": "read the active host report (meetings hosted)",
 }
 
 
@@ -88,7 +98,7 @@ class ConnectionReport:
             "ok": self.ok,
             "account_id": self.account_id,
             "scopes": list(self.scopes),
-            "capabilities": {  # all five always, false when not reached
+            "capabilities": {  # all of them always, false when not reached
                 name: self.capabilities.get(name, Capability(False, scope)).available
                 for name, (scope, _any) in CAPABILITY_SCOPES.items()
             },
@@ -153,12 +163,20 @@ async def test_connection(ctx: AppContext) -> ConnectionReport:
                 async for _page in pages:
                     break
 
+        async def probe_hosting() -> None:
+            today = ctx.clock().date()  # one day: a single small request series
+            reports = client.iter_host_report(today, today, page_size=30)
+            async with aclosing(reports):
+                async for _report in reports:
+                    break
+
         probes = {
             "users": probe_users,
             "addons": probe_addons,
             "seats": probe_seats,
             "sub_accounts": client.list_sub_accounts,
             "sign_ins": probe_sign_ins,
+            "hosting": probe_hosting,
         }
         for name, probe in probes.items():
             caps[name] = await _probe(name, probe, token.scopes)

@@ -27,6 +27,7 @@ from zoomtui.services.convert import (
     summary_seat_rows,
     user_row,
 )
+from zoomtui.services.hosting import HostingPhase
 from zoomtui.services.rolling import rolling_refresh
 from zoomtui.services.storethread import StoreThread
 from zoomtui.zoom.errors import (
@@ -102,16 +103,21 @@ class Phases:
         self.max_age = timedelta(days=ctx.settings.addons_max_age_days)
         self.rolling: frozenset[str] = frozenset()  # this run's share of the add-on refresh
         self._client: Any = None
+        self.hosting: HostingPhase | None = None
         self.report_through: datetime | None = None  # start of the last complete run
 
     def stats(self) -> dict[str, Any]:
         """Calls per category, retries and waits of this run's client, and add-on reads."""
         stats = self._client.stats.as_dict() if self._client is not None else {}
+        hosting = {}
+        if self.hosting is not None:
+            hosting = {"hosting_months": self.hosting.months, "hosting_rows": self.hosting.hosts}
         return {
             **stats,
             "addons_read": self.addons_done,
             "addons_recount": self.recount,
             "addons_unreconciled": self.unreconciled,
+            **hosting,
         }
 
     async def run(self) -> None:
@@ -153,6 +159,10 @@ class Phases:
             readers = self._client.max_concurrency
             workers = [tg.create_task(self._settings_worker()) for _ in range(readers)]
             tg.create_task(self._sign_in_reports(accounts))
+            self.hosting = HostingPhase(
+                self.ctx, self.db, self._client, self.main_id, self.notes, self._on_hosting
+            )
+            tg.create_task(self.hosting.run(accounts))
             listings = [tg.create_task(self._list(a, s)) for a in accounts for s in STATUSES]
             seats = [tg.create_task(self._seats(a)) for a in accounts]
             await asyncio.gather(*listings)
@@ -165,6 +175,10 @@ class Phases:
                 self.queue.put_nowait(None)
         left = seat_differences(self.listed.values(), self.reads, self.seat_usage)
         self.unreconciled = {a: {p: list(v) for p, v in d.items()} for a, d in left.items()}
+
+    def _on_hosting(self, message: str) -> None:
+        done = self.hosting.months if self.hosting is not None else 0
+        self.report(Progress("hosting", done, None, f"Host report {message}"))
 
     def _on_wait(self, reason: str, seconds: float) -> None:
         self.report(Progress("waiting", 0, None, reason, waiting_s=seconds))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from zoomtui.licences import plan_type_label
@@ -42,40 +43,65 @@ def _seats_of(store: Store, run_id: int | None) -> list[dict[str, Any]]:
     return rows
 
 
+DEFINITIONS = ("idle", "unused", "both")
+
+
 def reclaim(
     ctx: AppContext,
     run_id: int | None = None,
     inactive_days: int | None = None,
     price_per_seat: float | None = None,
-    *,
-    rows: bool = True,
+    definition: str = "idle",
 ) -> dict[str, Any]:
-    """Licensed users idle for N days and licensed invitations older than N days, priced.
+    """Licensed users who need no seat, and licensed invitations older than N days, priced.
 
-    Idle means no login, no sign-in and no creation in N days, so a new hire who
-    has not logged in yet is not a candidate; an invitation nobody accepted in N
-    days holds a seat too, and is its own category (revoke it, don't downgrade).
+    ``definition`` says who does not need it:
+
+    - ``idle``: no login, no sign-in and no creation in N days (a new hire who
+      has not logged in yet is not a candidate);
+    - ``unused``: hosted no meeting in the months overlapping N days, and not
+      created in them — signing in to attend meetings needs no licence;
+    - ``both``: idle and not hosting, the cautious reading.
+
+    An invitation nobody accepted in N days holds a seat under every definition
+    and is its own category (revoke it, don't downgrade).
     """
+    if definition not in DEFINITIONS:
+        raise ServiceError(f"Unknown reclaim definition {definition!r}: use idle, unused or both.")
     days = ctx.settings.inactive_days if inactive_days is None else inactive_days
     price = ctx.settings.price_per_seat if price_per_seat is None else price_per_seat
-    idle, invitations = (
-        query_users(
-            ctx,
-            UserFilter(plans=("Licensed",), statuses=(status,), inactive_days=days),
-            run_id=run_id,
-            sort="days_inactive" if status == "active" else "user_created_at",
-            descending=status == "active",
-            limit=None if rows else 0,  # counts only (the cross-account summary)
-        )
-        for status in ("active", "pending")
+    licensed = UserFilter(
+        plans=("Licensed",),
+        statuses=("active",),
+        inactive_days=None if definition == "unused" else days,
+        not_hosted_days=None if definition == "idle" else days,
+    )
+    idle = query_users(ctx, licensed, run_id=run_id, sort="days_inactive", descending=True)
+    candidates = idle.rows
+    if definition == "unused":  # a new hire has had no time to host yet
+        cut = iso_cut(ctx, days)
+        candidates = [
+            r for r in candidates if not r["user_created_at"] or r["user_created_at"] < cut
+        ]
+    invitations = query_users(
+        ctx,
+        UserFilter(plans=("Licensed",), statuses=("pending",), inactive_days=days),
+        run_id=run_id,
+        sort="user_created_at",
     )
     return {
         "run_id": idle.run_id,
+        "definition": definition,
         "inactive_days": days,
         "price_per_seat": price,
-        "count": idle.total,
+        "count": len(candidates),
         "invitations_count": invitations.total,
-        "yearly_savings": round((idle.total + invitations.total) * price, 2),
-        "candidates": idle.rows,
+        "yearly_savings": round((len(candidates) + invitations.total) * price, 2),
+        "candidates": candidates,
         "invitations": invitations.rows,
     }
+
+
+def iso_cut(ctx: AppContext, days: int) -> str:
+    """``now - days`` as the store's ISO text, to compare with ``user_created_at``."""
+    return (ctx.clock() - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")

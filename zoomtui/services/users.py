@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
 from zoomtui.licences import addon_filter_tokens
 from zoomtui.services.context import AppContext, ServiceError
+from zoomtui.services.usage import add_hosting, hosting_filters, hosting_window
 from zoomtui.store import Store
 
 STATUSES = ("active", "pending", "inactive")  # Zoom's words; "inactive" is deactivated
@@ -44,6 +45,9 @@ class UserFilter:
     inactive_days: int | None = None
     never_logged_in: bool = False
     search: str = ""
+    not_hosted_days: int | None = None  # hosted no meeting in the months overlapping N days
+    hosted_minutes_below: int | None = None  # hosted fewer minutes than M in that window
+    hosting_days: int | None = None  # the window N; default not_hosted_days, then the setting
 
     def validated(self) -> UserFilter:
         """The same filter with canonical plan names; one clear sentence when a value is wrong."""
@@ -67,19 +71,16 @@ class UserFilter:
             raise ServiceError(
                 f"--inactive-days must be between 0 and {MAX_DAYS} days.", exit_code=2
             )
+        for name, days in (("--not-hosted-days", self.not_hosted_days),
+                           ("hosting days", self.hosting_days)):  # fmt: skip
+            if days is not None and not 0 <= days <= MAX_DAYS:
+                raise ServiceError(f"{name} must be between 0 and {MAX_DAYS} days.", exit_code=2)
+        if self.hosted_minutes_below is not None and self.hosted_minutes_below < 0:
+            raise ServiceError("--hosted-minutes-below must be 0 or more minutes.", exit_code=2)
         search = self.search
         if len(search) > MAX_SEARCH:
             search = search[:MAX_SEARCH]
-        return UserFilter(
-            plans,
-            statuses,
-            addons,
-            self.account,
-            self.dept,
-            self.inactive_days,
-            self.never_logged_in,
-            search,
-        )
+        return replace(self, plans=plans, statuses=statuses, addons=addons, search=search)
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,9 @@ def query_users(
         offset=offset,
         limit=limit,
         now=now,
+        **hosting_filters(ctx, store, flt),
     )
+    add_hosting(ctx, store, rows, hosting_window(ctx, flt))
     return UserPage(run, rows, total)
 
 
@@ -166,9 +169,12 @@ def user_detail(ctx: AppContext, email: str, run_id: int | None = None) -> dict[
     run = resolve_run(store, run_id)
     rows, _ = store.users(run, statuses=STATUSES, search=email, now=ctx.clock(), limit=50)
     record = next((r for r in rows if r["email"].casefold() == email.casefold()), None)
+    if record is not None:
+        add_hosting(ctx, store, [record], ctx.settings.inactive_days)
     return {
         "record": record,
         "sign_ins": store.sign_ins_of(email, limit=200),
+        "hosting": store.hosting_of(email),
         "history": store.history_of(email),
     }
 

@@ -15,6 +15,7 @@ from typing import Any
 from zoomtui.licences import addon_filter_tokens, split_tokens
 from zoomtui.store.codec import SEP, decode_addons, fold_needle
 from zoomtui.store.errors import StoreError
+from zoomtui.store.hosting import MINUTES_BELOW_SQL, NOT_HOSTED_SQL
 from zoomtui.store.records import iso, parse_iso
 
 # Public sort key -> SQL expression (v: user_versions, l: logins). Never user text in SQL.
@@ -96,6 +97,8 @@ class UserQuery:
     inactive_before: datetime | None = None  # idle: see IDLE_SQL
     never_logged_in: bool = False
     search: str | None = None
+    not_hosted_since: str | None = None  # "YYYY-MM": no meeting hosted in it or later
+    hosted_minutes_below: tuple[str, int] | None = None  # (since month, minutes)
 
     def needs_logins(self) -> bool:
         return self.inactive_before is not None or self.never_logged_in
@@ -136,6 +139,12 @@ class UserQuery:
             params.extend([iso(self.inactive_before)] * 2)
         if self.never_logged_in:
             clauses.append("l.last_activity IS NULL")
+        if self.not_hosted_since is not None:
+            clauses.append(NOT_HOSTED_SQL)
+            params.append(self.not_hosted_since)
+        if self.hosted_minutes_below is not None:
+            clauses.append(MINUTES_BELOW_SQL)
+            params.extend(self.hosted_minutes_below)
         if self.search:
             clauses.append("instr(v.search, ?) > 0")
             params.append(fold_needle(self.search))

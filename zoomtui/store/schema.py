@@ -261,6 +261,47 @@ def m003_licences(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m004_hosting(db: Database) -> None:
+    """Hosting per host and calendar month, kept forever, and which months were read.
+
+    Zoom's host report keeps six months (zoom-api.md §5.2); kept here, the
+    history reaches further, like sign-ins. ``hosting_months`` records each
+    account's months as read — a month with no host at all is a fact too —
+    and whether the month had ended when read (``complete``): a complete month
+    is never asked again. Rows are keyed by the case-folded e-mail (what
+    ``identities.email_lc`` holds) and month; the Zoom id is kept beside it.
+    """
+    for statement in (
+        """CREATE TABLE hosting (
+            email TEXT NOT NULL,
+            month TEXT NOT NULL,
+            zoom_id TEXT NOT NULL DEFAULT '',
+            account_id TEXT NOT NULL,
+            meetings INTEGER NOT NULL,
+            participants INTEGER NOT NULL,
+            meeting_minutes INTEGER NOT NULL,
+            fetched_at TEXT NOT NULL,
+            complete INTEGER NOT NULL,
+            PRIMARY KEY (email, month)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX hosting_account_month ON hosting(account_id, month)",
+        # covers the "hosted since month M" filters (store/hosting.py)
+        "CREATE INDEX hosting_month ON hosting(month, email, meetings, meeting_minutes)",
+        """CREATE TABLE hosting_months (
+            account_id TEXT NOT NULL,
+            month TEXT NOT NULL,
+            first_day TEXT NOT NULL,
+            last_day TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            complete INTEGER NOT NULL,
+            hosts INTEGER NOT NULL,
+            PRIMARY KEY (account_id, month)
+        ) WITHOUT ROWID""",
+    ):
+        db.execute(statement)
+
+
 def _normalise_stored(value: str | None) -> str | None:
     if value is None:
         return None

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 
 from zoomtui.clock import Clock, utcnow
 from zoomtui.licences import REGION_PREFIX
-from zoomtui.store import history, lifecycle, queries
+from zoomtui.store import history, hosting, lifecycle, queries
 from zoomtui.store.codec import decode_addons, dumps, encode_addons, loads, stage_tuple
 from zoomtui.store.errors import StoreError
 from zoomtui.store.records import (
@@ -229,6 +229,8 @@ class Store:
         inactive_before: datetime | None = None,
         never_logged_in: bool = False,
         search: str | None = None,
+        not_hosted_since: str | None = None,
+        hosted_minutes_below: tuple[str, int] | None = None,
         sort: str = "email",
         descending: bool = False,
         offset: int = 0,
@@ -237,7 +239,16 @@ class Store:
     ) -> tuple[list[dict[str, Any]], int]:
         """A window of run ``run_id``'s users matching every filter, and the total matching."""
         q = queries.UserQuery(
-            plans, statuses, addons, account, dept, inactive_before, never_logged_in, search
+            plans,
+            statuses,
+            addons,
+            account,
+            dept,
+            inactive_before,
+            never_logged_in,
+            search,
+            not_hosted_since,
+            hosted_minutes_below,
         )
         with self._read() as conn:
             scope = queries.scope_of(conn, run_id)
@@ -395,6 +406,32 @@ class Store:
                 (account_id,),
             ).fetchone()
         return parse_iso(value)
+
+    # -- hosting (store/hosting.py) ---------------------------------------------------------------
+
+    def record_hosting(self, read: hosting.MonthRead, hosts: Iterable[hosting.HostTuple]) -> int:
+        """Replace one account's report month with what Zoom said; returns the host count."""
+        with lifecycle.write_tx(self.conn):
+            return hosting.record_month(self.conn, read, hosts)
+
+    def hosting_months(self, account_id: str | None = None) -> list[dict[str, Any]]:
+        """The report months read so far (per account, with ``complete``), oldest first."""
+        return hosting.months_read(self.conn, account_id)
+
+    def hosting_of(self, email: str) -> list[dict[str, Any]]:
+        """One user's hosting by month, newest first."""
+        return hosting.hosting_of(self.conn, email)
+
+    def all_hosting(self) -> dict[str, dict[str, tuple[int, int, int]]]:
+        """email -> month -> (meetings, participants, meeting_minutes), everything kept."""
+        return hosting.all_hosting(self.conn)
+
+    def hosting_summaries(
+        self, emails: Sequence[str], since_month: str, min_minutes: float, min_participants: float
+    ) -> dict[str, dict[str, Any]]:
+        """Per-user hosting figures since a month; see ``hosting.summaries``."""
+        with self._read() as conn:
+            return hosting.summaries(conn, emails, since_month, min_minutes, min_participants)
 
     def addon_state(self) -> dict[str, dict[str, Any]]:
         """Per Zoom id: the last settings read (``read_at``, ``type``, ``bundle``, ``status``,

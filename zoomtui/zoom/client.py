@@ -32,8 +32,17 @@ from zoomtui.zoom.errors import (
     ProtocolError,
 )
 from zoomtui.zoom.lanes import Lanes
-from zoomtui.zoom.models import PlanUsage, SignInEvent, SubAccount, Token, User, UserSummary
-from zoomtui.zoom.pagination import paginate, sign_in_windows
+from zoomtui.zoom.models import (
+    HostActivity,
+    HostReport,
+    PlanUsage,
+    SignInEvent,
+    SubAccount,
+    Token,
+    User,
+    UserSummary,
+)
+from zoomtui.zoom.pagination import month_windows, paginate, sign_in_windows
 from zoomtui.zoom.ratelimit import CallStats, RateLimiter, category_for
 from zoomtui.zoom.retry import Requester, RetryPolicy
 from zoomtui.zoom.urls import DEFAULT_OAUTH_URL, REGIONS, api_base_from_token, validate_url
@@ -296,3 +305,33 @@ class ZoomClient:
                     times = list(map(_TIME, page))
                     if times and not inside_from <= min(times) <= max(times) < inside_to:
                         carry.update(e for e in page if not inside_from <= e.time < inside_to)
+
+    async def iter_host_report(
+        self, start: date, end: date, page_size: int = 300, account_id: str | None = None
+    ) -> AsyncGenerator[HostReport, None]:
+        """Yield the active host report one calendar month at a time, oldest first.
+
+        ``GET /report/users`` (Heavy) accepts one month within the last six
+        (zoom-api.md §5.2); each yielded window holds every page of it, so a
+        caller can tell a month read in full from one cut short by an error.
+        """
+        path = f"/accounts/{_seg(account_id)}/report/users" if account_id else "/report/users"
+        for first, last in month_windows(start, end, self.clock().date()):
+            params = {
+                "type": "active",
+                "from": first.isoformat(),
+                "to": last.isoformat(),
+                "page_size": page_size,
+            }
+            hosts: list[HostActivity] = []
+            pages = paginate(
+                self._get, path, params, "users", HostActivity.from_json, _host_key, self.clock
+            )
+            async with aclosing(pages):
+                async for page in pages:
+                    hosts.extend(page)
+            yield HostReport(first, last, tuple(hosts))
+
+
+def _host_key(host: HostActivity) -> Hashable:
+    return host.id or host.email.casefold()

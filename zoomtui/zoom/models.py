@@ -15,7 +15,7 @@ type and length checks per user; only a suspect record takes the slow path.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from zoomtui.zoom.errors import ProtocolError
@@ -24,6 +24,8 @@ from zoomtui.zoom.labels import addons_from_settings, bundle_name, plan_name
 __all__ = [
     "FIELD_LIMITS",
     "TRUNCATED",
+    "HostActivity",
+    "HostReport",
     "LicenseInfo",
     "PlanSeat",
     "PlanUsage",
@@ -416,3 +418,47 @@ class Token:
     expires_at: datetime
     scopes: frozenset[str] = frozenset()
     api_url: str | None = None
+
+
+class HostActivity(NamedTuple):
+    """One host's row of the active host report (``GET /report/users``): what they hosted.
+
+    Zoom lists only hosts with at least one meeting in the window; everyone else
+    hosted nothing (zoom-api.md §5.2, docs/usage-report.md).
+    """
+
+    id: str
+    email: str
+    user_name: str
+    dept: str
+    type: int
+    meetings: int
+    participants: int
+    meeting_minutes: int
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> HostActivity | None:
+        """The row, or None when it names nobody (neither id nor email)."""
+        get = d.get
+        zoom_id, email = get("id") or "", get("email") or ""
+        if not zoom_id and not email:
+            return None
+        return cls(
+            str(zoom_id),
+            str(email),
+            str(get("user_name") or ""),
+            str(get("dept") or ""),
+            _int(get("type"), 0) or 0,
+            max(_int(get("meetings"), 0) or 0, 0),
+            max(_int(get("participants"), 0) or 0, 0),
+            max(_int(get("meeting_minutes"), 0) or 0, 0),
+        )
+
+
+@dataclass(frozen=True)
+class HostReport:
+    """One report window (at most a calendar month) and every host Zoom listed in it."""
+
+    first: date
+    last: date
+    hosts: tuple[HostActivity, ...]

@@ -300,3 +300,20 @@ def sign_in_windows(start: date, end: date, today: date) -> list[tuple[date, dat
         windows.append((start, stop))
         start = stop + timedelta(days=1)
     return windows
+
+
+def month_windows(start: date, end: date, today: date) -> list[tuple[date, date]]:
+    """Calendar months overlapping [start, end], clipped to what Zoom's reports accept.
+
+    The host report is read per calendar month so that each stored month is
+    one request series; the oldest may be cut short by the six-month limit.
+    """
+    start = max(start, add_months(today, -6))
+    end = min(end, today)
+    windows: list[tuple[date, date]] = []
+    while start <= end:
+        next_month = add_months(start.replace(day=1), 1)
+        stop = min(end, next_month - timedelta(days=1))
+        windows.append((start, stop))
+        start = next_month
+    return windows

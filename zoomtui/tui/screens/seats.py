@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Select, Static
 
 from zoomtui.services.seats import reclaim, seat_report
 from zoomtui.tui.actions import bindings_for
@@ -26,6 +26,17 @@ RECLAIM_COLUMNS = [
     if c.key
     in ("email", "status", "last_name", "days_inactive", "last_login_time", "dept", "account_id")
 ]
+# The reclaim definitions of services.seats.reclaim, in the operator's words.
+DEFINITION_CHOICES = [
+    ("idle (no login)", "idle"),
+    ("unused (not hosting)", "unused"),
+    ("idle and unused", "both"),
+]
+DEFINITION_WORDS = {
+    "idle": "idle",
+    "unused": "not hosting",
+    "both": "idle and not hosting",
+}
 
 
 def seat_lines(records: list[dict[str, Any]]) -> list[SeatLine]:
@@ -67,7 +78,15 @@ class SeatsScreen(ZoomScreen):
         with VerticalScroll(id="seat-scroll"):
             yield SeatBars(id="seat-bars")
         with Horizontal(id="reclaim-form"):
-            yield Label("Reclaim: licensed, idle ≥", classes="pick-label")
+            yield Label("Reclaim:", classes="pick-label")
+            yield Select(
+                DEFINITION_CHOICES,
+                value="idle",
+                allow_blank=False,
+                compact=True,
+                id="reclaim-definition",
+            )
+            yield Label("≥", classes="pick-label")
             yield Input(id="reclaim-days", type="integer", compact=True, max_length=5)
             yield Label("days · price/seat/year", classes="pick-label")
             yield Input(id="reclaim-price", type="number", compact=True, max_length=10)
@@ -115,8 +134,11 @@ class SeatsScreen(ZoomScreen):
         if inputs is None:
             return
         days, price = inputs
+        definition = str(self.query_one("#reclaim-definition", Select).value)
         try:
-            self.result = reclaim(self.ctx, inactive_days=days, price_per_seat=price)
+            self.result = reclaim(
+                self.ctx, inactive_days=days, price_per_seat=price, definition=definition
+            )
         except Exception as exc:
             self.result = None
             self.query_one("#reclaim-summary", Static).update(safe(getattr(exc, "message", exc)))
@@ -125,9 +147,14 @@ class SeatsScreen(ZoomScreen):
         rows = self.result["candidates"] + self.result["invitations"]
         self.query_one(WindowTable).set_provider(lambda o, n: (rows[o : o + n], len(rows)))
         self.query_one("#reclaim-summary", Static).update(
-            f"{self.result['count']:,} idle licensed + {self.result['invitations_count']:,} "
-            f"old invitations · saving {self.result['yearly_savings']:,.2f} per year"
+            f"{self.result['count']:,} {DEFINITION_WORDS[definition]} licensed + "
+            f"{self.result['invitations_count']:,} old invitations · saving "
+            f"{self.result['yearly_savings']:,.2f} per year"
         )
+
+    @on(Select.Changed, "#reclaim-definition")
+    def _definition_changed(self) -> None:
+        self.reload_reclaim()
 
     @on(Input.Submitted)
     @on(Input.Blurred)

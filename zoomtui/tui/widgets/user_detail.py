@@ -1,8 +1,9 @@
 """The detail of one user: record, sign-in history and changes across runs.
 
-It renders the dict it is given (``record``, ``sign_ins``, ``history``) and nothing else.
-Every value came from Zoom, so each one is a ``Text`` with controls made visible: a Rich
-table parses plain strings as markup, and a first name ``Bob [/]`` would crash the app.
+It renders the dict it is given (``record``, ``sign_ins``, ``hosting``, ``history``) and
+nothing else. Every value came from Zoom, so each one is a ``Text`` with controls made
+visible: a Rich table parses plain strings as markup, and a first name ``Bob [/]`` would
+crash the app.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ RECORD_FIELDS = (
     ("last_login_time", "Last login"),
     ("last_sign_in", "Last sign-in"),
     ("days_inactive", "Days idle"),
+    ("last_hosted_month", "Last hosted"),
+    ("hosting_since", "Hosting counted since"),
+    ("meetings_last_n_days", "Meetings hosted since"),
+    ("meeting_minutes_last_n_days", "Meeting minutes since"),
+    ("needs_licence", "Needs a licence"),
     ("user_created_at", "Created"),
     ("last_client_version", "Client"),
     ("id", "Zoom id"),
@@ -93,6 +99,24 @@ def _sign_ins(events: Sequence[Mapping[str, Any]]) -> RenderableType:
     return table
 
 
+def _hosting(months: Sequence[Mapping[str, Any]]) -> RenderableType:
+    """Meetings hosted per calendar month (Zoom's host report), newest first."""
+    if not months:
+        return Text("No hosting recorded.", style="dim")
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for name in ("Month", "Meetings", "Minutes", "Participants", ""):
+        table.add_column(name, no_wrap=True)
+    for month in months:
+        table.add_row(
+            Text(plain(month.get("month"))),
+            Text(plain(month.get("meetings"))),
+            Text(plain(month.get("meeting_minutes"))),
+            Text(plain(month.get("participants"))),
+            Text("" if month.get("complete") else "so far", style="dim"),
+        )
+    return table
+
+
 HISTORY_FIELDS = ("status", "plan", "type", "bundle", "addons", "dept", "account_id")
 
 
@@ -145,6 +169,8 @@ class UserDetail(VerticalScroll):
         yield Static(id="detail-record")
         yield Static("Sign-in history", classes="detail-title")
         yield Static(id="detail-sign-ins")
+        yield Static("Hosting by month", classes="detail-title")
+        yield Static(id="detail-hosting")
         yield Static("Changes across runs", classes="detail-title")
         yield Static(id="detail-history")
 
@@ -154,4 +180,5 @@ class UserDetail(VerticalScroll):
         self.query_one("#detail-sign-ins", Static).update(
             Group(_sign_ins(detail.get("sign_ins") or []))
         )
+        self.query_one("#detail-hosting", Static).update(_hosting(detail.get("hosting") or []))
         self.query_one("#detail-history", Static).update(_history(detail.get("history") or []))
