@@ -32,7 +32,8 @@ RANDOM_FAULTS = (
     Fault("429_seconds", "*", probability=0.01),
     Fault("429_date", "*", probability=0.01),
     Fault("429_none", "*", probability=0.01),
-    Fault("token_revoked", "*", probability=0.005),
+    # API calls only: the token endpoint's own refusal is a cell of the fault matrix.
+    Fault("token_revoked", "/[!o]*", probability=0.005),
     Fault("page_token_expired", "*", probability=0.05),
 )
 

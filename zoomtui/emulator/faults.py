@@ -102,10 +102,6 @@ class FaultPlan:
                 continue
             if fault.kind == "page_token_expired" and not has_page_token:
                 continue
-            # The token endpoint answers {"reason", "error"} (zoom-api.md §7), never
-            # code 124: there is no access token to revoke on the call that asks for one.
-            if fault.kind == "token_revoked" and path == "/oauth/token":
-                continue
             self._seen[i] += 1
             if fault.at_calls:
                 hit = self._seen[i] in fault.at_calls
