@@ -60,6 +60,9 @@ async def test_addons_are_the_licences_of_the_full_feature_object(tmp_path: Path
     assert run is not None
     if any("zoom_spots" in r["addons"] for r in rows):
         assert "zoom_spots" in run.notes.get("feature_flags", "")
+    from zoomtui.services.runs import skipped_parts
+
+    assert skipped_parts(run.notes) == []  # a note about unknown flags skips no part
     pending = [r for r in rows if r["status"] == "pending"]
     assert pending and all(not r["addons_known"] for r in pending)
 

@@ -24,3 +24,14 @@ def trend(ctx: AppContext, inactive_days: int | None = None) -> list[dict[str, A
     """Per complete run: total, licensed, inactive licensed users and free seats."""
     days = ctx.settings.inactive_days if inactive_days is None else inactive_days
     return ctx.open_store().trend(days)
+
+
+# Notes that say something about a complete run without any part of it being skipped.
+INFORMATIONAL_NOTES = frozenset({"licences", "feature_flags", "addons_seat_counts"})
+
+
+def skipped_parts(notes: Any) -> list[str]:
+    """The note keys that name a part of the run that was skipped or incomplete."""
+    if not isinstance(notes, dict):
+        return [str(notes)] if notes else []
+    return [str(k) for k in notes if k not in INFORMATIONAL_NOTES]

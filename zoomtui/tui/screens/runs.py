@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import DataTable, Static
 
-from zoomtui.services.runs import list_runs, trend
+from zoomtui.services.runs import list_runs, skipped_parts, trend
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
@@ -62,11 +62,7 @@ def _duration(seconds: Any) -> str:
 
 
 def _skipped(notes: Any) -> str:
-    if not notes:
-        return ""
-    if isinstance(notes, dict):
-        return ", ".join(str(k) for k in notes)
-    return str(notes)
+    return ", ".join(skipped_parts(notes))
 
 
 class RunsScreen(ZoomScreen):
