@@ -107,3 +107,11 @@ def test_labels_in_words() -> None:
     assert plan_type_label("something_new") is None
     assert status_word("inactive") == "deactivated"
     assert status_word("active") == "active"
+
+
+def test_the_tui_diff_says_deactivated() -> None:
+    from zoomtui.tui.screens.diff import change_text, diff_rows
+
+    result = {"changed": [{"email": "a@x", "changes": {"status": ["active", "inactive"]}}]}
+    (row,) = diff_rows(result)
+    assert change_text(row) == "active → deactivated"

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Label, Select, Static
 
+from zoomtui.licences import status_word
 from zoomtui.services.diff import diff_runs
 from zoomtui.services.runs import list_runs
 from zoomtui.tui.actions import bindings_for
@@ -52,6 +53,8 @@ def diff_rows(result: dict[str, Any], kind: str = "all") -> list[dict[str, Any]]
         for change in result.get("changed", []):
             for field, pair in (change.get("changes") or {}).items():
                 before, after = pair[0], pair[1]
+                if field == "status":  # Zoom's "inactive" is the product's "deactivated"
+                    before, after = status_word(before), status_word(after)
                 rows.append(
                     {
                         "kind": "changed",
