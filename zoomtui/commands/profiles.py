@@ -20,7 +20,8 @@ SUMMARY_COLUMNS = [
 ]  # fmt: skip
 # Worst first: the exit code of ``aggregate --all-profiles`` is the worst outcome's.
 SEVERITY = {"error": 1, "failed": 1, "interrupted": 1, "cancelled": 130, "locked": 4,
-            "partial": 3, "complete": 0, "not_due": 0, "inactive": 0}  # fmt: skip
+            "partial": 3, "complete": 0, "not_due": 0, "inactive": 0,
+            "not_configured": 0}  # fmt: skip
 
 
 @click.group("profiles", invoke_without_command=True)
@@ -120,7 +121,7 @@ def aggregate_all_profiles(as_json: bool, if_due: bool, full: bool, quiet: bool)
             counted = f", {users} users" if users is not None else ""
             click.echo(f"{o.profile}: {o.status}{counted}")
     for o in outcomes:
-        if o.message and o.status not in ("complete", "not_due", "inactive"):
+        if o.message and SEVERITY.get(o.status, 1):
             click.echo(f"{o.profile}: {o.message}", err=True)
     worst = max((SEVERITY.get(o.status, 1) for o in outcomes), default=0, key=_rank)
     sys.exit(worst)

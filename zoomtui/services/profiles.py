@@ -230,7 +230,7 @@ class ProfileOutcome:
     """What ``aggregate --all-profiles`` did for one profile."""
 
     profile: str
-    status: str  # a run status, "not_due", "inactive", "locked" or "error"
+    status: str  # a run status, "not_due", "inactive", "not_configured", "locked" or "error"
     result: dict[str, Any]
     message: str = ""
 
@@ -260,6 +260,11 @@ async def aggregate_all(
         try:
             if not ctx.settings.active:
                 return ProfileOutcome(name, "inactive", {}, "The profile is not active.")
+            if profile.default and not ctx.settings.has_credentials():
+                # Someone who keeps every account in named profiles never filled it in.
+                return ProfileOutcome(
+                    name, "not_configured", {}, "The default profile has no Zoom credentials."
+                )
             if if_due:
                 store, run = _latest(profile)
                 if store is not None:
