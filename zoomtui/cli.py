@@ -42,13 +42,14 @@ def _select_profile(ctx: click.Context, name: str | None) -> None:
     """
     import os
 
+    from zoomtui import paths
+    if name is not None:
+        os.environ["ZOOMTUI_PROFILE"] = name
+    if ctx.invoked_subcommand == "profiles" or paths.profile_name() == paths.DEFAULT_PROFILE:
+        return  # the default profile always exists: nothing to check at start-up
     from zoomtui.commands.common import error_boundary
     from zoomtui.services import profiles
 
-    if name is not None:
-        os.environ["ZOOMTUI_PROFILE"] = name
-    if ctx.invoked_subcommand == "profiles":
-        return
     with error_boundary():
         profiles.selected()
 

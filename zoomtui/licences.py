@@ -228,15 +228,6 @@ def plan_keys() -> dict[str, str]:
     return {lic.flag: lic.plan_key for lic in LICENCES if lic.plan_key}
 
 
-def valid_token(token: str) -> bool:
-    """Whether a stored token is well formed (no separator can hide in it)."""
-    name, _, variant = token.partition(":")
-    if name.startswith(REGION_PREFIX):
-        return name[len(REGION_PREFIX) :] in REGIONS and not variant
-    known = name in BY_FLAG or bool(_NAME.match(name))
-    return known and (not variant or bool(_VARIANT.match(variant.replace("/", ""))))
-
-
 # Plan type codes of /plans/usage (zoom-api.md §4.1-4.2), read as words: the
 # product prefix (with a capacity when digits follow it), then region and term.
 _PRODUCTS: dict[str, str] = {

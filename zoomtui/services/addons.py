@@ -108,15 +108,6 @@ def seat_differences(
     return out
 
 
-def seat_mismatches(
-    users: Iterable[Listed],
-    reads: Mapping[str, AddonRead],
-    seats: Mapping[str, Mapping[str, int]],
-) -> dict[str, set[str]]:
-    """Accounts whose plan-usage ``assigned`` count disagrees with the stored tally, per add-on."""
-    return {a: set(plans) for a, plans in seat_differences(users, reads, seats).items()}
-
-
 def unexplained(
     differences: Mapping[str, Mapping[str, tuple[int, int]]],
     known: Mapping[str, Mapping[str, Any]],
