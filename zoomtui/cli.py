@@ -43,6 +43,7 @@ def _select_profile(ctx: click.Context, name: str | None) -> None:
     import os
 
     from zoomtui import paths
+
     if name is not None:
         os.environ["ZOOMTUI_PROFILE"] = name
     if ctx.invoked_subcommand == "profiles" or paths.profile_name() == paths.DEFAULT_PROFILE:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
 import sys
 from typing import Any
 
 import click
 
-from zoomtui.commands.common import cli_errors, emit, format_option
+from zoomtui.commands.common import cli_errors, emit, format_option, say, to_json
 from zoomtui.services import profiles as svc
 
 PROFILE_TABLE = ["profile", "account_id", "active", "last_complete_run", "finished_at", "next_due"]
@@ -92,7 +91,7 @@ def aggregate_all_profiles(as_json: bool, if_due: bool, full: bool, quiet: bool)
 
     def report(name: str, progress: Any) -> None:
         if not quiet and progress.phase in ("done",):
-            click.echo(f"{name}: {progress.message}", err=True)
+            say(f"{name}: {progress.message}", err=True)  # may quote Zoom
 
     async def run() -> list[svc.ProfileOutcome]:
         cancel = asyncio.Event()
@@ -108,12 +107,8 @@ def aggregate_all_profiles(as_json: bool, if_due: bool, full: bool, quiet: bool)
     outcomes = asyncio.run(run())
     if as_json:
         click.echo(
-            json.dumps(
-                [{"profile": o.profile, "status": o.status, "message": o.message, **o.result}
-                 for o in outcomes],
-                ensure_ascii=False,
-                default=str,
-            )
+            to_json([{"profile": o.profile, "status": o.status, "message": o.message, **o.result}
+                     for o in outcomes])
         )  # fmt: skip
     elif not quiet:
         for o in outcomes:
@@ -122,7 +117,7 @@ def aggregate_all_profiles(as_json: bool, if_due: bool, full: bool, quiet: bool)
             click.echo(f"{o.profile}: {o.status}{counted}")
     for o in outcomes:
         if o.message and SEVERITY.get(o.status, 1):
-            click.echo(f"{o.profile}: {o.message}", err=True)
+            say(f"{o.profile}: {o.message}", err=True)  # Zoom's error text
     worst = max((SEVERITY.get(o.status, 1) for o in outcomes), default=0, key=_rank)
     sys.exit(worst)
 
