@@ -193,3 +193,28 @@ async def test_run_stats_count_every_host_row(world: World) -> None:
     months = world.ctx.open_store().hosting_months()
     assert result.stats["hosting_months"] == len(months)
     assert result.stats["hosting_rows"] == sum(m["hosts"] for m in months) > 0
+
+
+@pytest.mark.parametrize(("minutes", "participants"), [(40, 100), (10, 5), (36500, 36500)])
+async def test_needs_licence_follows_the_admins_thresholds(
+    world: World, minutes: int, participants: int
+) -> None:
+    """The ``licence_min_*`` settings decide, exactly, from the month averages."""
+    await run(world)
+    world.ctx.settings = world.ctx.settings.updated(
+        licence_min_minutes=minutes, licence_min_participants=participants
+    )
+    since = since_month(world.ctx.clock(), world.ctx.settings.inactive_days)
+    truth = world.dataset.hosting_truth()
+    rows = query_users(world.ctx, UserFilter(plans=("Licensed",))).rows
+    flagged = {r["email"].lower() for r in rows if r["needs_licence"]}
+    expected = {
+        r["email"].lower()
+        for r in rows
+        if any(
+            m >= since and f[0] and (f[2] > minutes * f[0] or f[1] > participants * f[0])
+            for m, f in truth.get(r["email"].lower(), {}).items()
+        )
+    }
+    assert flagged == expected
+    assert bool(flagged) == (minutes < 36500)  # the thresholds matter: some, or none at all
