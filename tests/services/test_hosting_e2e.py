@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -218,3 +219,32 @@ async def test_needs_licence_follows_the_admins_thresholds(
     }
     assert flagged == expected
     assert bool(flagged) == (minutes < 36500)  # the thresholds matter: some, or none at all
+
+
+async def test_daily_limit_mid_report_keeps_the_months_read_and_the_next_run_resumes(
+    tmp_path: Any,
+) -> None:
+    """The host report spends the Heavy daily quota like any Heavy call: Zoom's daily 429
+    ends the run partial; the months already read stay, and the next run asks only the rest."""
+    from zoomtui.emulator.faults import Fault
+
+    world = make_world(
+        tmp_path / "h.db", faults=(Fault("429_daily", "*/report/users", at_calls=(4,)),)
+    )
+    result = await aggregate(world.ctx)
+    assert result.status == "partial" and "daily" in (result.error or "").lower()
+    store = world.ctx.open_store()
+    kept = {(m["account_id"], m["month"]) for m in store.hosting_months()}
+    assert kept  # what was read before the limit is history already
+
+    world.emulator.config = dataclasses.replace(world.emulator.config, faults=())  # a new day
+    calls = report_calls(world)
+    await run(world)
+    accounts = len(world.dataset.accounts)
+    complete_kept = sum(
+        1 for m in store.hosting_months() if (m["account_id"], m["month"]) in kept and m["complete"]
+    )
+    # 7 months per account in all; the complete ones kept are not asked again
+    assert report_calls(world) - calls == 7 * accounts - complete_kept
+    assert len(full_months(world)) == 7
+    assert_months_equal(store.all_hosting(), world.dataset.hosting_truth(), full_months(world))
