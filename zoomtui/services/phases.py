@@ -27,6 +27,7 @@ from zoomtui.services.convert import (
     summary_seat_rows,
     user_row,
 )
+from zoomtui.services.hints import Hints
 from zoomtui.services.hosting import HostingPhase
 from zoomtui.services.rolling import rolling_refresh
 from zoomtui.services.storethread import StoreThread
@@ -85,6 +86,9 @@ class Phases:
         self.unknown_flags: set[str] = set()
         self.listing_done = False
         self.listed: dict[str, Listed] = {}
+        self.emails: dict[str, str] = {}  # listed e-mail (case-folded) -> Zoom id
+        self.hints: Hints | None = None
+        self.hinted = 0  # users read again because the operation logs named them
         self.reads: dict[str, AddonRead] = {}
         self.read_now: set[str] = set()
         self.seat_usage: dict[str, dict[str, int]] = {}
@@ -116,6 +120,9 @@ class Phases:
             **stats,
             "addons_read": self.addons_done,
             "addons_recount": self.recount,
+            "addons_hinted": self.hinted,
+            "addons_rolling": len(self.rolling),
+            **(self.hints.stats() if self.hints is not None else {}),
             "addons_unreconciled": self.unreconciled,
             **hosting,
         }
@@ -165,9 +172,13 @@ class Phases:
             tg.create_task(self.hosting.run(accounts))
             listings = [tg.create_task(self._list(a, s)) for a in accounts for s in STATUSES]
             seats = [tg.create_task(self._seats(a)) for a in accounts]
+            hints = tg.create_task(self._read_hints(accounts))
             await asyncio.gather(*listings)
             self.listing_done = True
             await asyncio.gather(*seats)
+            await self.queue.join()
+            await hints
+            self._enqueue_hinted()
             await self.queue.join()
             self._enqueue_mismatches()
             await self.queue.join()
@@ -175,6 +186,23 @@ class Phases:
                 self.queue.put_nowait(None)
         left = seat_differences(self.listed.values(), self.reads, self.seat_usage)
         self.unreconciled = {a: {p: list(v) for p, v in d.items()} for a, d in left.items()}
+
+    async def _read_hints(self, accounts: list[str | None]) -> None:
+        """The operation logs since the last complete run (not on a first or --full run)."""
+        if self.full or not self.reads:
+            return
+        self.hints = Hints(self._client, self.notes, self.main_id)
+        await self.hints.read(accounts, self.report_through, self.ctx.clock())
+
+    def _enqueue_hinted(self) -> None:
+        """Re-read the listed users the operation logs named, before seat counts are compared."""
+        if self.hints is None or self.hints.emails is None:
+            return
+        for email in self.hints.emails:
+            zoom_id = self.emails.get(email)
+            if self.addons_allowed and zoom_id is not None and zoom_id not in self.read_now:
+                self.hinted += 1
+                self._enqueue(self.listed[zoom_id])
 
     def _on_hosting(self, message: str) -> None:
         done = self.hosting.months if self.hosting is not None else 0
@@ -224,6 +252,7 @@ class Phases:
                     continue
                 listed = Listed(user.id, account_id, user.type, bundle, user.status or status)
                 self.listed[user.id] = listed
+                self.emails[user.email.casefold()] = user.id
                 if self.full or stale_reads(
                     [listed], self.reads, self.ctx.clock(), self.max_age, self.rolling
                 ):
