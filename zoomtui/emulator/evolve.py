@@ -150,8 +150,7 @@ def advance(ds: Dataset, days: int, churn: float = 1.0) -> Dataset:
         note(len(cols) - 1, "Add", "Add", typed(len(cols) - 1))
         serial += 1
     nxt = _next(ds, cols, events, end, serial, days)
-    kept = [e for e in ds.oplog if e.when >= end - RETAIN]
-    nxt.oplog = (*kept, *sorted(oplog))
+    nxt.oplog = tuple(e for e in (*ds.oplog, *sorted(oplog)) if e.when >= end - RETAIN)
     nxt.type_log = type_log
     for acct in range(len(ds.accounts)):
         fit_hosts(nxt, acct, spare=rng.randrange(1, 5))
