@@ -15,6 +15,7 @@ from typing import Any
 from emuworld import World, make_world
 
 from zoomtui.emulator.auth import ALL_SCOPES
+from zoomtui.emulator.faults import parse_faults
 from zoomtui.emulator.oplog import OpEntry
 from zoomtui.services.aggregate import RunResult, aggregate
 from zoomtui.services.users import UserFilter, query_users
@@ -116,3 +117,14 @@ async def test_a_first_run_and_a_full_run_do_not_read_the_logs(tmp_path: Path) -
     calls = world.emulator.stats.calls
     assert not any("operationlogs" in k for k in calls)
     assert "oplog_read" not in first.stats and "oplog_read" not in full.stats
+
+
+async def test_a_broken_logs_reply_is_a_note_and_the_fallback(tmp_path: Path) -> None:
+    faults = parse_faults("no_list:*/report/operationlogs")
+    world = make_world(tmp_path / "h.db", users=1500, seed=21, faults=faults)
+    result, _ = await rerun_a_day_later(world)
+    assert result.status == "complete"
+    assert result.stats["oplog_read"] is False
+    assert result.notes["operation_logs"].startswith("not read (")
+    assert result.stats["addons_recount"]
+    assert snapshot(world.ctx) == await full_run_elsewhere(world, tmp_path)
