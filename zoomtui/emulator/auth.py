@@ -29,6 +29,7 @@ ALL_SCOPES = frozenset(
         "user:read:summary:admin",
         "report:read:user_activities:admin",
         "report:read:list_users:admin",
+        "report:read:operation_logs:admin",
         "billing:read:plan_usage:admin",
         "account:read:list_sub_accounts:master",
         "user:read:list_users:master",
@@ -38,6 +39,7 @@ ALL_SCOPES = frozenset(
         "billing:read:plan_usage:master",
         "report:read:user_activities:master",
         "report:read:list_users:master",
+        "report:read:operation_logs:master",
     }
 )
 CLASSIC_SCOPES = frozenset(

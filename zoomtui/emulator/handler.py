@@ -49,6 +49,7 @@ class EmulatorConfig:
     shared_quota: float = 0.0  # fraction of each per-second limit another app uses
     limit_headers: bool = True  # X-RateLimit-* on successful replies (Zoom does not promise them)
     rate_limits: bool = True
+    oplog_miss: float = 0.0  # share of admin operations the operation logs leave out
     daily_limits: bool = False
     jwt_enabled: bool = False
     master: bool = True
@@ -140,9 +141,9 @@ class Emulator:
         self.faults = FaultPlan(config.faults, config.fault_seed)
         self.hostile = HostileState()
 
-    def advance(self, days: int) -> Dataset:
+    def advance(self, days: int, churn: float = 1.0) -> Dataset:
         """Replace the dataset by its state ``days`` later and return it."""
-        self.dataset = self.dataset.advance(days)
+        self.dataset = self.dataset.advance(days, churn)
         return self.dataset
 
     def transport(self) -> httpx.MockTransport:

@@ -32,6 +32,7 @@ CATEGORY: dict[str, str] = {
     "GET /users/{userId}/settings": MEDIUM,
     "GET /report/activities": HEAVY,
     "GET /report/users": HEAVY,
+    "GET /report/operationlogs": HEAVY,
     "GET /accounts": MEDIUM,
     "GET /accounts/{accountId}": LIGHT,
     "GET /accounts/{accountId}/plans": MEDIUM,
