@@ -139,9 +139,16 @@ def _report(result: dict[str, Any], fmt: str, ctx: AppContext) -> None:
         emit(result, "json")
         return
     emit(result["outcomes"], "table", OUTCOME_TABLE)
-    verb = "would be checked" if result["dry_run"] else "done"
+    if result["dry_run"]:
+        outcomes = result["outcomes"]
+        go = sum(o["result"] == "would apply" for o in outcomes)
+        say(
+            f"P{result['plan_id']} (dry run, nothing written): {go} would be applied, "
+            f"{sum(o['result'] == 'would skip' for o in outcomes)} would be skipped."
+        )
+        return
     say(
-        f"P{result['plan_id']}: {result['done']} {verb}, {result['skipped']} skipped, "
+        f"P{result['plan_id']}: {result['done']} done, {result['skipped']} skipped, "
         f"{result['failed']} failed; yearly saving {_money(result['yearly_saving'])}. "
         "`zoomtui reclaim journal` shows every change."
     )

@@ -41,8 +41,8 @@ Meeting = tuple[int, int, str]  # (start epoch, duration minutes, topic)
 def upcoming_meetings(ds: Dataset, row: int, now: int) -> list[Meeting]:
     """The user's scheduled meetings that start after ``now``, soonest first."""
     c = ds.cols
-    if c.status[row] != ACTIVE or c.utype[row] not in (1, 2):
-        return []
+    if c.status[row] != ACTIVE or c.utype[row] not in (1, 2) or not c.last_login[row]:
+        return []  # someone who never signed in has scheduled nothing
     serial = c.serial[row]
     habit = habit_of(ds.seed, serial)
     if not habit[1]:
@@ -65,7 +65,9 @@ def upcoming_webinars(ds: Dataset, row: int, now: int) -> list[Meeting]:
     """A webinar licence holder's scheduled webinars after ``now`` (none for half of them)."""
     c = ds.cols
     mask = c.addons[row]
-    if c.status[row] != ACTIVE or not any(mask >> bit & 1 for bit in WEBINAR_BITS):
+    if c.status[row] != ACTIVE or not c.last_login[row]:
+        return []
+    if not any(mask >> bit & 1 for bit in WEBINAR_BITS):
         return []
     h = mix(ds.seed, c.serial[row] ^ WEBINAR_SALT)
     if h % 2:
@@ -76,7 +78,7 @@ def upcoming_webinars(ds: Dataset, row: int, now: int) -> list[Meeting]:
 def hosting_now(ds: Dataset, row: int, now: int) -> bool:
     """Whether the user is in one of their meetings in the current half-hour."""
     c = ds.cols
-    if c.status[row] != ACTIVE or c.utype[row] not in (1, 2):
+    if c.status[row] != ACTIVE or c.utype[row] not in (1, 2) or not c.last_login[row]:
         return False
     habit = habit_of(ds.seed, c.serial[row])
     if habit[1] < 80:  # only the frequent hosts

@@ -87,7 +87,7 @@ async def _undo_one(
 ) -> dict[str, Any]:
     conn = ctx.open_store().conn
     item = target["item"]
-    base = {"journal_id": target["id"], "email": item["email"], "action": item["action"]}
+    base = {"journal_id": f"J{target['id']}", "email": item["email"], "action": item["action"]}
     if item["action"] == "revoke-invitation":
         why = "a revoked invitation cannot be restored: invite the user again"
         return {**base, "result": "not restorable", "reason": why}
