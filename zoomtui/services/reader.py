@@ -59,7 +59,8 @@ class Reader:
     def _store(self, ctx: AppContext) -> Store:
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
-            store = Store.open(ctx.db_path, clock=ctx.clock, readonly=True)
+            # Opened like the app's own store: a first start creates the empty history.
+            store = Store.open(ctx.db_path, clock=ctx.clock, readonly=ctx.readonly)
             with self._lock:
                 if self._closed:
                     store.close()

@@ -15,11 +15,12 @@ from zoomtui.services.runs import complete_run_ids
 from zoomtui.services.usage import hosting_window
 from zoomtui.services.users import UserFilter, query_users, user_detail
 from zoomtui.tui.actions import bindings_for
+from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.dialogs import ColumnPicker, UserDetailScreen
 from zoomtui.tui.screens.exporting import start_export
-from zoomtui.tui.screens.users_data import read_page, read_users
+from zoomtui.tui.screens.users_data import UsersRead, read_page, read_users
 from zoomtui.tui.widgets.filter_bar import FilterBar, FilterState
 from zoomtui.tui.widgets.window_table import Column, Row, WindowTable
 
@@ -169,9 +170,12 @@ class UsersScreen(ZoomScreen):
         ticket = self.ticket("users")
         flt, pinned = to_user_filter(self.state), self.pinned_run
         sort, desc, options = self.sort, self.descending, self._options_due
-        read = await self.zapp.reader(
-            read_users, flt, pinned, sort, desc, WindowTable.PAGE_SIZE, options
-        )
+        try:
+            read = await self.zapp.reader(
+                read_users, flt, pinned, sort, desc, WindowTable.PAGE_SIZE, options
+            )
+        except Exception as exc:  # an unreadable history: one sentence where the counts go
+            read = UsersRead(error=error_text(exc))
         if not self.is_latest("users", ticket):
             return  # a newer filter or sort asked meanwhile; its answer is on its way
         if options:
