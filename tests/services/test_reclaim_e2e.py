@@ -250,3 +250,12 @@ async def test_remove_one_add_on_and_undo_gives_its_capacity_back(world: World) 
         assert old[0] == new[0] and old[3:] == new[3:] and old[2] & ~new[2] == 1 << 5
     await undo(world.ctx, "plan", plan["id"])
     assert state(world) == before
+
+
+async def test_a_run_older_than_the_setting_is_refused(world: World) -> None:
+    await aggregate(world.ctx)
+    world.tick[0] += 8 * 86_400  # eight days later, nothing aggregated since
+    with pytest.raises(ServiceError, match="is 8 days old, more than reclaim_max_run_age_days"):
+        build_plan(world.ctx, parse_action("downgrade"))
+    world.ctx.settings = dataclasses.replace(world.ctx.settings, reclaim_max_run_age_days=30)
+    assert build_plan(world.ctx, parse_action("downgrade"))["items"]
