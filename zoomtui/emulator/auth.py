@@ -21,7 +21,7 @@ from urllib.parse import parse_qs
 
 import httpx
 
-ALL_SCOPES = frozenset(
+READ_SCOPES = frozenset(
     {
         "user:read:list_users:admin",
         "user:read:user:admin",
@@ -42,9 +42,24 @@ ALL_SCOPES = frozenset(
         "report:read:operation_logs:master",
     }
 )
-CLASSIC_SCOPES = frozenset(
-    {"user:read:admin", "report:read:admin", "account:read:admin", "billing:master", "user:master"}
+# What a licence reclaim adds: the user writes and the live meeting checks (docs/reclaim.md).
+RECLAIM_SCOPES = frozenset(
+    f"{scope}:{level}"
+    for scope in (
+        "user:update:user",
+        "user:update:settings",
+        "user:update:status",
+        "user:delete:user",
+        "meeting:read:list_meetings",
+        "webinar:read:list_webinars",
+    )
+    for level in ("admin", "master")
 )
+ALL_SCOPES = READ_SCOPES | RECLAIM_SCOPES
+CLASSIC_SCOPES = frozenset(
+    {"user:read:admin", "report:read:admin", "account:read:admin", "billing:master", "user:master",
+     "user:write:admin", "meeting:read:admin", "webinar:read:admin"}
+)  # fmt: skip
 
 INVALID_TOKEN = {"code": 124, "message": "Invalid access token."}
 EXPIRED_TOKEN = {"code": 124, "message": "Access token is expired."}

@@ -179,6 +179,10 @@ class Dataset:
         found: T = self._cache[key]
         return found
 
+    def clear_cache(self) -> None:
+        """Forget what was computed: the emulator's write endpoints changed a user."""
+        self._cache.clear()
+
     def rows(self, acct: int, status: int) -> array[int]:
         """Row numbers of an account's users with one status, in list order.
 

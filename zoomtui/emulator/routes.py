@@ -40,6 +40,7 @@ class Route:
     classic: tuple[str, str]  # (main account, sub account)
     granular: tuple[str, str]
     fn: Callable[[Call], Result]
+    method: str = "GET"
 
 
 class Reject(Exception):
@@ -259,14 +260,20 @@ def operation_logs(call: Call) -> Result:
     }
 
 
-def _route(template: str, category: str, classic: str, granular: str, fn: Any) -> Route:
+# The classic scope a sub account's path needs instead of the main account's one.
+_MASTER = {"report:read:admin": "report:master", "meeting:read:admin": "meeting:master",
+           "webinar:read:admin": "webinar:master", "user:read:admin": "user:master",
+           "user:write:admin": "user:master"}  # fmt: skip
+
+
+def _route(
+    template: str, category: str, classic: str, granular: str, fn: Any, method: str = "GET"
+) -> Route:
     regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
-    sub_classic = "user:master" if classic == "user:read:admin" else "billing:master"
-    if classic == "report:read:admin":
-        sub_classic = "report:master"
+    sub_classic = _MASTER.get(classic, "billing:master")
     sub_granular = granular.replace(":admin", ":master")
     return Route(template, re.compile(f"^{regex}$"), category, (classic, sub_classic),
-                 (granular, sub_granular), fn)  # fmt: skip
+                 (granular, sub_granular), fn, method)  # fmt: skip
 
 
 ROUTES: tuple[Route, ...] = (
@@ -303,10 +310,48 @@ ROUTES: tuple[Route, ...] = (
 )  # fmt: skip
 
 
-def match(path: str) -> tuple[Route, dict[str, str]] | None:
-    """The route for a path under /v2 and its parameters."""
+def match(path: str, method: str = "GET") -> tuple[Route, dict[str, str]] | None:
+    """The route for a method and a path under /v2, and its parameters."""
     for route in ROUTES:
+        if route.method != method:
+            continue
         found = route.pattern.match(path)
         if found:
             return route, found.groupdict()
     return None
+
+
+def allowed(path: str) -> bool:
+    """Whether some method serves the path (else 404, not 405)."""
+    return any(route.pattern.match(path) for route in ROUTES)
+
+
+# The write and meeting routes live in their own modules, which use the helpers above.
+from zoomtui.emulator import meetings as _meetings  # noqa: E402
+from zoomtui.emulator import writes as _writes  # noqa: E402
+
+
+def _per_user(path: str, category: str, classic: str, granular: str, fn: Any,
+              method: str) -> tuple[Route, Route]:  # fmt: skip
+    """The main account's route and its sub-account twin."""
+    sub = "/accounts/{accountId}" + path
+    return (_route(path, category, classic, granular, fn, method),
+            _route(sub, category, classic, granular, fn, method))  # fmt: skip
+
+
+# docs/reclaim.md: scopes and rate labels from Zoom's User API spec (userUpdate,
+# userSettingsUpdate, userStatus, userDelete) and the meeting/webinar list docs.
+ROUTES += (
+    *_per_user("/users/{userId}", LIGHT, "user:write:admin", "user:update:user:admin",
+               _writes.patch_user, "PATCH"),
+    *_per_user("/users/{userId}/settings", MEDIUM, "user:write:admin",
+               "user:update:settings:admin", _writes.patch_settings, "PATCH"),
+    *_per_user("/users/{userId}/status", LIGHT, "user:write:admin", "user:update:status:admin",
+               _writes.put_status, "PUT"),
+    *_per_user("/users/{userId}", LIGHT, "user:write:admin", "user:delete:user:admin",
+               _writes.delete_user, "DELETE"),
+    *_per_user("/users/{userId}/meetings", MEDIUM, "meeting:read:admin",
+               "meeting:read:list_meetings:admin", _meetings.list_meetings, "GET"),
+    *_per_user("/users/{userId}/webinars", MEDIUM, "webinar:read:admin",
+               "webinar:read:list_webinars:admin", _meetings.list_webinars, "GET"),
+)  # fmt: skip
