@@ -303,8 +303,8 @@ class Phases:
         kept = sum(len(p) for p in differences.values()) - sum(len(p) for p in flagged.values())
         if kept:
             self.notes["addons_seat_counts"] = (
-                f"{kept} add-on seat count(s) differ from the users' add-ons as they did after "
-                "an earlier full re-read; not re-read again while they stay the same"
+                f"{kept} add-on seat count(s) differ from the users' add-ons by as much as after "
+                "an earlier full re-read; not re-read again while the gap stays the same"
             )
         if not flagged:
             return
