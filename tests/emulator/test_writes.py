@@ -176,3 +176,19 @@ def test_writes_carry_their_rate_limit_category(ds: Dataset) -> None:
     medium = api.send("PATCH", f"/users/{zid(ds, row)}/settings", json={"feature": {}})
     assert medium.headers["X-RateLimit-Category"] == "Medium"
     assert api.emulator.stats.categories["Light"] >= 1
+
+
+def test_writes_are_logged_like_the_admin_changes_the_dataset_makes(ds: Dataset) -> None:
+    """A reclaim's writes reach the operation logs, so the next run's hints cover them."""
+    api = make_api(ds)
+    licensed = [r for r in rows_where(ds, status=ACTIVE, utype=2, role=2) if ds.cols.addons[r]]
+    down, off = licensed[0], licensed[1]
+    email = {r: ds.email(ds.cols.serial[r], 0) for r in (down, off)}
+    assert api.send("PATCH", f"/users/{zid(ds, down)}", json={"type": 1}).status_code == 204
+    assert api.send("PUT", f"/users/{zid(ds, off)}/status",
+                    json={"action": "deactivate"}).status_code == 200  # fmt: skip
+    day = START.date().isoformat()
+    reply = api.get("/report/operationlogs", **{"from": day, "to": day})
+    details = [e["operation_detail"] for e in reply.json()["operation_logs"]]
+    assert f"Update User {email[down]}  - User Type: from Licensed to Basic" in details
+    assert f"Deactivate User {email[off]}" in details
