@@ -16,7 +16,9 @@ from zoomtui.tui.app import create_app
 from .conftest import SIZE
 
 
-@pytest.mark.parametrize(("system", "few"), [("standard", True), ("256", False), ("truecolor", False)])
+@pytest.mark.parametrize(
+    ("system", "few"), [("standard", True), ("256", False), ("truecolor", False)]
+)
 def test_sixteen_colours_only_on_a_16_colour_terminal(
     empty_ctx: AppContext, monkeypatch: pytest.MonkeyPatch, system: str, few: bool
 ) -> None:
