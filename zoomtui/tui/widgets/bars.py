@@ -66,8 +66,10 @@ class SeatBars(Static):
         # Numbers keep their width on a narrow terminal; the plan name and the bar give way.
         digits = max([5, *(len(f"{n:,}") for ln in lines for n in (ln.purchased, ln.assigned))])
         # The plan name takes what the numbers and a whole bar leave, up to the longest name
-        # (was at most 30: account and plan names were cut even at 120 columns).
-        room = (self.content_size.width or 200) - 4 * (digits + 1) - (bar_width + 6)
+        # (was at most 30: account and plan names were cut even at 120 columns); on a
+        # narrow screen the bar gives way before the name does.
+        width = (self.content_size.width or 200) - 4 * (digits + 1)
+        room = width - (bar_width + 6) if width - (bar_width + 6) >= 24 else width - 10
         longest = max(
             [4, *(len(ln.group or "") for ln in lines), *(len(ln.label) + 2 for ln in lines)]
         )
