@@ -39,6 +39,7 @@ class Scene:
     mode: str
     size: tuple[int, int]
     press: tuple[str, ...] = ()
+    then: tuple[str, ...] = ()  # pressed once the workers the first keys started are done
     demo: bool = True  # False: an empty database (no demo account)
     colours: int = 0  # 16: as a 16-colour terminal (TERM=xterm) shows it; 0: truecolor
     screenshot: bool = True  # also a picture in screenshots/ (the README shows some)
@@ -48,10 +49,15 @@ class Scene:
         from textual.widgets import Input
 
         await pilot.pause()
-        if self.press:
-            await pilot.press(*self.press)
+        for key in self.press:  # one at a time: a key may open a dialog the next one is for
+            await pilot.press(key)
+            await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        if self.then:
+            await pilot.press(*self.then)
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
         pilot.app.clear_notifications()
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False  # the cursor always shown, not caught mid-blink
@@ -69,6 +75,9 @@ SCENES: tuple[Scene, ...] = (
     Scene("aggregate", "aggregate", WIDE, ("r",)),
     Scene("connection", "connection", WIDE, ("ctrl+t",)),
     Scene("help", "users", WIDE, ("f1",)),
+    Scene("reclaim-plan", "seats", WIDE, ("R",)),
+    # Plan, keep one item, apply, confirm; then open the journal.
+    Scene("reclaim-journal", "seats", WIDE, ("R", "down", "space", "a", "y"), ("j",)),
     # 16 colours: fields, the focused field, buttons and the cursor row must stay apart.
     Scene("users-16", "users", NARROW, ("f", "slash"), colours=16, screenshot=False),
     Scene("connection-16", "connection", NARROW, colours=16, screenshot=False),
