@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from emuapi import START, Api, make_api
 
+from tests.helpers.emuapi import START, Api, make_api
 from zoomtui.emulator import Dataset
 from zoomtui.emulator.auth import ALL_SCOPES, RECLAIM_SCOPES
 from zoomtui.emulator.columns import ACTIVE, PENDING, user_id

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from emuworld import World, make_world
 
+from tests.helpers.emuworld import World, make_world
 from zoomtui.emulator.auth import ALL_SCOPES
 from zoomtui.emulator.faults import parse_faults
 from zoomtui.emulator.oplog import OpEntry

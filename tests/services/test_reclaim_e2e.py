@@ -6,8 +6,8 @@ import dataclasses
 from typing import Any
 
 import pytest
-from emuworld import World
 
+from tests.helpers.emuworld import World
 from zoomtui.emulator.auth import ALL_SCOPES, RECLAIM_SCOPES
 from zoomtui.emulator.columns import serial_of_id
 from zoomtui.emulator.meetings import hosting_now, upcoming_meetings, upcoming_webinars

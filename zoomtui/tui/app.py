@@ -37,6 +37,10 @@ class ZoomApp(App[None]):
         self.runner = RunController(self, schedule=schedule)
         self._theme_ready = False
         self.crash: BaseException | None = None  # what ended the app, for the exit sentence
+        if self.console.color_system in ("standard", "windows"):
+            # 16 colours (TERM=xterm): the theme's shades all become black, so fields, focus
+            # and buttons get colours of their own in app.tcss (App.-sixteen-colours).
+            self.add_class("-sixteen-colours")
 
     def notify(
         self,
