@@ -19,7 +19,7 @@ from typing import Any
 from zoomtui.services.context import AppContext
 from zoomtui.services.phases import Phases, Progress
 from zoomtui.services.storethread import StoreThread
-from zoomtui.store import RunLocked
+from zoomtui.store import RunLocked, Store
 from zoomtui.text import safe_text
 from zoomtui.zoom.errors import DailyLimitReached, ZoomError
 
@@ -92,7 +92,7 @@ async def _run(
 ) -> RunResult:
     if not ctx.settings.has_credentials():
         ctx.make_client()  # raises the one-sentence "no credentials" error, before any run exists
-    run_id = await db("begin_run", started_at=ctx.clock(), full=full)
+    run_id = await db(Store.begin_run, started_at=ctx.clock(), full=full)
     phases: Phases | None = None
     status, error = "complete", None
     try:
@@ -108,8 +108,8 @@ async def _run(
     except BaseException as exc:
         # Ctrl-C, SIGTERM or a bug: record the ending, then let it propagate.
         stopped = isinstance(exc, KeyboardInterrupt | asyncio.CancelledError)
-        db.now(
-            "end_run",
+        db.call_blocking(
+            Store.end_run,
             run_id,
             status="cancelled" if stopped else "failed",
             finished_at=ctx.clock(),
@@ -131,17 +131,17 @@ async def _run(
         # The store's count, not the listings': a user seen by two listings (status or
         # account changed between them) is one user.
         users = await db(
-            "complete_run",
+            Store.complete_run,
             run_id,
             finished_at=finished,
             stats=phases.stats(),
             notes=phases.notes,
         )
         # Counted once now, so `zoomtui summary` over many accounts reads one row each.
-        await db("summarise_run", run_id, ctx.settings.inactive_days)
+        await db(Store.summarise_run, run_id, ctx.settings.inactive_days)
     else:
         await db(
-            "end_run",
+            Store.end_run,
             run_id,
             status=status,
             finished_at=finished,

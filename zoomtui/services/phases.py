@@ -30,6 +30,7 @@ from zoomtui.services.convert import (
 from zoomtui.services.hosting import HostingPhase
 from zoomtui.services.rolling import rolling_refresh
 from zoomtui.services.storethread import StoreThread
+from zoomtui.store import Store
 from zoomtui.zoom.errors import (
     DailyLimitReached,
     MissingScope,
@@ -121,13 +122,13 @@ class Phases:
         }
 
     async def run(self) -> None:
-        complete = await self.db("latest_complete_run")
+        complete = await self.db(Store.latest_complete_run)
         self.report_through = complete.started_at if complete else None
         kept = complete.stats.get("addons_unreconciled") if complete else None
         self.unreconciled_before = kept if isinstance(kept, dict) else {}
         self.reads = {
             zoom_id: AddonRead(r["read_at"], r["type"], r["bundle"], r["status"], r["addons"])
-            for zoom_id, r in (await self.db("addon_state")).items()
+            for zoom_id, r in (await self.db(Store.addon_state)).items()
         }
         if complete is not None and not self.reads:
             self.notes["licences"] = (
@@ -192,7 +193,7 @@ class Phases:
         except NOT_ALLOWED as exc:
             self.notes["sub_accounts"] = f"skipped: {exc.message}"
         await self.db(
-            "stage_accounts",
+            Store.stage_accounts,
             self.run_id,
             [account_row(None, self.main_id)] + [account_row(s) for s in subs],
         )
@@ -228,7 +229,7 @@ class Phases:
                     [listed], self.reads, self.ctx.clock(), self.max_age, self.rolling
                 ):
                     self._enqueue(listed)
-            await self.db.behind("stage_users", self.run_id, rows)
+            await self.db.enqueue(Store.stage_users, self.run_id, rows)
             total = sum(self.by_status.values())
             self.report(Progress("users", total, None, f"{account_id}: {status} users"))
 
@@ -367,7 +368,7 @@ class Phases:
     async def _flush_reads(self) -> None:
         if self.pending_reads:
             reads, self.pending_reads = self.pending_reads, []
-            await self.db("record_addons", self.run_id, reads)
+            await self.db(Store.record_addons, self.run_id, reads)
             self.report(
                 Progress("addons", self.addons_done, len(self.read_now), "Reading settings")
             )
@@ -385,10 +386,10 @@ class Phases:
             self.notes[f"seats:{account_id}"] = (
                 f"plan usage unavailable ({exc.message}); counts from /users/summary"
             )
-            await self.db("stage_seats", self.run_id, summary_seat_rows(account_id, summary))
+            await self.db(Store.stage_seats, self.run_id, summary_seat_rows(account_id, summary))
             return
         rows = seat_rows(account_id, usage)
-        await self.db("stage_seats", self.run_id, rows)
+        await self.db(Store.stage_seats, self.run_id, rows)
         usage_by_plan: dict[str, int] = {}
         for row in rows:
             usage_by_plan[row.plan] = usage_by_plan.get(row.plan, 0) + row.assigned
@@ -407,13 +408,13 @@ class Phases:
                 for account in accounts:
                     tg.create_task(self._sign_ins(account))
         finally:
-            await self.db("finish_sign_ins")
+            await self.db(Store.finish_sign_ins)
 
     async def _sign_ins(self, account: str | None) -> None:
         """One account's sign-in report since its newest stored event (six months at first)."""
         now = self.ctx.clock()
         account_id = account or self.main_id
-        last = await self.db("latest_sign_in_time", account_id)
+        last = await self.db(Store.latest_sign_in_time, account_id)
         if last is not None and self.report_through is not None:
             # A run that ended early may have kept a report's newest pages but not its
             # older ones; only a complete run read every window, so never resume past it.
@@ -434,7 +435,7 @@ class Phases:
                     if len(batch) >= SIGN_IN_BATCH:
                         # Cleared once queued: a batch that cannot be queued is
                         # still written by the ``finally`` below.
-                        await self.db.behind("add_sign_ins", batch, bulk)
+                        await self.db.enqueue(Store.add_sign_ins, batch, bulk)
                         batch, bulk = [], False
                     self.sign_ins += len(page)
                     self.report(
@@ -445,7 +446,7 @@ class Phases:
             self.notes[key] = f"skipped: {exc.message}"
         finally:
             if batch:
-                await self.db("add_sign_ins", batch, bulk)
+                await self.db(Store.add_sign_ins, batch, bulk)
 
 
 def _first_cause(group: BaseExceptionGroup) -> BaseException:
