@@ -24,6 +24,7 @@ from typing import Any, Literal
 import tomli_w
 
 from zoomtui import paths
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services.schedule import parse_interval
 from zoomtui.settings_values import (
     AUTH_METHODS,
@@ -76,17 +77,8 @@ _HEADER = (
 _TOML_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 
 
-class SettingsError(Exception):
+class SettingsError(ZoomtuiError):
     """A settings problem told in one sentence; ``exit_code`` 2 marks a bad value."""
-
-    exit_code = 1
-
-    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.user_message = message
-        if exit_code is not None:
-            self.exit_code = exit_code
 
 
 @dataclass(frozen=True, repr=False)

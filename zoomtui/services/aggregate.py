@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services.context import AppContext
 from zoomtui.services.phases import Phases, Progress
 from zoomtui.services.storethread import StoreThread
@@ -162,8 +163,11 @@ async def _run(
     )
 
 
-class RunCancelled(Exception):
+class RunCancelled(ZoomtuiError):
     """The user asked to stop the run (the ``cancel`` event was set)."""
+
+    def __init__(self, message: str = "The run was cancelled.") -> None:
+        super().__init__(message)
 
 
 async def _until_cancelled(work: Any, cancel: asyncio.Event | None) -> None:
@@ -185,5 +189,5 @@ async def _until_cancelled(work: Any, cancel: asyncio.Event | None) -> None:
             with contextlib.suppress(BaseException):
                 await task
     if task.cancelled():
-        raise RunCancelled
+        raise RunCancelled()
     task.result()

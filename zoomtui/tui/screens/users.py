@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.licences import status_word, tokens_of
 from zoomtui.services.runs import list_runs
 from zoomtui.services.users import UserFilter, filter_options, query_users, user_detail
@@ -111,7 +112,7 @@ class UsersScreen(ZoomScreen):
     def load_options(self) -> None:
         try:
             options = filter_options(self.ctx, self.pinned_run)
-        except Exception:
+        except ZoomtuiError:
             return  # no complete run yet: the counts line says so
         self.query_one(FilterBar).set_options(
             plans=options.get("plans", []),
@@ -131,7 +132,7 @@ class UsersScreen(ZoomScreen):
                 offset,
                 limit,
             )
-        except Exception as exc:
+        except ZoomtuiError as exc:
             self.error = str(getattr(exc, "message", exc))
             return [], 0
         self.run_id = page.run_id
@@ -150,7 +151,7 @@ class UsersScreen(ZoomScreen):
         if self.error:
             try:
                 runs = list_runs(self.ctx)
-            except Exception:
+            except ZoomtuiError:
                 runs = []
             if not any(r.get("status") == "complete" for r in runs):
                 self.error = "No complete run yet: press 5 (Aggregate), then r to run one."
@@ -161,7 +162,7 @@ class UsersScreen(ZoomScreen):
             everyone = query_users(
                 self.ctx, UserFilter(statuses=self.state.statuses), self.pinned_run, limit=1
             ).total
-        except Exception:
+        except ZoomtuiError:
             everyone = shown
         which = "latest" if self.pinned_run is None else "older run, ] for newer"
         text = f"Run {self.run_id} ({which}) · {shown:,} of {everyone:,} users"
@@ -199,7 +200,7 @@ class UsersScreen(ZoomScreen):
     async def show_detail(self, email: str) -> None:
         try:
             detail = user_detail(self.ctx, email, self.run_id)
-        except Exception as exc:
+        except ZoomtuiError as exc:
             self.report(exc)
             return
         await self.app.push_screen(UserDetailScreen(email, detail))
@@ -234,7 +235,7 @@ class UsersScreen(ZoomScreen):
     def _complete_runs(self) -> list[int]:
         try:
             return sorted(int(r["id"]) for r in list_runs(self.ctx) if r["status"] == "complete")
-        except Exception:
+        except ZoomtuiError:
             return []
 
     def _show_run(self, step: int) -> None:
