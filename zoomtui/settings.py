@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import tomli_w
 
-from zoomtui import paths
+from zoomtui import paths, regions
 from zoomtui.errors import ZoomtuiError
 from zoomtui.services.schedule import parse_interval
 from zoomtui.settings_values import (
@@ -56,10 +56,7 @@ Source = Literal["env", "file", "default"]
 
 MASK = "********"
 SECRET_KEYS = frozenset({"client_secret", "api_secret"})
-REGION_URLS = {
-    "global": ("https://api.zoom.us/v2", "https://zoom.us/oauth/token"),
-    "gov": ("https://api.zoomgov.com/v2", "https://zoomgov.com/oauth/token"),
-}
+REGION_URLS = {name: (r.api_url, r.oauth_url) for name, r in regions.REGIONS.items()}
 # The headless contract's variables; ZOOM_CLIENT_ID / ZOOM_API_KEY also pick `auth`.
 ENV_VARS = {
     "account_id": "ZOOM_ACCOUNT_ID",

@@ -21,7 +21,7 @@ from zoomtui.emulator import hostile_text, render
 from zoomtui.emulator.columns import (
     ACTIVE,
     PENDING,
-    STATUSES,
+    STATUS_BY_CODE,
     Columns,
     email_of,
     ip_of,
@@ -209,7 +209,7 @@ class Dataset:
         """Every user of an account with one status, as GET /users lists them."""
         acct = self._acct(account_id)
         epoch = int((request_time or self.now).timestamp())
-        rows = self.rows(acct, STATUSES.index(status))
+        rows = self.rows(acct, STATUS_BY_CODE.index(status))
         return [render.user_list_json(self, row, epoch) for row in rows]
 
     def settings_of(self, account_id: str, user_id: str) -> dict[str, Any]:

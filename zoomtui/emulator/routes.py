@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from zoomtui.emulator import fastpages, hosting, render
-from zoomtui.emulator.columns import ACTIVE, PENDING, STATUSES, email_of, user_id
+from zoomtui.emulator.columns import ACTIVE, PENDING, STATUS_BY_CODE, email_of, user_id
 from zoomtui.emulator.dataset import months_before
 from zoomtui.emulator.paging import BadPageToken, page_size
 from zoomtui.emulator.ratelimit import HEAVY, LIGHT, MEDIUM
@@ -90,9 +90,9 @@ def envelope(call: Call, total: int, offset: int, size: int) -> Body:
 
 def list_users(call: Call) -> Result:
     status = call.query.get("status", "active")
-    if status not in STATUSES:
+    if status not in STATUS_BY_CODE:
         raise invalid_field("status", "status must be one of active, inactive, pending.")
-    rows = call.ds.rows(call.acct, STATUSES.index(status))
+    rows = call.ds.rows(call.acct, STATUS_BY_CODE.index(status))
     offset, size = paginate(call)
     body = envelope(call, len(rows), offset, size)
     body["users"] = fastpages.user_list(call.ds, rows[offset : offset + size], call.now)

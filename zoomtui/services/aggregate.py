@@ -18,7 +18,7 @@ from typing import Any
 
 from zoomtui.errors import ZoomtuiError
 from zoomtui.services.context import AppContext
-from zoomtui.services.phases import Phases, Progress
+from zoomtui.services.phases import AggregationRun, Progress
 from zoomtui.services.storethread import StoreThread
 from zoomtui.store import RunLocked, Store
 from zoomtui.text import safe_text
@@ -26,8 +26,6 @@ from zoomtui.zoom.errors import DailyLimitReached, ZoomError
 
 # RunLocked is re-exported: the TUI catches it without importing the store.
 __all__ = ["Progress", "RunLocked", "RunResult", "aggregate"]
-
-STATUSES = ("active", "pending", "inactive")
 
 
 @dataclass(frozen=True)
@@ -94,10 +92,10 @@ async def _run(
     if not ctx.settings.has_credentials():
         ctx.make_client()  # raises the one-sentence "no credentials" error, before any run exists
     run_id = await db(Store.begin_run, started_at=ctx.clock(), full=full)
-    phases: Phases | None = None
+    phases: AggregationRun | None = None
     status, error = "complete", None
     try:
-        phases = Phases(ctx, db, run_id, full=full, report=report)
+        phases = AggregationRun(ctx, db, run_id, full=full, report=report)
         await _until_cancelled(phases.run(), cancel)
     except RunCancelled:
         status, error = "cancelled", "The run was cancelled."

@@ -13,7 +13,7 @@ from typing import Any
 
 from zoomtui.licences import read_feature
 from zoomtui.services.addons import (
-    AddonRead,
+    LastRead,
     Listed,
     licensed_of,
     seat_differences,
@@ -31,6 +31,7 @@ from zoomtui.services.hosting import HostingPhase
 from zoomtui.services.rolling import rolling_refresh
 from zoomtui.services.storethread import StoreThread
 from zoomtui.store import Store
+from zoomtui.zoom.client import USER_STATUSES
 from zoomtui.zoom.errors import (
     DailyLimitReached,
     MissingScope,
@@ -46,7 +47,6 @@ from zoomtui.zoom.models import (
     plan_name,
 )
 
-STATUSES = ("active", "pending", "inactive")
 # Errors that mean "this part is not allowed for these credentials": skip it, note why.
 NOT_ALLOWED = (MissingScope, NoPermission, NotMasterAccount)
 # Zoom keeps six months; ask a little less so month-length edges never fall outside.
@@ -66,7 +66,7 @@ class Progress:
     waiting_s: float = 0.0
 
 
-class Phases:
+class AggregationRun:
     """State and steps of one run; ``run()`` does the network part and stages everything."""
 
     def __init__(
@@ -86,7 +86,7 @@ class Phases:
         self.unknown_flags: set[str] = set()
         self.listing_done = False
         self.listed: dict[str, Listed] = {}
-        self.reads: dict[str, AddonRead] = {}
+        self.reads: dict[str, LastRead] = {}
         self.read_now: set[str] = set()
         self.seat_usage: dict[str, dict[str, int]] = {}
         self.queue: asyncio.Queue[Listed | None] = asyncio.Queue()
@@ -127,7 +127,7 @@ class Phases:
         kept = complete.stats.get("addons_unreconciled") if complete else None
         self.unreconciled_before = kept if isinstance(kept, dict) else {}
         self.reads = {
-            zoom_id: AddonRead(r["read_at"], r["type"], r["bundle"], r["status"], r["addons"])
+            zoom_id: LastRead(r["read_at"], r["type"], r["bundle"], r["status"], r["addons"])
             for zoom_id, r in (await self.db(Store.addon_state)).items()
         }
         if complete is not None and not self.reads:
@@ -164,7 +164,7 @@ class Phases:
                 self.ctx, self.db, self._client, self.main_id, self.notes, self._on_hosting
             )
             tg.create_task(self.hosting.run(accounts))
-            listings = [tg.create_task(self._list(a, s)) for a in accounts for s in STATUSES]
+            listings = [tg.create_task(self._list(a, s)) for a in accounts for s in USER_STATUSES]
             seats = [tg.create_task(self._seats(a)) for a in accounts]
             await asyncio.gather(*listings)
             self.listing_done = True
@@ -314,7 +314,7 @@ class Phases:
         addons = feature.tokens
         self.unknown_flags.update(feature.unknown)
         now = self.ctx.clock()
-        self.reads[user.zoom_id] = AddonRead(now, user.type, user.bundle, user.status, addons)
+        self.reads[user.zoom_id] = LastRead(now, user.type, user.bundle, user.status, addons)
         self.pending_reads.append(
             {
                 "zoom_id": user.zoom_id,

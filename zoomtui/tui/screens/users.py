@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -60,17 +61,13 @@ SORTABLE = [c.key for c in COLUMNS if c.key != "addons"]
 
 
 def to_user_filter(state: FilterState) -> UserFilter:
-    """The service's filter for what the filter bar shows."""
-    return UserFilter(
-        plans=state.plans,
-        statuses=state.statuses,
-        addons=state.addons,
-        account=state.account,
-        dept=state.dept,
-        inactive_days=state.inactive_days,
-        never_logged_in=state.never_logged_in,
-        search=state.search,
-    )
+    """The service's filter for what the filter bar shows.
+
+    The widget keeps its own dataclass (widgets never import services); the fields
+    both share are copied by name, so a new filter needs no line here.
+    """
+    shared = {f.name for f in fields(UserFilter)} & {f.name for f in fields(FilterState)}
+    return UserFilter(statuses=state.statuses, **{name: getattr(state, name) for name in shared})
 
 
 class UsersScreen(ZoomScreen):
