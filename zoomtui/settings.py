@@ -25,7 +25,7 @@ import tomli_w
 
 from zoomtui import paths, regions
 from zoomtui.errors import ZoomtuiError
-from zoomtui.services.schedule import parse_interval
+from zoomtui.intervals import parse_interval
 from zoomtui.settings_values import (
     AUTH_METHODS,
     KEYMAP_PREFIX,

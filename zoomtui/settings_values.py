@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from zoomtui.intervals import parse_interval
 from zoomtui.regions import REGION_NAMES
-from zoomtui.services.schedule import parse_interval
 
 AUTH_METHODS = ("s2s", "jwt")
 REGIONS = REGION_NAMES

@@ -13,11 +13,11 @@ import calendar
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from zoomtui.emulator import hostile_text, render
+from zoomtui.emulator.accounts import Account
 from zoomtui.emulator.columns import (
     ACTIVE,
     PENDING,
@@ -34,24 +34,6 @@ from zoomtui.emulator.plans import ADDONS, UNITED, ZOOM_ONE
 
 PoolKey = tuple[str, str]  # (plan_key, plan type)
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Account:
-    """A main or sub account."""
-
-    id: str
-    name: str
-    domain: str
-    account_type: str  # "Business", "Pro", "Education"
-    account_number: int
-    created_at: datetime
-    master: bool = False
-    education: bool = False
-    united: int = 0  # the plan_united_type value this account sells, 0 = none
-    # "Only returned for accounts with multiple subscription plans enabled that contain
-    # duplicate plans" (zoom-api.md §12): only such an account lists license_info_list.
-    duplicate_plans: bool = False
 
 
 class Dataset:
@@ -113,7 +95,7 @@ class Dataset:
         """
         from zoomtui.emulator.generate import generate
 
-        ds = generate(users=users, seed=seed, start=start, account_id=account_id)
+        ds = generate(cls, users=users, seed=seed, start=start, account_id=account_id)
         ds.hostile = hostile
         return ds
 

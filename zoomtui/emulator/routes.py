@@ -14,15 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from zoomtui.emulator import fastpages, hosting, render
 from zoomtui.emulator.columns import ACTIVE, PENDING, STATUS_BY_CODE, email_of, user_id
 from zoomtui.emulator.dataset import months_before
-from zoomtui.emulator.paging import BadPageToken, page_size
+from zoomtui.emulator.paging import BadPageToken, Pager, page_size
 from zoomtui.emulator.ratelimit import HEAVY, LIGHT, MEDIUM
 
 if TYPE_CHECKING:
-    from zoomtui.emulator.handler import Call
+    import httpx
+
+    from zoomtui.clock import Clock
+    from zoomtui.emulator.dataset import Dataset
 
 Body = dict[str, Any]
 Result = tuple[int, Body]
@@ -40,6 +44,33 @@ class Route:
     classic: tuple[str, str]  # (main account, sub account)
     granular: tuple[str, str]
     fn: Callable[[Call], Result]
+
+
+class Call:
+    """One API call being answered: parsed query, resolved account, page cursors."""
+
+    def __init__(
+        self, ds: Dataset, request: httpx.Request, route: Route, params: dict[str, str],
+        acct: int, clock: Clock, pager: Pager, *, master: bool,
+    ) -> None:  # fmt: skip
+        self.ds = ds
+        self.request = request
+        self.params = params
+        self.acct = acct
+        self.clock = clock
+        self.pager = pager
+        self.master = master  # the emulated account is a master account (has sub accounts)
+        self.query = dict(parse_qsl(request.url.query.decode(), keep_blank_values=True))
+        self.now = int(clock().timestamp())
+        skip = {"next_page_token", "page_size", "page_number"}
+        rest = sorted((k, v) for k, v in self.query.items() if k not in skip)
+        self._listing = f"{route.template}|{acct}|{rest}"
+
+    def pager_offset(self, token: str, size: int) -> int:
+        return self.pager.offset(token, f"{self._listing}|{size}", self.now)
+
+    def pager_issue(self, offset: int, size: int) -> str:
+        return self.pager.issue(f"{self._listing}|{size}", offset, self.now)
 
 
 class Reject(Exception):
@@ -124,7 +155,7 @@ def plan_usage(call: Call) -> Result:
 
 
 def sub_accounts(call: Call) -> Result:
-    if not call.emulator.config.master:
+    if not call.master:
         return 403, {"code": 200, "message": "No permission."}
     ds = call.ds
     subs = ds.accounts[1:]
@@ -161,7 +192,7 @@ def report_window(call: Call) -> tuple[date, date]:
         raise Reject(400, {"code": 300, "message": "The 'to' date must not be before 'from'."})
     if (end - start).days > 31:
         raise Reject(400, {"code": 300, "message": "The date range must not exceed one month."})
-    today = call.emulator.clock().date()
+    today = call.clock().date()
     if start < months_before(today, 6):
         raise Reject(400, {"code": 300, "message": SIX_MONTHS_MESSAGE})
     return start, min(end, today + timedelta(days=1))
