@@ -20,6 +20,10 @@ and show its sentence; anything else is a bug and surfaces as one. Exit code 2
 marks a usage error (a value the operator typed is wrong), as click does for its
 own, so scripts can tell a typo from a failure. This module is on the ground
 floor: it imports nothing of zoomtui, so every layer can derive from it.
+
+Not in the tree: the emulator's ``Reject`` and ``BadPageToken``, which never
+leave it (they become Zoom's HTTP error answers), and plain ``ValueError`` from
+parsers whose callers turn it into a usage error (click's ``BadParameter``).
 """
 
 from __future__ import annotations
