@@ -24,12 +24,13 @@ import orjson
 from zoomtui.clock import Clock, utcnow
 from zoomtui.emulator import auth, hostile_text
 from zoomtui.emulator.auth import DEMO_CREDENTIALS, EmulatorCredentials, Issued
+from zoomtui.emulator.call import Call, Reject
 from zoomtui.emulator.dataset import Dataset
 from zoomtui.emulator.faults import DAILY_MESSAGE, QPS_MESSAGE, Fault, FaultPlan, html_error
 from zoomtui.emulator.hostile import HOSTILE_KINDS, HostileState, hostile_answer
 from zoomtui.emulator.paging import Pager
 from zoomtui.emulator.ratelimit import RateLimiter, Verdict
-from zoomtui.emulator.routes import Call, Reject, match
+from zoomtui.emulator.routes import match
 from zoomtui.emulator.transport import EmulatorTransport
 
 JSON = "application/json;charset=UTF-8"
@@ -50,6 +51,7 @@ class EmulatorConfig:
     shared_quota: float = 0.0  # fraction of each per-second limit another app uses
     limit_headers: bool = True  # X-RateLimit-* on successful replies (Zoom does not promise them)
     rate_limits: bool = True
+    oplog_miss: float = 0.0  # share of admin operations the operation logs leave out
     daily_limits: bool = False
     jwt_enabled: bool = False
     master: bool = True
@@ -116,9 +118,9 @@ class Emulator:
         self.faults = FaultPlan(config.faults, config.fault_seed)
         self.hostile = HostileState()
 
-    def advance(self, days: int) -> Dataset:
+    def advance(self, days: int, churn: float = 1.0) -> Dataset:
         """Replace the dataset by its state ``days`` later and return it."""
-        self.dataset = self.dataset.advance(days)
+        self.dataset = self.dataset.advance(days, churn)
         return self.dataset
 
     def transport(self) -> httpx.MockTransport:
@@ -167,11 +169,11 @@ class Emulator:
         })  # fmt: skip
 
     def _api(self, request: httpx.Request, path: str) -> httpx.Response:
-        found = match(path)
-        if found is None or request.method != "GET":
+        found = match(path, request.method)
+        if found is None:
             return reply(404, {"code": 404, "message": "Not Found"})
         route, params = found
-        self.stats.calls[f"GET {route.template}"] += 1
+        self.stats.calls[f"{route.method} {route.template}"] += 1
         self.stats.categories[route.category] += 1
         token = bearer(request)
         scopes = self._authorize(token)
@@ -201,13 +203,14 @@ class Emulator:
                         acct,
                         self.clock,
                         self.pager,
-                        master=self.config.master,
+                        self.config,
                     )
                 )
             except Reject as exc:
                 status, body = exc.status, exc.body
-            response = reply(status, body)
-            if verdict is not None and status == 200 and self.config.limit_headers:
+            # Zoom's writes answer 204 with no body (User API spec: userUpdate, userDelete).
+            response = httpx.Response(204) if status == 204 else reply(status, body)
+            if verdict is not None and status in (200, 204) and self.config.limit_headers:
                 response.headers.update(rate_headers(verdict))
             return response
 

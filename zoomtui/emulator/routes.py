@@ -10,86 +10,29 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
-from zoomtui.emulator import fastpages, hosting, render
+from zoomtui.emulator import fastpages, hosting, oplog, render
+from zoomtui.emulator.call import (
+    Body,
+    Call,
+    Reject,
+    Result,
+    Route,
+    invalid_field,
+    not_found_user,
+)
 from zoomtui.emulator.columns import ACTIVE, PENDING, STATUS_BY_CODE, email_of, user_id
 from zoomtui.emulator.dataset import months_before
-from zoomtui.emulator.paging import BadPageToken, Pager, page_size
+from zoomtui.emulator.paging import BadPageToken, page_size
 from zoomtui.emulator.ratelimit import HEAVY, LIGHT, MEDIUM
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
-    from zoomtui.clock import Clock
-    from zoomtui.emulator.dataset import Dataset
-
-Body = dict[str, Any]
-Result = tuple[int, Body]
 SIX_MONTHS_MESSAGE = "The date range must be within the last 6 months."
 PENDING_SETTINGS = "You can not access settings of users that are still in pending state."
-
-
-@dataclass(frozen=True)
-class Route:
-    """One endpoint: path pattern, template name, category, scopes, implementation."""
-
-    template: str
-    pattern: re.Pattern[str]
-    category: str
-    classic: tuple[str, str]  # (main account, sub account)
-    granular: tuple[str, str]
-    fn: Callable[[Call], Result]
-
-
-class Call:
-    """One API call being answered: parsed query, resolved account, page cursors."""
-
-    def __init__(
-        self, ds: Dataset, request: httpx.Request, route: Route, params: dict[str, str],
-        acct: int, clock: Clock, pager: Pager, *, master: bool,
-    ) -> None:  # fmt: skip
-        self.ds = ds
-        self.request = request
-        self.params = params
-        self.acct = acct
-        self.clock = clock
-        self.pager = pager
-        self.master = master  # the emulated account is a master account (has sub accounts)
-        self.query = dict(parse_qsl(request.url.query.decode(), keep_blank_values=True))
-        self.now = int(clock().timestamp())
-        skip = {"next_page_token", "page_size", "page_number"}
-        rest = sorted((k, v) for k, v in self.query.items() if k not in skip)
-        self._listing = f"{route.template}|{acct}|{rest}"
-
-    def pager_offset(self, token: str, size: int) -> int:
-        return self.pager.offset(token, f"{self._listing}|{size}", self.now)
-
-    def pager_issue(self, offset: int, size: int) -> str:
-        return self.pager.issue(f"{self._listing}|{size}", offset, self.now)
-
-
-class Reject(Exception):
-    """An error answer raised from inside a route."""
-
-    def __init__(self, status: int, body: Body) -> None:
-        super().__init__(body.get("message", ""))
-        self.status = status
-        self.body = body
-
-
-def invalid_field(field: str, message: str) -> Reject:
-    body = {"code": 300, "message": "Validation Failed.", "errors": [
-        {"field": field, "message": message}]}  # fmt: skip
-    return Reject(400, body)
-
-
-def not_found_user(key: str) -> Result:
-    return 404, {"code": 1001, "message": f"User does not exist: {key}."}
 
 
 def paginate(call: Call, default_size: int = 30) -> tuple[int, int]:
@@ -155,7 +98,7 @@ def plan_usage(call: Call) -> Result:
 
 
 def sub_accounts(call: Call) -> Result:
-    if not call.master:
+    if not call.config.master:
         return 403, {"code": 200, "message": "No permission."}
     ds = call.ds
     subs = ds.accounts[1:]
@@ -255,14 +198,55 @@ def host_report(call: Call) -> Result:
     return 200, body
 
 
-def _route(template: str, category: str, classic: str, granular: str, fn: Any) -> Route:
+def operation_logs(call: Call) -> Result:
+    """GET /report/operationlogs: admin operations of one account (emulator/oplog.py).
+
+    One month at most, within the last six months (``report_window``, as the
+    Postman collection's "one month worth of data" and Databricks' six-month
+    retention say), HEAVY; newest first like the sign-in report; the
+    ``category_type`` filter takes Zoom's enum (Rivet), and every entry the
+    emulator records is a "User" one. ``EmulatorConfig.oplog_miss`` leaves a
+    share of the entries out, as a report that lags or misses changes would.
+    """
+    start, end = report_window(call)
+    category = call.query.get("category_type", "all")
+    if category not in oplog.CATEGORY_TYPES:
+        raise invalid_field("category_type", "category_type is not a valid category.")
+    lo = int(datetime.combine(start, time(), UTC).timestamp())
+    hi = int(datetime.combine(end, time(), UTC).timestamp()) + 86_400
+    share, seed = call.config.oplog_miss, call.ds.seed
+    picked = [
+        e for e in reversed(call.ds.oplog)
+        if e.acct == call.acct and lo <= e.when < hi
+        and category in ("all", e.category.lower()) and not oplog.missed(seed, e, share)
+    ]  # fmt: skip
+    offset, size = paginate(call)
+    nxt = call.pager_issue(offset + size, size) if offset + size < len(picked) else ""
+    return 200, {
+        "from": call.query["from"],
+        "to": call.query["to"],
+        "page_size": size,
+        "next_page_token": nxt,
+        "operation_logs": [
+            oplog.entry_json(e, render.iso(e.when)) for e in picked[offset : offset + size]
+        ],
+    }
+
+
+# The classic scope a sub account's path needs instead of the main account's one.
+_MASTER = {"report:read:admin": "report:master", "meeting:read:admin": "meeting:master",
+           "webinar:read:admin": "webinar:master", "user:read:admin": "user:master",
+           "user:write:admin": "user:master"}  # fmt: skip
+
+
+def _route(
+    template: str, category: str, classic: str, granular: str, fn: Any, method: str = "GET"
+) -> Route:
     regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
-    sub_classic = "user:master" if classic == "user:read:admin" else "billing:master"
-    if classic == "report:read:admin":
-        sub_classic = "report:master"
+    sub_classic = _MASTER.get(classic, "billing:master")
     sub_granular = granular.replace(":admin", ":master")
     return Route(template, re.compile(f"^{regex}$"), category, (classic, sub_classic),
-                 (granular, sub_granular), fn)  # fmt: skip
+                 (granular, sub_granular), fn, method)  # fmt: skip
 
 
 ROUTES: tuple[Route, ...] = (
@@ -291,13 +275,56 @@ ROUTES: tuple[Route, ...] = (
            host_report),
     _route("/accounts/{accountId}/report/users", HEAVY, "report:read:admin",
            "report:read:list_users:admin", host_report),
+    # Granular scope as AWS AppFabric, Databricks and Monad ask for it (zoom-api.md §8).
+    _route("/report/operationlogs", HEAVY, "report:read:admin",
+           "report:read:operation_logs:admin", operation_logs),
+    _route("/accounts/{accountId}/report/operationlogs", HEAVY, "report:read:admin",
+           "report:read:operation_logs:admin", operation_logs),
 )  # fmt: skip
 
 
-def match(path: str) -> tuple[Route, dict[str, str]] | None:
-    """The route for a path under /v2 and its parameters."""
+def match(path: str, method: str = "GET") -> tuple[Route, dict[str, str]] | None:
+    """The route for a method and a path under /v2, and its parameters."""
     for route in ROUTES:
+        if route.method != method:
+            continue
         found = route.pattern.match(path)
         if found:
             return route, found.groupdict()
     return None
+
+
+def allowed(path: str) -> bool:
+    """Whether some method serves the path (else 404, not 405)."""
+    return any(route.pattern.match(path) for route in ROUTES)
+
+
+# The write and meeting routes live in their own modules (emulator/call.py is what they share).
+from zoomtui.emulator import meetings as _meetings  # noqa: E402
+from zoomtui.emulator import writes as _writes  # noqa: E402
+
+
+def _per_user(path: str, category: str, classic: str, granular: str, fn: Any,
+              method: str) -> tuple[Route, Route]:  # fmt: skip
+    """The main account's route and its sub-account twin."""
+    sub = "/accounts/{accountId}" + path
+    return (_route(path, category, classic, granular, fn, method),
+            _route(sub, category, classic, granular, fn, method))  # fmt: skip
+
+
+# docs/reclaim.md: scopes and rate labels from Zoom's User API spec (userUpdate,
+# userSettingsUpdate, userStatus, userDelete) and the meeting/webinar list docs.
+ROUTES += (
+    *_per_user("/users/{userId}", LIGHT, "user:write:admin", "user:update:user:admin",
+               _writes.patch_user, "PATCH"),
+    *_per_user("/users/{userId}/settings", MEDIUM, "user:write:admin",
+               "user:update:settings:admin", _writes.patch_settings, "PATCH"),
+    *_per_user("/users/{userId}/status", LIGHT, "user:write:admin", "user:update:status:admin",
+               _writes.put_status, "PUT"),
+    *_per_user("/users/{userId}", LIGHT, "user:write:admin", "user:delete:user:admin",
+               _writes.delete_user, "DELETE"),
+    *_per_user("/users/{userId}/meetings", MEDIUM, "meeting:read:admin",
+               "meeting:read:list_meetings:admin", _meetings.list_meetings, "GET"),
+    *_per_user("/users/{userId}/webinars", MEDIUM, "webinar:read:admin",
+               "webinar:read:list_webinars:admin", _meetings.list_webinars, "GET"),
+)  # fmt: skip

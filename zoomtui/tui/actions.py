@@ -19,6 +19,8 @@ DIALOGS: tuple[tuple[str, str], ...] = (
     ("detail", "In a user's detail"),
     ("columns", "In the column picker"),
     (UNSAVED, "In the unsaved-changes question"),
+    ("reclaim", "In the reclaim plan"),
+    ("confirm", "In the apply confirmation"),
 )
 """Scopes of dialogs shown over a screen: their keys, never palette entries."""
 
@@ -142,7 +144,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "toggle_filters",
         "Show or hide filters",
         "users",
-        "Plan, add-on, account, department, inactivity.",
+        "Plan, add-on, account, department, inactivity, hosting.",
         scope="users",
         footer="Filters",
     ),
@@ -226,6 +228,16 @@ ACTIONS: tuple[UserAction, ...] = (
         scope="users",
         footer="Export",
     ),
+    UserAction(
+        "users.reclaim",
+        "R",
+        "reclaim",
+        "Plan a reclaim of the shown users",
+        "reclaim",
+        "Build a plan from the reclaim candidates among the users the filters show.",
+        scope="users",
+        show=False,
+    ),
     # Runs
     UserAction(
         "runs.mark",
@@ -298,6 +310,16 @@ ACTIONS: tuple[UserAction, ...] = (
         "Write seats per plan to CSV or JSON.",
         scope="seats",
         show=False,
+    ),
+    UserAction(
+        "seats.reclaim",
+        "R",
+        "reclaim",
+        "Plan a reclaim of these candidates",
+        "reclaim",
+        "Build a plan from the candidates shown; review it, drop items, apply it.",
+        scope="seats",
+        footer="Reclaim",
     ),
     # Aggregate
     UserAction(
@@ -390,6 +412,64 @@ ACTIONS: tuple[UserAction, ...] = (
         "users",
         "Back to the list with the ticked columns.",
         scope="columns",
+    ),
+    # The reclaim plan (from Seats or Users) and its confirmation
+    UserAction(
+        "reclaim.toggle",
+        "space",
+        "toggle_item",
+        "Drop or keep the item",
+        "reclaim",
+        "A dropped item is never applied.",
+        scope="reclaim",
+    ),
+    UserAction(
+        "reclaim.action",
+        "t",
+        "next_action",
+        "Next action",
+        "reclaim",
+        "Plan a downgrade, a deactivation or the revocation of old invitations.",
+        scope="reclaim",
+    ),
+    UserAction(
+        "reclaim.apply",
+        "a",
+        "apply",
+        "Apply the kept items",
+        "reclaim",
+        "Asks first; each user is re-checked live and every change journaled.",
+        scope="reclaim",
+    ),
+    UserAction(
+        "reclaim.journal",
+        "j",
+        "show_journal",
+        "Journal or plan",
+        "reclaim",
+        "Every change sent to Zoom, with Zoom's answer.",
+        scope="reclaim",
+    ),
+    UserAction(
+        "reclaim.close",
+        "escape",
+        "close",
+        "Close the plan",
+        "reclaim",
+        "Back to the screen; the plan stays stored.",
+        scope="reclaim",
+    ),
+    UserAction(
+        "confirm.yes", "y", "answer(True)", "Apply", "reclaim", "Apply the plan.", scope="confirm"
+    ),
+    UserAction(
+        "confirm.no",
+        "n,escape",
+        "answer(False)",
+        "Cancel",
+        "reclaim",
+        "Change nothing.",
+        scope="confirm",
     ),
     # The unsaved-changes question (leaving Connection or quitting with edits)
     UserAction(
