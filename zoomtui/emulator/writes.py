@@ -14,15 +14,15 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from zoomtui.emulator.call import Reject, Result, invalid_field, not_found_user
 from zoomtui.emulator.columns import ACTIVE, INACTIVE, PENDING
 from zoomtui.emulator.dataset import base_pool
 from zoomtui.emulator.oplog import TYPE_NAMES, OpEntry, feature_label
 from zoomtui.emulator.plans import ADDONS, UNITED, ZOOM_ONE, Addon
-from zoomtui.emulator.routes import Reject, Result, invalid_field, not_found_user
 
 if TYPE_CHECKING:
+    from zoomtui.emulator.call import Call
     from zoomtui.emulator.dataset import Dataset
-    from zoomtui.emulator.handler import Call
 
 OWNER, ADMIN = 0, 1
 NO_CONTENT: Result = (204, {})

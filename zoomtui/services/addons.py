@@ -38,8 +38,11 @@ class Listed:
 
 
 @dataclass(frozen=True, slots=True)
-class AddonRead:
-    """The stored result of the last settings read of one user."""
+class LastRead:
+    """What the history holds of one user's last settings read.
+
+    Not the store's ``AddonRead``, which is one read being written.
+    """
 
     read_at: datetime
     type: int | None
@@ -50,7 +53,7 @@ class AddonRead:
 
 def stale_reads(
     users: Iterable[Listed],
-    reads: Mapping[str, AddonRead],
+    reads: Mapping[str, LastRead],
     now: datetime,
     max_age: timedelta,
     rolling: frozenset[str] = frozenset(),
@@ -79,7 +82,7 @@ def stale_reads(
 
 def seat_differences(
     users: Iterable[Listed],
-    reads: Mapping[str, AddonRead],
+    reads: Mapping[str, LastRead],
     seats: Mapping[str, Mapping[str, int]],
 ) -> dict[str, dict[str, tuple[int, int]]]:
     """Per account and add-on pool: (plan-usage ``assigned``, stored tally) where they differ.

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from zoomtui import paths
 from zoomtui.clock import Clock, utcnow
+from zoomtui.errors import ZoomtuiError
 from zoomtui.settings import Settings, load
 from zoomtui.store import Store
 from zoomtui.zoom.client import Credentials, ZoomClient
@@ -16,20 +17,12 @@ if TYPE_CHECKING:
     import httpx
 
 
-class ServiceError(Exception):
+class ServiceError(ZoomtuiError):
     """A failure of a headless operation, carrying one sentence for the user.
 
     ``exit_code`` 2 marks a usage error (a value the operator typed is wrong), as click
     does for its own, so scripts can tell a typo from a failure.
     """
-
-    exit_code: int = 1
-
-    def __init__(self, message: str, exit_code: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if exit_code is not None:  # else the class's own (a subclass may say 2)
-            self.exit_code = exit_code
 
 
 @dataclass

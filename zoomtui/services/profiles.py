@@ -20,6 +20,7 @@ from typing import Any
 
 from zoomtui import paths
 from zoomtui.clock import Clock, utcnow
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services.context import AppContext, ServiceError
 from zoomtui.settings import load
 from zoomtui.store import Store
@@ -255,7 +256,10 @@ async def aggregate_all(
         profile = Profile(name)
         try:
             ctx = context_of(profile, clock)
-        except Exception as exc:  # a settings file that does not parse: this profile only
+        except (
+            ZoomtuiError,
+            OSError,
+        ) as exc:  # a settings file that does not parse: this profile only
             return ProfileOutcome(name, "error", {}, _sentence(exc))
         try:
             if not ctx.settings.active:
@@ -278,9 +282,7 @@ async def aggregate_all(
             return ProfileOutcome(name, result.status, result.to_json(), result.error or "")
         except RunLocked as exc:
             return ProfileOutcome(name, "locked", {}, _sentence(exc))
-        except Exception as exc:
-            if not any(c.__module__.startswith("zoomtui") for c in type(exc).__mro__):
-                raise  # a bug: let it surface
+        except ZoomtuiError as exc:  # anything else is a bug: let it surface
             return ProfileOutcome(name, "error", {}, _sentence(exc))
         finally:
             ctx.close()

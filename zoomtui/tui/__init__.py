@@ -8,6 +8,7 @@ from pathlib import Path
 
 def run_app(demo: bool = False, db_path: str | None = None) -> None:
     """Open the TUI on the configured account, or on the offline demo."""
+    from zoomtui.errors import ZoomtuiError
     from zoomtui.tui.app import create_app
 
     _quiet_logging()
@@ -27,7 +28,7 @@ def run_app(demo: bool = False, db_path: str | None = None) -> None:
 
             ctx = context_from_env(db_path)
             ctx.open_store()  # an unreadable database is one sentence here, not a traceback
-    except Exception as exc:
+    except (ZoomtuiError, OSError) as exc:  # ours or a file problem; a bug shows its traceback
         message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         print(f"zoomtui: {message}", file=sys.stderr)
         raise SystemExit(1) from None

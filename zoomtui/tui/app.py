@@ -10,6 +10,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services.context import AppContext
 from zoomtui.text import safe_text
 from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction, bindings_for
@@ -177,9 +178,8 @@ class ZoomApp(App[None]):
 
 
 def is_ours(error: BaseException) -> bool:
-    """An exception class of zoomtui's with a one-sentence ``message``."""
-    ours = any(cls.__module__.startswith("zoomtui") for cls in type(error).__mro__)
-    return ours and isinstance(getattr(error, "message", None), str)
+    """One of zoomtui's own errors (``ZoomtuiError``), which carries a one-sentence message."""
+    return isinstance(error, ZoomtuiError)
 
 
 def create_app(ctx: AppContext, *, start_mode: str = "users", schedule: bool = True) -> ZoomApp:

@@ -14,6 +14,7 @@ from weakref import WeakSet
 
 from textual.message_pump import MessagePump
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services import aggregate as agg
 from zoomtui.services import schedule
 from zoomtui.services.runs import list_runs
@@ -111,7 +112,9 @@ class RunController:
             )
         except agg.RunLocked as exc:
             state.error = getattr(exc, "message", None) or str(exc) or "Another run is going."
-        except Exception as exc:  # every failure becomes a message, never a crash
+        # Worker boundary: any failure, even a bug, must end the run on screen as
+        # "failed" (aggregate has recorded it) rather than kill the app mid-run.
+        except Exception as exc:
             state.error = error_text(exc)
         else:
             state.result = result
@@ -188,7 +191,7 @@ class RunController:
         try:
             last, interval = self._schedule_inputs()
             due = schedule.is_due(last, interval, now=ctx.clock())
-        except Exception:
+        except (ZoomtuiError, ValueError):  # unreadable history or an invalid interval: not due
             return False
         if not due:
             return False

@@ -326,6 +326,8 @@ class ConnectionScreen(ZoomScreen):
             ctx = dataclasses.replace(self.ctx, settings=candidate)
             report = await test_connection(ctx)
             result: Table | Text = report_renderable(report)
+        # Worker boundary: a connection test reports any failure (httpx, a bug) as
+        # its result, and the form stays usable to correct the values.
         except Exception as exc:
             result = safe(f"✗ {error_text(exc)}", "bold")
         self.last_report = report

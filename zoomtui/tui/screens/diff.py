@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Label, Select, Static
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.licences import status_word
 from zoomtui.services.diff import diff_runs
 from zoomtui.services.runs import list_runs
@@ -116,7 +117,7 @@ class DiffScreen(ZoomScreen):
         """Refresh the pickers' runs, keeping the pair they show (set_options blanks them)."""
         try:
             complete = [r["id"] for r in list_runs(self.ctx) if r.get("status") == "complete"]
-        except Exception as exc:
+        except ZoomtuiError as exc:
             self.report(exc)
             return
         options = [(f"#{run}", run) for run in complete]
@@ -133,7 +134,7 @@ class DiffScreen(ZoomScreen):
         self.following_latest = pair is None
         try:
             result = diff_runs(self.ctx, *(pair or (None, None)))
-        except Exception as exc:
+        except ZoomtuiError as exc:
             self.result, self.rows = None, []
             self.query_one("#diff-summary", Static).update(safe(getattr(exc, "message", exc)))
             self.query_one(DataTable).clear()

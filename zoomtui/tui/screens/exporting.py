@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services.export import write_csv, write_json
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.dialogs import ExportChoice, ExportDialog
@@ -53,7 +54,7 @@ def start_export(
             return
         try:
             written = write_export(choice, fetch(), columns)
-        except Exception as exc:  # one sentence, never a crash
+        except (ZoomtuiError, OSError) as exc:  # one sentence, never a crash
             screen.report(exc, "Export failed")
             return
         screen.notify(f"Wrote {written:,} {what} to {choice.path}", title="Export")

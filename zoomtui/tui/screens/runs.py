@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import DataTable, Static
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services.runs import list_runs, skipped_parts, trend
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
@@ -99,12 +100,12 @@ class RunsScreen(ZoomScreen):
     def reload(self) -> None:
         try:
             self.runs = sorted(list_runs(self.ctx), key=lambda r: r["id"], reverse=True)
-        except Exception as exc:
+        except ZoomtuiError as exc:
             self.report(exc)
             return
         try:
             points = trend(self.ctx)
-        except Exception as exc:
+        except ZoomtuiError as exc:
             self.report(exc, "Trends unavailable")
             points = []
         by_run = {p.get("run_id"): p for p in points}

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services.seats import reclaim, seat_report
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.config_io import save_changes
@@ -120,7 +121,7 @@ class SeatsScreen(ZoomScreen):
     def reload(self) -> None:
         try:
             self.seats = seat_report(self.ctx)
-        except Exception as exc:
+        except ZoomtuiError as exc:
             self.seats = []
             self.query_one(SeatBars).update(safe(getattr(exc, "message", exc)))
         else:
@@ -138,7 +139,7 @@ class SeatsScreen(ZoomScreen):
             self.result = reclaim(
                 self.ctx, inactive_days=days, price_per_seat=price, definition=definition
             )
-        except Exception as exc:
+        except ZoomtuiError as exc:
             self.result = None
             self.query_one("#reclaim-summary", Static).update(safe(getattr(exc, "message", exc)))
             self.query_one(WindowTable).set_provider(None)
@@ -174,7 +175,7 @@ class SeatsScreen(ZoomScreen):
             return
         try:
             save_changes(self.zapp, {"inactive_days": days, "price_per_seat": price})
-        except Exception as exc:
+        except (ZoomtuiError, OSError) as exc:  # a bad value or an unwritable file
             self.report(exc, "Settings not saved")
         self.reload_reclaim()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -9,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.licences import status_word, tokens_of
 from zoomtui.services.runs import list_runs
 from zoomtui.services.usage import hosting_window
@@ -97,19 +99,13 @@ SORTABLE = [c.key for c in COLUMNS if c.key not in UNSORTABLE]
 
 
 def to_user_filter(state: FilterState) -> UserFilter:
-    """The service's filter for what the filter bar shows."""
-    return UserFilter(
-        plans=state.plans,
-        statuses=state.statuses,
-        addons=state.addons,
-        account=state.account,
-        dept=state.dept,
-        inactive_days=state.inactive_days,
-        never_logged_in=state.never_logged_in,
-        search=state.search,
-        not_hosted_days=state.not_hosted_days,
-        hosted_minutes_below=state.hosted_minutes_below,
-    )
+    """The service's filter for what the filter bar shows.
+
+    The widget keeps its own dataclass (widgets never import services); the fields
+    both share are copied by name, so a new filter needs no line here.
+    """
+    shared = {f.name for f in fields(UserFilter)} & {f.name for f in fields(FilterState)}
+    return UserFilter(statuses=state.statuses, **{name: getattr(state, name) for name in shared})
 
 
 class UsersScreen(ZoomScreen):
@@ -151,7 +147,7 @@ class UsersScreen(ZoomScreen):
     def load_options(self) -> None:
         try:
             options = filter_options(self.ctx, self.pinned_run)
-        except Exception:
+        except ZoomtuiError:
             return  # no complete run yet: the counts line says so
         self.query_one(FilterBar).set_options(
             plans=options.get("plans", []),
@@ -171,7 +167,7 @@ class UsersScreen(ZoomScreen):
                 offset,
                 limit,
             )
-        except Exception as exc:
+        except ZoomtuiError as exc:
             self.error = str(getattr(exc, "message", exc))
             return [], 0
         self.run_id = page.run_id
@@ -190,7 +186,7 @@ class UsersScreen(ZoomScreen):
         if self.error:
             try:
                 runs = list_runs(self.ctx)
-            except Exception:
+            except ZoomtuiError:
                 runs = []
             if not any(r.get("status") == "complete" for r in runs):
                 self.error = "No complete run yet: press 5 (Aggregate), then r to run one."
@@ -201,7 +197,7 @@ class UsersScreen(ZoomScreen):
             everyone = query_users(
                 self.ctx, UserFilter(statuses=self.state.statuses), self.pinned_run, limit=1
             ).total
-        except Exception:
+        except ZoomtuiError:
             everyone = shown
         which = "latest" if self.pinned_run is None else "older run, ] for newer"
         text = f"Run {self.run_id} ({which}) · {shown:,} of {everyone:,} users"
@@ -240,7 +236,7 @@ class UsersScreen(ZoomScreen):
     async def show_detail(self, email: str) -> None:
         try:
             detail = user_detail(self.ctx, email, self.run_id)
-        except Exception as exc:
+        except ZoomtuiError as exc:
             self.report(exc)
             return
         await self.app.push_screen(UserDetailScreen(email, detail))
@@ -275,7 +271,7 @@ class UsersScreen(ZoomScreen):
     def _complete_runs(self) -> list[int]:
         try:
             return sorted(int(r["id"]) for r in list_runs(self.ctx) if r["status"] == "complete")
-        except Exception:
+        except ZoomtuiError:
             return []
 
     def _show_run(self, step: int) -> None:
@@ -318,7 +314,7 @@ class UsersScreen(ZoomScreen):
         flt = to_user_filter(self.state)
         try:
             emails = {r["email"] for r in query_users(self.ctx, flt, self.run_id).rows}
-        except Exception as exc:
+        except ZoomtuiError as exc:
             self.report(exc)
             return
         self.app.push_screen(ReclaimScreen(emails), lambda _: self.reload(keep_cursor=True))
