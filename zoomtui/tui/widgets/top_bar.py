@@ -52,8 +52,9 @@ def _bar(
     if demo:
         text.append(" DEMO ", style="bold reverse")
         text.append(" ")
-    elif profile:  # which Zoom account this is, when there are several
-        text.append(f" {profile} ", style="bold reverse")
+    if profile:  # which Zoom account this is, when there are several
+        shown = profile if short != 0 or len(profile) <= 12 else profile[:11] + "…"
+        text.append(f" {shown} ", style="bold reverse")
         text.append(" ")
     for number, (mode, label) in enumerate(modes, start=1):
         if mode == current:
