@@ -46,6 +46,17 @@ async def _export(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("e")
 
 
+async def _reclaim_journal(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("R")
+    await pilot.pause()
+    await pilot.press("down", "space", "a")
+    await pilot.pause()
+    await pilot.press("y")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("j")
+
+
 # file name, start mode, size, steps
 SHOTS: tuple[tuple[str, str, tuple[int, int], Step], ...] = (
     ("users", "users", WIDE, _nothing),
@@ -59,6 +70,8 @@ SHOTS: tuple[tuple[str, str, tuple[int, int], Step], ...] = (
     ("aggregate", "aggregate", WIDE, _keys("r")),
     ("connection", "connection", WIDE, _keys("ctrl+t")),
     ("help", "users", WIDE, _keys("f1")),
+    ("reclaim-plan", "seats", WIDE, _keys("R")),
+    ("reclaim-journal", "seats", WIDE, _reclaim_journal),  # last: it changes the demo account
 )
 
 

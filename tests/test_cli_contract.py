@@ -251,3 +251,14 @@ def test_users_hosting_filters(cli: Any) -> None:
     assert {u["email"] for u in short} == {u["email"] for u in quiet}  # none hosted: 0 < 100
     header = next(csv.reader(io.StringIO(cli("users", "--format", "csv"))))
     assert {"last_hosted_month", "meetings_last_n_days", "needs_licence"} <= set(header)
+
+
+def test_aggregate_progress_estimates_the_time_left(cli: Any) -> None:
+    """stderr says how long the settings reads will take; stdout JSON keeps one field of it."""
+    result = CliRunner().invoke(main, ["aggregate", "--json"])
+    assert result.exit_code == 0, result.output
+    reads = [ln for ln in result.stderr.splitlines() if "users' settings read" in ln]
+    assert reads and any(" left" in ln or "almost done" in ln for ln in reads), reads
+    stats = json.loads(result.stdout)["stats"]
+    assert isinstance(stats["estimate_s"], float)
+    assert "left" not in result.stdout

@@ -31,3 +31,25 @@ def test_a_log_gets_totals_not_labels_and_few_lines(
         "saving: Committing the run",
         "done: Run 7 complete",
     ]
+
+
+def test_the_settings_reads_line_says_the_time_left(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run.describe(Progress("addons", 0, 3000, "Reading settings", left_s=150.0)) == (
+        "addons: 0/3,000 users' settings read · about 2 min 30 s left"
+    )
+    assert run.describe(Progress("addons", 50, 3000, "Reading settings")) == (
+        "addons: 50/3,000 users' settings read"  # no estimate known: nothing claimed
+    )
+    clock = [0.0]
+    monkeypatch.setattr(run.time, "monotonic", lambda: clock[0])
+    progress = run._StderrProgress()
+    progress.tty = False
+    for done in range(0, 3001, 50):  # 20 reads a second for 150 s
+        progress(Progress("addons", done, 3000, "Reading settings", left_s=(3000 - done) / 20))
+        clock[0] += 2.5
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "addons: 0/3,000 users' settings read · about 2 min 30 s left"
+    assert lines[1] == "addons: 300/3,000 users' settings read · about 2 min 20 s left"
+    assert len(lines) == 11  # one line every 15 s of a 150 s read

@@ -222,7 +222,8 @@ def test_keys_cover_every_setting() -> None:
         "auth", "account_id", "client_id", "client_secret", "api_key", "api_secret",
         "region", "api_url", "oauth_url", "rate_tier", "active", "schedule_interval",
         "addons_max_age_days", "inactive_days", "price_per_seat", "licence_min_minutes",
-        "licence_min_participants", "theme", "keymap",
+        "licence_min_participants", "reclaim_exclude", "reclaim_max_run_age_days", "theme",
+        "keymap",
     )  # fmt: skip
 
 

@@ -118,6 +118,10 @@ class Settings:
     # (Basic meetings end at 40 minutes and admit 100 people).
     licence_min_minutes: int = 40
     licence_min_participants: int = 100
+    # Never touched by `zoomtui reclaim`: e-mails, departments, ``group:<id>``, comma-separated.
+    reclaim_exclude: str = ""
+    # A reclaim plan is built only from a run at most this many days old.
+    reclaim_max_run_age_days: int = 7
     theme: str = "textual-dark"
     keymap: Mapping[str, str] = field(default_factory=dict, hash=False)
     _sources: Mapping[str, Source] = field(default_factory=dict, compare=False, hash=False)

@@ -30,6 +30,7 @@ _MINIMUM = {
     "inactive_days": 1,
     "licence_min_minutes": 1,
     "licence_min_participants": 1,
+    "reclaim_max_run_age_days": 1,
 }
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
@@ -78,6 +79,8 @@ def coerce(key: str, value: Any, *, from_text: bool = False) -> Any:
         if not ok or not math.isfinite(value) or value < 0:
             raise ValueError("price_per_seat must be a number of at least 0 (per seat per year).")
         return float(value)
+    if key == "reclaim_exclude":
+        return ",".join(p.strip() for p in _string(key, value).split(",") if p.strip())
     if key == "theme":
         text = _string(key, value).strip()
         if not text:

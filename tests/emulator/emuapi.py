@@ -51,6 +51,19 @@ class Api:
         )
         return self.emulator.handle(request)
 
+    def send(self, method: str, path: str, json: Any = None, **params: Any) -> httpx.Response:
+        """A write (or any method) with a JSON body."""
+        if not self.token:
+            self.get_token()
+        request = httpx.Request(
+            method,
+            f"http://emulator.local/v2{path}",
+            params=params,
+            json=json,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
+        return self.emulator.handle(request)
+
 
 def make_api(dataset: Dataset, **config: Any) -> Api:
     api = Api(Emulator(dataset))

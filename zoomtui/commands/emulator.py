@@ -57,6 +57,14 @@ def _scopes(raw: str | None) -> frozenset[str]:
     is_flag=True,
     help="Leave X-RateLimit-* headers off successful replies (Zoom does not promise them).",
 )
+@click.option(
+    "--oplog-miss",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0.0, 1.0),
+    help="Share of admin operations the operation logs report leaves out (tests the "
+    "fallback when hints are missing).",
+)
 @click.option("--no-rate-limits", is_flag=True, help="Never answer 429 on its own.")
 @click.option("--daily-limits", is_flag=True, help="Also enforce Zoom's daily quotas.")
 @click.option(
@@ -100,7 +108,8 @@ def _scopes(raw: str | None) -> frozenset[str]:
 )
 def emulator(
     host: str, port: int, users: int, seed: int, tier: str, rate_scale: float,
-    shared_quota: float, no_limit_headers: bool, no_rate_limits: bool, daily_limits: bool,
+    shared_quota: float, no_limit_headers: bool, oplog_miss: float, no_rate_limits: bool,
+    daily_limits: bool,
     latency_ms: float, faults: str,
     scopes: str | None, advance_days: int, hostile: bool, jwt_enabled: bool,
 ) -> None:  # fmt: skip
@@ -122,7 +131,7 @@ def emulator(
 
     config = EmulatorConfig(
         tier=tier, latency_ms=latency_ms, faults=fault_list, rate_scale=rate_scale,
-        shared_quota=shared_quota, limit_headers=not no_limit_headers,
+        shared_quota=shared_quota, limit_headers=not no_limit_headers, oplog_miss=oplog_miss,
         rate_limits=not no_rate_limits, daily_limits=daily_limits, jwt_enabled=jwt_enabled,
         fault_seed=seed, scopes=_scopes(scopes) or ALL_SCOPES,
     )  # fmt: skip

@@ -13,6 +13,7 @@ MODULES = (
     "zoomtui.commands.run",
     "zoomtui.commands.query",
     "zoomtui.commands.profiles",
+    "zoomtui.commands.reclaim",
 )
 
 

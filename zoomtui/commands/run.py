@@ -16,6 +16,7 @@ from zoomtui.commands.common import cli_errors, db_option, say, to_json
 from zoomtui.services.aggregate import Progress, RunResult, aggregate
 from zoomtui.services.connection import test_connection
 from zoomtui.services.context import AppContext, context_from_env
+from zoomtui.services.eta import words
 from zoomtui.services.schedule import describe_due, is_due, next_due, parse_interval
 from zoomtui.text import safe_text
 
@@ -60,7 +61,8 @@ def describe(p: Progress) -> str:
     if noun is None:
         return f"{p.phase}: {p.message}"
     count = f"{p.done:,}" + (f"/{p.total:,}" if p.total else "")
-    return f"{p.phase}: {count} {noun}"
+    left = words(p.left_s)
+    return f"{p.phase}: {count} {noun}" + (f" · {left}" if left else "")
 
 
 class _StderrProgress:

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs
 
 import httpx
 
-ALL_SCOPES = frozenset(
+READ_SCOPES = frozenset(
     {
         "user:read:list_users:admin",
         "user:read:user:admin",
@@ -29,6 +29,7 @@ ALL_SCOPES = frozenset(
         "user:read:summary:admin",
         "report:read:user_activities:admin",
         "report:read:list_users:admin",
+        "report:read:operation_logs:admin",
         "billing:read:plan_usage:admin",
         "account:read:list_sub_accounts:master",
         "user:read:list_users:master",
@@ -38,11 +39,27 @@ ALL_SCOPES = frozenset(
         "billing:read:plan_usage:master",
         "report:read:user_activities:master",
         "report:read:list_users:master",
+        "report:read:operation_logs:master",
     }
 )
-CLASSIC_SCOPES = frozenset(
-    {"user:read:admin", "report:read:admin", "account:read:admin", "billing:master", "user:master"}
+# What a licence reclaim adds: the user writes and the live meeting checks (docs/reclaim.md).
+RECLAIM_SCOPES = frozenset(
+    f"{scope}:{level}"
+    for scope in (
+        "user:update:user",
+        "user:update:settings",
+        "user:update:status",
+        "user:delete:user",
+        "meeting:read:list_meetings",
+        "webinar:read:list_webinars",
+    )
+    for level in ("admin", "master")
 )
+ALL_SCOPES = READ_SCOPES | RECLAIM_SCOPES
+CLASSIC_SCOPES = frozenset(
+    {"user:read:admin", "report:read:admin", "account:read:admin", "billing:master", "user:master",
+     "user:write:admin", "meeting:read:admin", "webinar:read:admin"}
+)  # fmt: skip
 
 INVALID_TOKEN = {"code": 124, "message": "Invalid access token."}
 EXPIRED_TOKEN = {"code": 124, "message": "Access token is expired."}

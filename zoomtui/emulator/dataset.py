@@ -30,6 +30,7 @@ from zoomtui.emulator.columns import (
 )
 from zoomtui.emulator.events import SIGN_IN, unpack, window
 from zoomtui.emulator.names import CLIENTS, DEPARTMENTS
+from zoomtui.emulator.oplog import OpEntry
 from zoomtui.emulator.plans import ADDONS, UNITED, ZOOM_ONE
 
 PoolKey = tuple[str, str]  # (plan_key, plan type)
@@ -66,6 +67,7 @@ class Dataset:
         "hosts",
         "next_serial",
         "now",
+        "oplog",
         "seed",
         "type_log",
     )
@@ -82,6 +84,7 @@ class Dataset:
         next_serial: int,
         hostile: bool = False,
         type_log: dict[int, tuple[tuple[int, int], ...]] | None = None,
+        oplog: tuple[OpEntry, ...] = (),
     ) -> None:
         self.seed = seed
         self.hostile = hostile  # some users' names carry escape sequences and markup
@@ -94,6 +97,8 @@ class Dataset:
         # serial -> ((changed_at epoch, type before), ...) oldest first: a month's
         # hosting is judged by the type the user had then (emulator/hosting.py).
         self.type_log = type_log or {}
+        # Admin operations, oldest first: GET /report/operationlogs (emulator/oplog.py).
+        self.oplog = oplog
         self._cache: dict[Any, Any] = {}
 
     @classmethod
@@ -117,11 +122,14 @@ class Dataset:
         ds.hostile = hostile
         return ds
 
-    def advance(self, days: int) -> Dataset:
-        """The account ``days`` later: hires, departures, plan and add-on changes, logins."""
+    def advance(self, days: int, churn: float = 1.0) -> Dataset:
+        """The account ``days`` later: hires, departures, plan and add-on changes, logins.
+
+        ``churn`` scales how many users change (see ``evolve.advance``).
+        """
         from zoomtui.emulator.evolve import advance
 
-        return advance(self, days)
+        return advance(self, days, churn)
 
     # --- lookups -----------------------------------------------------------
 
@@ -170,6 +178,10 @@ class Dataset:
             self._cache[key] = build(self)
         found: T = self._cache[key]
         return found
+
+    def clear_cache(self) -> None:
+        """Forget what was computed: the emulator's write endpoints changed a user."""
+        self._cache.clear()
 
     def rows(self, acct: int, status: int) -> array[int]:
         """Row numbers of an account's users with one status, in list order.

@@ -49,6 +49,7 @@ class EmulatorConfig:
     shared_quota: float = 0.0  # fraction of each per-second limit another app uses
     limit_headers: bool = True  # X-RateLimit-* on successful replies (Zoom does not promise them)
     rate_limits: bool = True
+    oplog_miss: float = 0.0  # share of admin operations the operation logs leave out
     daily_limits: bool = False
     jwt_enabled: bool = False
     master: bool = True
@@ -140,9 +141,9 @@ class Emulator:
         self.faults = FaultPlan(config.faults, config.fault_seed)
         self.hostile = HostileState()
 
-    def advance(self, days: int) -> Dataset:
+    def advance(self, days: int, churn: float = 1.0) -> Dataset:
         """Replace the dataset by its state ``days`` later and return it."""
-        self.dataset = self.dataset.advance(days)
+        self.dataset = self.dataset.advance(days, churn)
         return self.dataset
 
     def transport(self) -> httpx.MockTransport:
@@ -193,11 +194,11 @@ class Emulator:
         })  # fmt: skip
 
     def _api(self, request: httpx.Request, path: str) -> httpx.Response:
-        found = match(path)
-        if found is None or request.method != "GET":
+        found = match(path, request.method)
+        if found is None:
             return reply(404, {"code": 404, "message": "Not Found"})
         route, params = found
-        self.stats.calls[f"GET {route.template}"] += 1
+        self.stats.calls[f"{route.method} {route.template}"] += 1
         self.stats.categories[route.category] += 1
         token = bearer(request)
         scopes = self._authorize(token)
@@ -221,8 +222,9 @@ class Emulator:
                 status, body = route.fn(Call(self, req, route, params, acct))
             except Reject as exc:
                 status, body = exc.status, exc.body
-            response = reply(status, body)
-            if verdict is not None and status == 200 and self.config.limit_headers:
+            # Zoom's writes answer 204 with no body (User API spec: userUpdate, userDelete).
+            response = httpx.Response(204) if status == 204 else reply(status, body)
+            if verdict is not None and status in (200, 204) and self.config.limit_headers:
                 response.headers.update(rate_headers(verdict))
             return response
 

@@ -31,7 +31,7 @@ HOSTILE_KINDS = (
     "deep_json",  # a body nested 2,000 levels deep
 )
 ENDLESS_PREFIX = "endless-"
-LIST_KEYS = ("users", "activity_logs", "accounts")
+LIST_KEYS = ("users", "activity_logs", "accounts", "operation_logs")
 
 Answer = Callable[[httpx.Request], httpx.Response]
 

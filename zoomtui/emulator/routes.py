@@ -12,10 +12,10 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from zoomtui.emulator import fastpages, hosting, render
+from zoomtui.emulator import fastpages, hosting, oplog, render
 from zoomtui.emulator.columns import ACTIVE, PENDING, STATUSES, email_of, user_id
 from zoomtui.emulator.dataset import months_before
 from zoomtui.emulator.paging import BadPageToken, page_size
@@ -40,6 +40,7 @@ class Route:
     classic: tuple[str, str]  # (main account, sub account)
     granular: tuple[str, str]
     fn: Callable[[Call], Result]
+    method: str = "GET"
 
 
 class Reject(Exception):
@@ -224,14 +225,55 @@ def host_report(call: Call) -> Result:
     return 200, body
 
 
-def _route(template: str, category: str, classic: str, granular: str, fn: Any) -> Route:
+def operation_logs(call: Call) -> Result:
+    """GET /report/operationlogs: admin operations of one account (emulator/oplog.py).
+
+    One month at most, within the last six months (``report_window``, as the
+    Postman collection's "one month worth of data" and Databricks' six-month
+    retention say), HEAVY; newest first like the sign-in report; the
+    ``category_type`` filter takes Zoom's enum (Rivet), and every entry the
+    emulator records is a "User" one. ``EmulatorConfig.oplog_miss`` leaves a
+    share of the entries out, as a report that lags or misses changes would.
+    """
+    start, end = report_window(call)
+    category = call.query.get("category_type", "all")
+    if category not in oplog.CATEGORY_TYPES:
+        raise invalid_field("category_type", "category_type is not a valid category.")
+    lo = int(datetime.combine(start, time(), UTC).timestamp())
+    hi = int(datetime.combine(end, time(), UTC).timestamp()) + 86_400
+    share, seed = call.emulator.config.oplog_miss, call.ds.seed
+    picked = [
+        e for e in reversed(call.ds.oplog)
+        if e.acct == call.acct and lo <= e.when < hi
+        and category in ("all", e.category.lower()) and not oplog.missed(seed, e, share)
+    ]  # fmt: skip
+    offset, size = paginate(call)
+    nxt = call.pager_issue(offset + size, size) if offset + size < len(picked) else ""
+    return 200, {
+        "from": call.query["from"],
+        "to": call.query["to"],
+        "page_size": size,
+        "next_page_token": nxt,
+        "operation_logs": [
+            oplog.entry_json(e, render.iso(e.when)) for e in picked[offset : offset + size]
+        ],
+    }
+
+
+# The classic scope a sub account's path needs instead of the main account's one.
+_MASTER = {"report:read:admin": "report:master", "meeting:read:admin": "meeting:master",
+           "webinar:read:admin": "webinar:master", "user:read:admin": "user:master",
+           "user:write:admin": "user:master"}  # fmt: skip
+
+
+def _route(
+    template: str, category: str, classic: str, granular: str, fn: Any, method: str = "GET"
+) -> Route:
     regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template)
-    sub_classic = "user:master" if classic == "user:read:admin" else "billing:master"
-    if classic == "report:read:admin":
-        sub_classic = "report:master"
+    sub_classic = _MASTER.get(classic, "billing:master")
     sub_granular = granular.replace(":admin", ":master")
     return Route(template, re.compile(f"^{regex}$"), category, (classic, sub_classic),
-                 (granular, sub_granular), fn)  # fmt: skip
+                 (granular, sub_granular), fn, method)  # fmt: skip
 
 
 ROUTES: tuple[Route, ...] = (
@@ -260,13 +302,56 @@ ROUTES: tuple[Route, ...] = (
            host_report),
     _route("/accounts/{accountId}/report/users", HEAVY, "report:read:admin",
            "report:read:list_users:admin", host_report),
+    # Granular scope as AWS AppFabric, Databricks and Monad ask for it (zoom-api.md §8).
+    _route("/report/operationlogs", HEAVY, "report:read:admin",
+           "report:read:operation_logs:admin", operation_logs),
+    _route("/accounts/{accountId}/report/operationlogs", HEAVY, "report:read:admin",
+           "report:read:operation_logs:admin", operation_logs),
 )  # fmt: skip
 
 
-def match(path: str) -> tuple[Route, dict[str, str]] | None:
-    """The route for a path under /v2 and its parameters."""
+def match(path: str, method: str = "GET") -> tuple[Route, dict[str, str]] | None:
+    """The route for a method and a path under /v2, and its parameters."""
     for route in ROUTES:
+        if route.method != method:
+            continue
         found = route.pattern.match(path)
         if found:
             return route, found.groupdict()
     return None
+
+
+def allowed(path: str) -> bool:
+    """Whether some method serves the path (else 404, not 405)."""
+    return any(route.pattern.match(path) for route in ROUTES)
+
+
+# The write and meeting routes live in their own modules, which use the helpers above.
+from zoomtui.emulator import meetings as _meetings  # noqa: E402
+from zoomtui.emulator import writes as _writes  # noqa: E402
+
+
+def _per_user(path: str, category: str, classic: str, granular: str, fn: Any,
+              method: str) -> tuple[Route, Route]:  # fmt: skip
+    """The main account's route and its sub-account twin."""
+    sub = "/accounts/{accountId}" + path
+    return (_route(path, category, classic, granular, fn, method),
+            _route(sub, category, classic, granular, fn, method))  # fmt: skip
+
+
+# docs/reclaim.md: scopes and rate labels from Zoom's User API spec (userUpdate,
+# userSettingsUpdate, userStatus, userDelete) and the meeting/webinar list docs.
+ROUTES += (
+    *_per_user("/users/{userId}", LIGHT, "user:write:admin", "user:update:user:admin",
+               _writes.patch_user, "PATCH"),
+    *_per_user("/users/{userId}/settings", MEDIUM, "user:write:admin",
+               "user:update:settings:admin", _writes.patch_settings, "PATCH"),
+    *_per_user("/users/{userId}/status", LIGHT, "user:write:admin", "user:update:status:admin",
+               _writes.put_status, "PUT"),
+    *_per_user("/users/{userId}", LIGHT, "user:write:admin", "user:delete:user:admin",
+               _writes.delete_user, "DELETE"),
+    *_per_user("/users/{userId}/meetings", MEDIUM, "meeting:read:admin",
+               "meeting:read:list_meetings:admin", _meetings.list_meetings, "GET"),
+    *_per_user("/users/{userId}/webinars", MEDIUM, "webinar:read:admin",
+               "webinar:read:list_webinars:admin", _meetings.list_webinars, "GET"),
+)  # fmt: skip

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from zoomtui.services.context import AppContext, ServiceError
+from zoomtui.services.reclaim.actions import capability
 from zoomtui.zoom.errors import MissingScope, NoPermission, NotFound, NotMasterAccount, ZoomError
 
 # capability -> (granular scope to ask for, scopes of which any one grants it)
@@ -92,6 +93,8 @@ class ConnectionReport:
     scopes: tuple[str, ...] = ()
     capabilities: dict[str, Capability] = field(default_factory=dict)
     error: str | None = None
+    # Which write scopes the token has and which reclaim actions they allow (docs/reclaim.md).
+    reclaim: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -106,6 +109,7 @@ class ConnectionReport:
                 name: {"available": cap.available, "scope": cap.scope, "detail": cap.detail}
                 for name, cap in self.capabilities.items()
             },
+            "reclaim": self.reclaim,
             "error": self.error,
         }
 
@@ -119,6 +123,12 @@ class ConnectionReport:
                 out.append(f"  ok       {LABELS[name]}")
             else:
                 out.append(f"  missing  {LABELS[name]}: {cap.detail or 'needs ' + cap.scope}")
+        if self.reclaim is not None:
+            allowed = [a for a, ok in self.reclaim["actions"].items() if ok]
+            if allowed:
+                out.append(f"  ok       reclaim licences: {', '.join(allowed)}")
+            for action, scopes in self.reclaim["missing"].items():
+                out.append(f"  read-only  reclaim {action}: needs {', '.join(scopes)}")
         return out
 
 
@@ -186,7 +196,9 @@ async def test_connection(ctx: AppContext) -> ConnectionReport:
     error = None if users_ok else caps["users"].detail
     for name in CAPABILITY_SCOPES:
         caps.setdefault(name, Capability(False, CAPABILITY_SCOPES[name][0], "not tested"))
-    return ConnectionReport(users_ok, account_id, scopes, caps, error)
+    return ConnectionReport(
+        users_ok, account_id, scopes, caps, error, capability(frozenset(scopes))
+    )
 
 
 async def _probe(name: str, probe: Any, granted: frozenset[str]) -> Capability:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections import Counter
 from collections.abc import Callable
 from contextlib import aclosing
@@ -27,11 +26,13 @@ from zoomtui.services.convert import (
     summary_seat_rows,
     user_row,
 )
+from zoomtui.services.eta import seconds_left
+from zoomtui.services.failures import first_cause, one_user_refused, unknown_flags_note
+from zoomtui.services.hints import Hints
 from zoomtui.services.hosting import HostingPhase
 from zoomtui.services.rolling import rolling_refresh
 from zoomtui.services.storethread import StoreThread
 from zoomtui.zoom.errors import (
-    DailyLimitReached,
     MissingScope,
     NoPermission,
     NotFound,
@@ -44,6 +45,7 @@ from zoomtui.zoom.models import (
     bundle_name,
     plan_name,
 )
+from zoomtui.zoom.ratelimit import MEDIUM
 
 STATUSES = ("active", "pending", "inactive")
 # Errors that mean "this part is not allowed for these credentials": skip it, note why.
@@ -63,6 +65,7 @@ class Progress:
     total: int | None
     message: str = ""
     waiting_s: float = 0.0
+    left_s: float | None = None  # estimated seconds left in the run (services/eta.py)
 
 
 class Phases:
@@ -85,6 +88,9 @@ class Phases:
         self.unknown_flags: set[str] = set()
         self.listing_done = False
         self.listed: dict[str, Listed] = {}
+        self.emails: dict[str, str] = {}  # listed e-mail (case-folded) -> Zoom id
+        self.hints: Hints | None = None
+        self.hinted = 0  # users read again because the operation logs named them
         self.reads: dict[str, AddonRead] = {}
         self.read_now: set[str] = set()
         self.seat_usage: dict[str, dict[str, int]] = {}
@@ -93,6 +99,8 @@ class Phases:
         self.bundles_allowed = True
         self.skipped_reads = 0
         self.addons_done = 0
+        self.settled = 0  # settings reads finished, whatever their answer
+        self.estimate_s: float | None = None  # time left when the listing ended
         self.sign_ins = 0
         self.recount = ""  # why whole accounts were re-read, for the run's stats
         # {account: {plan: [usage, tally]}} still differing after this run's reads
@@ -116,6 +124,10 @@ class Phases:
             **stats,
             "addons_read": self.addons_done,
             "addons_recount": self.recount,
+            "addons_hinted": self.hinted,
+            "estimate_s": None if self.estimate_s is None else round(self.estimate_s, 1),
+            "addons_rolling": len(self.rolling),
+            **(self.hints.stats() if self.hints is not None else {}),
             "addons_unreconciled": self.unreconciled,
             **hosting,
         }
@@ -145,7 +157,7 @@ class Phases:
             try:
                 await self._concurrent(accounts)
             except ExceptionGroup as group:
-                raise _first_cause(group) from None
+                raise first_cause(group) from None
             await self._flush_reads()
             await self.db.drain()
         if self.unknown_flags:
@@ -165,16 +177,40 @@ class Phases:
             tg.create_task(self.hosting.run(accounts))
             listings = [tg.create_task(self._list(a, s)) for a in accounts for s in STATUSES]
             seats = [tg.create_task(self._seats(a)) for a in accounts]
+            hints = tg.create_task(self._read_hints(accounts))
             await asyncio.gather(*listings)
             self.listing_done = True
+            self.estimate_s = self._left_s()
+            self._report_reads()
             await asyncio.gather(*seats)
             await self.queue.join()
+            await hints
+            self._enqueue_hinted()
+            await self.queue.join()
             self._enqueue_mismatches()
+            self._report_reads()
             await self.queue.join()
             for _ in workers:
                 self.queue.put_nowait(None)
         left = seat_differences(self.listed.values(), self.reads, self.seat_usage)
         self.unreconciled = {a: {p: list(v) for p, v in d.items()} for a, d in left.items()}
+
+    async def _read_hints(self, accounts: list[str | None]) -> None:
+        """The operation logs since the last complete run (not on a first or --full run)."""
+        if self.full or not self.reads:
+            return
+        self.hints = Hints(self._client, self.notes, self.main_id)
+        await self.hints.read(accounts, self.report_through, self.ctx.clock())
+
+    def _enqueue_hinted(self) -> None:
+        """Re-read the listed users the operation logs named, before seat counts are compared."""
+        if self.hints is None or self.hints.emails is None:
+            return
+        for email in self.hints.emails:
+            zoom_id = self.emails.get(email)
+            if self.addons_allowed and zoom_id is not None and zoom_id not in self.read_now:
+                self.hinted += 1
+                self._enqueue(self.listed[zoom_id])
 
     def _on_hosting(self, message: str) -> None:
         done = self.hosting.months if self.hosting is not None else 0
@@ -224,6 +260,7 @@ class Phases:
                     continue
                 listed = Listed(user.id, account_id, user.type, bundle, user.status or status)
                 self.listed[user.id] = listed
+                self.emails[user.email.casefold()] = user.id
                 if self.full or stale_reads(
                     [listed], self.reads, self.ctx.clock(), self.max_age, self.rolling
                 ):
@@ -286,7 +323,26 @@ class Phases:
                 if self.addons_allowed:
                     await self._read_settings(item)
             finally:
+                self.settled += item is not None
                 self.queue.task_done()
+
+    def _left_s(self) -> float | None:
+        """Estimated seconds left: the settings reads still queued at the Medium pace in force.
+
+        Known once the users are listed (before, who needs a read is not known).
+        The reads dominate a run (one Medium call per user against one per 300
+        listed); the reports run beside them in the Heavy budget.
+        """
+        if not self.listing_done or not self.addons_allowed:
+            return None
+        left = len(self.read_now) - self.settled
+        return seconds_left({MEDIUM: left}, self._client.stats.rates)
+
+    def _report_reads(self) -> None:
+        self.report(
+            Progress("addons", self.addons_done, len(self.read_now), "Reading settings",
+                     left_s=self._left_s())
+        )  # fmt: skip
 
     async def _read_settings(self, user: Listed) -> None:
         sub = None if user.account_id == self.main_id else user.account_id
@@ -303,7 +359,7 @@ class Phases:
                 self.notes["addons"] = f"skipped: {exc.message}"
             return
         except ZoomError as exc:
-            if not _one_user_refused(exc):
+            if not one_user_refused(exc):
                 raise
             self._skip_read(exc)  # this user's add-ons stay as last read, or unknown
             return
@@ -329,9 +385,7 @@ class Phases:
         if len(self.pending_reads) >= FLUSH_EVERY:
             await self._flush_reads()
         if self.addons_done % 50 == 0:
-            self.report(
-                Progress("addons", self.addons_done, len(self.read_now), "Reading settings")
-            )
+            self._report_reads()
 
     def _skip_read(self, exc: ZoomError) -> None:
         """Count a user whose settings Zoom refused; one user must not end the run."""
@@ -359,7 +413,7 @@ class Phases:
                     self.bundles_allowed = False
                     self.notes["bundles"] = f"Workplace bundles not read: {exc.message}"
                 return None
-            if not _one_user_refused(exc):
+            if not one_user_refused(exc):
                 raise
             return None
         return bundle_name(full) or ""
@@ -368,9 +422,7 @@ class Phases:
         if self.pending_reads:
             reads, self.pending_reads = self.pending_reads, []
             await self.db("record_addons", self.run_id, reads)
-            self.report(
-                Progress("addons", self.addons_done, len(self.read_now), "Reading settings")
-            )
+            self._report_reads()
 
     async def _seats(self, account: str | None) -> None:
         account_id = account or self.main_id
@@ -446,53 +498,3 @@ class Phases:
         finally:
             if batch:
                 await self.db("add_sign_ins", batch, bulk)
-
-
-def _first_cause(group: BaseExceptionGroup) -> BaseException:
-    """The error to report from a failed task group: a daily limit first, then the first one."""
-    leaves: list[BaseException] = []
-
-    def walk(g: BaseExceptionGroup) -> None:
-        for exc in g.exceptions:
-            if isinstance(exc, BaseExceptionGroup):
-                walk(exc)
-            else:
-                leaves.append(exc)
-
-    walk(group)
-    for exc in leaves:
-        if isinstance(exc, DailyLimitReached):
-            return exc
-    return leaves[0]
-
-
-_SAFE_FLAG = re.compile(r"^[A-Za-z0-9_]{1,60}$")
-
-
-def unknown_flags_note(flags: set[str]) -> str:
-    """One sentence naming the ``feature`` flags Zoom sent that the licence table lacks.
-
-    Only names of letters, digits and underscores are repeated: the rest are counted,
-    since this note is shown on terminals.
-    """
-    safe = sorted(f for f in flags if _SAFE_FLAG.match(f))
-    kept = [f for f in safe if f.startswith("zoom_")]
-    ignored = [f for f in safe if not f.startswith("zoom_")]
-    parts = []
-    if kept:
-        parts.append(f"kept as add-ons by their Zoom name: {', '.join(kept)}")
-    if ignored:
-        parts.append(f"not licences, ignored: {', '.join(ignored)}")
-    if len(safe) < len(flags):
-        parts.append(f"{len(flags) - len(safe)} more with unusual names, ignored")
-    return "Zoom sent feature flags zoomtui does not know (" + "; ".join(parts) + ")."
-
-
-def _one_user_refused(exc: ZoomError) -> bool:
-    """A 4xx about one user (not auth, not a rate limit): skip that user, not the run."""
-    return (
-        type(exc) is ZoomError
-        and exc.status is not None
-        and 400 <= exc.status < 500
-        and exc.status not in (401, 429)
-    )

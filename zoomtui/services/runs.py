@@ -27,7 +27,10 @@ def trend(ctx: AppContext, inactive_days: int | None = None) -> list[dict[str, A
 
 
 # Notes that say something about a complete run without any part of it being skipped.
-INFORMATIONAL_NOTES = frozenset({"licences", "feature_flags", "addons_seat_counts"})
+# A missing operation-logs scope costs calls, not data (services/hints.py).
+INFORMATIONAL_NOTES = frozenset(
+    {"licences", "feature_flags", "addons_seat_counts", "operation_logs"}
+)
 
 
 def skipped_parts(notes: Any) -> list[str]:

@@ -13,6 +13,9 @@ from zoomtui.store.records import (
 )
 from zoomtui.store.store import Store
 
+# Registers the reclaim migration on the one migration set (store/reclaim.py).
+from zoomtui.store import reclaim as _reclaim  # noqa: F401  isort: skip
+
 __all__ = [
     "AccountRow",
     "AddonRead",

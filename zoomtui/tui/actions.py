@@ -21,6 +21,8 @@ DIALOGS: tuple[tuple[str, str], ...] = (
     ("switcher", "In the profile switcher"),
     ("new_profile", "In the new-profile dialog"),
     (UNSAVED, "In the unsaved-changes question"),
+    ("reclaim", "In the reclaim plan"),
+    ("confirm", "In the apply confirmation"),
 )
 """Scopes of dialogs shown over a screen: their keys, never palette entries."""
 
@@ -238,6 +240,16 @@ ACTIONS: tuple[UserAction, ...] = (
         scope="users",
         footer="Export",
     ),
+    UserAction(
+        "users.reclaim",
+        "R",
+        "reclaim",
+        "Plan a reclaim of the shown users",
+        "reclaim",
+        "Build a plan from the reclaim candidates among the users the filters show.",
+        scope="users",
+        show=False,
+    ),
     # Runs
     UserAction(
         "runs.mark",
@@ -310,6 +322,16 @@ ACTIONS: tuple[UserAction, ...] = (
         "Write seats per plan to CSV or JSON.",
         scope="seats",
         show=False,
+    ),
+    UserAction(
+        "seats.reclaim",
+        "R",
+        "reclaim",
+        "Plan a reclaim of these candidates",
+        "reclaim",
+        "Build a plan from the candidates shown; review it, drop items, apply it.",
+        scope="seats",
+        footer="Reclaim",
     ),
     # Aggregate
     UserAction(
@@ -472,6 +494,64 @@ ACTIONS: tuple[UserAction, ...] = (
         "config",
         "Close the dialog without creating a profile.",
         scope="new_profile",
+    ),
+    # The reclaim plan (from Seats or Users) and its confirmation
+    UserAction(
+        "reclaim.toggle",
+        "space",
+        "toggle_item",
+        "Drop or keep the item",
+        "reclaim",
+        "A dropped item is never applied.",
+        scope="reclaim",
+    ),
+    UserAction(
+        "reclaim.action",
+        "t",
+        "next_action",
+        "Next action",
+        "reclaim",
+        "Plan a downgrade, a deactivation or the revocation of old invitations.",
+        scope="reclaim",
+    ),
+    UserAction(
+        "reclaim.apply",
+        "a",
+        "apply",
+        "Apply the kept items",
+        "reclaim",
+        "Asks first; each user is re-checked live and every change journaled.",
+        scope="reclaim",
+    ),
+    UserAction(
+        "reclaim.journal",
+        "j",
+        "show_journal",
+        "Journal or plan",
+        "reclaim",
+        "Every change sent to Zoom, with Zoom's answer.",
+        scope="reclaim",
+    ),
+    UserAction(
+        "reclaim.close",
+        "escape",
+        "close",
+        "Close the plan",
+        "reclaim",
+        "Back to the screen; the plan stays stored.",
+        scope="reclaim",
+    ),
+    UserAction(
+        "confirm.yes", "y", "answer(True)", "Apply", "reclaim", "Apply the plan.", scope="confirm"
+    ),
+    UserAction(
+        "confirm.no",
+        "n,escape",
+        "answer(False)",
+        "Cancel",
+        "reclaim",
+        "Change nothing.",
+        scope="confirm",
     ),
     # The unsaved-changes question (leaving Connection or quitting with edits)
     UserAction(

@@ -32,10 +32,18 @@ CATEGORY: dict[str, str] = {
     "GET /users/{userId}/settings": MEDIUM,
     "GET /report/activities": HEAVY,
     "GET /report/users": HEAVY,
+    "GET /report/operationlogs": HEAVY,
     "GET /accounts": MEDIUM,
     "GET /accounts/{accountId}": LIGHT,
     "GET /accounts/{accountId}/plans": MEDIUM,
     "GET /accounts/{accountId}/plans/usage": HEAVY,
+    # licence reclaim (docs/reclaim.md): Zoom's User API spec and meeting list docs
+    "GET /users/{userId}/meetings": MEDIUM,
+    "GET /users/{userId}/webinars": MEDIUM,
+    "PATCH /users/{userId}": LIGHT,
+    "PATCH /users/{userId}/settings": MEDIUM,
+    "PUT /users/{userId}/status": LIGHT,
+    "DELETE /users/{userId}": LIGHT,
 }
 
 # Requests per second by plan tier (zoom-api.md section 6).

@@ -104,6 +104,7 @@ class Requester:
         params: dict[str, Any] | None = None,
         data: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        json_body: Any = None,
     ) -> Reply:
         """Send until a definitive answer arrives; raise when the retries are used up."""
         limiter, policy = self.limiter, self.policy
@@ -119,8 +120,9 @@ class Requester:
                     # request waited for a slot would cost it a refresh for nothing.
                     if auth is not None:
                         request_headers["Authorization"] = await auth()
+                    extra = {} if json_body is None else {"json": json_body}
                     response = await self.http.request(
-                        method, url, params=params, data=data, headers=request_headers
+                        method, url, params=params, data=data, headers=request_headers, **extra
                     )
             except httpx.TimeoutException:
                 problem = f"The host {host} did not answer in time"

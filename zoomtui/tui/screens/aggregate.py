@@ -11,6 +11,7 @@ from textual.containers import Grid, Horizontal
 from textual.widgets import Button, Input, Label, ProgressBar, RichLog, Static
 
 from zoomtui.services import schedule
+from zoomtui.services.eta import words
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.config_io import save_changes
 from zoomtui.tui.messages import RunUpdated
@@ -40,6 +41,9 @@ def phase_text(progress: Any, *, running: bool, note: str = "") -> str:
         done += f" / {progress.total:,}"
     if progress.message:
         done += f" · {progress.message}"
+    left = words(getattr(progress, "left_s", None)) if running else ""
+    if left:
+        done += f" · {left}"
     return done
 
 
@@ -59,6 +63,19 @@ def pace_text(stats: Any) -> str:
     if refused:
         parts.append(f"{refused:,} answered 429")
     return "Pace settled on: " + " · ".join(parts)
+
+
+def left_text(reads: Any, listing: Any) -> str:
+    """``Estimate: about 2 min 30 s left (3,000 settings reads at the pace in force)``."""
+    left = words(getattr(reads, "left_s", None))
+    if left and reads is not None and reads.total is not None:
+        calls = max(0, reads.total - reads.done)
+        return f"Estimate: {left} ({calls:,} settings reads at the pace in force)"
+    if left:
+        return f"Estimate: {left}"
+    if listing is not None:
+        return "Estimate: once every user is listed"
+    return "Estimate: —"
 
 
 class AggregateScreen(ZoomScreen):
@@ -120,6 +137,8 @@ class AggregateScreen(ZoomScreen):
         pace = pace_text(getattr(state.result, "stats", None))
         if pace:
             waits += "\n" + pace
+        if state.running:
+            waits += "\n" + left_text(state.phases.get("addons"), state.phases.get("users"))
         self.query_one("#run-waits", Static).update(waits)
         self.query_one("#run-start", Button).disabled = state.running
         self.query_one("#run-full", Button).disabled = state.running
@@ -129,7 +148,9 @@ class AggregateScreen(ZoomScreen):
     def _status_text(self) -> str:
         state = self.zapp.runner.state
         if state.running:
-            return " running (full)…" if state.full else " running…"
+            text = " running (full)…" if state.full else " running…"
+            left = words(getattr(state.phases.get("addons"), "left_s", None))
+            return f"{text} {left}" if left else text
         if state.result is not None:
             r = state.result
             return f" run {r.run_id} {r.status} · {r.users:,} users"

@@ -56,7 +56,9 @@ def report_renderable(report: ConnectionReport) -> Table | Text:
                 safe(f"{LABELS.get(name, name)} — {why} (scope {cap.scope})"),  # Zoom's words
             )
     scopes = ", ".join(report.scopes) or "none reported"
-    table.add_row("Scopes", safe(scopes, "dim"))
+    line = safe(scopes, "dim")  # one line: a token with every scope would push the rest away
+    line.no_wrap, line.overflow = True, "ellipsis"
+    table.add_row("Scopes", line)
     if report.error:
         table.add_row("", safe(report.error))
     return table

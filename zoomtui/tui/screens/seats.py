@@ -185,6 +185,21 @@ class SeatsScreen(ZoomScreen):
             count=len(rows),
         )
 
+    def action_reclaim(self) -> None:
+        """Plan a reclaim of the candidates shown (same definition and days)."""
+        from zoomtui.tui.screens.reclaim import ReclaimScreen
+
+        if self.result is None or not (self.result["candidates"] or self.result["invitations"]):
+            self.notify("No reclaim candidates to plan.", severity="warning")
+            return
+        rows = list(self.result["candidates"]) + list(self.result["invitations"])
+        self.app.push_screen(
+            ReclaimScreen(
+                {r["email"] for r in rows}, self.result["definition"], self.result["inactive_days"]
+            ),
+            lambda _: self.reload(),
+        )
+
     def action_export_seats(self) -> None:
         rows = list(self.seats)
         start_export(self, "seat counts", "seats", lambda: rows, count=len(rows))

@@ -270,6 +270,18 @@ class UsersScreen(ZoomScreen):
         shown = [c.key for c in table.columns]
         self.app.push_screen(ColumnPicker(options, shown, COLUMNS[0].key, apply))
 
+    def action_reclaim(self) -> None:
+        """Plan a reclaim of the reclaim candidates among the users the filters show."""
+        from zoomtui.tui.screens.reclaim import ReclaimScreen
+
+        flt = to_user_filter(self.state)
+        try:
+            emails = {r["email"] for r in query_users(self.ctx, flt, self.run_id).rows}
+        except Exception as exc:
+            self.report(exc)
+            return
+        self.app.push_screen(ReclaimScreen(emails), lambda _: self.reload(keep_cursor=True))
+
     def action_export(self) -> None:
         flt, sort, desc = to_user_filter(self.state), self.sort, self.descending
 

@@ -1,0 +1,64 @@
+"""Reclaim in the TUI: plan from Seats, drop an item, apply with confirmation, read the journal."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from zoomtui.services.context import AppContext
+from zoomtui.store import reclaim as db
+from zoomtui.tui.app import create_app
+from zoomtui.tui.screens.reclaim import ConfirmApply, ReclaimScreen
+
+from .conftest import SIZE, text_of
+
+
+async def test_plan_drop_apply_and_journal_from_seats(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReclaimScreen) and screen.plan is not None
+        items = screen.plan["items"]
+        assert len(items) >= 2
+        summary = text_of(screen.query_one("#reclaim-plan-summary"))
+        assert f"{len(items)} of {len(items)} kept" in summary
+        await pilot.press("space")  # drop the first item
+        assert f"{len(items) - 1} of {len(items)} kept" in text_of(
+            screen.query_one("#reclaim-plan-summary")
+        )
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmApply)
+        assert f"for {len(items) - 1} users" in text_of(app.screen.query_one("#confirm-what"))
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        conn = demo_ctx.open_store().conn
+        states = {i["id"]: i["state"] for i in db.items(conn, screen.plan["id"])}
+        assert states[items[0]["id"]] == "dropped"  # never applied
+        assert set(list(states.values())[1:]) <= {"done", "skipped"}
+        journal = db.journal(conn, plan_id=screen.plan["id"])
+        assert len(journal) == sum(s == "done" for s in states.values()) > 0
+        await pilot.press("j")
+        await pilot.pause()
+        assert screen.query_one(DataTable).row_count == len(journal)
+        assert "Journal:" in text_of(screen.query_one("#reclaim-plan-summary"))
+
+
+async def test_cancel_writes_nothing(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReclaimScreen) and screen.plan is not None
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen
+        assert db.journal(demo_ctx.open_store().conn) == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReclaimScreen)

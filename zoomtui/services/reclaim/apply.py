@@ -1,0 +1,225 @@
+"""Apply a reviewed plan: re-check each user live, journal, write, journal Zoom's answer.
+
+Order per item: settle an interrupted attempt (``live.reached``), re-read the
+user, apply the guards (role, exclusions, what moved, meetings), journal
+``attempted`` (committed), send, journal the answer. Items ``done`` are never
+sent again, so applying the same plan after a crash finishes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from zoomtui.services.context import AppContext, ServiceError
+from zoomtui.services.reclaim.actions import (
+    TAKES_LICENCE,
+    UNDO_SCOPES,
+    Action,
+    missing_scopes,
+    write_request,
+)
+from zoomtui.services.reclaim.guards import Exclusions, check_plan_run, meeting_block, moved
+from zoomtui.services.reclaim.live import LiveUser, account_path, reached, read_user
+from zoomtui.services.reclaim.plan import load_plan
+from zoomtui.store import reclaim as db
+from zoomtui.zoom.admin import AdminApi
+from zoomtui.zoom.errors import ZoomError
+
+# Called after Zoom answered a write and before the answer is journaled (tests use
+# it to stop a run exactly where a kill -9 hurts most).
+AfterWrite = Callable[[int], None]
+NO_ANSWER = (
+    "Zoom did not answer a change ({}); the journal keeps it as attempted and "
+    "applying the same plan again settles it."
+)
+
+
+def main_account(ctx: AppContext) -> str | None:
+    for account in ctx.open_store().accounts():
+        if account["is_main"]:
+            return str(account["id"])
+    return None
+
+
+def scope_problem(scopes: frozenset[str], action: str, undo: bool = False) -> str | None:
+    """One sentence naming the scopes the token lacks for this action, or None."""
+    if undo:
+        lacking = [g for c, g in UNDO_SCOPES[action] if not scopes & {c, g}]
+    else:
+        lacking = missing_scopes(scopes, action)
+    if not lacking:
+        return None
+    verb = "undo" if undo else "apply"
+    return (
+        f"The app's token lacks {', '.join(lacking)} needed to {verb} {action}; "
+        "nothing was changed (add the scopes to the Server-to-Server OAuth app)."
+    )
+
+
+async def apply_plan(
+    ctx: AppContext,
+    plan_id: int,
+    kept: set[int] | None = None,
+    *,
+    dry_run: bool = False,
+    after_write: AfterWrite | None = None,
+    progress: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Apply (or with ``dry_run`` only check) a plan; returns one outcome per item."""
+    store = ctx.open_store()
+    plan = load_plan(ctx, plan_id)
+    check_plan_run(ctx, store, plan["run_id"])
+    action_name, _, addon = plan["action"].partition(":")
+    action = Action(action_name, addon)
+    rules = Exclusions.parse(ctx.settings.reclaim_exclude)
+    main = main_account(ctx)
+    outcomes: list[dict[str, Any]] = []
+    writes = 0
+    async with ctx.make_client() as client:
+        token = await client.token()
+        problem = scope_problem(token.scopes, action.name)
+        if problem:
+            raise ServiceError(problem)
+        api = AdminApi(client)
+        for item in plan["items"]:
+            if kept is not None and item["id"] not in kept:
+                if item["state"] == "planned":
+                    db.set_item(store.conn, item["id"], "dropped", "dropped from the plan file")
+                continue
+            if item["state"] in ("done", "dropped"):
+                outcomes.append(_outcome(item, "already " + item["state"], item["note"]))
+                continue
+            checked = await _one(ctx, api, item, action, rules, main, dry_run)
+            if isinstance(checked, str):
+                writes += 1
+                result = await _write(ctx, api, item, action, main, writes, after_write)
+            else:
+                result = checked
+            outcomes.append(result)
+            if progress is not None:
+                progress(result)
+    done = [o for o in outcomes if o["result"] in ("done", "already done")]
+    return {
+        "plan_id": plan_id,
+        "action": plan["action"],
+        "dry_run": dry_run,
+        "outcomes": outcomes,
+        "done": len(done),
+        "skipped": sum(o["result"] == "skipped" for o in outcomes),
+        "failed": sum(o["result"] == "failed" for o in outcomes),
+        "yearly_saving": round(sum(i["saving"] for i in plan["items"] if _is_done(i, done)), 2),
+    }
+
+
+def _is_done(item: dict[str, Any], done: list[dict[str, Any]]) -> bool:
+    return any(o["item_id"] == item["id"] for o in done)
+
+
+def _outcome(item: dict[str, Any], result: str, reason: str = "") -> dict[str, Any]:
+    return {
+        "item_id": item["id"],
+        "email": item["email"],
+        "action": item["action"] + (f":{item['addon']}" if item["addon"] else ""),
+        "result": result,
+        "reason": reason,
+    }
+
+
+async def _one(
+    ctx: AppContext,
+    api: AdminApi,
+    item: dict[str, Any],
+    action: Action,
+    rules: Exclusions,
+    main: str | None,
+    dry_run: bool,
+) -> dict[str, Any] | str:
+    """Check one item live; ``"write"`` when it may go ahead, else its outcome."""
+    conn = ctx.open_store().conn
+    pending = action.name == "revoke-invitation"
+    sub = None if account_path(item["account_id"], main) == "" else item["account_id"]
+    live = await read_user(api, item["zoom_id"], sub, pending)
+    request = write_request(action, item["zoom_id"], account_path(item["account_id"], main))
+    open_rows = [j for j in db.journal(conn, item_id=item["id"]) if j["kind"] == "apply"]
+    unanswered = [j for j in open_rows if j["state"] == "attempted"]
+    if unanswered:
+        settled = reached(request, live)
+        for row in unanswered:
+            if settled:
+                db.answer(
+                    conn,
+                    row["id"],
+                    "confirmed",
+                    ctx.clock(),
+                    message="found applied after an interruption",
+                )
+            else:
+                db.answer(
+                    conn,
+                    row["id"],
+                    "unchanged",
+                    ctx.clock(),
+                    message="not applied before the interruption",
+                )
+        if settled:
+            db.set_item(conn, item["id"], "done", "confirmed after an interruption")
+            return _outcome(item, "done", "confirmed after an interruption")
+    if live.user is None:
+        return _skip(ctx, item, "no longer exists in Zoom", dry_run)
+    why = _guard(item, live, rules)
+    if why is None and action.name in TAKES_LICENCE:
+        key, meetings = item["zoom_id"], api.meetings
+        now_live = await meetings(key, "live", sub) if action.name != "remove-addon" else []
+        upcoming = await meetings(key, "upcoming", sub) if action.name != "remove-addon" else []
+        webinars = await api.webinars(key, sub)
+        why = meeting_block(action.name, action.addon, now_live, upcoming, webinars)
+    if why is not None:
+        return _skip(ctx, item, why, dry_run)
+    if dry_run:
+        return _outcome(item, "would apply", "checked live just now")
+    item["_live"] = live
+    item["_request"] = request
+    return "write"
+
+
+def _guard(item: dict[str, Any], live: LiveUser, rules: Exclusions) -> str | None:
+    user = live.user or {}
+    groups = tuple(str(g) for g in user.get("group_ids") or ())
+    excluded = rules.reason(str(user.get("email") or item["email"]), user.get("dept"), groups)
+    return excluded or moved(item, user, live.features)
+
+
+def _skip(ctx: AppContext, item: dict[str, Any], why: str, dry_run: bool) -> dict[str, Any]:
+    if not dry_run:
+        db.set_item(ctx.open_store().conn, item["id"], "skipped", why)
+    return _outcome(item, "would skip" if dry_run else "skipped", why)
+
+
+async def _write(
+    ctx: AppContext,
+    api: AdminApi,
+    item: dict[str, Any],
+    action: Action,
+    main: str | None,
+    count: int,
+    after_write: AfterWrite | None,
+) -> dict[str, Any]:
+    conn = ctx.open_store().conn
+    live: LiveUser = item.pop("_live")
+    request: dict[str, Any] = item.pop("_request")
+    record = {**request, "live_before": live.snapshot(action.addon)}
+    journal_id = db.attempt(conn, item, "apply", 0, record, ctx.clock())
+    try:
+        answer = await api.write(
+            request["method"], request["path"], request.get("body"), request.get("params")
+        )
+    except ZoomError as exc:
+        raise ServiceError(NO_ANSWER.format(f"journal J{journal_id}: {exc.message}")) from exc
+    if after_write is not None:
+        after_write(count)
+    state = "done" if answer.ok else "failed"
+    db.answer(conn, journal_id, state, ctx.clock(), answer.status, answer.code, answer.message)
+    note = "" if answer.ok else f"Zoom answered {answer.status}: {answer.message}"
+    db.set_item(conn, item["id"], state, note)
+    return _outcome(item, state, note)
