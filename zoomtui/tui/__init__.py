@@ -42,7 +42,8 @@ def run_app(demo: bool = False, db_path: str | None = None) -> None:
     try:
         app.run()
     finally:
-        app.ctx.close()
+        ctx.close()
+        app.ctx.close()  # the account a profile switch ended on, if another
         if accounts is not None:
             accounts.close()
     code = app.return_code or 0
