@@ -227,3 +227,12 @@ def test_a_secret_readable_by_others_gets_a_warning(config_path: Path) -> None:
     assert "s3cr3t" not in result.output
     config_path.chmod(0o600)
     assert CliRunner().invoke(main, ["config", "path"]).stderr == ""
+
+
+def test_licence_thresholds_are_settable(config_path: Path) -> None:
+    assert run("set", "licence_min_minutes", "30").exit_code == 0
+    assert run("set", "licence_min_participants", "50").exit_code == 0
+    settings = load(config_path, env={})
+    assert (settings.licence_min_minutes, settings.licence_min_participants) == (30, 50)
+    refused = run("set", "licence_min_minutes", "0")
+    assert refused.exit_code == 2 and "licence_min_minutes" in refused.output

@@ -166,3 +166,13 @@ def test_meetings_and_webinars_follow_the_ground_truth(ds: Dataset) -> None:
         assert api.get(f"/users/{zid(ds, r)}/meetings", type="live").json()["total_records"] == 1
     idle = next(r for r in rows_where(ds, status=ACTIVE) if not hosting_now(ds, r, now))
     assert api.get(f"/users/{zid(ds, idle)}/meetings", type="live").json()["meetings"] == []
+
+
+def test_writes_carry_their_rate_limit_category(ds: Dataset) -> None:
+    api = make_api(ds, rate_limits=True)
+    row = rows_where(ds, status=ACTIVE, utype=2, role=2)[5]
+    light = api.send("PATCH", f"/users/{zid(ds, row)}", json={"type": 1})
+    assert light.status_code == 204 and light.headers["X-RateLimit-Category"] == "Light"
+    medium = api.send("PATCH", f"/users/{zid(ds, row)}/settings", json={"feature": {}})
+    assert medium.headers["X-RateLimit-Category"] == "Medium"
+    assert api.emulator.stats.categories["Light"] >= 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -193,3 +194,57 @@ async def test_run_stats_count_every_host_row(world: World) -> None:
     months = world.ctx.open_store().hosting_months()
     assert result.stats["hosting_months"] == len(months)
     assert result.stats["hosting_rows"] == sum(m["hosts"] for m in months) > 0
+
+
+@pytest.mark.parametrize(("minutes", "participants"), [(40, 100), (10, 5), (36500, 36500)])
+async def test_needs_licence_follows_the_admins_thresholds(
+    world: World, minutes: int, participants: int
+) -> None:
+    """The ``licence_min_*`` settings decide, exactly, from the month averages."""
+    await run(world)
+    world.ctx.settings = world.ctx.settings.updated(
+        licence_min_minutes=minutes, licence_min_participants=participants
+    )
+    since = since_month(world.ctx.clock(), world.ctx.settings.inactive_days)
+    truth = world.dataset.hosting_truth()
+    rows = query_users(world.ctx, UserFilter(plans=("Licensed",))).rows
+    flagged = {r["email"].lower() for r in rows if r["needs_licence"]}
+    expected = {
+        r["email"].lower()
+        for r in rows
+        if any(
+            m >= since and f[0] and (f[2] > minutes * f[0] or f[1] > participants * f[0])
+            for m, f in truth.get(r["email"].lower(), {}).items()
+        )
+    }
+    assert flagged == expected
+    assert bool(flagged) == (minutes < 36500)  # the thresholds matter: some, or none at all
+
+
+async def test_daily_limit_mid_report_keeps_the_months_read_and_the_next_run_resumes(
+    tmp_path: Any,
+) -> None:
+    """The host report spends the Heavy daily quota like any Heavy call: Zoom's daily 429
+    ends the run partial; the months already read stay, and the next run asks only the rest."""
+    from zoomtui.emulator.faults import Fault
+
+    world = make_world(
+        tmp_path / "h.db", faults=(Fault("429_daily", "*/report/users", at_calls=(4,)),)
+    )
+    result = await aggregate(world.ctx)
+    assert result.status == "partial" and "daily" in (result.error or "").lower()
+    store = world.ctx.open_store()
+    kept = {(m["account_id"], m["month"]) for m in store.hosting_months()}
+    assert kept  # what was read before the limit is history already
+
+    world.emulator.config = dataclasses.replace(world.emulator.config, faults=())  # a new day
+    calls = report_calls(world)
+    await run(world)
+    accounts = len(world.dataset.accounts)
+    complete_kept = sum(
+        1 for m in store.hosting_months() if (m["account_id"], m["month"]) in kept and m["complete"]
+    )
+    # 7 months per account in all; the complete ones kept are not asked again
+    assert report_calls(world) - calls == 7 * accounts - complete_kept
+    assert len(full_months(world)) == 7
+    assert_months_equal(store.all_hosting(), world.dataset.hosting_truth(), full_months(world))

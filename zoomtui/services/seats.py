@@ -75,6 +75,7 @@ def reclaim(
         statuses=("active",),
         inactive_days=None if definition == "unused" else days,
         not_hosted_days=None if definition == "idle" else days,
+        hosting_days=days,  # the hosting figures (needs a licence) read the same N days
     )
     idle = query_users(ctx, licensed, run_id=run_id, sort="days_inactive", descending=True)
     candidates = idle.rows
@@ -95,6 +96,8 @@ def reclaim(
         "inactive_days": days,
         "price_per_seat": price,
         "count": len(candidates),
+        # Idle by logins yet hosting meetings a Basic seat cannot: reclaiming these hurts.
+        "needs_licence_count": sum(1 for r in candidates if r.get("needs_licence")),
         "invitations_count": invitations.total,
         "yearly_savings": round((len(candidates) + invitations.total) * price, 2),
         "candidates": candidates,

@@ -15,7 +15,7 @@ from typing import Any
 from zoomtui.licences import addon_filter_tokens, split_tokens
 from zoomtui.store.codec import SEP, decode_addons, fold_needle
 from zoomtui.store.errors import StoreError
-from zoomtui.store.hosting import MINUTES_BELOW_SQL, NOT_HOSTED_SQL
+from zoomtui.store.hosting import minutes_below_clause, not_hosted_clause
 from zoomtui.store.records import iso, parse_iso
 
 # Public sort key -> SQL expression (v: user_versions, l: logins). Never user text in SQL.
@@ -139,12 +139,15 @@ class UserQuery:
             params.extend([iso(self.inactive_before)] * 2)
         if self.never_logged_in:
             clauses.append("l.last_activity IS NULL")
+        # Both read per-connection tables: Store prepares them (HostingWindows) first.
+        hosting = []
         if self.not_hosted_since is not None:
-            clauses.append(NOT_HOSTED_SQL)
-            params.append(self.not_hosted_since)
+            hosting.append(not_hosted_clause(self.not_hosted_since))
         if self.hosted_minutes_below is not None:
-            clauses.append(MINUTES_BELOW_SQL)
-            params.extend(self.hosted_minutes_below)
+            hosting.append(minutes_below_clause(*self.hosted_minutes_below))
+        for clause, more in hosting:
+            clauses.append(clause)
+            params.extend(more)
         if self.search:
             clauses.append("instr(v.search, ?) > 0")
             params.append(fold_needle(self.search))

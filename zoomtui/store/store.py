@@ -53,6 +53,7 @@ class Store:
         self.db, self.path, self.clock = db, path, clock
         self.conn: sqlite3.Connection = db.conn
         self.run_lock = RunLock(path)
+        self.hosting_windows = hosting.HostingWindows()  # this connection's derived tables
 
     @classmethod
     def open(cls, path: Path | str, *, clock: Clock = utcnow, readonly: bool = False) -> Store:
@@ -252,7 +253,11 @@ class Store:
         )
         with self._read() as conn:
             scope = queries.scope_of(conn, run_id)
+            self._prepare_hosting(conn, q)
             return queries.page(conn, scope, q, sort, descending, offset, limit, now)
+
+    def _prepare_hosting(self, conn: sqlite3.Connection, q: queries.UserQuery) -> None:
+        self.hosting_windows.prepare(conn, q.not_hosted_since, q.hosted_minutes_below)
 
     def distinct_values(self, run_id: int) -> dict[str, list[str]]:
         """Plans, statuses, accounts, departments and add-ons present in a run (pick lists)."""
@@ -282,8 +287,11 @@ class Store:
 
     def count_users(self, run_id: int, **filters: Any) -> int:
         """How many users of ``run_id`` match the filters of :meth:`users`."""
+        q = queries.UserQuery(**filters)
         with self._read() as conn:
-            return queries.count(conn, queries.scope_of(conn, run_id), queries.UserQuery(**filters))
+            scope = queries.scope_of(conn, run_id)
+            self._prepare_hosting(conn, q)
+            return queries.count(conn, scope, q)
 
     def history_of(self, identity: int | str) -> list[dict[str, Any]]:
         """Every version of one user (identity number, Zoom id or email), oldest first."""

@@ -156,7 +156,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "toggle_filters",
         "Show or hide filters",
         "users",
-        "Plan, add-on, account, department, inactivity.",
+        "Plan, add-on, account, department, inactivity, hosting.",
         scope="users",
         footer="Filters",
     ),

@@ -20,12 +20,11 @@ from zoomtui.tui.screens.users import COLUMNS as USER_COLUMNS
 from zoomtui.tui.widgets.bars import SeatBars, SeatLine
 from zoomtui.tui.widgets.window_table import WindowTable
 
-RECLAIM_COLUMNS = [
-    c
-    for c in USER_COLUMNS
-    if c.key
-    in ("email", "status", "last_name", "days_inactive", "last_login_time", "dept", "account_id")
-]
+_RECLAIM_KEYS = (
+    "email", "last_name", "status", "days_inactive", "last_login_time", "last_hosted_month",
+    "needs_licence", "dept", "account_id",
+)  # fmt: skip
+RECLAIM_COLUMNS = [c for key in _RECLAIM_KEYS for c in USER_COLUMNS if c.key == key]
 # The reclaim definitions of services.seats.reclaim, in the operator's words.
 DEFINITION_CHOICES = [
     ("idle (no login)", "idle"),
@@ -149,8 +148,15 @@ class SeatsScreen(ZoomScreen):
         self.query_one("#reclaim-summary", Static).update(
             f"{self.result['count']:,} {DEFINITION_WORDS[definition]} licensed + "
             f"{self.result['invitations_count']:,} old invitations · saving "
-            f"{self.result['yearly_savings']:,.2f} per year"
+            f"{self.result['yearly_savings']:,.2f} per year{self._needing()}"
         )
+
+    def _needing(self) -> str:
+        """Candidates whose hosting calls for a licence (idle by logins only: check first)."""
+        needing = self.result["needs_licence_count"] if self.result else 0
+        if not needing:
+            return ""
+        return f" · {needing:,} still need one by hosting"
 
     @on(Select.Changed, "#reclaim-definition")
     def _definition_changed(self) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from zoomtui.licences import status_word, tokens_of
 from zoomtui.services.runs import list_runs
+from zoomtui.services.usage import hosting_window
 from zoomtui.services.users import UserFilter, filter_options, query_users, user_detail
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
@@ -44,6 +45,27 @@ def _days(row: Row) -> str:
     return "" if days is None else f"{days:,}"
 
 
+def _count(key: str) -> Any:
+    """A hosting figure; blank when hosting is not known (no run read the host report)."""
+
+    def text(row: Row) -> str:
+        value = row.get(key)
+        return "" if value is None else f"{value:,}"
+
+    return text
+
+
+def _hosted(row: Row) -> str:
+    if row.get("meetings_last_n_days") is None:
+        return ""  # not known, which is not "never"
+    return str(row.get("last_hosted_month") or "never")
+
+
+def _needs(row: Row) -> str:
+    value = row.get("needs_licence")
+    return "" if value is None else "yes" if value else "no"
+
+
 COLUMNS = [
     Column("email", "Email", 25, grow=3),
     Column("last_name", "Name", 14, _name, grow=2),
@@ -54,8 +76,24 @@ COLUMNS = [
     Column("addons", "Add-ons", 18, _addons, grow=2),
     Column("dept", "Department", 16, grow=1),
     Column("account_id", "Account", 14, grow=1),
+    # Hosting over the filter's window (services/usage.py); off until picked (c), so the
+    # 80-column view keeps its room for the e-mail.
+    Column("last_hosted_month", "Hosted", 7, _hosted),
+    Column("meetings_last_n_days", "Meets", 5, _count("meetings_last_n_days"), True),
+    Column(
+        "meeting_minutes_last_n_days", "Minutes", 7, _count("meeting_minutes_last_n_days"), True
+    ),
+    Column("needs_licence", "Needs lic.", 10, _needs),
 ]
-SORTABLE = [c.key for c in COLUMNS if c.key != "addons"]
+HOSTING_KEYS = (
+    "last_hosted_month",
+    "meetings_last_n_days",
+    "meeting_minutes_last_n_days",
+    "needs_licence",
+)
+SHOWN = [c for c in COLUMNS if c.key not in HOSTING_KEYS]
+UNSORTABLE = ("addons", *HOSTING_KEYS)  # computed per window, not columns SQL can order by
+SORTABLE = [c.key for c in COLUMNS if c.key not in UNSORTABLE]
 
 
 def to_user_filter(state: FilterState) -> UserFilter:
@@ -69,6 +107,8 @@ def to_user_filter(state: FilterState) -> UserFilter:
         inactive_days=state.inactive_days,
         never_logged_in=state.never_logged_in,
         search=state.search,
+        not_hosted_days=state.not_hosted_days,
+        hosted_minutes_below=state.hosted_minutes_below,
     )
 
 
@@ -90,7 +130,7 @@ class UsersScreen(ZoomScreen):
     def compose_body(self) -> ComposeResult:
         yield FilterBar(id="filters")
         yield Static("", id="users-counts", classes="counts")
-        yield WindowTable(COLUMNS, id="users-table")
+        yield WindowTable(SHOWN, id="users-table")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -165,7 +205,7 @@ class UsersScreen(ZoomScreen):
             everyone = shown
         which = "latest" if self.pinned_run is None else "older run, ] for newer"
         text = f"Run {self.run_id} ({which}) · {shown:,} of {everyone:,} users"
-        described = self.state.describe()
+        described = self.state.describe(hosting_window(self.ctx, to_user_filter(self.state)))
         if described:
             text += f" · {described}"
         text += " · deactivated shown" if self.state.show_deactivated else " · deactivated hidden"
@@ -181,7 +221,8 @@ class UsersScreen(ZoomScreen):
     @on(WindowTable.SortRequested)
     def _sort_requested(self, event: WindowTable.SortRequested) -> None:
         if event.key not in SORTABLE:
-            self.notify("Add-ons cannot be sorted; filter by one instead.")
+            label = next((c.label for c in COLUMNS if c.key == event.key), event.key)
+            self.notify(f"{label} cannot be sorted; filter by it instead.")
             return
         if event.key == self.sort:
             self.descending = not self.descending

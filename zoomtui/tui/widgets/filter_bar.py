@@ -36,6 +36,8 @@ class FilterState:
     never_logged_in: bool = False
     search: str = ""
     show_deactivated: bool = False
+    not_hosted_days: int | None = None
+    hosted_minutes_below: int | None = None
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -43,8 +45,12 @@ class FilterState:
             return ("active", "pending", "inactive")
         return ("active", "pending")
 
-    def describe(self) -> str:
-        """The active filters in a few words, for the counts line (controls made visible)."""
+    def describe(self, hosting_days: int | None = None) -> str:
+        """The active filters in a few words, for the counts line (controls made visible).
+
+        ``hosting_days``: the window of "hosted minutes below" when no "not hosted"
+        days are typed (the ``inactive_days`` setting, as in the CLI).
+        """
         parts = [*self.plans, *(f"+{a}" for a in self.addons)]
         if self.account:
             parts.append(f"account {self.account}")
@@ -54,6 +60,12 @@ class FilterState:
             parts.append(f"idle ≥{self.inactive_days}d")
         if self.never_logged_in:
             parts.append("never logged in")
+        if self.not_hosted_days is not None:
+            parts.append(f"not hosted in {self.not_hosted_days}d")
+        if self.hosted_minutes_below is not None:
+            days = self.not_hosted_days if self.not_hosted_days is not None else hosting_days
+            window = "" if days is None else f" in {days}d"
+            parts.append(f"hosted <{self.hosted_minutes_below} min{window}")
         if self.search:
             parts.append(f"“{self.search}”")
         return safe_text(", ".join(parts))
@@ -108,6 +120,20 @@ class FilterBar(Vertical):
                     max_length=5,
                 )
                 yield TextCheckbox("Never logged in", id="f-never", compact=True)
+            # The CLI's --not-hosted-days and --hosted-minutes-below (Zoom's host report).
+            with Horizontal(classes="filter-row"):
+                yield Label("Not hosted ≥", classes="filter-label")
+                yield Input(
+                    placeholder="days",
+                    id="f-not-hosted",
+                    type="integer",
+                    compact=True,
+                    max_length=5,
+                )
+                yield Label("Hosted min <", classes="filter-label")
+                yield Input(
+                    placeholder="min", id="f-hosted-min", type="integer", compact=True, max_length=7
+                )
 
     # -- public API -----------------------------------------------------------------------------
 
@@ -155,7 +181,8 @@ class FilterBar(Vertical):
         """Back to the defaults (deactivated hidden, no filters)."""
         with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
             self.query_one("#search", Input).value = ""
-            self.query_one("#f-inactive", Input).value = ""
+            for box in ("#f-inactive", "#f-not-hosted", "#f-hosted-min"):
+                self.query_one(box, Input).value = ""
             self.query_one("#f-never", Checkbox).value = False
             self.query_one("#show-deactivated", Checkbox).value = False
             for name, _ in self.SELECTS:
@@ -173,16 +200,22 @@ class FilterBar(Vertical):
         value = self.query_one(f"#f-{name}", Select).value
         return None if value is ANY else str(value)
 
+    def _number(self, box: str) -> int | None:
+        """A typed whole number, or None while the box is empty or holds a stray sign."""
+        text = self.query_one(box, Input).value.strip()
+        return int(text) if text.isascii() and text.isdigit() else None
+
     def _read(self) -> FilterState:
         plan, addon = self._select_value("plan"), self._select_value("addon")
-        days_text = self.query_one("#f-inactive", Input).value.strip()
         return replace(
             self.state,
             plans=(plan,) if plan else (),
             addons=(addon,) if addon else (),
             account=self._select_value("account"),
             dept=self._select_value("dept"),
-            inactive_days=int(days_text) if days_text.isdigit() else None,
+            inactive_days=self._number("#f-inactive"),
+            not_hosted_days=self._number("#f-not-hosted"),
+            hosted_minutes_below=self._number("#f-hosted-min"),
             never_logged_in=self.query_one("#f-never", Checkbox).value,
             show_deactivated=self.query_one("#show-deactivated", Checkbox).value,
             search=self.query_one("#search", Input).value.strip(),
