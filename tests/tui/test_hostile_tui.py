@@ -282,11 +282,12 @@ def test_run_app_exits_with_the_apps_code_and_one_sentence(
     class Crashed:
         return_code = 1
         crash: BaseException = Boom(f"The history broke {PAYLOADS[0]}.")
+        ctx = empty_ctx  # the account the app ended on
 
         def run(self) -> None:
             return None
 
-    monkeypatch.setattr(app_module, "create_app", lambda ctx: Crashed())
+    monkeypatch.setattr(app_module, "create_app", lambda ctx, **kwargs: Crashed())
     monkeypatch.setattr(tui, "_quiet_logging", lambda: None)  # keeps the zoomtui logger as is
     monkeypatch.setattr("zoomtui.services.context.context_from_env", lambda db: empty_ctx)
     with pytest.raises(SystemExit) as exited:

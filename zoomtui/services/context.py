@@ -37,6 +37,7 @@ class AppContext:
     demo: bool = False
     client_options: dict[str, Any] = field(default_factory=dict)
     readonly: bool = False  # the command only reads the history (works on a read-only mount)
+    profile: str = field(default_factory=paths.profile_name)  # which account (a demo's too)
     _store: Store | None = field(default=None, repr=False)
 
     def open_store(self) -> Store:
@@ -50,6 +51,11 @@ class AppContext:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+    @property
+    def config_path(self) -> Path:
+        """The settings file of this context's profile (the one the TUI saves to)."""
+        return paths.profile_config_file(self.profile)
 
     def credentials(self) -> Credentials:
         """The credentials of the configured auth method (the other kind left empty)."""

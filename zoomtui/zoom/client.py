@@ -47,6 +47,7 @@ from zoomtui.zoom.oplogs import OperationLog, entry_key
 from zoomtui.zoom.pagination import month_windows, paginate, sign_in_windows
 from zoomtui.zoom.ratelimit import CallStats, RateLimiter, category_for
 from zoomtui.zoom.retry import Requester, RetryPolicy
+from zoomtui.zoom.tls import tls_context
 from zoomtui.zoom.urls import DEFAULT_OAUTH_URL, api_base_from_token, validate_url
 
 __all__ = ["Credentials", "ZoomClient"]
@@ -127,6 +128,7 @@ class ZoomClient:
             # beyond the keep-alive limit (default 20) and would reconnect constantly.
             return httpx.AsyncClient(
                 transport=transport,
+                verify=tls_context(),  # built once per process, not once per lane
                 timeout=timeout,
                 limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
                 follow_redirects=False,

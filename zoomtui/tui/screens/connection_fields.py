@@ -26,7 +26,7 @@ REGIONS = (
     *((r.label, r.name) for r in regions.REGIONS.values()),
     (regions.CUSTOM_LABEL, regions.CUSTOM),
 )
-HINT = "Tab: next field · Esc: leave the field, then 1-6 switch screens"
+HINT = "Tab: next field · Esc: leave the field, then 1-7 switch screens"
 """Why a hint and no alt+digit: Textual reads ESC+digit as a macOS Option character (™)."""
 FIELD_LABELS = {
     "auth": "Auth method",
