@@ -39,6 +39,15 @@ def write_profile(name: str, **values: str) -> None:
     paths.profile_config_file(name).write_text(body)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process (Linux /proc), 0 elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def summary_part(count: int, users: int, root: Path) -> dict[str, object]:
     source = root / "source.db"
     _, ctx = local_world(source, users)
@@ -69,11 +78,14 @@ def summary_part(count: int, users: int, root: Path) -> dict[str, object]:
 def aggregate_part(
     count: int, users: int, latency_ms: float, rate_scale: float
 ) -> dict[str, object]:
+    load_before = round(os.getloadavg()[0], 2)
+    emulators = []
     with ExitStack() as stack:
         for i in range(count):
             em = stack.enter_context(
                 loopback_emulator(users, seed=100 + i, rate_scale=rate_scale, latency_ms=latency_ms)
             )
+            emulators.append(em)
             write_profile(
                 f"live{i:02d}",
                 account_id=DEMO_CREDENTIALS.account_id,
@@ -92,11 +104,20 @@ def aggregate_part(
             alone[name] = round(time.perf_counter() - started, 3)
             ctx.close()
             log(f"{name} alone: {result.status} in {alone[name]}s")
+        emulators_cpu = sum(cpu_seconds(em.proc.pid) for em in emulators)
+        client_cpu = time.process_time()
         started = time.perf_counter()
         outcomes = asyncio.run(svc.aggregate_all(if_due=False, full=True))
         together = time.perf_counter() - started
+        client_cpu = time.process_time() - client_cpu
+        emulators_cpu = sum(cpu_seconds(em.proc.pid) for em in emulators) - emulators_cpu
     statuses = {o.profile: o.status for o in outcomes if o.profile.startswith("live")}
     slowest = max(alone.values())
+    stats = [o.result.get("stats") or {} for o in outcomes if o.profile.startswith("live")]
+    # Work the machine must do for the concurrent run: the client process and every
+    # emulator process (stand-ins for Zoom's servers) share this machine's cores.
+    cpu_total = client_cpu + emulators_cpu
+    cpu_bound = cpu_total / (os.cpu_count() or 1)
     return {
         "profiles": count,
         "users_each": users,
@@ -105,6 +126,17 @@ def aggregate_part(
         "slowest_alone_s": slowest,
         "all_profiles_s": round(together, 3),
         "ratio_to_slowest": round(together / slowest, 3),
+        # One event loop runs every profile's client: its CPU seconds are a floor on the
+        # wall time (one core), and its share of the wall says how much CPU it was given.
+        "client_cpu_s": round(client_cpu, 2),
+        "client_cpu_share_of_wall": round(client_cpu / together, 3),
+        "emulators_cpu_s": round(emulators_cpu, 2),
+        "cpu_bound_s": round(cpu_bound, 2),
+        "cores": os.cpu_count(),
+        "load_before": load_before,
+        "throttled_429": sum(sum((s.get("throttled") or {}).values()) for s in stats),
+        "retries": sum(int(s.get("retries") or 0) for s in stats),
+        "wait_seconds": round(sum(float(s.get("wait_seconds") or 0) for s in stats), 1),
         "statuses": sorted(set(statuses.values())),
     }
 

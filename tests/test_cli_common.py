@@ -18,25 +18,22 @@ from zoomtui.commands.common import (
     render_table,
     terminal_width,
 )
+from zoomtui.errors import ZoomtuiError
 from zoomtui.settings import SettingsError
 
 
 class Outside(Exception):
-    """An error from another package that still knows how to tell the user."""
+    """An error from another package, even one that looks like ours, is a bug."""
 
+    message = "The thing failed."
     user_message = "The thing failed."
     exit_code = 5
 
 
-class Ours(Exception):
+class Ours(ZoomtuiError):
     """Stands in for zoomtui's own error classes (ZoomError, StoreError…)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-Ours.__module__ = "zoomtui.fake.errors"
+    exit_code = 5
 
 
 def invoke(exc: BaseException, env: dict[str, str] | None = None) -> Result:
@@ -53,8 +50,9 @@ def invoke(exc: BaseException, env: dict[str, str] | None = None) -> Result:
     [
         (SettingsError("Bad value."), "Bad value.\n", 1),
         (SettingsError("Bad value.", exit_code=2), "Bad value.\n", 2),
-        (Outside(), "The thing failed.\n", 5),
-        (Ours("Token\n  expired."), "Token expired.\n", 1),
+        (Outside(), "Unexpected error: Outside\n", 1),
+        (Ours("Token\n  expired."), "Token expired.\n", 5),
+        (Ours("Bad flag.", exit_code=2), "Bad flag.\n", 2),
         (KeyboardInterrupt(), "Interrupted.\n", 130),
         (FileNotFoundError(2, "No such file", "/x/y"), "No such file: /x/y.\n", 1),
         (ValueError("odd"), "Unexpected error: ValueError: odd\n", 1),

@@ -64,7 +64,7 @@ def test_existing_file_is_not_overwritten(tmp_path: Path) -> None:
     with pytest.raises(ExportError) as info:
         write_json(target, USERS)
     assert str(target) in str(info.value)
-    assert "already exists" in info.value.user_message
+    assert "already exists" in info.value.message
     assert target.read_text() == "precious"
     with pytest.raises(ExportError):
         write_csv(target, USERS)

@@ -1,4 +1,4 @@
-"""Layering: the headless core never imports Textual, and zoom/store stay apart.
+"""Layering: floors imported downwards only, no cycles, and the headless core never imports Textual.
 
 Why a test: the CLI must start fast and run from cron without a terminal, and
 the layers are what let the TUI and the CLI share one core; an accidental
@@ -26,8 +26,20 @@ HEADLESS = (
     "paths",
     "clock",
     "licences",
+    "errors",
+    "intervals",
+    "regions",
 )
 TUI = ("textual", "zoomtui.tui")
+# Ground floor first: a module may import its own floor or the floors below, never above.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("__init__", "binding_ids", "clock", "errors", "intervals", "licences", "paths",
+     "regions", "settings", "settings_values", "text"),
+    ("zoom", "store", "emulator"),
+    ("services",),
+    ("commands", "tui"),
+    ("cli", "__main__"),
+)  # fmt: skip
 
 
 def module_name(path: Path) -> str:
@@ -134,6 +146,84 @@ def test_layers(path: Path) -> None:
     if module_name(path).startswith("zoomtui.tui.widgets"):
         forbidden = ("zoomtui.zoom", "zoomtui.store", "zoomtui.services")
         assert hits(imports_of(path), forbidden) == [], "widgets render what they are given"
+
+
+def floor(name: str) -> int | None:
+    """The layer index of a ``zoomtui`` module name, None outside the package."""
+    parts = name.split(".")
+    if parts[0] != "zoomtui":
+        return None
+    part = parts[1] if len(parts) > 1 else "__init__"
+    for index, names in enumerate(LAYERS):
+        if part in names:
+            return index
+    return -1  # a module of a part named nowhere: the test below says so
+
+
+def test_every_part_of_the_package_has_a_floor() -> None:
+    assert sorted({layer(p) for p in package_files()} - {n for f in LAYERS for n in f}) == []
+
+
+@pytest.mark.parametrize("path", package_files(), ids=lambda p: module_name(p))
+def test_imports_go_down_the_floors(path: Path) -> None:
+    own = floor(module_name(path))
+    assert own is not None
+    upward = sorted(
+        name
+        for name in imports_of(path)
+        if (level := floor(name)) is not None and level > own and _is_module(name)
+    )
+    assert upward == [], f"{module_name(path)} (floor {own}) imports from a floor above it"
+
+
+def _is_module(name: str) -> bool:
+    """``from a import b`` also yields ``a.b``; keep only names that are modules or packages."""
+    relative = Path(*name.split(".")[1:])
+    base = PACKAGE / relative
+    return base.with_suffix(".py").exists() or (base / "__init__.py").exists()
+
+
+def runtime_imports(path: Path) -> set[str]:
+    """Modules imported when the code runs: everything but ``if TYPE_CHECKING:`` blocks."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            node.body = [ast.Pass()]
+    found = imports(
+        ast.unparse(tree),
+        module_name(path),
+        is_package=path.name == "__init__.py",
+        top_level_only=False,
+    )
+    return {n for n in found if n.startswith("zoomtui.") and _is_module(n)}
+
+
+def test_no_import_cycles_within_a_package() -> None:
+    """Within each package (zoom, store, emulator, services, commands, tui, ground) no cycle.
+
+    A cycle means neither module can be understood, tested or changed without the
+    other; lazy imports inside functions count, since they only hide the cycle.
+    """
+    graph: dict[str, set[str]] = {}
+    for path in package_files():
+        name = module_name(path)
+        package = name.rsplit(".", 1)[0] if path.name != "__init__.py" else name
+        graph[name] = {
+            n for n in runtime_imports(path) if n.rsplit(".", 1)[0] == package and n != name
+        }
+    cycles = set()
+    for start in graph:
+        stack = [(start, [start])]
+        seen: set[str] = set()
+        while stack:
+            node, trail = stack.pop()
+            for nxt in graph.get(node, ()):
+                if nxt == start:
+                    cycles.add(frozenset(trail))
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, [*trail, nxt]))
+    assert sorted(sorted(c) for c in cycles) == []
 
 
 def test_importing_the_cli_never_loads_textual() -> None:

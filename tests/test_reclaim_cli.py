@@ -165,3 +165,19 @@ def test_kill_9_mid_apply_then_reapply_changes_each_user_once(
     states = _journal_states(db)
     assert "attempted" not in states
     assert states.count("done") + states.count("confirmed") == len(done)
+
+
+def test_hostile_names_reach_the_terminal_inert(
+    env: dict[str, str], served: Emulator, tmp_path: Path
+) -> None:
+    served.dataset = Dataset.generate(users=300, seed=5, start=served.dataset.now, hostile=True)
+    run("aggregate", "-q")
+    plan_file = tmp_path / "plan.json"
+    shown = run("reclaim", "plan", "--action", "deactivate", "-o", str(plan_file))
+    document = json.loads(plan_file.read_text())
+    assert any("\x1b" in i["email"] or "\u202e" in i["email"] for i in document["items"])
+    assert "\x1b" not in shown.output and "\u202e" not in shown.output
+    applied = run("reclaim", "apply", str(plan_file), "--yes")
+    journal = run("reclaim", "journal")
+    for text in (applied.output, journal.output):
+        assert "\x1b" not in text and "\u202e" not in text

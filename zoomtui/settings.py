@@ -23,8 +23,9 @@ from typing import Any, Literal
 
 import tomli_w
 
-from zoomtui import paths
-from zoomtui.services.schedule import parse_interval
+from zoomtui import paths, regions
+from zoomtui.errors import ZoomtuiError
+from zoomtui.intervals import parse_interval
 from zoomtui.settings_values import (
     AUTH_METHODS,
     KEYMAP_PREFIX,
@@ -55,10 +56,7 @@ Source = Literal["env", "file", "default"]
 
 MASK = "********"
 SECRET_KEYS = frozenset({"client_secret", "api_secret"})
-REGION_URLS = {
-    "global": ("https://api.zoom.us/v2", "https://zoom.us/oauth/token"),
-    "gov": ("https://api.zoomgov.com/v2", "https://zoomgov.com/oauth/token"),
-}
+REGION_URLS = {name: (r.api_url, r.oauth_url) for name, r in regions.REGIONS.items()}
 # The headless contract's variables; ZOOM_CLIENT_ID / ZOOM_API_KEY also pick `auth`.
 ENV_VARS = {
     "account_id": "ZOOM_ACCOUNT_ID",
@@ -76,17 +74,8 @@ _HEADER = (
 _TOML_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 
 
-class SettingsError(Exception):
+class SettingsError(ZoomtuiError):
     """A settings problem told in one sentence; ``exit_code`` 2 marks a bad value."""
-
-    exit_code = 1
-
-    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.user_message = message
-        if exit_code is not None:
-            self.exit_code = exit_code
 
 
 @dataclass(frozen=True, repr=False)

@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from zoomtui.services.schedule import parse_interval
+from zoomtui.intervals import parse_interval
+from zoomtui.regions import REGION_NAMES
 
 AUTH_METHODS = ("s2s", "jwt")
-REGIONS = ("global", "gov", "custom")
+REGIONS = REGION_NAMES
 RATE_TIERS = ("free", "pro", "business")
 KEYMAP_PREFIX = "keymap."
 # http:// is for the emulator only; emulator.local is its in-process host name.

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from emuapi import START, Api, make_api
 
+from tests.helpers.emuapi import START, Api, make_api
 from zoomtui.emulator import Dataset
 
 

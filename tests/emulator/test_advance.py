@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emuapi import START
-
+from tests.helpers.emuapi import START
 from zoomtui.emulator import Dataset
 
 

@@ -6,8 +6,7 @@ from array import array
 from collections import Counter
 from datetime import timedelta
 
-from emuapi import START
-
+from tests.helpers.emuapi import START
 from zoomtui.emulator import Dataset
 from zoomtui.emulator.columns import Columns
 from zoomtui.emulator.names import FIRST_NAMES, LAST_NAMES

@@ -10,8 +10,8 @@ from typing import Any
 
 import orjson
 import pytest
-from emuapi import START, Api
 
+from tests.helpers.emuapi import START, Api
 from zoomtui.emulator import Dataset, columns, fastpages, hostile_text, names, render
 from zoomtui.emulator import dataset as dataset_module
 from zoomtui.emulator.columns import mix

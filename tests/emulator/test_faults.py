@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from emuapi import make_api
 
+from tests.helpers.emuapi import make_api
 from zoomtui.emulator import Dataset, Emulator, EmulatorConfig, Fault, parse_faults
 from zoomtui.emulator.faults import FaultPlan
 

@@ -7,8 +7,8 @@ import time
 import httpx
 import jwt
 import pytest
-from emuapi import START, Api, make_api
 
+from tests.helpers.emuapi import START, Api, make_api
 from zoomtui.emulator import Dataset
 from zoomtui.emulator.auth import ALL_SCOPES, DEMO_CREDENTIALS
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from emuapi import START, make_api
-
+from tests.helpers.emuapi import START, make_api
 from zoomtui.emulator import Dataset
 from zoomtui.emulator.hosting import BASIC_MINUTES
 

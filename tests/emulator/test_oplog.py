@@ -7,8 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from emuapi import START, Api, make_api
 
+from tests.helpers.emuapi import START, Api, make_api
 from zoomtui.emulator import Dataset
 from zoomtui.emulator.auth import ALL_SCOPES
 

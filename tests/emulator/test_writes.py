@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from emuapi import START, Api, make_api
 
+from tests.helpers.emuapi import START, Api, make_api
 from zoomtui.emulator import Dataset
 from zoomtui.emulator.auth import ALL_SCOPES, RECLAIM_SCOPES
 from zoomtui.emulator.columns import ACTIVE, PENDING, user_id
@@ -166,3 +166,29 @@ def test_meetings_and_webinars_follow_the_ground_truth(ds: Dataset) -> None:
         assert api.get(f"/users/{zid(ds, r)}/meetings", type="live").json()["total_records"] == 1
     idle = next(r for r in rows_where(ds, status=ACTIVE) if not hosting_now(ds, r, now))
     assert api.get(f"/users/{zid(ds, idle)}/meetings", type="live").json()["meetings"] == []
+
+
+def test_writes_carry_their_rate_limit_category(ds: Dataset) -> None:
+    api = make_api(ds, rate_limits=True)
+    row = rows_where(ds, status=ACTIVE, utype=2, role=2)[5]
+    light = api.send("PATCH", f"/users/{zid(ds, row)}", json={"type": 1})
+    assert light.status_code == 204 and light.headers["X-RateLimit-Category"] == "Light"
+    medium = api.send("PATCH", f"/users/{zid(ds, row)}/settings", json={"feature": {}})
+    assert medium.headers["X-RateLimit-Category"] == "Medium"
+    assert api.emulator.stats.categories["Light"] >= 1
+
+
+def test_writes_are_logged_like_the_admin_changes_the_dataset_makes(ds: Dataset) -> None:
+    """A reclaim's writes reach the operation logs, so the next run's hints cover them."""
+    api = make_api(ds)
+    licensed = [r for r in rows_where(ds, status=ACTIVE, utype=2, role=2) if ds.cols.addons[r]]
+    down, off = licensed[0], licensed[1]
+    email = {r: ds.email(ds.cols.serial[r], 0) for r in (down, off)}
+    assert api.send("PATCH", f"/users/{zid(ds, down)}", json={"type": 1}).status_code == 204
+    assert api.send("PUT", f"/users/{zid(ds, off)}/status",
+                    json={"action": "deactivate"}).status_code == 200  # fmt: skip
+    day = START.date().isoformat()
+    reply = api.get("/report/operationlogs", **{"from": day, "to": day})
+    details = [e["operation_detail"] for e in reply.json()["operation_logs"]]
+    assert f"Update User {email[down]}  - User Type: from Licensed to Basic" in details
+    assert f"Deactivate User {email[off]}" in details

@@ -6,13 +6,7 @@ counts and schedules them) without the suite really waiting for them.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-# Reuse the service tests' emulated world (``emuworld``) rather than copying it.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "services"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

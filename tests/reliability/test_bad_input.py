@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from reliability_checks import assert_one_sentence
 
+from tests.helpers.reliability_checks import assert_one_sentence
 from zoomtui.cli import main
 from zoomtui.emulator import DEMO_CREDENTIALS, Dataset, Emulator, EmulatorConfig
 from zoomtui.emulator.auth import ALL_SCOPES
@@ -182,7 +182,7 @@ ODD_TEXT = ["O'Brien", 'say "hi"', "100%", "a_b", "back\\slash", "%_%", "😀", 
 
 @pytest.fixture
 def filled_db(db_path: Path, tmp_path: Path) -> Path:
-    from reliability_checks import fast_world
+    from tests.helpers.reliability_checks import fast_world
 
     world = fast_world(db_path, users=80)
     import asyncio

@@ -16,8 +16,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from reliability_checks import assert_one_sentence
-from reliability_procs import EmulatorProcess, cli_runs, read_until, run_cli, start_cli
+
+from tests.helpers.reliability_checks import assert_one_sentence
+from tests.helpers.reliability_procs import (
+    EmulatorProcess,
+    cli_runs,
+    read_until,
+    run_cli,
+    start_cli,
+)
 
 pytestmark = pytest.mark.slow
 

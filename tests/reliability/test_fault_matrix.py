@@ -14,8 +14,9 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from emuworld import World
-from reliability_checks import (
+
+from tests.helpers.emuworld import World
+from tests.helpers.reliability_checks import (
     SignInLog,
     Snapshot,
     assert_matches_truth,
@@ -24,7 +25,6 @@ from reliability_checks import (
     fast_world,
     snapshot,
 )
-
 from zoomtui.emulator import Fault
 from zoomtui.emulator.faults import KINDS
 from zoomtui.services.aggregate import RunResult, aggregate

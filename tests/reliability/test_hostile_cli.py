@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
-from reliability_checks import assert_one_sentence
 
+from tests.helpers.reliability_checks import assert_one_sentence
 from zoomtui.cli import main
 from zoomtui.emulator import DEMO_CREDENTIALS, Dataset, Emulator, EmulatorConfig
 from zoomtui.emulator.faults import parse_faults

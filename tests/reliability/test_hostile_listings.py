@@ -16,7 +16,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from reliability_checks import (
+
+from tests.helpers.reliability_checks import (
     SignInLog,
     assert_matches_truth,
     assert_one_sentence,
@@ -25,7 +26,6 @@ from reliability_checks import (
     snapshot,
     stored_users,
 )
-
 from zoomtui.emulator import Fault
 from zoomtui.emulator.hostile import HOSTILE_KINDS
 from zoomtui.services.aggregate import aggregate

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from reliability_procs import ZOOMTUI, base_env, run_cli
 
+from tests.helpers.reliability_procs import ZOOMTUI, base_env, run_cli
 from zoomtui.clock import utcnow
 from zoomtui.emulator import DEMO_CREDENTIALS, Dataset, Emulator, EmulatorConfig
 from zoomtui.emulator.handler import reply

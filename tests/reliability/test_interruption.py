@@ -17,10 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from emuworld import ADDON_KEYS, truth_users
-from reliability_checks import ALL, without_age
-from reliability_procs import EmulatorProcess, cli_runs, cli_users, read_until, start_cli
 
+from tests.helpers.emuworld import ADDON_KEYS, truth_users
+from tests.helpers.reliability_checks import ALL, without_age
+from tests.helpers.reliability_procs import (
+    EmulatorProcess,
+    cli_runs,
+    cli_users,
+    read_until,
+    start_cli,
+)
 from zoomtui.services.context import AppContext
 from zoomtui.services.users import query_users
 from zoomtui.settings import Settings

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from reliability_checks import fast_world
 
+from tests.helpers.reliability_checks import fast_world
 from zoomtui.cli import main
 from zoomtui.emulator import (
     DEMO_CREDENTIALS,
@@ -167,7 +167,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screenshots.py"
 @pytest.mark.skipif(not SCRIPT.exists(), reason="scripts/screenshots.py not present")
 def test_screenshots_hold_no_secret(tmp_path: Path) -> None:
     """The screenshot script with the sentinel in its environment: no SVG shows it."""
-    from reliability_procs import base_env
+    from tests.helpers.reliability_procs import base_env
 
     env = base_env(tmp_path, ZOOM_CLIENT_SECRET=SENTINEL, ZOOM_API_SECRET=SENTINEL)
     out = tmp_path / "shots"

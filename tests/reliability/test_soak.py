@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from reliability_checks import (
+from tests.helpers.reliability_checks import (
     SignInLog,
     assert_matches_truth,
     assert_one_sentence,
@@ -18,7 +18,6 @@ from reliability_checks import (
     fast_world,
     snapshot,
 )
-
 from zoomtui.emulator import Fault
 from zoomtui.services.aggregate import aggregate
 from zoomtui.services.diff import diff_runs

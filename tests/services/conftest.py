@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from emuworld import World, make_world
+
+from tests.helpers.emuworld import World, make_world
 
 
 @pytest.fixture

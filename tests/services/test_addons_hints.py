@@ -12,11 +12,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from emuworld import World, make_world
+import pytest
 
+from tests.helpers.emuworld import World, make_world
 from zoomtui.emulator.auth import ALL_SCOPES
 from zoomtui.emulator.faults import parse_faults
 from zoomtui.emulator.oplog import OpEntry
+from zoomtui.emulator.plans import ADDONS
+from zoomtui.services.addons import unexplained
 from zoomtui.services.aggregate import RunResult, aggregate
 from zoomtui.services.users import UserFilter, query_users
 
@@ -127,4 +130,45 @@ async def test_a_broken_logs_reply_is_a_note_and_the_fallback(tmp_path: Path) ->
     assert result.stats["oplog_read"] is False
     assert result.notes["operation_logs"].startswith("not read (")
     assert result.stats["addons_recount"]
+    assert snapshot(world.ctx) == await full_run_elsewhere(world, tmp_path)
+
+
+def test_a_gap_zoom_keeps_is_judged_by_its_size_not_by_the_counts() -> None:
+    known = {"acc": {"plan_webinar": [7, 6], "plan_zoom_iq": [3, 3]}}
+    differences = {
+        "acc": {"plan_webinar": (9, 8), "plan_large_meeting": (2, 1)},  # moved, same gap; new
+        "other": {"plan_webinar": (4, 3)},
+    }
+    assert unexplained(differences, known) == {
+        "acc": {"plan_large_meeting"},
+        "other": {"plan_webinar"},
+    }
+    assert unexplained({"acc": {"plan_webinar": (9, 7)}}, known) == {"acc": {"plan_webinar"}}
+    assert unexplained({"acc": {"plan_webinar": (9, 8)}}, {"acc": {"plan_webinar": "x"}}) == {
+        "acc": {"plan_webinar"}
+    }
+
+
+async def test_hinted_reads_need_no_recount_beside_a_gap_zoom_keeps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Zoom counts seats no flag shows: the gap stays, the hinted reads explain the rest."""
+    from zoomtui.emulator.dataset import Dataset
+
+    original = Dataset.pool_usage
+    pools = {a.plan_key for a in ADDONS if a.plan_key}
+
+    def counted_more(self: Dataset, acct: int) -> dict[Any, list[int]]:
+        counts = {k: list(v) for k, v in original(self, acct).items()}
+        for key in counts:
+            if key[0] in pools:
+                counts[key][0] += 1
+        return counts
+
+    monkeypatch.setattr(Dataset, "pool_usage", counted_more)
+    world = make_world(tmp_path / "h.db", users=1500, seed=21)
+    result, _ = await rerun_a_day_later(world)
+    assert result.stats["addons_hinted"] > 0
+    assert result.stats["addons_recount"] == ""
+    assert "addons_seat_counts" in result.notes
     assert snapshot(world.ctx) == await full_run_elsewhere(world, tmp_path)

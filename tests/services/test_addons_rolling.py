@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from zoomtui.services.addons import AddonRead, Listed, stale_reads
+from zoomtui.services.addons import LastRead, Listed, stale_reads
 from zoomtui.services.rolling import rolling_refresh
 
 T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
@@ -17,7 +17,7 @@ def simulate(days: int, users: int, *, rolling: bool, seed: int = 7) -> list[int
     rng = random.Random(seed)
     listed = {f"u{i}": Listed(f"u{i}", "acc", 2, None, "active") for i in range(users)}
     reads = {
-        z: AddonRead(T0 + timedelta(seconds=i // 20), 2, None, "active", ())
+        z: LastRead(T0 + timedelta(seconds=i // 20), 2, None, "active", ())
         for i, z in enumerate(listed)
     }
     counts = []
@@ -34,7 +34,7 @@ def simulate(days: int, users: int, *, rolling: bool, seed: int = 7) -> list[int
         due = stale_reads(listed.values(), reads, now, MAX_AGE, share)
         for k, z in enumerate(sorted(due)):
             u = listed[z]
-            reads[z] = AddonRead(now + timedelta(seconds=k // 20), u.type, None, "active", ())
+            reads[z] = LastRead(now + timedelta(seconds=k // 20), u.type, None, "active", ())
         counts.append(len(due))
         oldest = min(r.read_at for z, r in reads.items() if z in listed)
         assert now - oldest <= MAX_AGE + timedelta(days=1)  # nobody left much past max age
@@ -55,7 +55,7 @@ def test_without_rotation_the_week_old_reads_land_together():
 
 
 def test_share_follows_the_time_since_the_last_run():
-    reads = {f"u{i}": AddonRead(T0, 2, None, "active", ()) for i in range(700)}
+    reads = {f"u{i}": LastRead(T0, 2, None, "active", ()) for i in range(700)}
     assert rolling_refresh(reads, T0, MAX_AGE) == frozenset()  # rerun at once: nothing
     assert len(rolling_refresh(reads, T0 + timedelta(days=1), MAX_AGE)) == 100
     assert len(rolling_refresh(reads, T0 + timedelta(hours=1), MAX_AGE)) == 4
@@ -65,9 +65,9 @@ def test_share_follows_the_time_since_the_last_run():
 
 def test_oldest_reads_go_first():
     reads = {
-        "new": AddonRead(T0 + timedelta(days=3), 2, None, "active", ()),
-        "old": AddonRead(T0, 2, None, "active", ()),
-        "mid": AddonRead(T0 + timedelta(days=1), 2, None, "active", ()),
+        "new": LastRead(T0 + timedelta(days=3), 2, None, "active", ()),
+        "old": LastRead(T0, 2, None, "active", ()),
+        "mid": LastRead(T0 + timedelta(days=1), 2, None, "active", ()),
     }
     # newest read at day 3; a run on day 5 may refresh 3 x 2/7 -> 0 ... floor: 0 reads
     assert rolling_refresh(reads, T0 + timedelta(days=5), MAX_AGE) == frozenset()

@@ -8,8 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from emuworld import ADDON_KEYS, World, make_world, truth_users
 
+from tests.helpers.emuworld import ADDON_KEYS, World, make_world, truth_users
 from zoomtui.emulator import Fault
 from zoomtui.services.aggregate import aggregate
 from zoomtui.services.context import ServiceError

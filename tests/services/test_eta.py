@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from emuworld import make_world
-
+from tests.helpers.emuworld import make_world
 from zoomtui.services.aggregate import Progress, aggregate
 from zoomtui.services.eta import seconds_left, words
 

@@ -6,8 +6,8 @@ import dataclasses
 from typing import Any
 
 import pytest
-from emuworld import World, make_world, truth_users
 
+from tests.helpers.emuworld import World, make_world, truth_users
 from zoomtui.services.aggregate import aggregate
 from zoomtui.services.context import ServiceError
 from zoomtui.services.usage import since_month

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from emuworld import World, make_world, truth_users
 
+from tests.helpers.emuworld import World, make_world, truth_users
 from zoomtui.emulator.plans import ADDONS
 from zoomtui.services.aggregate import aggregate
 from zoomtui.services.diff import diff_runs

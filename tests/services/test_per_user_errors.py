@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
-from emuworld import make_world
 
+from tests.helpers.emuworld import make_world
 from zoomtui.services.aggregate import aggregate
 from zoomtui.zoom.client import ZoomClient
 from zoomtui.zoom.errors import ZoomError

@@ -6,8 +6,8 @@ import dataclasses
 from typing import Any
 
 import pytest
-from emuworld import World
 
+from tests.helpers.emuworld import World
 from zoomtui.emulator.auth import ALL_SCOPES, RECLAIM_SCOPES
 from zoomtui.emulator.columns import serial_of_id
 from zoomtui.emulator.meetings import hosting_now, upcoming_meetings, upcoming_webinars
@@ -233,3 +233,29 @@ def test_serial_helper_is_consistent(world: World) -> None:
     from zoomtui.emulator.columns import user_id
 
     assert serial_of_id(ds.seed, user_id(ds.seed, ds.cols.serial[5])) == ds.cols.serial[5]
+
+
+async def test_remove_one_add_on_and_undo_gives_its_capacity_back(world: World) -> None:
+    await aggregate(world.ctx)
+    world.ctx.settings = dataclasses.replace(world.ctx.settings, inactive_days=14)
+    plan = build_plan(world.ctx, parse_action("remove-addon:zoom_phone"))
+    assert plan["items"], "some idle users hold a phone licence"
+    assert plan["yearly_saving"] == 0  # add-on prices are not configured
+    before = state(world)
+    report = await apply_plan(world.ctx, plan["id"])
+    touched = changed(before, state(world))
+    assert len(touched) == report["done"] > 0
+    for serial in touched:  # only the phone bit went; type and bundle stay
+        old, new = before[serial], state(world)[serial]
+        assert old[0] == new[0] and old[3:] == new[3:] and old[2] & ~new[2] == 1 << 5
+    await undo(world.ctx, "plan", plan["id"])
+    assert state(world) == before
+
+
+async def test_a_run_older_than_the_setting_is_refused(world: World) -> None:
+    await aggregate(world.ctx)
+    world.tick[0] += 8 * 86_400  # eight days later, nothing aggregated since
+    with pytest.raises(ServiceError, match="is 8 days old, more than reclaim_max_run_age_days"):
+        build_plan(world.ctx, parse_action("downgrade"))
+    world.ctx.settings = dataclasses.replace(world.ctx.settings, reclaim_max_run_age_days=30)
+    assert build_plan(world.ctx, parse_action("downgrade"))["items"]

@@ -25,6 +25,15 @@ def in_tmp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return work
 
 
+@pytest.fixture(autouse=True)
+def truecolor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apps see a truecolor terminal whatever TERM the tests run under (no TERM reads as
+    16 colours, which restyles fields: app.tcss ``App.-sixteen-colours``)."""
+    from textual import constants
+
+    monkeypatch.setattr(constants, "COLOR_SYSTEM", "truecolor")
+
+
 @pytest.fixture
 def empty_ctx(db_path: Path) -> AppContext:
     """Settings from the (tmp) file only and an empty tmp database."""

@@ -20,6 +20,7 @@ from textual.app import App
 from textual.widgets import Select
 
 from zoomtui.emulator.hostile_text import ERROR_PAYLOAD, PAYLOADS
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services.context import AppContext
 from zoomtui.services.diff import diff_runs
 from zoomtui.services.users import UserFilter, query_users
@@ -254,15 +255,8 @@ async def test_notifications_are_never_markup(hostile_ctx: AppContext) -> None:
         assert app.is_running
 
 
-class Boom(Exception):
-    """An error of ours: one sentence in ``message`` (its module is patched to zoomtui)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-Boom.__module__ = "zoomtui.tests"
+class Boom(ZoomtuiError):
+    """An error of ours: one sentence in ``message``."""
 
 
 async def test_an_unhandled_error_of_ours_ends_the_app_non_zero(hostile_ctx: AppContext) -> None:
@@ -288,11 +282,12 @@ def test_run_app_exits_with_the_apps_code_and_one_sentence(
     class Crashed:
         return_code = 1
         crash: BaseException = Boom(f"The history broke {PAYLOADS[0]}.")
+        ctx = empty_ctx  # the account the app ended on
 
         def run(self) -> None:
             return None
 
-    monkeypatch.setattr(app_module, "create_app", lambda ctx: Crashed())
+    monkeypatch.setattr(app_module, "create_app", lambda ctx, **kwargs: Crashed())
     monkeypatch.setattr(tui, "_quiet_logging", lambda: None)  # keeps the zoomtui logger as is
     monkeypatch.setattr("zoomtui.services.context.context_from_env", lambda db: empty_ctx)
     with pytest.raises(SystemExit) as exited:

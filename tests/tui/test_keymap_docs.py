@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,14 +55,20 @@ def test_the_demo_honours_the_keymap(
     config_path.write_text('theme = "nord"\nclient_id = "mine"\n[keymap]\n"go.runs" = "r"\n')
     seen: dict[str, Settings] = {}
 
-    def fake_demo_context(path: Path, settings: Settings | None = None) -> AppContext:
+    def fake_demo_context(
+        path: Path, *args: Any, settings: Settings | None = None, **kwargs: Any
+    ) -> AppContext:
         ctx = AppContext(settings=demo.demo_settings(base=settings), db_path=path, demo=True)
-        seen["settings"] = ctx.settings
+        seen.setdefault("settings", ctx.settings)  # the first account's
         return ctx
+
+    async def no_fill(contexts: Any) -> None:
+        seen["accounts"] = contexts
 
     class NoRun:
         return_code = 0  # ended normally
         crash = None
+        ctx = AppContext(settings=load(env={}), db_path=db_path)
 
         def run(self) -> None:
             pass
@@ -70,11 +77,13 @@ def test_the_demo_honours_the_keymap(
 
     monkeypatch.setattr(tui, "_quiet_logging", lambda: None)  # no global logger changes
     monkeypatch.setattr(demo, "demo_context", fake_demo_context)
-    monkeypatch.setattr(tui_app, "create_app", lambda ctx: NoRun())
+    monkeypatch.setattr(demo, "fill_demo_histories", no_fill)
+    monkeypatch.setattr(tui_app, "create_app", lambda ctx, **kwargs: NoRun())
     run_app(demo=True, db_path=str(db_path))
     settings = seen["settings"]
     assert dict(settings.keymap) == {"go.runs": "r"} and settings.theme == "nord"
     assert settings.client_id != "mine"  # the demo keeps its own connection
+    assert list(seen["accounts"]) == ["acme", "globex", "initech"]  # three demo accounts
 
 
 async def test_the_demo_app_uses_a_keymap_from_the_file(config_path: Path, db_path: Path) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from zoomtui.services.context import AppContext
+from zoomtui.tui.actions import MODES
 from zoomtui.tui.app import create_app
 from zoomtui.tui.widgets.bars import SeatBars, Trend
 from zoomtui.tui.widgets.filter_bar import FilterState
@@ -17,16 +20,20 @@ def _lines(widget: object, width: int) -> list[str]:
     return [line.rstrip() for line in text_of(widget, width=width).splitlines() if line.strip()]
 
 
-async def test_the_tab_bar_keeps_every_screen_at_60_columns(demo_ctx: AppContext) -> None:
-    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+@pytest.mark.parametrize(("mode", "label"), [("seats", "4 Seats"), ("accounts", "7 Accounts")])
+async def test_the_tab_bar_keeps_every_screen_at_60_columns(
+    demo_ctx: AppContext, mode: str, label: str
+) -> None:
+    app = create_app(demo_ctx, start_mode=mode, schedule=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         bar = app.screen.query_one(TopBar)
         text = text_of(bar, width=200).strip()
         assert len(text) <= NARROW[0] and "…" not in text
-        for number in "123456":
+        assert demo_ctx.profile in text  # which demo account this is
+        for number in range(1, len(MODES) + 1):
             assert f" {number} " in f" {text} "
-        assert "4 Seats" in text  # the current screen keeps its whole name
+        assert label in text  # the current screen keeps its whole name
 
 
 async def test_seat_numbers_and_share_survive_60_columns(demo_ctx: AppContext) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 import respx
-from zoomfakes import API, S2S, TOKEN_URL, FakeTime, token_json
 
+from tests.helpers.zoomfakes import API, S2S, TOKEN_URL, FakeTime, token_json
 from zoomtui.zoom import Credentials, RetryPolicy, ZoomClient
 
 

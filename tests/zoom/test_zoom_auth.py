@@ -9,8 +9,8 @@ import httpx
 import jwt
 import pytest
 import respx
-from zoomfakes import API, S2S, FakeTime, token_json, user_json
 
+from tests.helpers.zoomfakes import API, S2S, FakeTime, token_json, user_json
 from zoomtui.zoom import (
     AuthError,
     Credentials,

@@ -7,8 +7,8 @@ import logging
 import httpx
 import pytest
 import respx
-from zoomfakes import API
 
+from tests.helpers.zoomfakes import API
 from zoomtui.zoom import MissingScope, NoPermission, NotFound, NotMasterAccount
 
 

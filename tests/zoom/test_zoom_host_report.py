@@ -6,8 +6,8 @@ from datetime import date
 
 import httpx
 import respx
-from zoomfakes import API
 
+from tests.helpers.zoomfakes import API
 from zoomtui.zoom.models import HostActivity
 from zoomtui.zoom.pagination import month_windows
 

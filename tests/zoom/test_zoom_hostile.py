@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from zoomfakes import API, TOKEN_URL, user_json
 
+from tests.helpers.zoomfakes import API, TOKEN_URL, user_json
 from zoomtui.zoom import CertificateError, Credentials, ProtocolError, ZoomClient
 from zoomtui.zoom.models import FIELD_LIMITS, TRUNCATED, PlanUsage, SignInEvent, User
 

@@ -10,8 +10,8 @@ from datetime import date
 import httpx
 import pytest
 import respx
-from zoomfakes import API, S2S, FakeTime
 
+from tests.helpers.zoomfakes import API, S2S, FakeTime
 from zoomtui.zoom import REGIONS, ConfigError, ZoomClient, validate_url
 from zoomtui.zoom.pagination import sign_in_windows
 from zoomtui.zoom.ratelimit import LIMITS, RateLimiter, category_for

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import httpx
 import respx
-from zoomfakes import API
 
+from tests.helpers.zoomfakes import API
 from zoomtui.zoom import (
     PlanSeat,
     PlanUsage,

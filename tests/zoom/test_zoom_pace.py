@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 import respx
-from zoomfakes import API, FakeTime
 
+from tests.helpers.zoomfakes import API, FakeTime
 from zoomtui.zoom import DailyLimitReached
 from zoomtui.zoom.ratelimit import BACKOFF, TokenBucket
 

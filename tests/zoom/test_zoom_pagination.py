@@ -7,7 +7,8 @@ from datetime import date
 
 import httpx
 import respx
-from zoomfakes import API, FakeTime, user_json
+
+from tests.helpers.zoomfakes import API, FakeTime, user_json
 
 EXPIRED = {"code": 300, "message": "The next page token is invalid or expired."}
 

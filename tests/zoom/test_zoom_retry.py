@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 import respx
-from zoomfakes import API, FakeTime, user_json
 
+from tests.helpers.zoomfakes import API, FakeTime, user_json
 from zoomtui.zoom import (
     DailyLimitReached,
     NetworkError,

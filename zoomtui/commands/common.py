@@ -23,6 +23,7 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services.export import columns_of, jsonable, write_csv
 from zoomtui.text import json_safe, safe_text
 
@@ -69,20 +70,16 @@ def to_json(data: Any) -> str:
 def describe_error(exc: BaseException) -> tuple[str, int, bool]:
     """The user-facing sentence, exit code and whether the error is a known kind.
 
-    Known: anything with a ``user_message``, any exception class defined in
-    ``zoomtui`` (its ``message`` or text), and OS errors (file problems).
+    Known: our own errors (``ZoomtuiError``, with their sentence and exit code) and
+    OS errors (file problems). Anything else is a bug and is reported as one.
     """
-    code = getattr(exc, "exit_code", 1)
-    code = code if isinstance(code, int) and not isinstance(code, bool) and code else 1
-    text = getattr(exc, "user_message", None)
-    ours = any(cls.__module__.startswith("zoomtui") for cls in type(exc).__mro__)
-    if not (isinstance(text, str) and text) and ours:
-        text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    if not (isinstance(text, str) and text) and isinstance(exc, OSError):
-        where = f": {exc.filename}" if exc.filename else ""
-        text = f"{exc.strerror or exc}{where}."
-    if isinstance(text, str) and text:
+    if isinstance(exc, ZoomtuiError):
+        text = exc.message or str(exc) or type(exc).__name__
+        code = exc.exit_code if isinstance(exc.exit_code, int) and exc.exit_code else 1
         return " ".join(text.split()), code, True
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return " ".join(f"{exc.strerror or exc}{where}.".split()), 1, True
     detail = " ".join(str(exc).split())
     return f"Unexpected error: {type(exc).__name__}: {detail}".rstrip(": "), 1, False
 

@@ -13,10 +13,7 @@ from zoomtui.commands.common import cli_errors, emit, format_option, say, to_jso
 from zoomtui.services import profiles as svc
 
 PROFILE_TABLE = ["profile", "account_id", "active", "last_complete_run", "finished_at", "next_due"]
-SUMMARY_COLUMNS = [
-    "profile", "account_id", "run_id", "finished_at", "users", "licensed", "idle_licensed",
-    "free_seats", "savings_per_year", "note",
-]  # fmt: skip
+SUMMARY_COLUMNS = svc.SUMMARY_COLUMNS
 # Worst first: the exit code of ``aggregate --all-profiles`` is the worst outcome's.
 SEVERITY = {"error": 1, "failed": 1, "interrupted": 1, "cancelled": 130, "locked": 4,
             "partial": 3, "complete": 0, "not_due": 0, "inactive": 0,
@@ -76,10 +73,7 @@ def summary_cmd(fmt: str) -> None:
     """Every profile's latest complete run side by side, with a total line in the table."""
     records = svc.summary()
     if fmt == "table":
-        total: dict[str, Any] = {"profile": "total", "account_id": "", "run_id": ""}
-        for key in ("users", "licensed", "idle_licensed", "free_seats", "savings_per_year"):
-            values = [r[key] for r in records if r[key] is not None]
-            total[key] = round(sum(values), 2) if values else None
+        total = svc.summary_total(records)
         shown = [{k: ("" if v is None else v) for k, v in r.items()} for r in [*records, total]]
         emit(shown, fmt, SUMMARY_COLUMNS)
     else:

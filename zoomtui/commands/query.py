@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from zoomtui.commands.common import cli_errors, db_option, emit, say, to_json
+from zoomtui.commands.common import cli_errors, db_option, emit, format_option, say, to_json
 from zoomtui.licences import addon_filter_tokens, status_word, tokens_of
 from zoomtui.services.context import AppContext, ServiceError, context_from_env
 from zoomtui.services.diff import diff_runs
@@ -70,19 +70,8 @@ def _columns_option(available: list[str], default: list[str]) -> Any:
     )
 
 
-def _format(choices: tuple[str, ...] = ("table", "json", "csv")) -> Any:
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(choices),
-        default="table",
-        show_default=True,
-        help="Output format.",
-    )
-
-
 @click.command("runs")
-@_format()
+@format_option()
 @db_option
 @cli_errors
 def runs_cmd(fmt: str, db: str | None) -> None:
@@ -141,7 +130,7 @@ def runs_cmd(fmt: str, db: str | None) -> None:
 @click.option("--desc", is_flag=True, help="Sort descending.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many users.")
 @_columns_option([*USER_COLUMNS, "days_idle"], USER_TABLE)
-@_format()
+@format_option()
 @db_option
 @cli_errors
 def users_cmd(
@@ -234,7 +223,7 @@ def _check_present(ctx: AppContext, flt: UserFilter, run_id: int | None) -> None
     type=click.IntRange(0, MAX_DAYS),
     help="Idle threshold in days (default: the inactive_days setting).",
 )
-@_format(("table", "json"))
+@format_option("table", "json")
 @db_option
 @cli_errors
 def diff_cmd(
@@ -279,7 +268,7 @@ def _short(value: Any, name: str = "") -> str:
 @click.command("seats")
 @click.option("--run", "run_id", type=int, help="Run id (default: the latest complete run).")
 @_columns_option([*SEAT_COLUMNS, "account_name"], SEAT_TABLE)
-@_format()
+@format_option()
 @db_option
 @cli_errors
 def seats_cmd(run_id: int | None, columns: list[str] | None, fmt: str, db: str | None) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from zoomtui.commands.common import cli_errors, db_option, say, to_json
+from zoomtui.licences import status_word
 from zoomtui.services.aggregate import Progress, RunResult, aggregate
 from zoomtui.services.connection import test_connection
 from zoomtui.services.context import AppContext, context_from_env
@@ -193,9 +194,11 @@ def aggregate_cmd(
     if as_json:
         click.echo(to_json(result.to_json()))
     else:
-        click.echo(f"Run {result.run_id}: {result.status}, {result.users} users")
-        for status, n in sorted(result.by_status.items()):
-            say(f"  {status:<10} {n:>8}")
+        click.echo(
+            f"Run {result.run_id}: {result.status}, {result.users} users (active or pending)"
+        )
+        for status, n in sorted(result.by_status.items()):  # per account listing
+            say(f"  {status_word(status):<12} {n:>8}")
         for key, note in sorted(result.notes.items()):  # notes quote Zoom's errors
             say(f"  note: {key}: {note}")
     if result.error:

@@ -7,8 +7,9 @@ the store or the services, so it can check them rather than mirror them.
 
 from __future__ import annotations
 
+from zoomtui.emulator.accounts import Account
 from zoomtui.emulator.auth import DEMO_CREDENTIALS, EmulatorCredentials
-from zoomtui.emulator.dataset import Account, Dataset
+from zoomtui.emulator.dataset import Dataset
 from zoomtui.emulator.faults import Fault, parse_faults
 from zoomtui.emulator.handler import Emulator, EmulatorConfig, EmulatorStats
 from zoomtui.emulator.transport import API_URL, OAUTH_URL, EmulatorTransport

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from zoomtui.emulator.names import FIRST_NAMES, LAST_NAMES
 
-STATUSES = ("active", "inactive", "pending")
+STATUS_BY_CODE = ("active", "inactive", "pending")  # the index is the status code stored per user
 ACTIVE, INACTIVE, PENDING = 0, 1, 2
 _MASK64 = (1 << 64) - 1
 _NCOMBO = len(FIRST_NAMES) * len(LAST_NAMES)

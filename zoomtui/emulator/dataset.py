@@ -13,15 +13,15 @@ import calendar
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from zoomtui.emulator import hostile_text, render
+from zoomtui.emulator.accounts import Account
 from zoomtui.emulator.columns import (
     ACTIVE,
     PENDING,
-    STATUSES,
+    STATUS_BY_CODE,
     Columns,
     email_of,
     ip_of,
@@ -35,24 +35,6 @@ from zoomtui.emulator.plans import ADDONS, UNITED, ZOOM_ONE
 
 PoolKey = tuple[str, str]  # (plan_key, plan type)
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Account:
-    """A main or sub account."""
-
-    id: str
-    name: str
-    domain: str
-    account_type: str  # "Business", "Pro", "Education"
-    account_number: int
-    created_at: datetime
-    master: bool = False
-    education: bool = False
-    united: int = 0  # the plan_united_type value this account sells, 0 = none
-    # "Only returned for accounts with multiple subscription plans enabled that contain
-    # duplicate plans" (zoom-api.md §12): only such an account lists license_info_list.
-    duplicate_plans: bool = False
 
 
 class Dataset:
@@ -118,7 +100,7 @@ class Dataset:
         """
         from zoomtui.emulator.generate import generate
 
-        ds = generate(users=users, seed=seed, start=start, account_id=account_id)
+        ds = generate(cls, users=users, seed=seed, start=start, account_id=account_id)
         ds.hostile = hostile
         return ds
 
@@ -221,7 +203,7 @@ class Dataset:
         """Every user of an account with one status, as GET /users lists them."""
         acct = self._acct(account_id)
         epoch = int((request_time or self.now).timestamp())
-        rows = self.rows(acct, STATUSES.index(status))
+        rows = self.rows(acct, STATUS_BY_CODE.index(status))
         return [render.user_list_json(self, row, epoch) for row in rows]
 
     def settings_of(self, account_id: str, user_id: str) -> dict[str, Any]:

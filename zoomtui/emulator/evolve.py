@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from zoomtui.emulator.columns import ACTIVE, INACTIVE, PENDING, Columns
-from zoomtui.emulator.dataset import Dataset
 from zoomtui.emulator.events import SIGN_IN, extend_sorted, pack
 from zoomtui.emulator.generate import DAY, add_user, draw_addons, login_rate, sign_ins
 from zoomtui.emulator.names import DEPARTMENTS
 from zoomtui.emulator.oplog import TYPE_NAMES, OpEntry, feature_label
 from zoomtui.emulator.plans import ADDONS
 from zoomtui.emulator.usage import fit_hosts
+
+if TYPE_CHECKING:
+    from zoomtui.emulator.dataset import Dataset
 
 RETAIN = 200 * DAY  # events older than this are never reportable again
 
@@ -165,7 +168,7 @@ def _bundled(cols: Columns, row: int) -> bool:
 def _next(
     ds: Dataset, cols: Columns, events: list[int], end: int, serial: int, days: int
 ) -> Dataset:
-    return Dataset(
+    return type(ds)(  # the dataset's own class: this module never imports it
         seed=ds.seed,
         now=ds.now + timedelta(days=days),
         accounts=ds.accounts,

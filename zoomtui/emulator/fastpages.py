@@ -18,7 +18,7 @@ import orjson
 from zoomtui.emulator import hostile_text
 from zoomtui.emulator.columns import (
     PENDING,
-    STATUSES,
+    STATUS_BY_CODE,
     email_of,
     mix,
     name_pair,
@@ -73,7 +73,7 @@ class Pieces:
         self.depts = tuple(f',"dept":{quote(d)}' if d else "" for d in DEPARTMENTS)
         self.groups = tuple(f',"group_ids":[{quote(group_id(i))}]' if d else ',"group_ids":[]'
                             for i, d in enumerate(DEPARTMENTS))  # fmt: skip
-        self.statuses = tuple(f',"status":{quote(status)},"role_id":"' for status in STATUSES)
+        self.statuses = tuple(f',"status":{quote(status)},"role_id":"' for status in STATUS_BY_CODE)
 
     def email(self, serial: int, acct: int) -> str:
         """The quoted address of a user (the account is part of the key, as in events)."""

@@ -12,9 +12,10 @@ import math
 import random
 from array import array
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
+from zoomtui.emulator.accounts import Account
 from zoomtui.emulator.columns import ACTIVE, INACTIVE, PENDING, Columns, mix
-from zoomtui.emulator.dataset import Account, Dataset
 from zoomtui.emulator.events import SIGN_IN, SIGN_OUT, pack, recorded_login
 from zoomtui.emulator.names import CLIENTS, DEPARTMENTS, LANGUAGES, TIMEZONES
 from zoomtui.emulator.plans import (
@@ -26,6 +27,9 @@ from zoomtui.emulator.plans import (
     EXTRA_RATE,
 )
 from zoomtui.emulator.usage import fit_hosts
+
+if TYPE_CHECKING:
+    from zoomtui.emulator.dataset import Dataset
 
 DAY = 86_400
 WINDOW = 183 * DAY
@@ -90,8 +94,13 @@ def make_accounts(rng: random.Random, account_id: str, start: datetime) -> tuple
     return tuple(accounts)
 
 
-def generate(users: int, seed: int, start: datetime, account_id: str) -> Dataset:
-    """Build the dataset; see ``Dataset.generate``."""
+def generate(
+    cls: type[Dataset], users: int, seed: int, start: datetime, account_id: str
+) -> Dataset:
+    """Build a ``cls`` (a ``Dataset``); see ``Dataset.generate``.
+
+    The class is passed in, so this module never imports the dataset that calls it.
+    """
     if start.tzinfo is None:
         raise ValueError("start must be an aware UTC datetime")
     rng = random.Random(seed)
@@ -104,7 +113,7 @@ def generate(users: int, seed: int, start: datetime, account_id: str) -> Dataset
         acct = serial if serial < len(accounts) else rng.choices(range(len(accounts)), weights)[0]
         add_user(rng, seed, cols, events, accounts, serial, acct, now, owner=serial < len(accounts))
     events.sort()
-    ds = Dataset(
+    ds = cls(
         seed=seed,
         now=start,
         accounts=accounts,

@@ -24,12 +24,14 @@ import orjson
 from zoomtui.clock import Clock, utcnow
 from zoomtui.emulator import auth, hostile_text
 from zoomtui.emulator.auth import DEMO_CREDENTIALS, EmulatorCredentials, Issued
+from zoomtui.emulator.call import Call, Reject
 from zoomtui.emulator.dataset import Dataset
 from zoomtui.emulator.faults import DAILY_MESSAGE, QPS_MESSAGE, Fault, FaultPlan, html_error
 from zoomtui.emulator.hostile import HOSTILE_KINDS, HostileState, hostile_answer
 from zoomtui.emulator.paging import Pager
 from zoomtui.emulator.ratelimit import RateLimiter, Verdict
-from zoomtui.emulator.routes import Reject, Route, match
+from zoomtui.emulator.routes import match
+from zoomtui.emulator.transport import EmulatorTransport
 
 JSON = "application/json;charset=UTF-8"
 
@@ -79,31 +81,6 @@ class EmulatorStats:
         }
 
 
-class Call:
-    """One API call being answered: parsed query, resolved account, page cursors."""
-
-    def __init__(
-        self, emulator: Emulator, request: httpx.Request, route: Route, params: dict[str, str],
-        acct: int,
-    ) -> None:  # fmt: skip
-        self.emulator = emulator
-        self.ds = emulator.dataset
-        self.request = request
-        self.params = params
-        self.acct = acct
-        self.query = dict(parse_qsl(request.url.query.decode(), keep_blank_values=True))
-        self.now = int(emulator.clock().timestamp())
-        skip = {"next_page_token", "page_size", "page_number"}
-        rest = sorted((k, v) for k, v in self.query.items() if k not in skip)
-        self._listing = f"{route.template}|{acct}|{rest}"
-
-    def pager_offset(self, token: str, size: int) -> int:
-        return self.emulator.pager.offset(token, f"{self._listing}|{size}", self.now)
-
-    def pager_issue(self, offset: int, size: int) -> str:
-        return self.emulator.pager.issue(f"{self._listing}|{size}", offset, self.now)
-
-
 class Emulator:
     """A Zoom REST API v2 emulator over a ``Dataset``."""
 
@@ -148,9 +125,7 @@ class Emulator:
 
     def transport(self) -> httpx.MockTransport:
         """An in-process httpx transport (async and sync) serving this emulator."""
-        from zoomtui.emulator.transport import EmulatorTransport
-
-        return EmulatorTransport(self)
+        return EmulatorTransport(self.handle, latency_ms=lambda: self.config.latency_ms)
 
     # --- entry point -----------------------------------------------------------
 
@@ -219,7 +194,18 @@ class Emulator:
                 self.stats.rate_limited[route.category] += 1
                 return rate_limited(verdict)
             try:
-                status, body = route.fn(Call(self, req, route, params, acct))
+                status, body = route.fn(
+                    Call(
+                        self.dataset,
+                        req,
+                        route,
+                        params,
+                        acct,
+                        self.clock,
+                        self.pager,
+                        self.config,
+                    )
+                )
             except Reject as exc:
                 status, body = exc.status, exc.body
             # Zoom's writes answer 204 with no body (User API spec: userUpdate, userDelete).

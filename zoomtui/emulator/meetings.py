@@ -21,14 +21,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from zoomtui.emulator.call import Reject, Result, invalid_field, not_found_user
 from zoomtui.emulator.columns import ACTIVE, mix, pmi_of, user_id
 from zoomtui.emulator.hosting import BASIC_MINUTES, habit_of
 from zoomtui.emulator.render import iso
-from zoomtui.emulator.routes import Reject, Result, invalid_field, not_found_user
 
 if TYPE_CHECKING:
+    from zoomtui.emulator.call import Call
     from zoomtui.emulator.dataset import Dataset
-    from zoomtui.emulator.handler import Call
 
 MEETING_SALT, WEBINAR_SALT, LIVE_SALT = 0x4D54, 0x5742, 0x4C56
 WEEK, SLOT = 7 * 86_400, 1800

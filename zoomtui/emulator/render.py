@@ -14,7 +14,7 @@ import functools
 import time
 from typing import TYPE_CHECKING, Any
 
-from zoomtui.emulator.columns import PENDING, STATUSES, mix, pmi_of, user_id
+from zoomtui.emulator.columns import PENDING, STATUS_BY_CODE, mix, pmi_of, user_id
 from zoomtui.emulator.names import CLIENTS, LANGUAGES, TIMEZONES
 from zoomtui.emulator.plans import ADDONS, OTHER_FEATURES, REGION_FLAGS, ZOOM_ONE, feature_names
 
@@ -83,7 +83,7 @@ def user_list_json(ds: Dataset, row: int, request_epoch: int) -> dict[str, Any]:
         out["last_client_version"] = CLIENTS[c.client[row]][0]
     if c.united[row]:
         out["plan_united_type"] = str(c.united[row])
-    out["status"] = STATUSES[status]
+    out["status"] = STATUS_BY_CODE[status]
     out["role_id"] = str(c.role[row])
     out["group_ids"] = [group_id(c.dept[row])] if c.dept[row] else []
     out["im_group_ids"] = []

@@ -10,56 +10,29 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from zoomtui.emulator import fastpages, hosting, oplog, render
-from zoomtui.emulator.columns import ACTIVE, PENDING, STATUSES, email_of, user_id
+from zoomtui.emulator.call import (
+    Body,
+    Call,
+    Reject,
+    Result,
+    Route,
+    invalid_field,
+    not_found_user,
+)
+from zoomtui.emulator.columns import ACTIVE, PENDING, STATUS_BY_CODE, email_of, user_id
 from zoomtui.emulator.dataset import months_before
 from zoomtui.emulator.paging import BadPageToken, page_size
 from zoomtui.emulator.ratelimit import HEAVY, LIGHT, MEDIUM
 
 if TYPE_CHECKING:
-    from zoomtui.emulator.handler import Call
+    pass
 
-Body = dict[str, Any]
-Result = tuple[int, Body]
 SIX_MONTHS_MESSAGE = "The date range must be within the last 6 months."
 PENDING_SETTINGS = "You can not access settings of users that are still in pending state."
-
-
-@dataclass(frozen=True)
-class Route:
-    """One endpoint: path pattern, template name, category, scopes, implementation."""
-
-    template: str
-    pattern: re.Pattern[str]
-    category: str
-    classic: tuple[str, str]  # (main account, sub account)
-    granular: tuple[str, str]
-    fn: Callable[[Call], Result]
-    method: str = "GET"
-
-
-class Reject(Exception):
-    """An error answer raised from inside a route."""
-
-    def __init__(self, status: int, body: Body) -> None:
-        super().__init__(body.get("message", ""))
-        self.status = status
-        self.body = body
-
-
-def invalid_field(field: str, message: str) -> Reject:
-    body = {"code": 300, "message": "Validation Failed.", "errors": [
-        {"field": field, "message": message}]}  # fmt: skip
-    return Reject(400, body)
-
-
-def not_found_user(key: str) -> Result:
-    return 404, {"code": 1001, "message": f"User does not exist: {key}."}
 
 
 def paginate(call: Call, default_size: int = 30) -> tuple[int, int]:
@@ -91,9 +64,9 @@ def envelope(call: Call, total: int, offset: int, size: int) -> Body:
 
 def list_users(call: Call) -> Result:
     status = call.query.get("status", "active")
-    if status not in STATUSES:
+    if status not in STATUS_BY_CODE:
         raise invalid_field("status", "status must be one of active, inactive, pending.")
-    rows = call.ds.rows(call.acct, STATUSES.index(status))
+    rows = call.ds.rows(call.acct, STATUS_BY_CODE.index(status))
     offset, size = paginate(call)
     body = envelope(call, len(rows), offset, size)
     body["users"] = fastpages.user_list(call.ds, rows[offset : offset + size], call.now)
@@ -125,7 +98,7 @@ def plan_usage(call: Call) -> Result:
 
 
 def sub_accounts(call: Call) -> Result:
-    if not call.emulator.config.master:
+    if not call.config.master:
         return 403, {"code": 200, "message": "No permission."}
     ds = call.ds
     subs = ds.accounts[1:]
@@ -162,7 +135,7 @@ def report_window(call: Call) -> tuple[date, date]:
         raise Reject(400, {"code": 300, "message": "The 'to' date must not be before 'from'."})
     if (end - start).days > 31:
         raise Reject(400, {"code": 300, "message": "The date range must not exceed one month."})
-    today = call.emulator.clock().date()
+    today = call.clock().date()
     if start < months_before(today, 6):
         raise Reject(400, {"code": 300, "message": SIX_MONTHS_MESSAGE})
     return start, min(end, today + timedelta(days=1))
@@ -241,7 +214,7 @@ def operation_logs(call: Call) -> Result:
         raise invalid_field("category_type", "category_type is not a valid category.")
     lo = int(datetime.combine(start, time(), UTC).timestamp())
     hi = int(datetime.combine(end, time(), UTC).timestamp()) + 86_400
-    share, seed = call.emulator.config.oplog_miss, call.ds.seed
+    share, seed = call.config.oplog_miss, call.ds.seed
     picked = [
         e for e in reversed(call.ds.oplog)
         if e.acct == call.acct and lo <= e.when < hi
@@ -326,7 +299,7 @@ def allowed(path: str) -> bool:
     return any(route.pattern.match(path) for route in ROUTES)
 
 
-# The write and meeting routes live in their own modules, which use the helpers above.
+# The write and meeting routes live in their own modules (emulator/call.py is what they share).
 from zoomtui.emulator import meetings as _meetings  # noqa: E402
 from zoomtui.emulator import writes as _writes  # noqa: E402
 

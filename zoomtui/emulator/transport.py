@@ -9,34 +9,41 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import httpx
-
-if TYPE_CHECKING:
-    from zoomtui.emulator.handler import Emulator
 
 API_URL = "http://emulator.local/v2"
 OAUTH_URL = "http://emulator.local/oauth/token"
 
 
 class EmulatorTransport(httpx.MockTransport):
-    """A MockTransport whose handler is the emulator, with latency applied around it."""
+    """A MockTransport around a handler (``Emulator.handle``), with latency applied around it.
 
-    def __init__(self, emulator: Emulator) -> None:
-        super().__init__(emulator.handle)
-        self.emulator = emulator
+    Takes the handler callable, as ``httpx.MockTransport(handler)`` does, so the
+    transport knows nothing of the emulator; ``latency_ms`` is read per request
+    because the emulator's configuration may change while a client is open.
+    """
+
+    def __init__(
+        self,
+        handler: Callable[[httpx.Request], httpx.Response],
+        latency_ms: Callable[[], float] = lambda: 0,
+    ) -> None:
+        super().__init__(handler)
+        self._handler = handler
+        self._latency_ms = latency_ms
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()
-        latency = self.emulator.config.latency_ms
+        latency = self._latency_ms()
         if latency > 0:
             time.sleep(latency / 1000)
-        return self.emulator.handle(request)
+        return self._handler(request)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
-        latency = self.emulator.config.latency_ms
+        latency = self._latency_ms()
         if latency > 0:
             await asyncio.sleep(latency / 1000)
-        return self.emulator.handle(request)
+        return self._handler(request)

@@ -14,14 +14,15 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from zoomtui.emulator.call import Reject, Result, invalid_field, not_found_user
 from zoomtui.emulator.columns import ACTIVE, INACTIVE, PENDING
 from zoomtui.emulator.dataset import base_pool
+from zoomtui.emulator.oplog import TYPE_NAMES, OpEntry, feature_label
 from zoomtui.emulator.plans import ADDONS, UNITED, ZOOM_ONE, Addon
-from zoomtui.emulator.routes import Reject, Result, invalid_field, not_found_user
 
 if TYPE_CHECKING:
+    from zoomtui.emulator.call import Call
     from zoomtui.emulator.dataset import Dataset
-    from zoomtui.emulator.handler import Call
 
 OWNER, ADMIN = 0, 1
 NO_CONTENT: Result = (204, {})
@@ -84,6 +85,7 @@ def patch_user(call: Call) -> Result:
         return 400, {"code": 1108, "message": TYPE_REFUSED.format(call.params["userId"])}
     if utype == 1:
         if c.utype[row] != 1:
+            _log(call, row, "Update", f"User Type: from {_type(c.utype[row])} to Basic")
             _retype(ds, row, 1, call.now)
             c.zoom_one[row] = c.united[row] = 0
             c.addons[row] = 0
@@ -103,6 +105,7 @@ def patch_user(call: Call) -> Result:
         if free < 1 and not held and c.status[row] != INACTIVE:
             return 400, {"code": 200, "message": NO_PAID_SEAT.format(hosts)}
         if c.utype[row] != 2:
+            _log(call, row, "Update", f"User Type: from {_type(c.utype[row])} to Licensed")
             _retype(ds, row, 2, call.now)
         c.zoom_one[row], c.united[row] = zoom_one, united
     _changed(ds)
@@ -140,6 +143,11 @@ def patch_settings(call: Call) -> Result:
                 label = f"{name.replace('_', ' ').title()} {wanted.capacity or ''}".strip()
                 return 400, {"code": 200, "message": NO_ADDON_SEAT.format(hosts, label)}
         mask |= 1 << wanted.bit
+    for addon in ADDONS:
+        was, now = c.addons[row] >> addon.bit & 1, mask >> addon.bit & 1
+        if was != now:
+            turned = "from Off to On" if now else "from On to Off"
+            _log(call, row, "Update", f"{feature_label(addon.feature)}: {turned}")
     c.addons[row] = mask
     _changed(ds)
     return NO_CONTENT
@@ -178,6 +186,7 @@ def put_status(call: Call) -> Result:
     if c.role[row] in (OWNER, ADMIN):
         return 400, {"code": 200, "message": STATUS_REFUSED}
     if action == "deactivate" and c.status[row] == ACTIVE:
+        _log(call, row, "Deactivate")
         c.status[row] = INACTIVE
         c.addons[row] = 0
     elif action == "activate" and c.status[row] == INACTIVE:
@@ -185,6 +194,7 @@ def put_status(call: Call) -> Result:
             hosts, free = free_seats(ds, call.acct, base_pool(c.zoom_one[row], c.united[row]))
             if free < 1:
                 return 400, {"code": 200, "message": NO_PAID_SEAT.format(hosts)}
+        _log(call, row, "Activate")
         c.status[row] = ACTIVE
     _changed(ds)
     return 200, {}
@@ -204,6 +214,7 @@ def delete_user(call: Call) -> Result:
     if ds.cols.role[row] in (OWNER, ADMIN):
         return 400, {"code": 1117, "message": DISASSOCIATE_REFUSED}
     c = ds.cols
+    _log(call, row, "Delete", f"User Type: {_type(c.utype[row])}")
     for name in type(c).__slots__:
         del getattr(c, name)[row]
     _changed(ds)
@@ -215,6 +226,26 @@ def _retype(ds: Dataset, row: int, utype: int, now: int) -> None:
     serial = ds.cols.serial[row]
     ds.type_log = {**ds.type_log, serial: (*ds.type_log.get(serial, ()), (now, ds.cols.utype[row]))}
     ds.cols.utype[row] = utype
+
+
+def _type(utype: int) -> str:
+    return TYPE_NAMES.get(utype, str(utype))
+
+
+def _log(call: Call, row: int, verb: str, change: str = "") -> None:
+    """Record the write in the operation logs, worded like ``evolve.advance``'s entries.
+
+    Zoom logs admins' changes to users (support article KB0067251, "Using admin
+    activity logs"); a Server-to-Server OAuth app acts for the account, so its
+    writes are logged too. Which operator Zoom names for an app is not
+    documented: the account's admin stands in, as in ``evolve``.
+    """
+    ds, c = call.ds, call.ds.cols
+    acct = c.acct[row]
+    detail = f"{verb} User {ds.email(c.serial[row], acct)}" + (f"  - {change}" if change else "")
+    action = "Delete" if verb == "Delete" else "Update"
+    operator = f"admin@{ds.accounts[acct].domain}"
+    ds.oplog = (*ds.oplog, OpEntry(call.now, acct, operator, "User", action, detail))
 
 
 def _changed(ds: Dataset) -> None:

@@ -38,8 +38,11 @@ class Listed:
 
 
 @dataclass(frozen=True, slots=True)
-class AddonRead:
-    """The stored result of the last settings read of one user."""
+class LastRead:
+    """What the history holds of one user's last settings read.
+
+    Not the store's ``AddonRead``, which is one read being written.
+    """
 
     read_at: datetime
     type: int | None
@@ -50,7 +53,7 @@ class AddonRead:
 
 def stale_reads(
     users: Iterable[Listed],
-    reads: Mapping[str, AddonRead],
+    reads: Mapping[str, LastRead],
     now: datetime,
     max_age: timedelta,
     rolling: frozenset[str] = frozenset(),
@@ -79,7 +82,7 @@ def stale_reads(
 
 def seat_differences(
     users: Iterable[Listed],
-    reads: Mapping[str, AddonRead],
+    reads: Mapping[str, LastRead],
     seats: Mapping[str, Mapping[str, int]],
 ) -> dict[str, dict[str, tuple[int, int]]]:
     """Per account and add-on pool: (plan-usage ``assigned``, stored tally) where they differ.
@@ -116,14 +119,24 @@ def unexplained(
 
     Zoom's ``usage`` may count what no per-user flag shows (a bundle's included
     add-ons, deactivated holders): a difference that a full re-read did not
-    reconcile, and that has not moved since, would otherwise cost a re-read of
-    every licensed user of the account on every run.
+    reconcile would otherwise cost a re-read of every licensed user of the
+    account on every run. What is compared is the gap (``usage`` − tally): when
+    seats moved and this run's reads (hinted or changed users) moved the tally
+    by as much, the gap is the one left before and nothing was missed; a change
+    no read saw moves ``usage`` alone, so the gap moves and the account is
+    re-read.
     """
     out: dict[str, set[str]] = {}
     for account, plans in differences.items():
-        for plan, pair in plans.items():
+        for plan, (usage, tally) in plans.items():
             before = known.get(account, {}).get(plan)
-            if not (isinstance(before, list | tuple) and tuple(before) == tuple(pair)):
+            same_gap = (
+                isinstance(before, list | tuple)
+                and len(before) == 2
+                and all(isinstance(v, int) for v in before)
+                and before[0] - before[1] == usage - tally
+            )
+            if not same_gap:
                 out.setdefault(account, set()).add(plan)
     return out
 

@@ -16,17 +16,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services.context import AppContext
-from zoomtui.services.phases import Phases, Progress
+from zoomtui.services.phases import AggregationRun, Progress
 from zoomtui.services.storethread import StoreThread
-from zoomtui.store import RunLocked
+from zoomtui.store import RunLocked, Store
 from zoomtui.text import safe_text
 from zoomtui.zoom.errors import DailyLimitReached, ZoomError
 
 # RunLocked is re-exported: the TUI catches it without importing the store.
 __all__ = ["Progress", "RunLocked", "RunResult", "aggregate"]
-
-STATUSES = ("active", "pending", "inactive")
 
 
 @dataclass(frozen=True)
@@ -92,11 +91,11 @@ async def _run(
 ) -> RunResult:
     if not ctx.settings.has_credentials():
         ctx.make_client()  # raises the one-sentence "no credentials" error, before any run exists
-    run_id = await db("begin_run", started_at=ctx.clock(), full=full)
-    phases: Phases | None = None
+    run_id = await db(Store.begin_run, started_at=ctx.clock(), full=full)
+    phases: AggregationRun | None = None
     status, error = "complete", None
     try:
-        phases = Phases(ctx, db, run_id, full=full, report=report)
+        phases = AggregationRun(ctx, db, run_id, full=full, report=report)
         await _until_cancelled(phases.run(), cancel)
     except RunCancelled:
         status, error = "cancelled", "The run was cancelled."
@@ -108,8 +107,8 @@ async def _run(
     except BaseException as exc:
         # Ctrl-C, SIGTERM or a bug: record the ending, then let it propagate.
         stopped = isinstance(exc, KeyboardInterrupt | asyncio.CancelledError)
-        db.now(
-            "end_run",
+        db.call_blocking(
+            Store.end_run,
             run_id,
             status="cancelled" if stopped else "failed",
             finished_at=ctx.clock(),
@@ -131,17 +130,17 @@ async def _run(
         # The store's count, not the listings': a user seen by two listings (status or
         # account changed between them) is one user.
         users = await db(
-            "complete_run",
+            Store.complete_run,
             run_id,
             finished_at=finished,
             stats=phases.stats(),
             notes=phases.notes,
         )
         # Counted once now, so `zoomtui summary` over many accounts reads one row each.
-        await db("summarise_run", run_id, ctx.settings.inactive_days)
+        await db(Store.summarise_run, run_id, ctx.settings.inactive_days)
     else:
         await db(
-            "end_run",
+            Store.end_run,
             run_id,
             status=status,
             finished_at=finished,
@@ -162,8 +161,11 @@ async def _run(
     )
 
 
-class RunCancelled(Exception):
+class RunCancelled(ZoomtuiError):
     """The user asked to stop the run (the ``cancel`` event was set)."""
+
+    def __init__(self, message: str = "The run was cancelled.") -> None:
+        super().__init__(message)
 
 
 async def _until_cancelled(work: Any, cancel: asyncio.Event | None) -> None:
@@ -185,5 +187,5 @@ async def _until_cancelled(work: Any, cancel: asyncio.Event | None) -> None:
             with contextlib.suppress(BaseException):
                 await task
     if task.cancelled():
-        raise RunCancelled
+        raise RunCancelled()
     task.result()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from zoomtui import paths
 from zoomtui.clock import Clock, utcnow
+from zoomtui.errors import ZoomtuiError
 from zoomtui.settings import Settings, load
 from zoomtui.store import Store
 from zoomtui.zoom.client import Credentials, ZoomClient
@@ -16,20 +17,12 @@ if TYPE_CHECKING:
     import httpx
 
 
-class ServiceError(Exception):
+class ServiceError(ZoomtuiError):
     """A failure of a headless operation, carrying one sentence for the user.
 
     ``exit_code`` 2 marks a usage error (a value the operator typed is wrong), as click
     does for its own, so scripts can tell a typo from a failure.
     """
-
-    exit_code: int = 1
-
-    def __init__(self, message: str, exit_code: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if exit_code is not None:  # else the class's own (a subclass may say 2)
-            self.exit_code = exit_code
 
 
 @dataclass
@@ -44,6 +37,7 @@ class AppContext:
     demo: bool = False
     client_options: dict[str, Any] = field(default_factory=dict)
     readonly: bool = False  # the command only reads the history (works on a read-only mount)
+    profile: str = field(default_factory=paths.profile_name)  # which account (a demo's too)
     _store: Store | None = field(default=None, repr=False)
 
     def open_store(self) -> Store:
@@ -57,6 +51,11 @@ class AppContext:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+    @property
+    def config_path(self) -> Path:
+        """The settings file of this context's profile (the one the TUI saves to)."""
+        return paths.profile_config_file(self.profile)
 
     def credentials(self) -> Credentials:
         """The credentials of the configured auth method (the other kind left empty)."""

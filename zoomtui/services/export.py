@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.settings import MASK
 from zoomtui.text import safe_text
 
@@ -42,15 +43,8 @@ Target = Path | str | IO[str]
 Record = Mapping[str, Any]
 
 
-class ExportError(Exception):
+class ExportError(ZoomtuiError):
     """An export could not be written; the message is one sentence naming the file."""
-
-    exit_code = 1
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.user_message = message
 
 
 def write_csv(

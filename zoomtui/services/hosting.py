@@ -20,6 +20,7 @@ from typing import Any
 
 from zoomtui.services.context import AppContext
 from zoomtui.services.storethread import StoreThread
+from zoomtui.store import Store
 from zoomtui.store.hosting import MonthRead
 from zoomtui.zoom.errors import MissingScope, NoPermission, NotFound, NotMasterAccount
 from zoomtui.zoom.pagination import add_months
@@ -80,7 +81,7 @@ class HostingPhase:
 
     async def _account(self, account: str | None) -> None:
         account_id = account or self.main_id
-        known = {m["month"]: m for m in await self.db("hosting_months", account_id)}
+        known = {m["month"]: m for m in await self.db(Store.hosting_months, account_id)}
         today = self.ctx.clock().date()
         for first, last, complete in months_to_read(today, known):
             try:
@@ -110,7 +111,7 @@ class HostingPhase:
                 ]
                 # Awaited first: ``self.hosts += await ...`` reads the total before the
                 # await and loses what other accounts' months added meanwhile.
-                stored = await self.db("record_hosting", read, rows)
+                stored = await self.db(Store.record_hosting, read, rows)
                 self.hosts += stored
                 self.months += 1
                 self.report(f"{account_id}: {read.month}")

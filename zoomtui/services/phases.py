@@ -12,7 +12,7 @@ from typing import Any
 
 from zoomtui.licences import read_feature
 from zoomtui.services.addons import (
-    AddonRead,
+    LastRead,
     Listed,
     licensed_of,
     seat_differences,
@@ -32,6 +32,8 @@ from zoomtui.services.hints import Hints
 from zoomtui.services.hosting import HostingPhase
 from zoomtui.services.rolling import rolling_refresh
 from zoomtui.services.storethread import StoreThread
+from zoomtui.store import Store
+from zoomtui.zoom.client import USER_STATUSES
 from zoomtui.zoom.errors import (
     MissingScope,
     NoPermission,
@@ -47,7 +49,6 @@ from zoomtui.zoom.models import (
 )
 from zoomtui.zoom.ratelimit import MEDIUM
 
-STATUSES = ("active", "pending", "inactive")
 # Errors that mean "this part is not allowed for these credentials": skip it, note why.
 NOT_ALLOWED = (MissingScope, NoPermission, NotMasterAccount)
 # Zoom keeps six months; ask a little less so month-length edges never fall outside.
@@ -68,7 +69,7 @@ class Progress:
     left_s: float | None = None  # estimated seconds left in the run (services/eta.py)
 
 
-class Phases:
+class AggregationRun:
     """State and steps of one run; ``run()`` does the network part and stages everything."""
 
     def __init__(
@@ -91,7 +92,7 @@ class Phases:
         self.emails: dict[str, str] = {}  # listed e-mail (case-folded) -> Zoom id
         self.hints: Hints | None = None
         self.hinted = 0  # users read again because the operation logs named them
-        self.reads: dict[str, AddonRead] = {}
+        self.reads: dict[str, LastRead] = {}
         self.read_now: set[str] = set()
         self.seat_usage: dict[str, dict[str, int]] = {}
         self.queue: asyncio.Queue[Listed | None] = asyncio.Queue()
@@ -133,13 +134,13 @@ class Phases:
         }
 
     async def run(self) -> None:
-        complete = await self.db("latest_complete_run")
+        complete = await self.db(Store.latest_complete_run)
         self.report_through = complete.started_at if complete else None
         kept = complete.stats.get("addons_unreconciled") if complete else None
         self.unreconciled_before = kept if isinstance(kept, dict) else {}
         self.reads = {
-            zoom_id: AddonRead(r["read_at"], r["type"], r["bundle"], r["status"], r["addons"])
-            for zoom_id, r in (await self.db("addon_state")).items()
+            zoom_id: LastRead(r["read_at"], r["type"], r["bundle"], r["status"], r["addons"])
+            for zoom_id, r in (await self.db(Store.addon_state)).items()
         }
         if complete is not None and not self.reads:
             self.notes["licences"] = (
@@ -175,7 +176,7 @@ class Phases:
                 self.ctx, self.db, self._client, self.main_id, self.notes, self._on_hosting
             )
             tg.create_task(self.hosting.run(accounts))
-            listings = [tg.create_task(self._list(a, s)) for a in accounts for s in STATUSES]
+            listings = [tg.create_task(self._list(a, s)) for a in accounts for s in USER_STATUSES]
             seats = [tg.create_task(self._seats(a)) for a in accounts]
             hints = tg.create_task(self._read_hints(accounts))
             await asyncio.gather(*listings)
@@ -228,7 +229,7 @@ class Phases:
         except NOT_ALLOWED as exc:
             self.notes["sub_accounts"] = f"skipped: {exc.message}"
         await self.db(
-            "stage_accounts",
+            Store.stage_accounts,
             self.run_id,
             [account_row(None, self.main_id)] + [account_row(s) for s in subs],
         )
@@ -265,7 +266,7 @@ class Phases:
                     [listed], self.reads, self.ctx.clock(), self.max_age, self.rolling
                 ):
                     self._enqueue(listed)
-            await self.db.behind("stage_users", self.run_id, rows)
+            await self.db.enqueue(Store.stage_users, self.run_id, rows)
             total = sum(self.by_status.values())
             self.report(Progress("users", total, None, f"{account_id}: {status} users"))
 
@@ -303,8 +304,8 @@ class Phases:
         kept = sum(len(p) for p in differences.values()) - sum(len(p) for p in flagged.values())
         if kept:
             self.notes["addons_seat_counts"] = (
-                f"{kept} add-on seat count(s) differ from the users' add-ons as they did after "
-                "an earlier full re-read; not re-read again while they stay the same"
+                f"{kept} add-on seat count(s) differ from the users' add-ons by as much as after "
+                "an earlier full re-read; not re-read again while the gap stays the same"
             )
         if not flagged:
             return
@@ -369,7 +370,7 @@ class Phases:
         addons = feature.tokens
         self.unknown_flags.update(feature.unknown)
         now = self.ctx.clock()
-        self.reads[user.zoom_id] = AddonRead(now, user.type, user.bundle, user.status, addons)
+        self.reads[user.zoom_id] = LastRead(now, user.type, user.bundle, user.status, addons)
         self.pending_reads.append(
             {
                 "zoom_id": user.zoom_id,
@@ -421,7 +422,7 @@ class Phases:
     async def _flush_reads(self) -> None:
         if self.pending_reads:
             reads, self.pending_reads = self.pending_reads, []
-            await self.db("record_addons", self.run_id, reads)
+            await self.db(Store.record_addons, self.run_id, reads)
             self._report_reads()
 
     async def _seats(self, account: str | None) -> None:
@@ -437,10 +438,10 @@ class Phases:
             self.notes[f"seats:{account_id}"] = (
                 f"plan usage unavailable ({exc.message}); counts from /users/summary"
             )
-            await self.db("stage_seats", self.run_id, summary_seat_rows(account_id, summary))
+            await self.db(Store.stage_seats, self.run_id, summary_seat_rows(account_id, summary))
             return
         rows = seat_rows(account_id, usage)
-        await self.db("stage_seats", self.run_id, rows)
+        await self.db(Store.stage_seats, self.run_id, rows)
         usage_by_plan: dict[str, int] = {}
         for row in rows:
             usage_by_plan[row.plan] = usage_by_plan.get(row.plan, 0) + row.assigned
@@ -459,13 +460,13 @@ class Phases:
                 for account in accounts:
                     tg.create_task(self._sign_ins(account))
         finally:
-            await self.db("finish_sign_ins")
+            await self.db(Store.finish_sign_ins)
 
     async def _sign_ins(self, account: str | None) -> None:
         """One account's sign-in report since its newest stored event (six months at first)."""
         now = self.ctx.clock()
         account_id = account or self.main_id
-        last = await self.db("latest_sign_in_time", account_id)
+        last = await self.db(Store.latest_sign_in_time, account_id)
         if last is not None and self.report_through is not None:
             # A run that ended early may have kept a report's newest pages but not its
             # older ones; only a complete run read every window, so never resume past it.
@@ -486,7 +487,7 @@ class Phases:
                     if len(batch) >= SIGN_IN_BATCH:
                         # Cleared once queued: a batch that cannot be queued is
                         # still written by the ``finally`` below.
-                        await self.db.behind("add_sign_ins", batch, bulk)
+                        await self.db.enqueue(Store.add_sign_ins, batch, bulk)
                         batch, bulk = [], False
                     self.sign_ins += len(page)
                     self.report(
@@ -497,4 +498,4 @@ class Phases:
             self.notes[key] = f"skipped: {exc.message}"
         finally:
             if batch:
-                await self.db("add_sign_ins", batch, bulk)
+                await self.db(Store.add_sign_ins, batch, bulk)

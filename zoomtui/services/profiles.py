@@ -20,8 +20,9 @@ from typing import Any
 
 from zoomtui import paths
 from zoomtui.clock import Clock, utcnow
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services.context import AppContext, ServiceError
-from zoomtui.settings import load
+from zoomtui.settings import Settings, load
 from zoomtui.store import Store
 
 USAGE = 2  # exit code of a mistyped profile name, like click's usage errors
@@ -137,10 +138,20 @@ def remove(name: str, *, delete_history: bool) -> Path | None:
     return history
 
 
-def context_of(profile: Profile, clock: Clock = utcnow) -> AppContext:
-    """A profile's context: its own file; the environment only for the selected profile."""
+def settings_of(profile: Profile) -> Settings:
+    """A profile's settings: its own file; the environment only for the selected profile."""
     env: dict[str, str] | None = None if profile.name == paths.profile_name() else {}
-    return AppContext(settings=load(profile.config, env=env), db_path=profile.database, clock=clock)
+    return load(profile.config, env=env)
+
+
+def context_of(profile: Profile, clock: Clock = utcnow) -> AppContext:
+    """A profile's context: its settings (see :func:`settings_of`) and its history."""
+    return AppContext(
+        settings=settings_of(profile),
+        db_path=profile.database,
+        clock=clock,
+        profile=profile.name,
+    )
 
 
 def _latest(profile: Profile) -> tuple[Store | None, Any]:
@@ -179,50 +190,72 @@ def listing(clock: Clock = utcnow) -> list[dict[str, Any]]:
     return out
 
 
-def summary(clock: Clock = utcnow) -> list[dict[str, Any]]:
-    """Per profile, its latest complete run: users, licensed, idle, free seats, savings.
+SUMMARY_COLUMNS = [
+    "profile", "account_id", "run_id", "finished_at", "users", "licensed", "idle_licensed",
+    "free_seats", "savings_per_year", "note",
+]  # fmt: skip
+TOTALLED = ("users", "licensed", "idle_licensed", "free_seats", "savings_per_year")
 
-    Idle is counted at the run's end (the run's own snapshot), at the profile's
-    ``inactive_days``; the run kept these counts when it completed.
-    """
+
+def summary(clock: Clock = utcnow) -> list[dict[str, Any]]:
+    """Per profile, its latest complete run: users, licensed, idle, free seats, savings."""
     out = []
     for name in names():
-        profile = Profile(name)
-        ctx = context_of(profile, clock)
-        record: dict[str, Any] = {
-            "profile": name,
-            "account_id": ctx.settings.account_id or None,
-            "run_id": None,
-            "finished_at": None,
-            "users": None,
-            "licensed": None,
-            "idle_licensed": None,
-            "free_seats": None,
-            "savings_per_year": None,
-            "note": "no complete run yet",
-        }
-        store, run = _latest(profile)
-        counts: dict[str, Any] = {}
-        if store is not None:
-            try:
-                if run is not None:
-                    counts = store.run_counts(run.id, ctx.settings.inactive_days)
-            finally:
-                store.close()
-        if run is not None:
-            reclaimable = counts["idle_licensed"] + counts["old_invitations"]
-            record.update(
-                run_id=run.id,
-                finished_at=run.finished_at,
-                users=counts["users"],
-                licensed=counts["licensed"],
-                idle_licensed=counts["idle_licensed"],
-                free_seats=counts["seats_free"],
-                savings_per_year=round(reclaimable * ctx.settings.price_per_seat, 2),
-                note="",
-            )
-        out.append(record)
+        ctx = context_of(Profile(name), clock)
+        try:
+            out.append(summary_record(name, ctx))
+        finally:
+            ctx.close()
     return out
+
+
+def summary_record(name: str, ctx: AppContext) -> dict[str, Any]:
+    """One account's line of the summary, from its context's history.
+
+    Idle is counted at the run's end (the run's own snapshot), at the profile's
+    ``inactive_days``; the run kept these counts when it completed. The TUI's
+    Accounts screen (and the demo's three accounts) use this same record.
+    """
+    record: dict[str, Any] = {
+        "profile": name,
+        "account_id": ctx.settings.account_id or None,
+        "run_id": None,
+        "finished_at": None,
+        "users": None,
+        "licensed": None,
+        "idle_licensed": None,
+        "free_seats": None,
+        "savings_per_year": None,
+        "note": "no complete run yet",
+    }
+    if not ctx.db_path.exists():
+        return record
+    store = ctx.open_store()
+    run = store.latest_complete_run()
+    if run is None:
+        return record
+    counts = store.run_counts(run.id, ctx.settings.inactive_days)
+    reclaimable = counts["idle_licensed"] + counts["old_invitations"]
+    record.update(
+        run_id=run.id,
+        finished_at=run.finished_at,
+        users=counts["users"],
+        licensed=counts["licensed"],
+        idle_licensed=counts["idle_licensed"],
+        free_seats=counts["seats_free"],
+        savings_per_year=round(reclaimable * ctx.settings.price_per_seat, 2),
+        note="",
+    )
+    return record
+
+
+def summary_total(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The total line: each count summed over the accounts that have one (None if none)."""
+    total: dict[str, Any] = {"profile": "total", "account_id": "", "run_id": ""}
+    for key in TOTALLED:
+        values = [r[key] for r in records if r[key] is not None]
+        total[key] = round(sum(values), 2) if values else None
+    return total
 
 
 @dataclass
@@ -255,7 +288,10 @@ async def aggregate_all(
         profile = Profile(name)
         try:
             ctx = context_of(profile, clock)
-        except Exception as exc:  # a settings file that does not parse: this profile only
+        except (
+            ZoomtuiError,
+            OSError,
+        ) as exc:  # a settings file that does not parse: this profile only
             return ProfileOutcome(name, "error", {}, _sentence(exc))
         try:
             if not ctx.settings.active:
@@ -278,9 +314,7 @@ async def aggregate_all(
             return ProfileOutcome(name, result.status, result.to_json(), result.error or "")
         except RunLocked as exc:
             return ProfileOutcome(name, "locked", {}, _sentence(exc))
-        except Exception as exc:
-            if not any(c.__module__.startswith("zoomtui") for c in type(exc).__mro__):
-                raise  # a bug: let it surface
+        except ZoomtuiError as exc:  # anything else is a bug: let it surface
             return ProfileOutcome(name, "error", {}, _sentence(exc))
         finally:
             ctx.close()

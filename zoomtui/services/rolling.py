@@ -11,11 +11,11 @@ import math
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from zoomtui.services.addons import AddonRead
+from zoomtui.services.addons import LastRead
 
 
 def rolling_refresh(
-    reads: Mapping[str, AddonRead], now: datetime, max_age: timedelta
+    reads: Mapping[str, LastRead], now: datetime, max_age: timedelta
 ) -> frozenset[str]:
     """The oldest reads, as many as the time since the last read is a share of ``max_age``.
 

@@ -11,7 +11,7 @@ from zoomtui.store.records import RunRecord
 
 
 def list_runs(ctx: AppContext) -> list[dict[str, Any]]:
-    """Every run, newest first, with its duration and the parts it skipped."""
+    """Every run, oldest first (by id), with its duration and the parts it skipped."""
     out = []
     for run in ctx.open_store().runs():
         record = run.as_dict()

@@ -14,13 +14,20 @@ import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from zoomtui.store import Store
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 
 class StoreThread:
-    """Calls ``Store`` methods by name on a connection that lives in one thread."""
+    """Calls ``Store`` methods on a connection that lives in one thread.
+
+    Methods are passed unbound (``await db(Store.stage_users, run_id, rows)``) so
+    mypy checks the arguments against the method's signature.
+    """
 
     def __init__(self, path: Path, depth: int = 4) -> None:
         self._path = path
@@ -40,19 +47,23 @@ class StoreThread:
             with contextlib.suppress(BaseException):  # the run's own error is reported
                 self._raise_failed()
         if self._store is not None:
-            self.now("close")
+            self.call_blocking(Store.close)
         self._pool.shutdown(wait=True)
 
-    async def __call__(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        """Run ``store.<method>(*args, **kwargs)`` in the store's thread and await it."""
+    async def __call__(
+        self, method: Callable[Concatenate[Store, P], R], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        """Run ``method(store, *args, **kwargs)`` in the store's thread and await it."""
         return await self._submit(self._bound(method, *args, **kwargs))
 
-    async def behind(self, method: str, *args: Any, **kwargs: Any) -> None:
+    async def enqueue(
+        self, method: Callable[Concatenate[Store, P], Any], *args: P.args, **kwargs: P.kwargs
+    ) -> None:
         """Queue a write without waiting for it, so the caller goes on fetching.
 
         At most ``depth`` such writes wait in the queue (the caller waits for room
         beyond that). Writes run in order, before anything queued after them; the
-        first failure is raised by the next ``behind`` or by :meth:`drain`.
+        first failure is raised by the next ``enqueue`` or by :meth:`drain`.
         """
         self._raise_failed()
         if self._room is None:
@@ -82,15 +93,19 @@ class StoreThread:
             if error is not None:
                 raise error
 
-    def now(self, method: str, *args: Any, **kwargs: Any) -> Any:
+    def call_blocking(
+        self, method: Callable[Concatenate[Store, P], R], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
         """The same, blocking: for endings where the event loop may be going away."""
         return self._pool.submit(self._bound(method, *args, **kwargs)).result()
 
-    def _bound(self, method: str, *args: Any, **kwargs: Any) -> Callable[[], Any]:
-        """``store.<method>`` with its arguments, to run in the store's thread."""
+    def _bound(
+        self, method: Callable[Concatenate[Store, P], R], *args: P.args, **kwargs: P.kwargs
+    ) -> Callable[[], R]:
+        """``method`` bound to the store and its arguments, to run in the store's thread."""
         if self._store is None:
             raise RuntimeError("the run's store is not open")
-        return functools.partial(getattr(self._store, method), *args, **kwargs)
+        return functools.partial(method, self._store, *args, **kwargs)
 
-    async def _submit(self, call: Callable[[], Any]) -> Any:
+    async def _submit(self, call: Callable[[], R]) -> R:
         return await asyncio.get_running_loop().run_in_executor(self._pool, call)

@@ -10,8 +10,8 @@ from zoomtui.licences import addon_filter_tokens
 from zoomtui.services.context import AppContext, ServiceError
 from zoomtui.services.usage import add_hosting, hosting_filters, hosting_window
 from zoomtui.store import Store
+from zoomtui.zoom.client import USER_STATUSES  # Zoom's words; "inactive" is deactivated
 
-STATUSES = ("active", "pending", "inactive")  # Zoom's words; "inactive" is deactivated
 # The product says "deactivated" for Zoom's "inactive" (idle is the login-based meaning).
 STATUS_ALIASES = {"deactivated": "inactive"}
 PLANS = ("Basic", "Licensed", "On-prem", "Unassigned", "None")
@@ -62,7 +62,7 @@ class UserFilter:
                 )
         statuses = tuple(STATUS_ALIASES.get(s, s) for s in self.statuses)
         for status in statuses:
-            if status not in STATUSES:
+            if status not in USER_STATUSES:
                 raise ServiceError(
                     f"Unknown status {status!r}: use active, pending or deactivated.",
                     exit_code=2,
@@ -167,7 +167,7 @@ def user_detail(ctx: AppContext, email: str, run_id: int | None = None) -> dict[
     """One user's record, sign-in history and changes across runs."""
     store = ctx.open_store()
     run = resolve_run(store, run_id)
-    rows, _ = store.users(run, statuses=STATUSES, search=email, now=ctx.clock(), limit=50)
+    rows, _ = store.users(run, statuses=USER_STATUSES, search=email, now=ctx.clock(), limit=50)
     record = next((r for r in rows if r["email"].casefold() == email.casefold()), None)
     if record is not None:
         add_hosting(ctx, store, [record], ctx.settings.inactive_days)

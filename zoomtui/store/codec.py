@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from zoomtui.store.records import UserRow, iso
-
 SEP = ","
 
 
@@ -43,31 +41,6 @@ def search_text(email: str, first: str, last: str, display: str) -> str:
 def fold_needle(text: str) -> str:
     """The search needle in the same folding; newlines cannot match across fields."""
     return " ".join(text.casefold().split("\n"))
-
-
-def stage_tuple(run_id: int, row: UserRow) -> tuple[Any, ...]:
-    """One ``stage_users`` row."""
-    return (
-        run_id,
-        row.zoom_id or None,
-        row.email,
-        row.email.casefold(),
-        row.first_name or "",
-        row.last_name or "",
-        row.display_name or "",
-        row.status,
-        int(row.type),
-        row.plan,
-        row.bundle,
-        row.dept or "",
-        row.account_id or "",
-        row.plan_united_type,
-        None if row.zoom_one_type is None else int(row.zoom_one_type),
-        iso(row.user_created_at),
-        encode_addons(row.addons),
-        search_text(row.email, row.first_name or "", row.last_name or "", row.display_name or ""),
-        iso(row.last_login_time),
-    )
 
 
 def dumps(value: dict[str, Any] | None) -> str:

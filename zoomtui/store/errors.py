@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+from zoomtui.errors import ZoomtuiError
 
-class StoreError(Exception):
+
+class StoreError(ZoomtuiError):
     """The history database cannot be used as asked (corrupt, newer, unreadable, bad run)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class RunLocked(StoreError):

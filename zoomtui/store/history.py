@@ -12,11 +12,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from zoomtui.licences import CONCURRENT, tokens_of
-from zoomtui.store.queries import IDLE_SQL, USER_COLUMNS, Scope, scope_of, user_record
+from zoomtui.store.columns import DIFF_FIELDS, USER_SELECT, user_record
+from zoomtui.store.queries import IDLE_SQL, Scope, scope_of
 from zoomtui.store.records import iso, parse_iso
-
-# Compared as they are; add-ons are compared with their capacities (addon_tokens).
-DIFF_FIELDS = ("status", "type", "plan", "bundle", "dept", "account_id", "meetings_hosted_in")
 
 
 def finished(conn: sqlite3.Connection, run_id: int) -> datetime:
@@ -120,7 +118,7 @@ def _members(conn: sqlite3.Connection, scope: Scope, now: datetime) -> dict[int,
     member, params = scope.member("v")
     join, jparams = scope.join_logins()
     sql = (
-        f"SELECT {USER_COLUMNS} FROM _cand c JOIN user_versions v ON v.identity = c.identity "
+        f"SELECT {USER_SELECT} FROM _cand c JOIN user_versions v ON v.identity = c.identity "
         f"{join} WHERE {member}"
     )
     return {row[0]: user_record(row, now) for row in conn.execute(sql, jparams + params)}

@@ -15,18 +15,13 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from zoomtui.store.codec import dumps
+from zoomtui.store.columns import STAGE_COLUMNS, VERSION_FIELDS
 from zoomtui.store.errors import RunLocked, StoreError
 from zoomtui.store.records import iso, parse_iso
 from zoomtui.store.runlock import RunLock, State
-from zoomtui.store.schema import VERSION_FIELDS
 from zoomtui.store.writes import finish_sign_ins
 
 FOREIGN_HOST_STALE = timedelta(hours=24)
-STAGE_COLUMNS = (
-    "run_id, zoom_id, email, email_lc, first_name, last_name, display_name, status, type, plan, "
-    "bundle, dept, account_id, plan_united_type, zoom_one_type, user_created_at, addons, search, "
-    "last_login_time"
-)
 _FIELDS = ", ".join(VERSION_FIELDS)
 
 

@@ -12,38 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from zoomtui.licences import addon_filter_tokens, split_tokens
-from zoomtui.store.codec import SEP, decode_addons, fold_needle
+from zoomtui.licences import addon_filter_tokens
+from zoomtui.store.codec import SEP, fold_needle
+from zoomtui.store.columns import (
+    SORT_KEYS,
+    SORT_NEEDS_LOGINS,
+    SORT_NULLABLE,
+    USER_SELECT,
+    user_record,
+)
 from zoomtui.store.errors import StoreError
 from zoomtui.store.hosting import minutes_below_clause, not_hosted_clause
-from zoomtui.store.records import iso, parse_iso
-
-# Public sort key -> SQL expression (v: user_versions, l: logins). Never user text in SQL.
-SORT_KEYS: dict[str, str] = {
-    "email": "v.email COLLATE NOCASE",
-    "first_name": "v.first_name COLLATE NOCASE",
-    "last_name": "v.last_name COLLATE NOCASE",
-    "display_name": "v.display_name COLLATE NOCASE",
-    "status": "v.status",
-    "type": "v.type",
-    "plan": "v.plan",
-    "dept": "v.dept COLLATE NOCASE",
-    "account_id": "v.account_id",
-    "id": "v.zoom_id",
-    "user_created_at": "v.user_created_at",
-    "last_login_time": "l.last_login_time",
-    "last_sign_in": "l.last_sign_in",
-    "last_activity": "l.last_activity",
-    "days_inactive": "l.last_activity",
-}
-_NULLABLE = {"id", "user_created_at", "last_login_time", "last_sign_in", "last_activity"}
-_NEEDS_LOGINS = {"last_login_time", "last_sign_in", "last_activity", "days_inactive"}
-USER_COLUMNS = (
-    "v.identity, v.zoom_id, v.email, v.first_name, v.last_name, v.display_name, v.status, "
-    "v.type, v.plan, v.bundle, v.dept, v.account_id, v.plan_united_type, v.zoom_one_type, "
-    "v.user_created_at, v.addons, l.last_login_time, l.last_sign_in, l.last_activity"
-)
-
+from zoomtui.store.records import iso
 
 IDLE_SQL = (
     "(l.last_activity IS NULL OR l.last_activity < ?) "
@@ -195,9 +175,9 @@ def page(
         nulls = " NULLS FIRST" if descending else " NULLS LAST"
     else:
         direction = "DESC" if descending else "ASC"
-        nulls = " NULLS LAST" if sort in _NULLABLE else ""
+        nulls = " NULLS LAST" if sort in SORT_NULLABLE else ""
     order = f"{SORT_KEYS[sort]} {direction}{nulls}, v.identity {direction}"
-    sql, params = _from(scope, q, q.needs_logins() or sort in _NEEDS_LOGINS)
+    sql, params = _from(scope, q, q.needs_logins() or sort in SORT_NEEDS_LOGINS)
     params += [-1 if limit is None else max(limit, 0), max(offset, 0)]
     found = conn.execute(f"SELECT v.id {sql} ORDER BY {order} LIMIT ? OFFSET ?", params)
     ids = [r[0] for r in found]
@@ -214,43 +194,7 @@ def fetch_versions(
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join("?" * len(chunk))
-        sql = f"SELECT v.id, {USER_COLUMNS} FROM user_versions v {join} WHERE v.id IN ({marks})"
+        sql = f"SELECT v.id, {USER_SELECT} FROM user_versions v {join} WHERE v.id IN ({marks})"
         for row in conn.execute(sql, jparams + chunk):
             out[row[0]] = user_record(row[1:], now)
     return [out[i] for i in ids if i in out]
-
-
-def user_record(row: Sequence[Any], now: datetime | None) -> dict[str, Any]:
-    """A row of :data:`USER_COLUMNS` as the product's user record."""
-    (identity, zoom_id, email, first, last, display, status, type_, plan, bundle, dept,
-     account_id, united, zoom_one, created, addons, login, sign_in, activity) = row  # fmt: skip
-    names, variants, regions = split_tokens(decode_addons(addons) or ())
-    days = None
-    last_activity = parse_iso(activity)
-    if now is not None and last_activity is not None:
-        days = max((now - last_activity).days, 0)
-    return {
-        "identity": identity,
-        "id": zoom_id,
-        "email": email,
-        "first_name": first,
-        "last_name": last,
-        "display_name": display,
-        "status": status,
-        "type": type_,
-        "plan": plan,
-        "bundle": bundle,
-        "dept": dept,
-        "account_id": account_id,
-        "plan_united_type": united,
-        "zoom_one_type": zoom_one,
-        "user_created_at": created,
-        "last_login_time": login,
-        "last_sign_in": sign_in,
-        "last_activity": activity,
-        "addons": names,
-        "addon_capacities": variants,
-        "addons_known": addons is not None,
-        "meetings_hosted_in": regions,
-        "days_inactive": days,
-    }

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-STATUSES = ("running", "complete", "partial", "failed", "cancelled", "interrupted")
+RUN_STATUSES = ("running", "complete", "partial", "failed", "cancelled", "interrupted")
 ENDINGS = ("partial", "failed", "cancelled")
 
 

@@ -23,25 +23,6 @@ MIGRATION_SET = "zoomtui"
 BUSY_TIMEOUT_MS = 15_000
 migrations = Migrations(MIGRATION_SET)
 
-# The attributes of a user version; a change in any of them makes a new version.
-VERSION_FIELDS = (
-    "zoom_id",
-    "email",
-    "first_name",
-    "last_name",
-    "display_name",
-    "status",
-    "type",
-    "plan",
-    "bundle",
-    "dept",
-    "account_id",
-    "plan_united_type",
-    "zoom_one_type",
-    "user_created_at",
-    "addons",
-)
-
 
 @migrations()
 def m001_initial(db: Database) -> None:

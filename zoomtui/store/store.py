@@ -19,8 +19,9 @@ from sqlite_utils import Database
 
 from zoomtui.clock import Clock, utcnow
 from zoomtui.licences import REGION_PREFIX
-from zoomtui.store import history, hosting, lifecycle, queries
-from zoomtui.store.codec import decode_addons, dumps, encode_addons, loads, stage_tuple
+from zoomtui.store import columns, history, hosting, lifecycle, queries
+from zoomtui.store.codec import decode_addons, dumps, encode_addons, loads
+from zoomtui.store.columns import stage_tuple
 from zoomtui.store.errors import StoreError
 from zoomtui.store.records import (
     ENDINGS,
@@ -126,12 +127,9 @@ class Store:
     def stage_users(self, run_id: int, rows: Iterable[UserRow]) -> int:
         """Stage one page of listed users for ``run_id``; returns how many."""
         data = [stage_tuple(run_id, row) for row in rows]
-        marks = ", ".join("?" * 19)
         with lifecycle.write_tx(self.conn):
             lifecycle.require_running(self.conn, run_id)
-            self.conn.executemany(
-                f"INSERT INTO stage_users ({lifecycle.STAGE_COLUMNS}) VALUES ({marks})", data
-            )
+            self.conn.executemany(columns.STAGE_INSERT, data)
         return len(data)
 
     def stage_seats(self, run_id: int, rows: Iterable[SeatRow]) -> None:
@@ -299,16 +297,16 @@ class Store:
             ident = self._identity(identity)
             if ident is None:
                 return []
-            cols = queries.USER_COLUMNS.split(", l.")[0]
+            no_logins = ", ".join(["NULL"] * len(columns.LOGIN_KEYS))
             rows = conn.execute(
-                f"SELECT v.valid_from_run, v.valid_to_run, {cols}, NULL, NULL, NULL "
+                f"SELECT v.valid_from_run, v.valid_to_run, {columns.VERSION_SELECT}, {no_logins} "
                 "FROM user_versions v WHERE v.identity = ? ORDER BY v.valid_from_run",
                 (ident,),
             ).fetchall()
         out = []
         for row in rows:
-            record = queries.user_record(row[2:], None)
-            for key in ("last_login_time", "last_sign_in", "last_activity", "days_inactive"):
+            record = columns.user_record(row[2:], None)
+            for key in (*columns.LOGIN_KEYS, "days_inactive"):
                 record.pop(key)
             out.append({"valid_from_run": row[0], "valid_to_run": row[1], **record})
         return out

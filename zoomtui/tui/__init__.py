@@ -8,34 +8,45 @@ from pathlib import Path
 
 def run_app(demo: bool = False, db_path: str | None = None) -> None:
     """Open the TUI on the configured account, or on the offline demo."""
+    from zoomtui.errors import ZoomtuiError
     from zoomtui.tui.app import create_app
 
     _quiet_logging()
 
+    accounts = None
     try:
         if demo:
+            import asyncio
+
             from zoomtui import paths
-            from zoomtui.services.demo import demo_context
+            from zoomtui.services.accounts import DemoAccounts
+            from zoomtui.services.demo import demo_contexts, fill_demo_histories
             from zoomtui.settings import load
 
             path = Path(db_path).expanduser() if db_path else paths.demo_database_file()
             if not path.exists():
-                print("zoomtui: preparing the demo account and its past runs…", file=sys.stderr)
-            ctx = demo_context(path, settings=load())  # the operator's keymap and theme
+                print("zoomtui: preparing the demo accounts and their past runs…", file=sys.stderr)
+            contexts = demo_contexts(path, settings=load())  # the operator's keymap and theme
+            asyncio.run(fill_demo_histories(contexts))
+            accounts = DemoAccounts(contexts)
+            ctx = next(iter(contexts.values()))
         else:
             from zoomtui.services.context import context_from_env
 
             ctx = context_from_env(db_path)
             ctx.open_store()  # an unreadable database is one sentence here, not a traceback
-    except Exception as exc:
+    except (ZoomtuiError, OSError) as exc:  # ours or a file problem; a bug shows its traceback
         message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         print(f"zoomtui: {message}", file=sys.stderr)
         raise SystemExit(1) from None
-    app = create_app(ctx)
+    app = create_app(ctx, accounts=accounts)
     try:
         app.run()
     finally:
         ctx.close()
+        app.ctx.close()  # the account a profile switch ended on, if another
+        if accounts is not None:
+            accounts.close()
     code = app.return_code or 0
     if code:
         raise SystemExit(exit_message(app.crash, code))

@@ -18,6 +18,8 @@ DIALOGS: tuple[tuple[str, str], ...] = (
     ("export", "In the export dialog"),
     ("detail", "In a user's detail"),
     ("columns", "In the column picker"),
+    ("switcher", "In the profile switcher"),
+    ("new_profile", "In the new-profile dialog"),
     (UNSAVED, "In the unsaved-changes question"),
     ("reclaim", "In the reclaim plan"),
     ("confirm", "In the apply confirmation"),
@@ -31,6 +33,7 @@ MODES: tuple[tuple[str, str], ...] = (
     ("seats", "Seats"),
     ("aggregate", "Aggregate"),
     ("connection", "Connection"),
+    ("accounts", "Accounts"),
 )
 """The app's modes in switch order; mode ``n`` is one key press on digit ``n``."""
 
@@ -96,6 +99,15 @@ ACTIONS: tuple[UserAction, ...] = (
         footer="Help",
     ),
     UserAction(
+        "app.profile",
+        "p",
+        "app.switch_profile",
+        "Switch profile",
+        "profile",
+        "Open another Zoom account: pick a profile (its settings and history).",
+        footer="Profile",
+    ),
+    UserAction(
         "app.quit", "ctrl+q", "app.quit", "Quit", "app", "Leave zoomtui.", show=False, priority=True
     ),
     UserAction(
@@ -104,7 +116,7 @@ ACTIONS: tuple[UserAction, ...] = (
         "app.leave_field",
         "Leave the field",
         "app",
-        "Leave a text field or menu so the one-key commands (1-6, r, e…) work again.",
+        "Leave a text field or menu so the one-key commands (1-7, r, e…) work again.",
         show=False,
     ),
     # Users
@@ -375,6 +387,58 @@ ACTIONS: tuple[UserAction, ...] = (
         footer="Test",
         priority=True,
     ),
+    UserAction(
+        "config.new_profile",
+        "ctrl+n",
+        "new_profile",
+        "New profile",
+        "config",
+        "Create another profile (one more Zoom account), then switch to it to fill it in.",
+        scope="connection",
+        footer="New",
+        priority=True,
+    ),
+    # Accounts
+    UserAction(
+        "accounts.open",
+        "enter",
+        "open",
+        "Open the account's users",
+        "accounts",
+        "Switch to the highlighted profile and show its Users screen.",
+        scope="accounts",
+        show=False,
+    ),
+    UserAction(
+        "accounts.sort",
+        "s",
+        "next_sort",
+        "Sort by next column",
+        "accounts",
+        "Cycle the sort column (or click a header).",
+        scope="accounts",
+        footer="Sort",
+    ),
+    UserAction(
+        "accounts.reverse",
+        "S",
+        "reverse_sort",
+        "Reverse sort order",
+        "accounts",
+        "Ascending or descending.",
+        scope="accounts",
+        show=False,
+    ),
+    UserAction(
+        "accounts.export",
+        "e",
+        "export",
+        "Export the accounts summary",
+        "accounts",
+        "Write every profile's summary (as `zoomtui summary`) to CSV or JSON.",
+        scope="accounts",
+        footer="Export",
+    ),
     # Dialogs
     UserAction(
         "help.close",
@@ -412,6 +476,24 @@ ACTIONS: tuple[UserAction, ...] = (
         "users",
         "Back to the list with the ticked columns.",
         scope="columns",
+    ),
+    UserAction(
+        "switcher.close",
+        "escape,q",
+        "close",
+        "Close the profile switcher",
+        "profile",
+        "Stay on the current profile.",
+        scope="switcher",
+    ),
+    UserAction(
+        "new_profile.cancel",
+        "escape",
+        "close",
+        "Cancel the new profile",
+        "config",
+        "Close the dialog without creating a profile.",
+        scope="new_profile",
     ),
     # The reclaim plan (from Seats or Users) and its confirmation
     UserAction(

@@ -10,13 +10,16 @@ from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
+from zoomtui.errors import ZoomtuiError
+from zoomtui.services.accounts import Accounts, DemoAccounts, ProfileAccounts
 from zoomtui.services.context import AppContext
 from zoomtui.services.reader import Reader
 from zoomtui.text import safe_text
 from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction, bindings_for
 from zoomtui.tui.commands import ActionsProvider
-from zoomtui.tui.runner import RunController
-from zoomtui.tui.screens import SCREENS
+from zoomtui.tui.errors import error_text
+from zoomtui.tui.runner import RunController, RunState
+from zoomtui.tui.screens import SCREENS, SWITCHING, SwitchingScreen
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.dialogs import UnsavedDialog
 from zoomtui.tui.screens.help import HelpScreen
@@ -28,17 +31,31 @@ class ZoomApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "zoomtui"
     COMMANDS = App.COMMANDS | {ActionsProvider}
-    MODES: ClassVar = dict(SCREENS)
+    MODES: ClassVar = {**SCREENS, SWITCHING: SwitchingScreen}
     BINDINGS: ClassVar[list[Binding]] = bindings_for(APP)  # type: ignore[assignment]
 
-    def __init__(self, ctx: AppContext, *, start_mode: str = "users", schedule: bool = True):
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        start_mode: str = "users",
+        schedule: bool = True,
+        accounts: Accounts | None = None,
+    ):
         super().__init__()
         self.ctx = ctx
+        if accounts is None:
+            accounts = DemoAccounts({ctx.profile: ctx}) if ctx.demo else ProfileAccounts(ctx)
+        self.accounts = accounts
         self.start_mode = start_mode
         self.runner = RunController(self, schedule=schedule)
         self.reader = Reader(lambda: self.ctx)  # the screens' database reads, off the loop
         self._theme_ready = False
         self.crash: BaseException | None = None  # what ended the app, for the exit sentence
+        if self.console.color_system in ("standard", "windows"):
+            # 16 colours (TERM=xterm): the theme's shades all become black, so fields, focus
+            # and buttons get colours of their own in app.tcss (App.-sixteen-colours).
+            self.add_class("-sixteen-colours")
 
     def notify(
         self,
@@ -89,11 +106,16 @@ class ZoomApp(App[None]):
     def on_unmount(self) -> None:
         self.reader.close()
 
-    def apply_settings(self) -> None:
-        """Apply the keymap and theme from the settings (after load or save)."""
+    def apply_settings(self, *, keep_unset: bool = False) -> None:
+        """Apply the keymap and theme from the settings (after load or save).
+
+        ``keep_unset`` (after a profile switch): a profile that sets no keymap keeps the
+        keys the operator was using, since keys belong to the person, not the account.
+        """
         settings = self.ctx.settings
         keymap = dict(getattr(settings, "keymap", {}) or {})
-        self.set_keymap(keymap)
+        if keymap or not keep_unset:
+            self.set_keymap(keymap)
         unknown = sorted(set(keymap) - {a.id for a in ACTIONS})
         if unknown:  # Textual ignores them silently; the operator should know why
             self.notify(
@@ -144,6 +166,66 @@ class ZoomApp(App[None]):
         """Take the focus out of an input, so digits switch screens instead of typing."""
         self.screen.set_focus(None)
 
+    # -- profiles -------------------------------------------------------------------------------
+
+    def action_switch_profile(self) -> None:
+        """Pick another profile (Zoom account) from a list."""
+        from zoomtui.tui.screens.switcher import ProfileSwitcher
+
+        if isinstance(self.screen, ProfileSwitcher) or not self._may_switch():
+            return
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self.switch_profile(name)
+
+        self.push_screen(ProfileSwitcher(), chosen)
+
+    def _may_switch(self) -> bool:
+        """No switch while this account's aggregation runs: its screens would lose it."""
+        if not self.runner.running:
+            return True
+        self.notify(
+            f"An aggregation of {self.ctx.profile} is running: wait for it to finish, or "
+            "cancel it on the Aggregate screen (c), before switching accounts.",
+            title="Switch profile",
+            severity="warning",
+            timeout=8,
+        )
+        return False
+
+    def switch_profile(self, name: str, mode: str | None = None) -> None:
+        """Make ``name`` the app's account and show ``mode`` (default: the current screen).
+
+        Every screen is built afresh on the new account's settings and history, so
+        none can show the old account's data (filters, marked runs and forms go too).
+        """
+        if not self._may_switch():
+            return
+        self.leave_then(
+            lambda: self.run_worker(self._switch(name, mode), group="profile", exclusive=True)
+        )
+
+    async def _switch(self, name: str, mode: str | None) -> None:
+        target = mode or (self.current_mode if self.current_mode in dict(MODES) else "users")
+        try:
+            ctx = self.accounts.open(name)
+            ctx.open_store()  # an unreadable history is one sentence here, before any change
+        except Exception as exc:
+            self.notify(error_text(exc), title="Switch profile", severity="error", timeout=8)
+            return
+        await self.switch_mode(SWITCHING)
+        old, self.ctx = self.ctx, ctx
+        if old is not ctx:
+            old.close()
+        self.runner.state = RunState()
+        for mode_name, _label in MODES:
+            await self.remove_mode(mode_name)
+            self.add_mode(mode_name, SCREENS[mode_name])
+        self.apply_settings(keep_unset=True)
+        await self.switch_mode(target)
+        self.notify(f"Now on profile {name}.", title="Switch profile")
+
     def action_help(self) -> None:
         """Show every key and command."""
         if not isinstance(self.screen, HelpScreen):
@@ -178,13 +260,18 @@ class ZoomApp(App[None]):
 
 
 def is_ours(error: BaseException) -> bool:
-    """An exception class of zoomtui's with a one-sentence ``message``."""
-    ours = any(cls.__module__.startswith("zoomtui") for cls in type(error).__mro__)
-    return ours and isinstance(getattr(error, "message", None), str)
+    """One of zoomtui's own errors (``ZoomtuiError``), which carries a one-sentence message."""
+    return isinstance(error, ZoomtuiError)
 
 
-def create_app(ctx: AppContext, *, start_mode: str = "users", schedule: bool = True) -> ZoomApp:
+def create_app(
+    ctx: AppContext,
+    *,
+    start_mode: str = "users",
+    schedule: bool = True,
+    accounts: Accounts | None = None,
+) -> ZoomApp:
     """The one app factory used by the CLI, the tests and the screenshot script."""
     if start_mode not in dict(MODES):
         raise ValueError(f"Unknown screen {start_mode!r}.")
-    return ZoomApp(ctx, start_mode=start_mode, schedule=schedule)
+    return ZoomApp(ctx, start_mode=start_mode, schedule=schedule, accounts=accounts)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from zoomtui import paths
 from zoomtui import settings as settings_module
+from zoomtui.services import profiles
 from zoomtui.services.demo import CONNECTION_KEYS
 
 if TYPE_CHECKING:
@@ -24,15 +26,18 @@ def save_changes(app: ZoomApp, changes: dict[str, Any]) -> Path | None:
     """
     ctx = app.ctx
     to_file = dict(changes)
+    # The demo's accounts have no file of their own: preferences go to the operator's.
+    target = paths.config_file() if ctx.demo else ctx.config_path
     if ctx.demo:
         to_file = {k: v for k, v in changes.items() if k not in CONNECTION_KEYS}
     path = None
     if to_file:
-        path = settings_module.load(env={}).updated(**to_file).save()
+        path = settings_module.load(target, env={}).updated(**to_file).save(target)
     if ctx.demo:
         ctx.settings = ctx.settings.updated(**changes)
     else:
-        ctx.settings = settings_module.load()
+        # The environment counts only for the profile zoomtui started on, never after a switch.
+        ctx.settings = profiles.settings_of(profiles.Profile(ctx.profile))
     return path
 
 

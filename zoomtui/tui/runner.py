@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual.dom import DOMNode
 from textual.signal import Signal
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services import aggregate as agg
 from zoomtui.services import schedule
 from zoomtui.services.runs import run_views
@@ -115,7 +116,9 @@ class RunController:
             )
         except agg.RunLocked as exc:
             state.error = getattr(exc, "message", None) or str(exc) or "Another run is going."
-        except Exception as exc:  # every failure becomes a message, never a crash
+        # Worker boundary: any failure, even a bug, must end the run on screen as
+        # "failed" (aggregate has recorded it) rather than kill the app mid-run.
+        except Exception as exc:
             state.error = error_text(exc)
         else:
             state.result = result
@@ -189,7 +192,7 @@ class RunController:
         try:
             last, interval = self._schedule_inputs()
             due = schedule.is_due(last, interval, now=ctx.clock())
-        except Exception:
+        except (ZoomtuiError, ValueError):  # unreadable history or an invalid interval: not due
             return False
         if not due:
             return False

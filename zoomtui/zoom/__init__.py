@@ -6,6 +6,7 @@ use it alone.
 
 from __future__ import annotations
 
+from zoomtui.regions import REGIONS, Region
 from zoomtui.zoom.auth import Credentials
 from zoomtui.zoom.client import USER_STATUSES, ZoomClient
 from zoomtui.zoom.errors import (
@@ -43,7 +44,7 @@ from zoomtui.zoom.models import (
 )
 from zoomtui.zoom.ratelimit import CATEGORY, LIMITS, CallStats
 from zoomtui.zoom.retry import RetryPolicy
-from zoomtui.zoom.urls import DEFAULT_API_URL, DEFAULT_OAUTH_URL, REGIONS, Region, validate_url
+from zoomtui.zoom.urls import DEFAULT_API_URL, DEFAULT_OAUTH_URL, validate_url
 
 __all__ = [
     "CATEGORY",

@@ -22,6 +22,7 @@ import httpx
 
 from zoomtui import __version__
 from zoomtui.clock import Clock, utcnow
+from zoomtui.regions import REGIONS
 from zoomtui.zoom.auth import Credentials, TokenProvider
 from zoomtui.zoom.classify import api_error, is_error_body, is_page_token_expired
 from zoomtui.zoom.errors import (
@@ -46,7 +47,8 @@ from zoomtui.zoom.oplogs import OperationLog, entry_key
 from zoomtui.zoom.pagination import month_windows, paginate, sign_in_windows
 from zoomtui.zoom.ratelimit import CallStats, RateLimiter, category_for
 from zoomtui.zoom.retry import Requester, RetryPolicy
-from zoomtui.zoom.urls import DEFAULT_OAUTH_URL, REGIONS, api_base_from_token, validate_url
+from zoomtui.zoom.tls import tls_context
+from zoomtui.zoom.urls import DEFAULT_OAUTH_URL, api_base_from_token, validate_url
 
 __all__ = ["Credentials", "ZoomClient"]
 
@@ -59,6 +61,9 @@ except ImportError:
     # not cache a failed import, so without this each request walks sys.path several
     # times (about a fifth of the client's CPU; encode/httpcore PR #1103). A None entry
     # makes that import fail at once, which httpcore already treats as "asyncio".
+    # It has to be process-wide: the import runs inside httpcore's own functions, so
+    # there is no client-local hook, and it only happens when sniffio is absent —
+    # nothing installed can miss it, and anyone importing it gets the same ImportError.
     sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 
@@ -123,6 +128,7 @@ class ZoomClient:
             # beyond the keep-alive limit (default 20) and would reconnect constantly.
             return httpx.AsyncClient(
                 transport=transport,
+                verify=tls_context(),  # built once per process, not once per lane
                 timeout=timeout,
                 limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
                 follow_redirects=False,

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from zoomtui.errors import ZoomtuiError
 
-class ZoomError(Exception):
+
+class ZoomError(ZoomtuiError):
     """Base of every error raised by `zoomtui.zoom`."""
 
     def __init__(
@@ -22,7 +24,6 @@ class ZoomError(Exception):
         code: int | None = None,
     ) -> None:
         super().__init__(message)
-        self.message = message
         self.tracking_id = tracking_id
         self.status = status
         self.code = code

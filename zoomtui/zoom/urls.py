@@ -8,35 +8,14 @@ whose requests never leave the process because a custom transport serves them.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from zoomtui.regions import REGIONS
 from zoomtui.zoom.errors import ConfigError
 
 EMULATOR_HOST = "emulator.local"
 
 
-@dataclass(frozen=True)
-class Region:
-    """A Zoom cloud: its REST API base and its OAuth token endpoint."""
-
-    name: str
-    label: str
-    api_url: str
-    oauth_url: str
-
-
-REGIONS: dict[str, Region] = {
-    "global": Region(
-        "global", "Zoom (global)", "https://api.zoom.us/v2", "https://zoom.us/oauth/token"
-    ),
-    "gov": Region(
-        "gov",
-        "Zoom for Government",
-        "https://api.zoomgov.com/v2",
-        "https://zoomgov.com/oauth/token",
-    ),
-}
 DEFAULT_API_URL = REGIONS["global"].api_url
 DEFAULT_OAUTH_URL = REGIONS["global"].oauth_url
 

@@ -91,9 +91,9 @@ async def apply_plan(
                 outcomes.append(_outcome(item, "already " + item["state"], item["note"]))
                 continue
             checked = await _one(ctx, api, item, action, rules, main, dry_run)
-            if isinstance(checked, str):
+            if isinstance(checked, tuple):
                 writes += 1
-                result = await _write(ctx, api, item, action, main, writes, after_write)
+                result = await _write(ctx, api, item, action, *checked, writes, after_write)
             else:
                 result = checked
             outcomes.append(result)
@@ -134,8 +134,8 @@ async def _one(
     rules: Exclusions,
     main: str | None,
     dry_run: bool,
-) -> dict[str, Any] | str:
-    """Check one item live; ``"write"`` when it may go ahead, else its outcome."""
+) -> dict[str, Any] | tuple[LiveUser, dict[str, Any]]:
+    """Check one item live: (live state, write request) when it may go ahead, else its outcome."""
     conn = ctx.open_store().conn
     pending = action.name == "revoke-invitation"
     sub = None if account_path(item["account_id"], main) == "" else item["account_id"]
@@ -178,9 +178,7 @@ async def _one(
         return _skip(ctx, item, why, dry_run)
     if dry_run:
         return _outcome(item, "would apply", "checked live just now")
-    item["_live"] = live
-    item["_request"] = request
-    return "write"
+    return live, request
 
 
 def _guard(item: dict[str, Any], live: LiveUser, rules: Exclusions) -> str | None:
@@ -201,13 +199,12 @@ async def _write(
     api: AdminApi,
     item: dict[str, Any],
     action: Action,
-    main: str | None,
+    live: LiveUser,
+    request: dict[str, Any],
     count: int,
     after_write: AfterWrite | None,
 ) -> dict[str, Any]:
     conn = ctx.open_store().conn
-    live: LiveUser = item.pop("_live")
-    request: dict[str, Any] = item.pop("_request")
     record = {**request, "live_before": live.snapshot(action.addon)}
     journal_id = db.attempt(conn, item, "apply", 0, record, ctx.clock())
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from zoomtui.services.context import AppContext
@@ -26,7 +27,8 @@ def describe(request: dict[str, Any]) -> str:
     """``PATCH /users/…`` with its body, in one short line."""
     body = request.get("body")
     params = request.get("params")
-    extra = f" {body}" if body else (f" {params}" if params else "")
+    sent = body or params  # as JSON, the way Zoom receives it (not Python's repr)
+    extra = f" {json.dumps(sent, sort_keys=True)}" if sent else ""
     return f"{request.get('method', '')} {request.get('path', '')}{extra}"
 
 

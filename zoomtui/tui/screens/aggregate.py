@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 from textual.widgets import Button, Input, Label, ProgressBar, RichLog, Static
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services import schedule
 from zoomtui.services.eta import words
 from zoomtui.tui.actions import bindings_for
@@ -161,7 +162,7 @@ class AggregateScreen(ZoomScreen):
     def refresh_due(self) -> None:
         try:
             _due, words = self.zapp.runner.next_due()
-        except Exception as exc:
+        except ZoomtuiError as exc:
             words = str(getattr(exc, "message", exc))
         if not self.ctx.settings.active and words != "not scheduled":
             words += " (connection inactive: no automatic runs)"
@@ -219,7 +220,7 @@ class AggregateScreen(ZoomScreen):
             return
         try:
             save_changes(self.zapp, {"schedule_interval": schedule.format_interval(interval)})
-        except Exception as exc:
+        except (ZoomtuiError, OSError) as exc:  # a bad value or an unwritable file
             self.report(exc, "Schedule not saved")
             return
         event.input.value = self.ctx.settings.schedule_interval

@@ -71,13 +71,15 @@ class ZoomScreen(Screen[None]):
         status = ""
         if state.running:
             status = "aggregation running…"
-        profile = paths.profile_name()
+        # The profile is named once there is more than one account to tell apart.
+        profile = self.ctx.profile
+        several = self.ctx.demo or profile != paths.DEFAULT_PROFILE
         self.query_one(TopBar).show(
             MODES,
             self.MODE,
             demo=self.ctx.demo,
             status=status,
-            profile="" if profile == paths.DEFAULT_PROFILE else profile,
+            profile=profile if several else "",
         )
 
     def on_run_started(self, _message: RunStarted) -> None:

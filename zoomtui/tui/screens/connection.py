@@ -95,6 +95,7 @@ class ConnectionScreen(ZoomScreen):
             with Horizontal(id="conn-buttons"):
                 yield Button("Save", id="conn-save", variant="primary", compact=True)
                 yield Button("Test connection", id="conn-test", compact=True)
+                yield Button("New profile", id="conn-new", compact=True)
                 yield Label("", id="conn-dirty")
             yield Static(HINT, id="conn-status")
             yield Static("", id="conn-result")
@@ -123,7 +124,9 @@ class ConnectionScreen(ZoomScreen):
             note = "DEMO: the connection is the built-in emulator; Save does not write it."
         elif any(sources.get(k) == "env" for k in ENV_VARS):
             note += " Greyed fields come from environment variables, which win over the file."
-        warning = None if self.ctx.demo else exposure_warning()
+        if not self.ctx.demo:  # which account this form edits: every profile has its own file
+            note = f"Profile {self.ctx.profile}. {note}"
+        warning = None if self.ctx.demo else exposure_warning(self.ctx.config_path)
         if warning:
             note = warning  # the file's mode matters more than the general note
         self.query_one("#conn-note", Static).update(Text(note))
@@ -326,6 +329,8 @@ class ConnectionScreen(ZoomScreen):
             ctx = dataclasses.replace(self.ctx, settings=candidate)
             report = await test_connection(ctx)
             result: Table | Text = report_renderable(report)
+        # Worker boundary: a connection test reports any failure (httpx, a bug) as
+        # its result, and the form stays usable to correct the values.
         except Exception as exc:
             result = safe(f"✗ {error_text(exc)}", "bold")
         self.last_report = report
@@ -350,6 +355,32 @@ class ConnectionScreen(ZoomScreen):
     def _key_hint(self, action_id: str) -> str:
         keymap = dict(getattr(self.app, "_keymap", {}) or {})
         return keys_of(by_id(action_id), keymap).split(",")[0]
+
+    def action_new_profile(self) -> None:
+        """Ask for a name, create the profile, then switch to it (this form, empty)."""
+        from zoomtui.tui.screens.switcher import NewProfileDialog
+
+        if self.zapp.accounts.demo:
+            error, _note = self.zapp.accounts.check_new("")
+            self.say(error, error=True)
+            return
+
+        def created(name: str | None) -> None:
+            if name is None:
+                return
+            try:
+                self.zapp.accounts.create(name)
+            except Exception as exc:
+                self.say(f"Profile not created: {error_text(exc)}", error=True)
+                return
+            self.zapp.notify(f"Created profile {name}; fill in its connection.", title="Profile")
+            self.zapp.switch_profile(name, "connection")
+
+        self.app.push_screen(NewProfileDialog(), created)
+
+    @on(Button.Pressed, "#conn-new")
+    def _new_pressed(self) -> None:
+        self.action_new_profile()
 
     @on(Button.Pressed, "#conn-save")
     def _save_pressed(self) -> None:

@@ -10,6 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select
 
+from zoomtui import regions
+
 TEXT_FIELDS: tuple[tuple[str, str, bool, str], ...] = (
     # key, label, secret, group (s2s / jwt / custom)
     ("account_id", "Account ID", False, "s2s"),
@@ -21,11 +23,10 @@ TEXT_FIELDS: tuple[tuple[str, str, bool, str], ...] = (
     ("oauth_url", "OAuth URL", False, "custom"),
 )
 REGIONS = (
-    ("Global (zoom.us)", "global"),
-    ("Zoom for Government", "gov"),
-    ("Custom URLs", "custom"),
+    *((r.label, r.name) for r in regions.REGIONS.values()),
+    (regions.CUSTOM_LABEL, regions.CUSTOM),
 )
-HINT = "Tab: next field · Esc: leave the field, then 1-6 switch screens"
+HINT = "Tab: next field · Esc: leave the field, then 1-7 switch screens"
 """Why a hint and no alt+digit: Textual reads ESC+digit as a macOS Option character (™)."""
 FIELD_LABELS = {
     "auth": "Auth method",

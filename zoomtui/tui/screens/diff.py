@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Label, Select, Static
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.licences import status_word
 from zoomtui.services.diff import diff_runs
 from zoomtui.services.runs import complete_run_ids
@@ -122,7 +123,7 @@ class DiffScreen(ZoomScreen):
         try:
             complete = await self.zapp.reader(complete_run_ids)
             result = await self.zapp.reader(diff_runs, *(pair or (None, None)))
-        except Exception as exc:
+        except ZoomtuiError as exc:
             if not self.is_latest("diff", ticket):
                 return
             self.result, self.rows = None, []

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services.context import AppContext
 from zoomtui.services.export import write_csv, write_json
 from zoomtui.tui.screens.base import ZoomScreen
@@ -63,7 +64,7 @@ def start_export(
     async def run(choice: ExportChoice) -> None:
         try:
             written = await app.reader(write, choice)
-        except Exception as exc:  # one sentence, never a crash
+        except (ZoomtuiError, OSError) as exc:  # one sentence, never a crash
             screen.report(exc, "Export failed")
             return
         app.notify(f"Wrote {written:,} {what} to {choice.path}", title="Export")

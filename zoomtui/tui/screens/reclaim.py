@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Static
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services.reclaim.actions import Action
 from zoomtui.services.reclaim.apply import apply_plan
 from zoomtui.services.reclaim.journal import journal_rows
@@ -102,7 +103,7 @@ class ReclaimScreen(ModalScreen[None]):
         """A new stored plan for the current action and selection (nothing is sent to Zoom)."""
         try:
             self.plan = build_plan(self.ctx, self.action, self.days, self.definition, self.only)
-        except Exception as exc:
+        except ZoomtuiError as exc:
             self.plan = None
             self.query_one("#reclaim-plan-summary", Static).update(safe(error_text(exc)))
             self.query_one(DataTable).clear(columns=True)
@@ -212,7 +213,7 @@ class ReclaimScreen(ModalScreen[None]):
         summary.update("Applying: re-checking each user live, then writing…")
         try:
             result = await apply_plan(self.ctx, self.plan["id"], kept)
-        except Exception as exc:
+        except Exception as exc:  # worker boundary: a stopped apply is told, the screen stays
             self.notify(error_text(exc), title="Reclaim stopped", severity="error", timeout=10)
         else:
             self.notify(

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import DataTable, Static
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services.runs import RunView, TrendPoint, runs_with_trends, skipped_parts
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
@@ -101,7 +102,7 @@ class RunsScreen(ZoomScreen):
         ticket = self.ticket("runs")
         try:
             runs, points = await self.zapp.reader(runs_with_trends)
-        except Exception as exc:
+        except ZoomtuiError as exc:
             self.report(exc)
             self._hint()
             return

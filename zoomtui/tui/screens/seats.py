@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.services.seats import reclaim, seat_report
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.config_io import save_changes
@@ -128,7 +129,7 @@ class SeatsScreen(ZoomScreen):
         ticket = self.ticket("seats")
         try:
             seats = await self.zapp.reader(seat_report)
-        except Exception as exc:
+        except ZoomtuiError as exc:
             if not self.is_latest("seats", ticket):
                 return
             self.seats = []
@@ -159,7 +160,7 @@ class SeatsScreen(ZoomScreen):
             result = await self.zapp.reader(
                 reclaim, inactive_days=days, price_per_seat=price, definition=definition
             )
-        except Exception as exc:
+        except ZoomtuiError as exc:
             if not self.is_latest("reclaim", ticket):
                 return
             self.result = None
@@ -200,7 +201,7 @@ class SeatsScreen(ZoomScreen):
             return
         try:
             save_changes(self.zapp, {"inactive_days": days, "price_per_seat": price})
-        except Exception as exc:
+        except (ZoomtuiError, OSError) as exc:  # a bad value or an unwritable file
             self.report(exc, "Settings not saved")
         self.reload_reclaim()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -9,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from zoomtui.errors import ZoomtuiError
 from zoomtui.licences import status_word, tokens_of
 from zoomtui.services.context import AppContext
 from zoomtui.services.runs import complete_run_ids
@@ -100,19 +102,13 @@ SORTABLE = [c.key for c in COLUMNS if c.key not in UNSORTABLE]
 
 
 def to_user_filter(state: FilterState) -> UserFilter:
-    """The service's filter for what the filter bar shows."""
-    return UserFilter(
-        plans=state.plans,
-        statuses=state.statuses,
-        addons=state.addons,
-        account=state.account,
-        dept=state.dept,
-        inactive_days=state.inactive_days,
-        never_logged_in=state.never_logged_in,
-        search=state.search,
-        not_hosted_days=state.not_hosted_days,
-        hosted_minutes_below=state.hosted_minutes_below,
-    )
+    """The service's filter for what the filter bar shows.
+
+    The widget keeps its own dataclass (widgets never import services); the fields
+    both share are copied by name, so a new filter needs no line here.
+    """
+    shared = {f.name for f in fields(UserFilter)} & {f.name for f in fields(FilterState)}
+    return UserFilter(statuses=state.statuses, **{name: getattr(state, name) for name in shared})
 
 
 class UsersScreen(ZoomScreen):
@@ -174,7 +170,7 @@ class UsersScreen(ZoomScreen):
             read = await self.zapp.reader(
                 read_users, flt, pinned, sort, desc, WindowTable.PAGE_SIZE, options
             )
-        except Exception as exc:  # an unreadable history: one sentence where the counts go
+        except ZoomtuiError as exc:  # an unreadable history: one sentence where the counts go
             read = UsersRead(error=error_text(exc))
         if not self.is_latest("users", ticket):
             return  # a newer filter or sort asked meanwhile; its answer is on its way
@@ -244,7 +240,7 @@ class UsersScreen(ZoomScreen):
         ticket = self.ticket("detail")
         try:
             detail = await self.zapp.reader(user_detail, email, self.run_id)
-        except Exception as exc:
+        except ZoomtuiError as exc:
             self.report(exc)
             return
         if not self.is_latest("detail", ticket):
@@ -330,7 +326,7 @@ class UsersScreen(ZoomScreen):
 
         try:
             emails = await self.zapp.reader(emails_of)
-        except Exception as exc:
+        except ZoomtuiError as exc:
             self.report(exc)
             return
         self.app.push_screen(ReclaimScreen(emails), lambda _: self.reload(keep_cursor=True))

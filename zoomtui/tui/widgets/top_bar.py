@@ -14,6 +14,7 @@ class TopBar(Static):
     DEFAULT_CSS = """
     TopBar { height: 1; background: $panel; color: $foreground; }
     """
+    _shown: tuple[Sequence[tuple[str, str]], str, bool, str, str] | None = None
 
     def show(
         self,
@@ -24,7 +25,25 @@ class TopBar(Static):
         status: str = "",
         profile: str = "",
     ) -> None:
-        width = self.size.width or 200
+        self._shown = (modes, current, demo, status, profile)
+        width = self.size.width
+        if not width:
+            return  # not laid out yet: on_resize draws it at its real width
+        self._draw(width)
+
+    def on_resize(self) -> None:
+        """Draw again at the new width (the first layout included).
+
+        Why: drawn before layout, the bar guessed a width and kept the variant
+        with the app name, which seven screens at 80 columns do not leave room for.
+        """
+        if self.size.width:
+            self._draw(self.size.width)
+
+    def _draw(self, width: int) -> None:
+        if self._shown is None:
+            return
+        modes, current, demo, status, profile = self._shown
         variants = [
             _bar(modes, current, demo, profile, status, name=True, short=None),
             _bar(modes, current, demo, profile, status, name=False, short=None),
@@ -52,8 +71,9 @@ def _bar(
     if demo:
         text.append(" DEMO ", style="bold reverse")
         text.append(" ")
-    elif profile:  # which Zoom account this is, when there are several
-        text.append(f" {profile} ", style="bold reverse")
+    if profile:  # which Zoom account this is, when there are several
+        shown = profile if short != 0 or len(profile) <= 12 else profile[:11] + "…"
+        text.append(f" {shown} ", style="bold reverse")
         text.append(" ")
     for number, (mode, label) in enumerate(modes, start=1):
         if mode == current:

@@ -15,8 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from emuworld import ADDON_KEYS, World, make_world, truth_users
-
+from tests.helpers.emuworld import ADDON_KEYS, World, make_world, truth_users
 from zoomtui.services.runs import list_runs
 from zoomtui.services.seats import seat_report
 from zoomtui.services.usage import HOSTING_FIELDS

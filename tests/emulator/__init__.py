@@ -1,0 +1,1 @@
+"""Tests of zoomtui.emulator (see tests/__init__.py)."""

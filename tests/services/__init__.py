@@ -1,0 +1,1 @@
+"""Tests of zoomtui.services (see tests/__init__.py)."""

@@ -1,0 +1,1 @@
+"""Tests of zoomtui.zoom (see tests/__init__.py)."""
