@@ -22,6 +22,7 @@ from pathlib import Path
 
 from _common import emulator_settings, log
 from queries import build
+from tui_speed import reads_done
 
 from zoomtui.emulator import API_URL, OAUTH_URL
 from zoomtui.services.context import AppContext
@@ -38,6 +39,8 @@ async def first_frame(db: Path) -> float:
     ctx = demo_context(db, fill=False)
     app = create_app(ctx, schedule=False)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await reads_done(app)
         await pilot.pause()
         elapsed = time.perf_counter() - t
     ctx.close()
@@ -62,6 +65,7 @@ async def refilter(db: Path, repeat: int) -> dict[str, list[float]]:
     app = create_app(ctx, schedule=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        await reads_done(app)
         screen = app.screen
         assert isinstance(screen, UsersScreen), type(screen)
         for _ in range(repeat):
@@ -69,6 +73,8 @@ async def refilter(db: Path, repeat: int) -> dict[str, list[float]]:
                 t = time.perf_counter()
                 screen.state = state
                 screen.reload()
+                await pilot.pause()
+                await reads_done(app)  # the query runs in a reader thread
                 await pilot.pause()
                 out[name].append(time.perf_counter() - t)
         shown = screen.table.total

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,3 +60,42 @@ def text_of(widget: object, width: int = 120) -> str:
     with console.capture() as capture:
         console.print(content, markup=False)
     return capture.get()
+
+
+async def reads_done(app: object) -> None:
+    """Wait until no database read of the app is under way (screens read in workers)."""
+    from textual.app import App
+    from textual.worker import WorkerState
+
+    assert isinstance(app, App)
+    for _ in range(50):  # a finished read may start the next (a page, the candidates)
+        reading = [
+            w
+            for w in app.workers
+            if w.group.startswith("read") and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ]
+        if not reading:
+            return
+        await app.workers.wait_for_complete(reading)
+        await asyncio.sleep(0)  # let the handlers that follow a read run
+    raise AssertionError("reads never settled")
+
+
+@pytest.fixture(autouse=True)
+def pause_waits_for_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pilot.pause()`` also waits for the screens' reads, as an operator waits for data.
+
+    Why: reads run in reader threads (``services/reader.py``); a test that presses a
+    key and looks at the screen means the screen after its data arrived. Waiting on
+    the workers, not on a delay, keeps the tests fast and not flaky.
+    """
+    from textual.pilot import Pilot
+
+    original = Pilot.pause
+
+    async def pause(self: Pilot[object], delay: float | None = None) -> None:
+        await original(self, delay)
+        await reads_done(self.app)
+        await original(self)
+
+    monkeypatch.setattr(Pilot, "pause", pause)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoomtui.services.aggregate import Progress
 from zoomtui.services.context import AppContext
 from zoomtui.tui.app import create_app
+from zoomtui.tui.messages import RunProgress
 
 from .conftest import SIZE, text_of
 
@@ -33,7 +34,7 @@ async def test_the_estimate_follows_the_run(demo_ctx: AppContext) -> None:
         assert "about 30 s left" in text_of(screen.query_one("#run-status"))
         assert "600 settings reads" in text_of(screen.query_one("#run-waits"))
         runner.state.running = False
-        runner._publish("progress")
+        runner._publish(RunProgress(Progress("addons", 2400, 3000, "Reading settings")))
         await pilot.pause()
         assert "left" not in text_of(screen.query_one("#run-status"))
         assert "Estimate" not in text_of(screen.query_one("#run-waits"))

@@ -82,6 +82,7 @@ async def test_comparing_two_marked_runs(demo_ctx: AppContext) -> None:
     complete = sorted(r["id"] for r in list_runs(demo_ctx) if r["status"] == "complete")
     app = create_app(demo_ctx, start_mode="runs", schedule=False)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the runs are read in a worker: wait until they are listed
         await pilot.press("space", "down", "down", "space", "c")  # newest first
         await pilot.pause()
         await app.workers.wait_for_complete()

@@ -15,7 +15,7 @@ from zoomtui.tui.screens.seats import RECLAIM_COLUMNS
 from zoomtui.tui.screens.users import COLUMNS, to_user_filter
 from zoomtui.tui.widgets.window_table import WindowTable
 
-from .conftest import FIXED_NOW, SIZE, text_of
+from .conftest import FIXED_NOW, SIZE, reads_done, text_of
 
 
 async def settle(pilot: Any) -> None:
@@ -34,7 +34,11 @@ async def type_into(pilot: Any, box: str, text: str) -> None:
     await settle(pilot)
 
 
-def shown_emails(table: WindowTable) -> list[str]:
+async def shown_emails(table: WindowTable) -> list[str]:
+    """Every row of the table; pages past the first are read in workers, waited for."""
+    for i in range(0, table.total, WindowTable.PAGE_SIZE):
+        table.row_at(i)
+    await reads_done(table.app)
     return [str(table.row_at(i)["email"]) for i in range(table.total)]  # type: ignore[index]
 
 
@@ -53,7 +57,7 @@ async def test_typed_hosting_filters_match_the_cli(demo_ctx: AppContext) -> None
         # `zoomtui users --not-hosted-days 60`
         expected = cli_emails(demo_ctx, UserFilter(not_hosted_days=60))
         assert to_user_filter(screen.state) == UserFilter(not_hosted_days=60)
-        assert shown_emails(table) == expected
+        assert await shown_emails(table) == expected
         everyone = query_users(demo_ctx, UserFilter()).total
         assert 0 < table.total < everyone  # some host, some do not: the filter did something
         assert "not hosted in 60d" in text_of(screen.query_one("#users-counts"), width=200)
@@ -63,7 +67,7 @@ async def test_typed_hosting_filters_match_the_cli(demo_ctx: AppContext) -> None
         await type_into(pilot, "#f-hosted-min", "120")
         flt = UserFilter(inactive_days=90, not_hosted_days=60, hosted_minutes_below=120).validated()
         assert to_user_filter(screen.state) == flt
-        assert shown_emails(table) == cli_emails(demo_ctx, flt)
+        assert await shown_emails(table) == cli_emails(demo_ctx, flt)
         counts = text_of(screen.query_one("#users-counts"), width=200)
         assert "idle ≥90d" in counts and "hosted <120 min in 60d" in counts
 
@@ -73,7 +77,7 @@ async def test_typed_hosting_filters_match_the_cli(demo_ctx: AppContext) -> None
         days = demo_ctx.settings.inactive_days
         flt = UserFilter(hosted_minutes_below=120)
         minutes_only = cli_emails(demo_ctx, flt)
-        assert shown_emails(table) == minutes_only
+        assert await shown_emails(table) == minutes_only
         assert f"hosted <120 min in {days}d" in text_of(screen.query_one("#users-counts"), 200)
         hosts_a_lot = set(cli_emails(demo_ctx, UserFilter())) - set(minutes_only)
         assert hosts_a_lot  # somebody hosted 120 minutes or more: the filter left them out
@@ -91,7 +95,7 @@ async def test_hosting_filters_combine_with_a_plan(demo_ctx: AppContext) -> None
         flt = UserFilter(plans=("Licensed",), not_hosted_days=30)
         assert to_user_filter(screen.state) == flt
         licensed_quiet = cli_emails(demo_ctx, flt)
-        assert shown_emails(table) == licensed_quiet
+        assert await shown_emails(table) == licensed_quiet
         licensed = cli_emails(demo_ctx, UserFilter(plans=("Licensed",)))
         assert set(licensed_quiet) < set(licensed)
         rows = [table.row_at(i) for i in range(table.total)]

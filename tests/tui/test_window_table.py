@@ -123,3 +123,40 @@ async def test_column_picker_drops_columns_and_gives_the_width_away(demo_ctx: Ap
         assert keys == ["email", "plan", "days_inactive", "addons", "account_id"]
         assert sum(w + 1 for w in table.widths) <= SIZE[0]
         assert table.widths[0] > 25  # the e-mail got room
+
+
+async def test_async_pages_arrive_later_and_a_new_source_drops_late_ones() -> None:
+    import asyncio
+
+    gate = asyncio.Event()
+    asked: list[int] = []
+
+    async def slow(offset: int, limit: int) -> tuple[list[dict[str, object]], int]:
+        asked.append(offset)
+        await gate.wait()
+        return Counting()(offset, limit)
+
+    app = TableApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(WindowTable)
+        table.focus()
+        first, _ = Counting()(0, WindowTable.PAGE_SIZE)
+        table.show_pages(first, TOTAL, slow)
+        await pilot.press("end")
+        await asyncio.sleep(0.2)  # not pilot.pause(): it would wait for the held page
+        assert table.cursor == TOTAL - 1 and table.cursor_row is None  # still reading
+        assert asked and max(asked) == (TOTAL - 1) // WindowTable.PAGE_SIZE * WindowTable.PAGE_SIZE
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.cursor_row == {"email": "user099999@example.com", "n": TOTAL - 1}
+        # A new source while a page of the old one is still being read: the late page is dropped.
+        gate.clear()
+        table.show_pages([{"email": "only@example.com", "n": 0}], TOTAL, slow)
+        await pilot.press("end")
+        await asyncio.sleep(0.2)
+        table.show_pages([{"email": "new@example.com", "n": 0}], 1, None)
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.total == 1 and table.row_at(0) == {"email": "new@example.com", "n": 0}

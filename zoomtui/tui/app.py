@@ -13,6 +13,7 @@ from textual.notifications import SeverityLevel
 from zoomtui.errors import ZoomtuiError
 from zoomtui.services.accounts import Accounts, DemoAccounts, ProfileAccounts
 from zoomtui.services.context import AppContext
+from zoomtui.services.reader import Reader
 from zoomtui.text import safe_text
 from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction, bindings_for
 from zoomtui.tui.commands import ActionsProvider
@@ -48,6 +49,7 @@ class ZoomApp(App[None]):
         self.accounts = accounts
         self.start_mode = start_mode
         self.runner = RunController(self, schedule=schedule)
+        self.reader = Reader(lambda: self.ctx)  # the screens' database reads, off the loop
         self._theme_ready = False
         self.crash: BaseException | None = None  # what ended the app, for the exit sentence
         if self.console.color_system in ("standard", "windows"):
@@ -100,6 +102,9 @@ class ZoomApp(App[None]):
         self.theme_changed_signal.subscribe(self, lambda _theme: self._save_theme())
         self._theme_ready = True
         self.runner.start_schedule()
+
+    def on_unmount(self) -> None:
+        self.reader.close()
 
     def apply_settings(self, *, keep_unset: bool = False) -> None:
         """Apply the keymap and theme from the settings (after load or save).

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
-from weakref import WeakSet
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from textual.message_pump import MessagePump
+from textual.dom import DOMNode
+from textual.signal import Signal
 
 from zoomtui.errors import ZoomtuiError
 from zoomtui.services import aggregate as agg
 from zoomtui.services import schedule
-from zoomtui.services.runs import list_runs
+from zoomtui.services.runs import run_views
 from zoomtui.text import safe_text
 from zoomtui.tui.errors import error_text
-from zoomtui.tui.messages import RunUpdated
+from zoomtui.tui.messages import RunEvent, RunFinished, RunLogged, RunProgress, RunStarted
 
 if TYPE_CHECKING:
     from zoomtui.tui.app import ZoomApp
@@ -36,39 +36,43 @@ class RunState:
     running: bool = False
     full: bool = False
     started_at: datetime | None = None
-    phases: dict[str, Any] = field(default_factory=dict)
+    phases: dict[str, agg.Progress] = field(default_factory=dict)
     waits: int = 0
     waited_s: float = 0.0
     log: list[str] = field(default_factory=list)
-    result: Any = None
+    result: agg.RunResult | None = None
     error: str | None = None
 
 
 class RunController:
-    """Owns the aggregation worker and its cancel event; screens subscribe to its updates."""
+    """Owns the aggregation worker and its cancel event; screens subscribe to its events.
+
+    Events go out on a Textual ``Signal`` (it forgets screens that are gone); each
+    subscriber gets the event posted as a typed message (``tui/messages.py``).
+    """
 
     def __init__(self, app: ZoomApp, *, schedule: bool = True) -> None:
         self.app = app
         self.state = RunState()
         self.schedule_enabled = schedule
         self._cancel: asyncio.Event | None = None
-        self._subscribers: WeakSet[MessagePump] = WeakSet()
+        self.events: Signal[RunEvent] = Signal(app, "run")
         self._last_message: dict[str, str] = {}
 
-    def subscribe(self, node: MessagePump) -> None:
-        """Deliver ``RunUpdated`` messages to ``node``."""
-        self._subscribers.add(node)
+    def subscribe(self, node: DOMNode) -> None:
+        """Post every run event to ``node`` as a message (``on_run_started`` and so on)."""
+        self.events.subscribe(node, node.post_message, immediate=True)
 
-    def _publish(self, kind: str, progress: Any = None) -> None:
-        for node in list(self._subscribers):
-            node.post_message(RunUpdated(kind, progress))
+    def _publish(self, event: RunEvent) -> None:
+        self.events.publish(event)
 
     def log(self, line: str) -> None:
         """Add a line to the run log, time-stamped with the app clock (controls made visible)."""
         stamp = self.app.ctx.clock().strftime("%H:%M:%S")
-        self.state.log.append(f"{stamp} {safe_text(line)}")
+        entry = f"{stamp} {safe_text(line)}"
+        self.state.log.append(entry)
         del self.state.log[:-500]
-        self._publish("log")
+        self._publish(RunLogged(entry))
 
     @property
     def running(self) -> bool:
@@ -92,7 +96,7 @@ class RunController:
             running=True, full=full, started_at=self.app.ctx.clock(), log=self.state.log
         )
         self.log(f"{'Full run' if full else 'Run'} started{reason}.")
-        self._publish("started")
+        self._publish(RunStarted(full))
         self.app.run_worker(self._run(full), group="aggregate", exclusive=True, exit_on_error=False)
         return True
 
@@ -136,9 +140,9 @@ class RunController:
         else:
             self.log(f"Run failed: {state.error}")
             self.app.notify(state.error or "Run failed.", title="Aggregation", severity="error")
-        self._publish("finished")
+        self._publish(RunFinished(state.result, state.error))
 
-    def _on_progress(self, progress: Any) -> None:
+    def _on_progress(self, progress: agg.Progress) -> None:
         state = self.state
         state.phases[progress.phase] = progress
         if progress.waiting_s:
@@ -152,19 +156,16 @@ class RunController:
         ):
             self.log(progress.message)
         self._last_message[progress.phase] = progress.message
-        self._publish("progress", progress)
+        self._publish(RunProgress(progress))
 
     # -- schedule -------------------------------------------------------------------------------
 
-    def _schedule_inputs(self) -> tuple[datetime | None, Any]:
+    def _schedule_inputs(self) -> tuple[datetime | None, timedelta | None]:
         """The last complete run's end and the configured interval (ValueError when invalid)."""
         ctx = self.app.ctx
         interval = schedule.parse_interval(ctx.settings.schedule_interval or "off")
-        finished = [
-            _as_datetime(run.get("finished_at"))
-            for run in list_runs(ctx)
-            if run.get("status") == "complete"
-        ]
+        # One small table (a row per run): read on the loop, typed, no ISO text to parse.
+        finished = [v.finished_at for v in run_views(ctx) if v.complete]
         last = max((f for f in finished if f is not None), default=None)
         return last, interval
 
@@ -196,12 +197,3 @@ class RunController:
         if not due:
             return False
         return self.start(reason=" (scheduled)")
-
-
-def _as_datetime(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None

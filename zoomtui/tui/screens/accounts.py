@@ -183,7 +183,7 @@ class AccountsScreen(ZoomScreen):
             self,
             "accounts",
             "accounts",
-            lambda: [{k: r.get(k) for k in SUMMARY_COLUMNS} for r in self.shown()],
+            lambda _ctx: [{k: r.get(k) for k in SUMMARY_COLUMNS} for r in self.shown()],
             columns=SUMMARY_COLUMNS,
             count=len(self.records),
         )

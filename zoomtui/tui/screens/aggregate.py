@@ -15,7 +15,7 @@ from zoomtui.services import schedule
 from zoomtui.services.eta import words
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.config_io import save_changes
-from zoomtui.tui.messages import RunUpdated
+from zoomtui.tui.messages import RunEvent, RunFinished, RunStarted
 from zoomtui.tui.runner import PHASES
 from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
@@ -168,17 +168,22 @@ class AggregateScreen(ZoomScreen):
             words += " (connection inactive: no automatic runs)"
         self.query_one("#schedule-due", Static).update(safe(f" Next run: {words}"))
 
-    def on_run_updated(self, message: RunUpdated) -> None:
-        super().on_run_updated(message)
+    @on(RunEvent)
+    def _run_event(self, message: RunEvent) -> None:
+        """Every run event (started, progress, logged, finished) redraws the panel.
+
+        ``@on`` with the base class matches all four; ``ZoomScreen``'s own
+        ``on_run_started`` / ``on_run_finished`` still run for the top bar and reloads.
+        """
         log = self.query_one(RichLog)
         lines = self.zapp.runner.state.log
-        if message.kind == "started":
+        if isinstance(message, RunStarted):
             self._log_seen = min(self._log_seen, len(lines))
         for line in lines[self._log_seen :]:
             log.write(line)
         self._log_seen = len(lines)
         self.refresh_state()
-        if message.kind == "finished":
+        if isinstance(message, RunFinished):
             self.refresh_due()
 
     # -- actions --------------------------------------------------------------------------------

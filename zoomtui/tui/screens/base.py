@@ -12,7 +12,7 @@ from textual.widgets import Footer
 from zoomtui import paths
 from zoomtui.tui.actions import MODES
 from zoomtui.tui.errors import error_text
-from zoomtui.tui.messages import RunUpdated
+from zoomtui.tui.messages import RunFinished, RunStarted
 from zoomtui.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -24,6 +24,24 @@ class ZoomScreen(Screen[None]):
     """A mode's screen; subclasses yield their body from ``compose_body``."""
 
     MODE: ClassVar[str] = ""
+
+    _tickets: dict[str, int]
+
+    def ticket(self, read: str) -> int:
+        """Number a new request of ``read`` (a reload, a diff); see ``is_latest``.
+
+        Why not exclusive workers: cancelling a worker does not stop the SQLite query
+        in its thread, and a cancelled worker makes ``workers.wait_for_complete`` fail.
+        The older read finishes and its answer is dropped instead.
+        """
+        if not hasattr(self, "_tickets"):
+            self._tickets = {}
+        self._tickets[read] = self._tickets.get(read, 0) + 1
+        return self._tickets[read]
+
+    def is_latest(self, read: str, ticket: int) -> bool:
+        """Whether ``ticket`` is still the newest request of ``read``."""
+        return getattr(self, "_tickets", {}).get(read) == ticket
 
     @property
     def zapp(self) -> ZoomApp:
@@ -64,11 +82,12 @@ class ZoomScreen(Screen[None]):
             profile=profile if several else "",
         )
 
-    def on_run_updated(self, message: RunUpdated) -> None:
-        if message.kind in ("started", "finished"):
-            self.update_top_bar()
-        if message.kind == "finished":
-            self.run_finished()
+    def on_run_started(self, _message: RunStarted) -> None:
+        self.update_top_bar()
+
+    def on_run_finished(self, _message: RunFinished) -> None:
+        self.update_top_bar()
+        self.run_finished()
 
     def run_finished(self) -> None:
         """A run ended: screens showing run data reload here."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Label, Select, Static
 from zoomtui.errors import ZoomtuiError
 from zoomtui.licences import status_word
 from zoomtui.services.diff import diff_runs
-from zoomtui.services.runs import list_runs
+from zoomtui.services.runs import complete_run_ids
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
@@ -104,48 +104,49 @@ class DiffScreen(ZoomScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one(DataTable).add_columns("Change", "Email", "Field", "Before → after")
-        self.load_runs()
         self.compare(self.pair)
         self.query_one(DataTable).focus()
 
     def run_finished(self) -> None:
-        self.load_runs()
-        if self.following_latest:
-            self.compare(None)
+        self.compare(None if self.following_latest else self.pair)
 
-    def load_runs(self) -> None:
-        """Refresh the pickers' runs, keeping the pair they show (set_options blanks them)."""
+    def compare(self, pair: tuple[int, int] | None) -> None:
+        """Diff ``pair`` (None: the two latest complete runs) and show it, read in a worker."""
+        self.following_latest = pair is None
+        self.query_one("#diff-summary", Static).update("Comparing…")
+        self._compare(pair)
+
+    @work(group="read-diff", exit_on_error=False)
+    async def _compare(self, pair: tuple[int, int] | None) -> None:
+        """The newest request wins: an older diff still reading is dropped unseen."""
+        ticket = self.ticket("diff")
         try:
-            complete = [r["id"] for r in list_runs(self.ctx) if r.get("status") == "complete"]
+            complete = await self.zapp.reader(complete_run_ids)
+            result = await self.zapp.reader(diff_runs, *(pair or (None, None)))
         except ZoomtuiError as exc:
-            self.report(exc)
+            if not self.is_latest("diff", ticket):
+                return
+            self.result, self.rows = None, []
+            self.query_one("#diff-summary", Static).update(safe(getattr(exc, "message", exc)))
+            self.query_one(DataTable).clear()
             return
+        if not self.is_latest("diff", ticket):
+            return
+        self.result = result
+        self.pair = (result["from_run"], result["to_run"])
+        self._set_options(complete, self.pair)
+        self._fill()
+
+    def _set_options(self, complete: list[int], pair: tuple[int, int] | None) -> None:
+        """The pickers' runs, showing ``pair`` (set_options blanks them)."""
         options = [(f"#{run}", run) for run in complete]
-        shown = self.pair or (None, None)
+        shown = pair or (None, None)
         for select_id, value in zip(("#diff-from", "#diff-to"), shown, strict=True):
             select = self.query_one(select_id, Select)
             with select.prevent(Select.Changed):
                 select.set_options(options)
                 if value in complete:
                     select.value = value
-
-    def compare(self, pair: tuple[int, int] | None) -> None:
-        """Diff ``pair`` (None: the two latest complete runs) and show it."""
-        self.following_latest = pair is None
-        try:
-            result = diff_runs(self.ctx, *(pair or (None, None)))
-        except ZoomtuiError as exc:
-            self.result, self.rows = None, []
-            self.query_one("#diff-summary", Static).update(safe(getattr(exc, "message", exc)))
-            self.query_one(DataTable).clear()
-            return
-        self.result = result
-        self.pair = (result["from_run"], result["to_run"])
-        for select_id, value in zip(("#diff-from", "#diff-to"), self.pair, strict=True):
-            select = self.query_one(select_id, Select)
-            with select.prevent(Select.Changed):
-                select.value = value
-        self._fill()
 
     def _fill(self) -> None:
         table = self.query_one(DataTable)
@@ -191,5 +192,5 @@ class DiffScreen(ZoomScreen):
             self.notify("Nothing to export: pick two complete runs.", severity="warning")
             return
         a, b = self.pair or (0, 0)
-        rows = diff_rows(self.result, self.kind)
-        start_export(self, "changes", f"diff-{a}-{b}", lambda: rows, count=len(rows))
+        rows = list(self.rows)  # the kind shown, already flattened by _fill
+        start_export(self, "changes", f"diff-{a}-{b}", lambda _ctx: rows, count=len(rows))

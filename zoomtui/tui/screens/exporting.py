@@ -1,4 +1,9 @@
-"""Export what a screen shows: ask with the dialog, then write with the export service."""
+"""Export what a screen shows: ask with the dialog, then read and write in a reader thread.
+
+Why a thread: reading and writing 100,000 users takes over a second; on the event
+loop that froze every key for as long. The worker belongs to the app, so switching
+screens while it writes neither stops it nor loses its closing notification.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from zoomtui.errors import ZoomtuiError
+from zoomtui.services.context import AppContext
 from zoomtui.services.export import write_csv, write_json
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.dialogs import ExportChoice, ExportDialog
 
 Records = list[dict[str, Any]]
+Fetch = Callable[[AppContext], Records | dict[str, Any]]
+"""Reads the records to export, in a reader thread, from the context it is given."""
 
 
 def default_export_path(screen: ZoomScreen, basename: str) -> Path:
@@ -42,21 +50,30 @@ def start_export(
     screen: ZoomScreen,
     what: str,
     basename: str,
-    fetch: Callable[[], Records | dict[str, Any]],
+    fetch: Fetch,
     *,
     columns: Sequence[str] | None = None,
     count: int | None = None,
 ) -> None:
-    """Open the export dialog; on confirm, fetch the records and write them."""
+    """Open the export dialog; on confirm, fetch and write the records in a worker."""
+    app = screen.zapp
+
+    def write(ctx: AppContext, choice: ExportChoice) -> int:
+        return write_export(choice, fetch(ctx), columns)
+
+    async def run(choice: ExportChoice) -> None:
+        try:
+            written = await app.reader(write, choice)
+        except (ZoomtuiError, OSError) as exc:  # one sentence, never a crash
+            screen.report(exc, "Export failed")
+            return
+        app.notify(f"Wrote {written:,} {what} to {choice.path}", title="Export")
 
     def done(choice: ExportChoice | None) -> None:
         if choice is None:
             return
-        try:
-            written = write_export(choice, fetch(), columns)
-        except (ZoomtuiError, OSError) as exc:  # one sentence, never a crash
-            screen.report(exc, "Export failed")
-            return
-        screen.notify(f"Wrote {written:,} {what} to {choice.path}", title="Export")
+        many = f"{count:,} " if count is not None else ""
+        app.notify(f"Exporting {many}{what} to {choice.path}…", title="Export", timeout=3)
+        app.run_worker(run(choice), group="read-export", exit_on_error=False)
 
-    screen.app.push_screen(ExportDialog(what, default_export_path(screen, basename), count), done)
+    app.push_screen(ExportDialog(what, default_export_path(screen, basename), count), done)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import DataTable, Static
 
 from zoomtui.errors import ZoomtuiError
-from zoomtui.services.runs import list_runs, skipped_parts, trend
+from zoomtui.services.runs import RunView, TrendPoint, runs_with_trends, skipped_parts
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
@@ -28,20 +29,13 @@ TRENDS = (
 COLUMNS = ("", "Run", "Status", "Started (UTC)", "Users", "Lic.", "Idle lic.", "Time", "Skipped")
 
 
-def trend_value(point: dict[str, Any], key: str) -> int:
-    """One trend figure; the store names total ``users`` and gives seats as bought/used."""
-    if key in point and point[key] is not None:
-        return int(point[key])
-    if key == "total":
-        return int(point.get("users") or 0)
-    if key == "seats_free":
-        bought, used = point.get("seats_purchased"), point.get("seats_assigned")
-        return max(int(bought or 0) - int(used or 0), 0)
-    return 0
+def trend_value(point: TrendPoint, key: str) -> int:
+    """One trend figure by its ``TRENDS`` key."""
+    return int(getattr(point, key))
 
 
-def _when(value: Any) -> str:
-    return "" if value is None else str(value).replace("T", " ")[:16]
+def _when(value: datetime | None) -> str:
+    return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
 
 
 def _num(value: Any) -> str:
@@ -74,7 +68,7 @@ class RunsScreen(ZoomScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.runs: list[dict[str, Any]] = []
+        self.runs: list[RunView] = []
         self.marked: list[int] = []
 
     def compose_body(self) -> ComposeResult:
@@ -98,26 +92,27 @@ class RunsScreen(ZoomScreen):
         self.reload()
 
     def reload(self) -> None:
+        """Read the runs and trends in a reader thread; the newest request wins."""
+        if not self.runs:
+            self.query_one("#runs-hint", Static).update("Reading the runs…")
+        self._load()
+
+    @work(group="read-runs", exit_on_error=False)
+    async def _load(self) -> None:
+        ticket = self.ticket("runs")
         try:
-            self.runs = sorted(list_runs(self.ctx), key=lambda r: r["id"], reverse=True)
+            runs, points = await self.zapp.reader(runs_with_trends)
         except ZoomtuiError as exc:
             self.report(exc)
+            self._hint()
             return
-        try:
-            points = trend(self.ctx)
-        except ZoomtuiError as exc:
-            self.report(exc, "Trends unavailable")
-            points = []
-        by_run = {p.get("run_id"): p for p in points}
-        for run in self.runs:
-            point = by_run.get(run["id"], {})
-            for key in ("licensed", "idle_licensed"):
-                if run.get(key) is None and key in point:
-                    run[key] = point[key]
+        if not self.is_latest("runs", ticket):
+            return
+        self.runs = runs
         for key, _label in TRENDS:
             values = [float(trend_value(p, key)) for p in points]
             self.query_one(f"#trend-{key}", Trend).show(values)
-        known = {r["id"] for r in self.runs}
+        known = {r.id for r in self.runs}
         self.marked = [m for m in self.marked if m in known]
         self._fill()
 
@@ -126,36 +121,36 @@ class RunsScreen(ZoomScreen):
         row = table.cursor_row
         table.clear()
         for run in self.runs:
-            mark = "✓" if run["id"] in self.marked else ""
+            mark = "✓" if run.id in self.marked else ""
             table.add_row(
                 mark,
-                str(run["id"]),
-                safe(run.get("status", "")),
-                _when(run.get("started_at")),
-                _num(run.get("users")),
-                _num(run.get("licensed")),
-                _num(run.get("idle_licensed")),
-                _duration(run.get("duration_s")),
-                safe(_skipped(run.get("notes"))),  # notes name Zoom's accounts
-                key=str(run["id"]),
+                str(run.id),
+                safe(run.status),
+                _when(run.started_at),
+                _num(run.record.users),
+                _num(run.licensed),
+                _num(run.idle_licensed),
+                _duration(run.duration_s),
+                safe(_skipped(run.record.notes)),  # notes name Zoom's accounts
+                key=str(run.id),
             )
         if self.runs:
             table.move_cursor(row=min(row, len(self.runs) - 1))
         self._hint()
 
     def _hint(self) -> None:
-        complete = sum(1 for r in self.runs if r.get("status") == "complete")
+        complete = sum(1 for r in self.runs if r.complete)
         text = f"{len(self.runs)} runs, {complete} complete"
         run = self._current()
         if self.marked:
             text += " · marked: " + " and ".join(str(m) for m in sorted(self.marked))
-        elif run is not None and run.get("error"):  # why the highlighted run ended
-            text += f" · run {run['id']} {run.get('status')}: {run['error']}"
+        elif run is not None and run.record.error:  # why the highlighted run ended
+            text += f" · run {run.id} {run.status}: {run.record.error}"
         else:
             text += " · space marks two runs, c compares them"
         self.query_one("#runs-hint", Static).update(safe(text))  # the error quotes Zoom
 
-    def _current(self) -> dict[str, Any] | None:
+    def _current(self) -> RunView | None:
         table = self.query_one(DataTable)
         if not self.runs or table.cursor_row < 0 or table.cursor_row >= len(self.runs):
             return None
@@ -173,16 +168,15 @@ class RunsScreen(ZoomScreen):
         run = self._current()
         if run is None:
             return
-        if run.get("status") != "complete":
+        if not run.complete:
             self.notify(
-                f"Run {run['id']} is {run.get('status')}; only complete runs compare.",
-                severity="warning",
+                f"Run {run.id} is {run.status}; only complete runs compare.", severity="warning"
             )
             return
-        if run["id"] in self.marked:
-            self.marked.remove(run["id"])
+        if run.id in self.marked:
+            self.marked.remove(run.id)
         else:
-            self.marked = [*self.marked, run["id"]][-2:]
+            self.marked = [*self.marked, run.id][-2:]
         self._fill()
 
     def action_compare(self) -> None:
@@ -190,13 +184,14 @@ class RunsScreen(ZoomScreen):
         pair = sorted(self.marked)
         if len(pair) != 2:
             run = self._current()
-            complete = sorted(r["id"] for r in self.runs if r.get("status") == "complete")
-            if run is None or run["id"] not in complete or complete.index(run["id"]) == 0:
+            complete = sorted(r.id for r in self.runs if r.complete)
+            if run is None or run.id not in complete or complete.index(run.id) == 0:
                 self.notify("Mark two complete runs with space first.", severity="warning")
                 return
-            at = complete.index(run["id"])
-            pair = [complete[at - 1], run["id"]]
+            at = complete.index(run.id)
+            pair = [complete[at - 1], run.id]
         self.zapp.show_diff(pair[0], pair[1])
 
     def action_export(self) -> None:
-        start_export(self, "runs", "runs", lambda: list(self.runs), count=len(self.runs))
+        rows = [run.as_dict() for run in self.runs]
+        start_export(self, "runs", "runs", lambda _ctx: rows, count=len(rows))

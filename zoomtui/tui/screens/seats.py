@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -119,12 +119,25 @@ class SeatsScreen(ZoomScreen):
         return days, price
 
     def reload(self) -> None:
+        """Read the seat counts, then the reclaim candidates, in a reader thread."""
+        if not self.seats:
+            self.query_one(SeatBars).update("Reading the seat counts…")
+        self._load_seats()
+
+    @work(group="read-seats", exit_on_error=False)
+    async def _load_seats(self) -> None:
+        ticket = self.ticket("seats")
         try:
-            self.seats = seat_report(self.ctx)
+            seats = await self.zapp.reader(seat_report)
         except ZoomtuiError as exc:
+            if not self.is_latest("seats", ticket):
+                return
             self.seats = []
             self.query_one(SeatBars).update(safe(getattr(exc, "message", exc)))
         else:
+            if not self.is_latest("seats", ticket):
+                return
+            self.seats = seats
             width = 12 if self.size.width < 100 else 20
             self.query_one(SeatBars).show(seat_lines(self.seats), bar_width=width)
         self.reload_reclaim()
@@ -135,16 +148,29 @@ class SeatsScreen(ZoomScreen):
             return
         days, price = inputs
         definition = str(self.query_one("#reclaim-definition", Select).value)
+        if self.result is None:
+            self.query_one("#reclaim-summary", Static).update("Reading the candidates…")
+        self._load_reclaim(days, price, definition)
+
+    @work(group="read-reclaim", exit_on_error=False)
+    async def _load_reclaim(self, days: int, price: float, definition: str) -> None:
+        """The newest settings win: a read for older ones is dropped unseen."""
+        ticket = self.ticket("reclaim")
         try:
-            self.result = reclaim(
-                self.ctx, inactive_days=days, price_per_seat=price, definition=definition
+            result = await self.zapp.reader(
+                reclaim, inactive_days=days, price_per_seat=price, definition=definition
             )
         except ZoomtuiError as exc:
+            if not self.is_latest("reclaim", ticket):
+                return
             self.result = None
             self.query_one("#reclaim-summary", Static).update(safe(getattr(exc, "message", exc)))
             self.query_one(WindowTable).set_provider(None)
             return
-        rows = self.result["candidates"] + self.result["invitations"]
+        if not self.is_latest("reclaim", ticket):
+            return
+        self.result = result
+        rows = result["candidates"] + result["invitations"]
         self.query_one(WindowTable).set_provider(lambda o, n: (rows[o : o + n], len(rows)))
         self.query_one("#reclaim-summary", Static).update(
             f"{self.result['count']:,} {DEFINITION_WORDS[definition]} licensed + "
@@ -188,7 +214,7 @@ class SeatsScreen(ZoomScreen):
             self,
             "reclaim candidates",
             f"reclaim-run{self.result['run_id']}",
-            lambda: rows,
+            lambda _ctx: rows,
             count=len(rows),
         )
 
@@ -209,4 +235,4 @@ class SeatsScreen(ZoomScreen):
 
     def action_export_seats(self) -> None:
         rows = list(self.seats)
-        start_export(self, "seat counts", "seats", lambda: rows, count=len(rows))
+        start_export(self, "seat counts", "seats", lambda _ctx: rows, count=len(rows))

@@ -12,14 +12,17 @@ from textual.widgets import Static
 
 from zoomtui.errors import ZoomtuiError
 from zoomtui.licences import status_word, tokens_of
-from zoomtui.services.runs import list_runs
+from zoomtui.services.context import AppContext
+from zoomtui.services.runs import complete_run_ids
 from zoomtui.services.usage import hosting_window
-from zoomtui.services.users import UserFilter, filter_options, query_users, user_detail
+from zoomtui.services.users import UserFilter, query_users, user_detail
 from zoomtui.tui.actions import bindings_for
+from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.dialogs import ColumnPicker, UserDetailScreen
 from zoomtui.tui.screens.exporting import start_export
+from zoomtui.tui.screens.users_data import UsersRead, read_page, read_users
 from zoomtui.tui.widgets.filter_bar import FilterBar, FilterState
 from zoomtui.tui.widgets.window_table import Column, Row, WindowTable
 
@@ -122,6 +125,8 @@ class UsersScreen(ZoomScreen):
         self.run_id: int | None = None
         self.pinned_run: int | None = None  # None follows the latest complete run
         self.error: str | None = None
+        self.everyone = 0  # users of the shown statuses in the run, before the other filters
+        self._options_due = True
 
     def compose_body(self) -> ComposeResult:
         yield FilterBar(id="filters")
@@ -145,62 +150,60 @@ class UsersScreen(ZoomScreen):
         return self.query_one(WindowTable)
 
     def load_options(self) -> None:
-        try:
-            options = filter_options(self.ctx, self.pinned_run)
-        except ZoomtuiError:
-            return  # no complete run yet: the counts line says so
-        self.query_one(FilterBar).set_options(
-            plans=options.get("plans", []),
-            addons=options.get("addons", []),
-            accounts=options.get("accounts", []),
-            depts=options.get("depts", []),
-        )
-
-    def _fetch(self, offset: int, limit: int) -> tuple[list[Row], int]:
-        try:
-            page = query_users(
-                self.ctx,
-                to_user_filter(self.state),
-                self.pinned_run,
-                self.sort,
-                self.descending,
-                offset,
-                limit,
-            )
-        except ZoomtuiError as exc:
-            self.error = str(getattr(exc, "message", exc))
-            return [], 0
-        self.run_id = page.run_id
-        self.error = None
-        return page.rows, page.total
+        """Read the pick lists again with the next reload (they follow the run shown)."""
+        self._options_due = True
 
     def reload(self, *, keep_cursor: bool = False) -> None:
-        """Re-query with the current filters and sort; only the first page is read."""
+        """Re-query with the current filters and sort in a reader thread; the newest wins."""
         table = self.table
         table.sort_key, table.sort_descending = self.sort, self.descending
-        table.set_provider(self._fetch, keep_cursor=keep_cursor)
+        if self.run_id is None and self.error is None:
+            self.query_one("#users-counts", Static).update("Reading the history…")
+        self._load(keep_cursor)
+
+    @work(group="read-users", exit_on_error=False)
+    async def _load(self, keep_cursor: bool) -> None:
+        ticket = self.ticket("users")
+        flt, pinned = to_user_filter(self.state), self.pinned_run
+        sort, desc, options = self.sort, self.descending, self._options_due
+        try:
+            read = await self.zapp.reader(
+                read_users, flt, pinned, sort, desc, WindowTable.PAGE_SIZE, options
+            )
+        except ZoomtuiError as exc:  # an unreadable history: one sentence where the counts go
+            read = UsersRead(error=error_text(exc))
+        if not self.is_latest("users", ticket):
+            return  # a newer filter or sort asked meanwhile; its answer is on its way
+        if options:
+            self._options_due = False
+            if read.options is not None:
+                self.query_one(FilterBar).set_options(
+                    plans=read.options.get("plans", []),
+                    addons=read.options.get("addons", []),
+                    accounts=read.options.get("accounts", []),
+                    depts=read.options.get("depts", []),
+                )
+        if read.page is None:
+            self.error = read.error
+            self.table.set_provider(None)
+        else:
+            self.run_id, self.error, self.everyone = read.page.run_id, None, read.everyone
+            run_id = read.page.run_id
+
+            async def more(offset: int, limit: int) -> tuple[list[Row], int]:
+                return await self.zapp.reader(read_page, flt, run_id, sort, desc, offset, limit)
+
+            self.table.show_pages(read.page.rows, read.page.total, more, keep_cursor=keep_cursor)
         self.update_counts()
 
     def update_counts(self) -> None:
         counts = self.query_one("#users-counts", Static)
         if self.error:
-            try:
-                runs = list_runs(self.ctx)
-            except ZoomtuiError:
-                runs = []
-            if not any(r.get("status") == "complete" for r in runs):
-                self.error = "No complete run yet: press 5 (Aggregate), then r to run one."
             counts.update(safe(self.error))
             return
         shown = self.table.total
-        try:
-            everyone = query_users(
-                self.ctx, UserFilter(statuses=self.state.statuses), self.pinned_run, limit=1
-            ).total
-        except ZoomtuiError:
-            everyone = shown
         which = "latest" if self.pinned_run is None else "older run, ] for newer"
-        text = f"Run {self.run_id} ({which}) · {shown:,} of {everyone:,} users"
+        text = f"Run {self.run_id} ({which}) · {shown:,} of {self.everyone:,} users"
         described = self.state.describe(hosting_window(self.ctx, to_user_filter(self.state)))
         if described:
             text += f" · {described}"
@@ -232,12 +235,15 @@ class UsersScreen(ZoomScreen):
         if email:
             self.show_detail(str(email))
 
-    @work(exclusive=True, group="detail")
+    @work(group="read-detail")
     async def show_detail(self, email: str) -> None:
+        ticket = self.ticket("detail")
         try:
-            detail = user_detail(self.ctx, email, self.run_id)
+            detail = await self.zapp.reader(user_detail, email, self.run_id)
         except ZoomtuiError as exc:
             self.report(exc)
+            return
+        if not self.is_latest("detail", ticket):
             return
         await self.app.push_screen(UserDetailScreen(email, detail))
 
@@ -268,14 +274,15 @@ class UsersScreen(ZoomScreen):
         self.sort, self.descending = SORTABLE[(index + 1) % len(SORTABLE)], False
         self.reload()
 
-    def _complete_runs(self) -> list[int]:
+    @work(group="read-user-runs", exit_on_error=False)
+    async def _show_run(self, step: int) -> None:
+        ticket = self.ticket("runs")
         try:
-            return sorted(int(r["id"]) for r in list_runs(self.ctx) if r["status"] == "complete")
-        except ZoomtuiError:
-            return []
-
-    def _show_run(self, step: int) -> None:
-        runs = self._complete_runs()
+            runs = await self.zapp.reader(complete_run_ids)
+        except Exception:
+            return
+        if not self.is_latest("runs", ticket):
+            return
         if not runs:
             return
         current = runs.index(self.run_id) if self.run_id in runs else len(runs) - 1
@@ -307,13 +314,18 @@ class UsersScreen(ZoomScreen):
         shown = [c.key for c in table.columns]
         self.app.push_screen(ColumnPicker(options, shown, COLUMNS[0].key, apply))
 
-    def action_reclaim(self) -> None:
+    @work(group="read-reclaim-plan", exit_on_error=False)
+    async def action_reclaim(self) -> None:
         """Plan a reclaim of the reclaim candidates among the users the filters show."""
         from zoomtui.tui.screens.reclaim import ReclaimScreen
 
-        flt = to_user_filter(self.state)
+        flt, run_id = to_user_filter(self.state), self.run_id
+
+        def emails_of(ctx: AppContext) -> set[str]:
+            return {r["email"] for r in query_users(ctx, flt, run_id).rows}
+
         try:
-            emails = {r["email"] for r in query_users(self.ctx, flt, self.run_id).rows}
+            emails = await self.zapp.reader(emails_of)
         except ZoomtuiError as exc:
             self.report(exc)
             return
@@ -322,7 +334,9 @@ class UsersScreen(ZoomScreen):
     def action_export(self) -> None:
         flt, sort, desc = to_user_filter(self.state), self.sort, self.descending
 
-        def rows() -> list[dict[str, Any]]:
-            return query_users(self.ctx, flt, self.run_id, sort, desc).rows
+        run_id = self.run_id
+
+        def rows(ctx: AppContext) -> list[dict[str, Any]]:
+            return query_users(ctx, flt, run_id, sort, desc).rows
 
         start_export(self, "users", f"users-run{self.run_id}", rows, count=self.table.total)

@@ -3,12 +3,16 @@
 Why: a DataTable loaded with 100,000 rows takes over ten seconds; this widget asks its page
 provider for ``limit`` rows at ``offset`` only when a line becomes visible, keeps a small
 cache of pages, and so redraws in constant time whatever the number of rows.
+
+A page read from a database is read off the event loop: ``show_pages`` takes the first
+page (read by the screen in its worker) and an async reader for the others, which a
+worker calls when a page scrolls into view; its lines stay blank until it arrives.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -27,6 +31,8 @@ from zoomtui.text import safe_text
 Row = dict[str, Any]
 PageProvider = Callable[[int, int], tuple[list[Row], int]]
 """``(offset, limit) -> (rows, total)``: one page of rows and the total row count."""
+AsyncPageProvider = Callable[[int, int], Awaitable[tuple[list[Row], int]]]
+"""The same, awaited: a page read in a thread."""
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,9 @@ class WindowTable(ScrollView, can_focus=True):
         self.widths = [c.width for c in columns]
         self.total = 0
         self._provider: PageProvider | None = None
+        self._reader: AsyncPageProvider | None = None
+        self._reading: set[int] = set()
+        self._generation = 0  # bumped on every new source: late pages of an old one are dropped
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self.fetches = 0
         self._update_virtual_size()
@@ -163,13 +172,35 @@ class WindowTable(ScrollView, can_focus=True):
 
     def set_provider(self, provider: PageProvider | None, *, keep_cursor: bool = False) -> None:
         """Show the rows of ``provider`` (None empties the table); fetches only the first page."""
-        self._provider = provider
-        self._pages.clear()
-        self.total = 0
+        self._reset(provider, None)
         if provider is not None:
             rows, self.total = provider(0, self.PAGE_SIZE)
             self.fetches += 1
             self._pages[0] = rows
+        self._show_first(keep_cursor)
+
+    def show_pages(
+        self,
+        first: list[Row],
+        total: int,
+        reader: AsyncPageProvider | None,
+        *,
+        keep_cursor: bool = False,
+    ) -> None:
+        """Show ``total`` rows whose first page is ``first``; ``reader`` reads the others."""
+        self._reset(None, reader)
+        self.total = total
+        self._pages[0] = first
+        self._show_first(keep_cursor)
+
+    def _reset(self, provider: PageProvider | None, reader: AsyncPageProvider | None) -> None:
+        self._provider, self._reader = provider, reader
+        self._generation += 1
+        self._reading.clear()
+        self._pages.clear()
+        self.total = 0
+
+    def _show_first(self, keep_cursor: bool) -> None:
         self._update_virtual_size()
         cursor = min(self.cursor, max(self.total - 1, 0)) if keep_cursor else 0
         self.set_reactive(WindowTable.cursor, cursor)
@@ -179,23 +210,56 @@ class WindowTable(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self, self.row_at(cursor)))
 
     def row_at(self, index: int) -> Row | None:
-        """The row at ``index``, fetching its page if it is not cached."""
-        if self._provider is None or not 0 <= index < self.total:
+        """The row at ``index``, fetching its page if it is not cached.
+
+        With an async reader a missing page is asked for and None returned until it arrives.
+        """
+        if not 0 <= index < self.total:
             return None
         page, within = divmod(index, self.PAGE_SIZE)
         rows = self._pages.get(page)
         if rows is None:
+            if self._provider is None:
+                self._read_later(page)
+                return None
             rows, total = self._provider(page * self.PAGE_SIZE, self.PAGE_SIZE)
             self.fetches += 1
-            if total != self.total:  # the data changed underneath; adopt the new count
-                self.total = total
-                self._update_virtual_size()
-            self._pages[page] = rows
-            while len(self._pages) > self.MAX_PAGES:
-                self._pages.popitem(last=False)
+            self._keep(page, rows, total)
         else:
             self._pages.move_to_end(page)
         return rows[within] if within < len(rows) else None
+
+    def _keep(self, page: int, rows: list[Row], total: int) -> None:
+        if total != self.total:  # the data changed underneath; adopt the new count
+            self.total = total
+            self._update_virtual_size()
+        self._pages[page] = rows
+        while len(self._pages) > self.MAX_PAGES:
+            self._pages.popitem(last=False)
+
+    def _read_later(self, page: int) -> None:
+        if self._reader is None or page in self._reading:
+            return
+        self._reading.add(page)
+        self.run_worker(
+            self._read_page(self._reader, self._generation, page),
+            group="read-page",
+            exit_on_error=False,
+        )
+
+    async def _read_page(self, reader: AsyncPageProvider, generation: int, page: int) -> None:
+        try:
+            rows, total = await reader(page * self.PAGE_SIZE, self.PAGE_SIZE)
+        finally:
+            if generation == self._generation:
+                self._reading.discard(page)
+        if generation != self._generation:
+            return  # the filter or sort changed while this page was read
+        self.fetches += 1
+        self._keep(page, rows, total)
+        self.refresh()
+        if self.cursor // self.PAGE_SIZE == page:
+            self.post_message(self.Highlighted(self, self.row_at(self.cursor)))
 
     @property
     def cursor_row(self) -> Row | None:

@@ -1,0 +1,138 @@
+"""Database reads and exports run in reader threads; run events arrive as typed messages."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from textual import on
+from textual.widget import Widget
+from textual.widgets import Input
+
+from zoomtui.services.aggregate import Progress, RunResult
+from zoomtui.services.context import AppContext
+from zoomtui.services.users import UserFilter, query_users
+from zoomtui.tui.app import create_app
+from zoomtui.tui.messages import RunEvent, RunFinished, RunLogged, RunProgress, RunStarted
+from zoomtui.tui.screens import exporting, seats
+from zoomtui.tui.screens.dialogs import ExportDialog
+from zoomtui.tui.screens.runs import RunsScreen
+from zoomtui.tui.screens.seats import SeatsScreen
+from zoomtui.tui.screens.users import UsersScreen
+from zoomtui.tui.widgets.bars import SeatBars
+from zoomtui.tui.widgets.filter_bar import FilterState
+
+from .conftest import SIZE, reads_done, text_of
+
+
+async def test_seats_mount_with_data_read_outside_the_event_loop(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    threads: list[str] = []
+    original = seats.seat_report
+
+    def recording(ctx: AppContext, *args: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return original(ctx, *args)
+
+    monkeypatch.setattr(seats, "seat_report", recording)
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # waits for the screen's reads (tests/tui/conftest.py)
+        screen = app.screen
+        assert isinstance(screen, SeatsScreen)
+        bars = text_of(screen.query_one(SeatBars))
+        assert screen.seats and "Used" in bars and screen.seats[0]["account_name"][:12] in bars
+        assert "per year" in text_of(screen.query_one("#reclaim-summary"))
+    assert threads and all(name.startswith("zoomtui-read") for name in threads)
+
+
+async def test_a_newer_filter_supersedes_an_older_read(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, UsersScreen)
+        # Two filters in a row, the first still reading when the second asks.
+        screen.state = FilterState(plans=("Basic",))
+        screen.reload()
+        screen.state = FilterState(plans=("Licensed",))
+        screen.reload()
+        await pilot.pause()
+        licensed = query_users(demo_ctx, UserFilter(plans=("Licensed",))).total
+        assert screen.table.total == licensed
+        assert {row["plan"] for row in (screen.table.row_at(i) for i in range(3)) if row} == {
+            "Licensed"
+        }
+        assert f"{licensed:,} of" in text_of(screen.query_one("#users-counts"))
+
+
+async def test_the_app_answers_keys_while_an_export_writes(
+    demo_ctx: AppContext, tmp_path: Path, monkeypatch: Any
+) -> None:
+    release = threading.Event()
+    entered = threading.Event()
+    original = exporting.write_export
+
+    def held(*args: Any, **kwargs: Any) -> int:
+        entered.set()
+        release.wait(timeout=10)  # the export stays under way until the test lets it go
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(exporting, "write_export", held)
+    target = tmp_path / "users.csv"
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        app.screen.query_one("#export-path", Input).value = str(target)
+        await pilot.press("enter")
+        assert entered.wait(timeout=10)
+        await pilot.press("2")  # while the export is held in its thread
+        assert isinstance(app.screen, RunsScreen)
+        assert not target.exists()
+        release.set()
+        await reads_done(app)
+        await pilot.pause()
+    assert len(target.read_text(encoding="utf-8").splitlines()) - 1 == (
+        query_users(demo_ctx, UserFilter()).total
+    )
+
+
+class Recorder(Widget):
+    """Collects the run events it is sent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[RunEvent] = []
+
+    @on(RunEvent)
+    def _record(self, message: RunEvent) -> None:
+        message.stop()  # the screen has its own subscription
+        self.seen.append(message)
+
+
+async def test_run_events_reach_subscribers_as_typed_messages(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, start_mode="aggregate", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        recorder = Recorder()
+        await app.screen.mount(recorder)
+        app.runner.subscribe(recorder)
+        assert app.runner.start(full=False)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    kinds = [type(m) for m in recorder.seen]
+    assert kinds[0] in (RunLogged, RunStarted) and RunStarted in kinds
+    assert kinds[-1] is RunFinished
+    started = next(m for m in recorder.seen if isinstance(m, RunStarted))
+    assert started.full is False
+    progress = [m.progress for m in recorder.seen if isinstance(m, RunProgress)]
+    assert progress and all(isinstance(p, Progress) for p in progress)
+    assert any(isinstance(m, RunLogged) and "started" in m.line for m in recorder.seen)
+    finished = recorder.seen[-1]
+    assert isinstance(finished, RunFinished) and isinstance(finished.result, RunResult)
+    assert finished.result.status == "complete" and finished.error is None
+    assert app.runner.state.result is finished.result
