@@ -74,6 +74,8 @@ def test_spare_width_goes_to_growing_columns() -> None:
 
     natural = [c.width for c in COLUMNS]
     assert spread(COLUMNS, 80) == natural  # no room: nothing changes
+    at_120 = spread(COLUMNS, 120)  # not every column fits: the e-mail still grows
+    assert at_120[0] == 40 and at_120[1:] == natural[1:]
     wide = spread(COLUMNS, 200)
     assert sum(w + 1 for w in wide) <= 200 and wide[0] > natural[0]
     fixed = [i for i, c in enumerate(COLUMNS) if not c.grow]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -44,6 +45,14 @@ def cell(key: str, value: Any) -> str:
     if key in NUMERIC and key != "run_id":
         return f"{value:,}"
     return str(value)
+
+
+def _cell_text(key: str, value: Any) -> Text:
+    """A table cell: counts and money right-aligned so their digits line up."""
+    text = safe(cell(key, value))
+    if key in NUMERIC:
+        text.justify = "right"
+    return text
 
 
 def sort_key(key: str, record: dict[str, Any]) -> tuple[bool, Any]:
@@ -108,7 +117,7 @@ class AccountsScreen(ZoomScreen):
         for record in rows:
             # account ids and profile names are typed by people: never markup
             table.add_row(
-                *(safe(cell(k, record.get(k))) for k, _l in COLUMNS), key=record["profile"]
+                *(_cell_text(k, record.get(k)) for k, _l in COLUMNS), key=record["profile"]
             )
         names = [r["profile"] for r in rows]
         current = keep if keep in names else self.ctx.profile

@@ -64,12 +64,21 @@ class Column:
         return set_cell_size(text, width)
 
 
+FIRST_MAX = 40
+"""The widest the first column grows to before the others get spare room."""
+
+
 def spread(columns: list[Column], width: int) -> list[int]:
     """Column widths for a table ``width`` cells wide: spare room goes to growing columns.
 
     Why: at 120 columns the e-mail was still cut at 25 while 40 cells stayed empty.
+    The first column names the row and stays put while the others scroll sideways,
+    so when not every column fits it still grows (to 40 cells at 120 columns, not
+    at all at 80): an admin reads whole e-mails and pages to the rest.
     """
     widths = [c.width for c in columns]
+    if columns and columns[0].grow:
+        widths[0] = max(widths[0], min(FIRST_MAX, (width - 40) // 2))
     spare = width - sum(w + 1 for w in widths)
     shares = sum(c.grow for c in columns)
     if spare <= 0 or not shares:
