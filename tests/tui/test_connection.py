@@ -245,3 +245,15 @@ async def test_a_secret_readable_by_others_is_warned_about(
         await pilot.pause()
         note = text_of(app.screen.query_one("#conn-note", Static))
         assert "other users may read it" in note and "chmod 600" in note
+
+
+async def test_the_result_names_the_reclaim_actions_the_scopes_allow(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, start_mode="connection", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+t")
+        await _wait_for_test(app, pilot)
+        result = app.screen.query_one("#conn-result")
+        text = text_of(result)
+        assert "reclaim" in text and "downgrade" in text and "deactivate" in text
+        assert "list users ·" in text  # the working parts share one row
+        assert result.region.bottom <= SIZE[1] - 1  # above the footer, not scrolled away

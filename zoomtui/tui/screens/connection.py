@@ -46,15 +46,26 @@ def report_renderable(report: ConnectionReport) -> Table | Text:
     table.add_column()
     head = "✓ Connected" if report.ok else "✗ Connected, but users cannot be listed"
     table.add_row(Text(head, style="bold"), safe(f"account {report.account_id or 'unknown'}"))
+    # The parts that work share one wrapped row, so the missing ones and the reclaim
+    # line stay on screen at 80x24 without reaching the corner where toasts appear.
+    working = [LABELS.get(name, name) for name, cap in report.capabilities.items() if cap.available]
+    if working:
+        table.add_row("  ok", safe(" · ".join(working)))
     for name, cap in report.capabilities.items():
-        if cap.available:
-            table.add_row("  ok", safe(LABELS.get(name, name)))
-        else:
+        if not cap.available:
             why = cap.detail or f"needs scope {cap.scope}"
             table.add_row(
                 Text("  missing", style="bold"),
                 safe(f"{LABELS.get(name, name)} — {why} (scope {cap.scope})"),  # Zoom's words
             )
+    if report.reclaim is not None:
+        allowed = [action for action, ok in report.reclaim["actions"].items() if ok]
+        missing = report.reclaim["missing"]
+        if allowed:
+            table.add_row("  reclaim", safe(", ".join(allowed)))
+        if missing:
+            needs = "; ".join(f"{a} needs {', '.join(sc)}" for a, sc in missing.items())
+            table.add_row(Text("  read-only", style="bold"), safe(needs))
     scopes = ", ".join(report.scopes) or "none reported"
     line = safe(scopes, "dim")  # one line: a token with every scope would push the rest away
     line.no_wrap, line.overflow = True, "ellipsis"
