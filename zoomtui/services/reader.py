@@ -58,6 +58,12 @@ class Reader:
 
     def _store(self, ctx: AppContext) -> Store:
         store: Store | None = getattr(self._local, "store", None)
+        if store is not None and getattr(self._local, "path", None) != ctx.db_path:
+            # The app switched profile: this thread's connection is to the old history.
+            with self._lock:
+                self._stores.remove(store)
+            store.close()
+            store = None
         if store is None:
             # Opened like the app's own store: a first start creates the empty history.
             store = Store.open(ctx.db_path, clock=ctx.clock, readonly=ctx.readonly)
@@ -66,7 +72,7 @@ class Reader:
                     store.close()
                     raise RuntimeError("the reader is closed")
                 self._stores.append(store)
-            self._local.store = store
+            self._local.store, self._local.path = store, ctx.db_path
         return store
 
     def close(self) -> None:
