@@ -47,6 +47,7 @@ async def test_inactive_connection_never_starts_a_scheduled_run(demo_ctx: AppCon
 async def test_enter_shows_user_detail_with_sign_ins(demo_ctx: AppContext) -> None:
     app = create_app(demo_ctx, schedule=False)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the screen's rows arrive from a reader thread
         table = app.screen.query_one(WindowTable)
         email = table.cursor_row["email"]
         await pilot.press("enter")
@@ -145,6 +146,7 @@ async def test_diff_on_the_latest_pair_follows_a_new_run(demo_ctx: AppContext) -
 async def test_user_detail_has_its_own_footer_and_plain_words(demo_ctx: AppContext) -> None:
     app = create_app(demo_ctx, schedule=False)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the screen's rows arrive from a reader thread
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()

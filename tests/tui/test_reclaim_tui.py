@@ -15,6 +15,7 @@ from .conftest import SIZE, text_of
 async def test_plan_drop_apply_and_journal_from_seats(demo_ctx: AppContext) -> None:
     app = create_app(demo_ctx, start_mode="seats", schedule=False)
     async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()  # the screen's rows arrive from a reader thread
         await pilot.press("R")
         await pilot.pause()
         screen = app.screen
@@ -49,6 +50,7 @@ async def test_plan_drop_apply_and_journal_from_seats(demo_ctx: AppContext) -> N
 async def test_cancel_writes_nothing(demo_ctx: AppContext) -> None:
     app = create_app(demo_ctx, start_mode="seats", schedule=False)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the screen's rows arrive from a reader thread
         await pilot.press("R")
         await pilot.pause()
         screen = app.screen

@@ -193,9 +193,15 @@ def answer(
     http_status: int | None = None,
     zoom_code: int | None = None,
     message: str = "",
+    item: tuple[int, str, str] | None = None,
 ) -> None:
-    """Complete a journal row with Zoom's answer (or how an open one was resolved)."""
-    if state not in ANSWER_STATES:
+    """Complete a journal row with Zoom's answer (or how an open one was resolved).
+
+    ``item`` = (item id, state, note) sets the plan item in the same transaction: a
+    kill between two commits left a journal saying ``done`` beside an item still
+    ``planned``, and the next apply skipped it as "changed since the plan".
+    """
+    if state not in ANSWER_STATES or (item is not None and item[1] not in ITEM_STATES):
         raise ValueError(state)
     with write_tx(conn):
         conn.execute(
@@ -203,6 +209,11 @@ def answer(
             "zoom_code = ?, message = ? WHERE id = ?",
             (state, iso(now), http_status, zoom_code, message, journal_id),
         )
+        if item is not None:
+            conn.execute(
+                "UPDATE reclaim_items SET state = ?, note = ? WHERE id = ?",
+                (item[1], item[2], item[0]),
+            )
 
 
 def journal(

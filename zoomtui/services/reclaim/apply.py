@@ -142,6 +142,11 @@ async def _one(
     live = await read_user(api, item["zoom_id"], sub, pending)
     request = write_request(action, item["zoom_id"], account_path(item["account_id"], main))
     open_rows = [j for j in db.journal(conn, item_id=item["id"]) if j["kind"] == "apply"]
+    if any(j["state"] in ("done", "confirmed") for j in open_rows):
+        # Zoom's answer reached the journal but the kill came before the item was
+        # marked (histories written before both went into one transaction).
+        db.set_item(conn, item["id"], "done", "done before an interruption")
+        return _outcome(item, "done", "done before an interruption")
     unanswered = [j for j in open_rows if j["state"] == "attempted"]
     if unanswered:
         settled = reached(request, live)
@@ -216,7 +221,9 @@ async def _write(
     if after_write is not None:
         after_write(count)
     state = "done" if answer.ok else "failed"
-    db.answer(conn, journal_id, state, ctx.clock(), answer.status, answer.code, answer.message)
     note = "" if answer.ok else f"Zoom answered {answer.status}: {answer.message}"
-    db.set_item(conn, item["id"], state, note)
+    db.answer(
+        conn, journal_id, state, ctx.clock(), answer.status, answer.code, answer.message,
+        item=(item["id"], state, note),
+    )  # fmt: skip
     return _outcome(item, state, note)
