@@ -184,3 +184,50 @@ def test_hostile_names_reach_the_terminal_inert(
     journal = run("reclaim", "journal")
     for text in (applied.output, journal.output):
         assert "\x1b" not in text and "\u202e" not in text
+
+
+def test_a_plan_file_may_only_lose_items(
+    env: dict[str, str], served: Emulator, tmp_path: Path
+) -> None:
+    """An edited target, an added item or another history's plan is refused; nothing written."""
+    run("aggregate", "-q")
+    plan_file = tmp_path / "plan.json"
+    run("reclaim", "plan", "--action", "deactivate", "-o", str(plan_file))
+    document = json.loads(plan_file.read_text())
+    first, second = document["items"][0], document["items"][1]
+    edits = {
+        "email": {**document, "items": [{**first, "email": second["email"]}]},
+        "zoom_id": {**document, "items": [{**first, "zoom_id": second["zoom_id"]}]},
+        "added": {**document, "items": [*document["items"], {**first, "item_id": 9999}]},
+        "other history": {**document, "created_at": "2020-01-01T00:00:00Z"},
+    }
+    for name, edited in edits.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(edited))
+        out = run("reclaim", "apply", str(path), "--yes", code=2).output
+        assert "only lose items" in out or "does not match plan" in out, name
+    assert writes(served) == 0
+
+
+def test_writes_quote_the_user_like_the_reads() -> None:
+    """An id or e-mail with ``?``, ``#`` or ``/`` stays one segment: writes hit the user read."""
+    from zoomtui.services.reclaim.actions import Action, write_request
+    from zoomtui.services.reclaim.live import account_path
+
+    odd = "a?action=delete#x/../me@example.com"
+    for name in ("downgrade", "deactivate", "revoke-invitation"):
+        request = write_request(Action(name), odd, account_path("sub/..", "main"))
+        path = request["path"]
+        assert "?" not in path and "#" not in path and "/../" not in path
+        assert path.startswith("/accounts/sub%2F..") and "/users/a%3Faction" in path
+
+
+def test_only_plain_members_are_changed() -> None:
+    from zoomtui.services.reclaim.guards import moved
+
+    item = {"action": "deactivate", "before": {"status": "active", "type": 2}}
+    member = {"role_id": "2", "status": "active", "type": 2}
+    assert moved(item, member, {}) is None
+    for role in ("0", "1", "Xq3custom", ""):
+        reason = moved(item, {**member, "role_id": role}, {})
+        assert reason is not None and ("owner" in reason or "admin" in reason or "Member" in reason)

@@ -19,7 +19,13 @@ from zoomtui.services.context import AppContext, context_from_env
 from zoomtui.services.reclaim.actions import parse_action
 from zoomtui.services.reclaim.apply import apply_plan
 from zoomtui.services.reclaim.journal import COLUMNS, journal_rows
-from zoomtui.services.reclaim.plan import build_plan, load_plan, plan_document, read_plan_file
+from zoomtui.services.reclaim.plan import (
+    build_plan,
+    load_plan,
+    plan_document,
+    read_plan_document,
+    verify_plan_file,
+)
 from zoomtui.services.reclaim.undo import parse_target, undo, undo_targets
 from zoomtui.services.seats import DEFINITIONS
 from zoomtui.services.users import MAX_DAYS
@@ -118,9 +124,10 @@ def plan_cmd(
 @cli_errors
 def apply_cmd(plan_file: str, yes: bool, dry_run: bool, fmt: str, db: str | None) -> None:
     """Apply a plan file: each user is re-read live right before the change."""
-    plan_id, kept = read_plan_file(Path(plan_file))
+    plan_id, kept, doc = read_plan_document(Path(plan_file))
     ctx = context_from_env(db)
     plan = load_plan(ctx, plan_id)
+    verify_plan_file(Path(plan_file), doc, plan)
     items = [i for i in plan["items"] if i["id"] in kept and i["state"] != "done"]
     saving = sum(i["saving"] for i in items)
     if not dry_run:

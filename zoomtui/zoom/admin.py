@@ -30,6 +30,11 @@ class Answer:
         return 200 <= self.status < 300
 
 
+def path_segment(value: str) -> str:
+    """One URL path segment, percent-encoded: an id or e-mail never adds a query or a ``/``."""
+    return _seg(value)
+
+
 def user_path(user: str, account_id: str | None = None) -> str:
     prefix = f"/accounts/{_seg(account_id)}" if account_id else ""
     return f"{prefix}/users/{_seg(user)}"
@@ -50,13 +55,18 @@ class AdminApi:
         return await self.client.get_user_settings(user, account_id)
 
     async def meetings(self, user: str, kind: str, account_id: str | None = None) -> list[dict]:
-        """The user's meetings of one ``type`` (``live``, ``upcoming``), first page (30)."""
-        body = await self.client._get(f"{user_path(user, account_id)}/meetings", {"type": kind})
+        """The user's meetings of one ``type`` (``live``, ``upcoming``): one page of 300.
+
+        300 is the spec's largest ``page_size``; 30, the default, let a long meeting on
+        a second page through the guard.
+        """
+        query = {"type": kind, "page_size": 300}
+        body = await self.client._get(f"{user_path(user, account_id)}/meetings", query)
         found = body.get("meetings") if isinstance(body, dict) else None
         return [m for m in found or [] if isinstance(m, dict)]
 
     async def webinars(self, user: str, account_id: str | None = None) -> list[dict]:
-        body = await self.client._get(f"{user_path(user, account_id)}/webinars")
+        body = await self.client._get(f"{user_path(user, account_id)}/webinars", {"page_size": 300})
         found = body.get("webinars") if isinstance(body, dict) else None
         return [m for m in found or [] if isinstance(m, dict)]
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zoomtui.services.context import ServiceError
+from zoomtui.zoom.admin import path_segment
 
 ACTIONS = ("downgrade", "deactivate", "remove-addon", "revoke-invitation")
 # Add-ons that can be removed one by one: the per-user licence flags of the
@@ -114,7 +115,7 @@ def capability(scopes: frozenset[str]) -> dict[str, Any]:
 
 def write_request(action: Action, user: str, account_path: str) -> dict[str, Any]:
     """The one write of an action: method, path, JSON body, query."""
-    path = f"{account_path}/users/{user}"
+    path = f"{account_path}/users/{path_segment(user)}"  # as the live reads quote it
     if action.name == "downgrade":
         return {"method": "PATCH", "path": path, "body": {"type": 1}}
     if action.name == "deactivate":
@@ -147,7 +148,7 @@ def undo_requests(
     action: str, live_before: dict[str, Any], user: str, account_path: str
 ) -> list[dict[str, Any]]:
     """The writes that give back what one applied change took, from the state read before it."""
-    path = f"{account_path}/users/{user}"
+    path = f"{account_path}/users/{path_segment(user)}"  # as the live reads quote it
     features = live_before.get("features", {})
     if action == "downgrade":
         body: dict[str, Any] = {"type": live_before.get("type", 2)}

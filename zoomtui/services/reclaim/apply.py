@@ -145,31 +145,26 @@ async def _one(
     if any(j["state"] in ("done", "confirmed") for j in open_rows):
         # Zoom's answer reached the journal but the kill came before the item was
         # marked (histories written before both went into one transaction).
-        db.set_item(conn, item["id"], "done", "done before an interruption")
+        if not dry_run:
+            db.set_item(conn, item["id"], "done", "done before an interruption")
         return _outcome(item, "done", "done before an interruption")
     unanswered = [j for j in open_rows if j["state"] == "attempted"]
     if unanswered:
         settled = reached(request, live)
-        for row in unanswered:
+        if dry_run:  # --dry-run writes nothing, not even how an interruption ended
             if settled:
-                db.answer(
-                    conn,
-                    row["id"],
-                    "confirmed",
-                    ctx.clock(),
-                    message="found applied after an interruption",
-                )
-            else:
-                db.answer(
-                    conn,
-                    row["id"],
-                    "unchanged",
-                    ctx.clock(),
-                    message="not applied before the interruption",
-                )
-        if settled:
-            db.set_item(conn, item["id"], "done", "confirmed after an interruption")
-            return _outcome(item, "done", "confirmed after an interruption")
+                return _outcome(item, "done", "would be confirmed after an interruption")
+        else:
+            state, message = (
+                ("confirmed", "found applied after an interruption")
+                if settled
+                else ("unchanged", "not applied before the interruption")
+            )
+            for row in unanswered:
+                db.answer(conn, row["id"], state, ctx.clock(), message=message)
+            if settled:
+                db.set_item(conn, item["id"], "done", "confirmed after an interruption")
+                return _outcome(item, "done", "confirmed after an interruption")
     if live.user is None:
         return _skip(ctx, item, "no longer exists in Zoom", dry_run)
     why = _guard(item, live, rules)

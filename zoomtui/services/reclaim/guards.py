@@ -16,7 +16,7 @@ from zoomtui.store import RunRecord, Store
 from zoomtui.zoom.models import parse_time
 
 BASIC_MINUTES = 40  # a Basic (free) host's meetings end at 40 minutes (docs/reclaim.md)
-OWNER_ROLE, ADMIN_ROLE = "0", "1"
+OWNER_ROLE, ADMIN_ROLE, MEMBER_ROLE = "0", "1", "2"
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,12 @@ def check_plan_run(ctx: AppContext, store: Store, plan_run: int) -> None:
 def moved(item: dict[str, Any], live: dict[str, Any], features: dict[str, Any]) -> str | None:
     """What changed since the plan, in words, or None (the item may go ahead)."""
     before = item["before"]
-    if str(live.get("role_id", "")) in (OWNER_ROLE, ADMIN_ROLE):
-        role = "owner" if str(live.get("role_id")) == OWNER_ROLE else "admin"
-        return f"is an account {role}"
+    role_id = str(live.get("role_id", ""))
+    if role_id in (OWNER_ROLE, ADMIN_ROLE):
+        return f"is an account {'owner' if role_id == OWNER_ROLE else 'admin'}"
+    if role_id != MEMBER_ROLE:
+        # Custom roles get other ids and may carry admin rights: only members are touched.
+        return f"has role {role_id or 'unknown'}, not Member (only members are changed)"
     if live.get("status") != before.get("status"):
         return f"status is now {live.get('status')} (planned: {before.get('status')})"
     if item["action"] in ("downgrade", "deactivate") and live.get("type") != before.get("type"):

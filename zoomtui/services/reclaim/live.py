@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zoomtui.services.reclaim.actions import held_features
-from zoomtui.zoom.admin import AdminApi
+from zoomtui.zoom.admin import AdminApi, path_segment
 from zoomtui.zoom.errors import NotFound, ZoomError
 
 
@@ -44,7 +44,9 @@ class LiveUser:
 
 def account_path(account_id: str, main_id: str | None) -> str:
     """``""`` for the main account's users, ``/accounts/{id}`` for a sub account's."""
-    return "" if not account_id or account_id == main_id else f"/accounts/{account_id}"
+    if not account_id or account_id == main_id:
+        return ""
+    return f"/accounts/{path_segment(account_id)}"
 
 
 async def read_user(api: AdminApi, key: str, account_id: str | None, pending: bool) -> LiveUser:

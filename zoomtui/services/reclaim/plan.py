@@ -135,6 +135,49 @@ def plan_document(plan: dict[str, Any]) -> dict[str, Any]:
 
 def read_plan_file(path: Path) -> tuple[int, set[int]]:
     """(plan id, item ids kept) from a plan file; one sentence for anything else."""
+    plan_id, kept, _doc = read_plan_document(path)
+    return plan_id, kept
+
+
+ITEM_KEYS = ("zoom_id", "email", "account_id", "action", "addon")
+"""What a plan file may not change in a kept item: who is changed, where, and how."""
+
+
+def verify_plan_file(path: Path, doc: dict[str, Any], plan: dict[str, Any]) -> None:
+    """Refuse a file that is not this history's plan, or edits more than dropping items.
+
+    Why: the file names a plan by number only; applied under another profile or
+    ``--db`` it would pick that history's plan of the same number, and an edited
+    e-mail or id would look applied while the stored item went ahead.
+    """
+    stored = plan_document(plan)
+    for key in ("run_id", "created_at", "action"):
+        if doc.get(key) != stored[key]:
+            raise ServiceError(
+                f"{path} does not match plan P{plan['id']} of this history (its {key} differs): "
+                "was it written under another profile or database?",
+                2,
+            )
+    items = {i["item_id"]: i for i in stored["items"]}
+    for item in doc["items"]:
+        want = items.get(item.get("item_id"))
+        if want is None:
+            raise ServiceError(
+                f"{path} has an item {item.get('item_id')} that plan P{plan['id']} does not: "
+                "a plan file may only lose items; build a new plan to add one.",
+                2,
+            )
+        changed = [k for k in ITEM_KEYS if item.get(k) != want[k]]
+        if changed:
+            raise ServiceError(
+                f"{path} changes item {want['item_id']}'s {', '.join(changed)}: a plan file may "
+                "only lose items; build a new plan to change one.",
+                2,
+            )
+
+
+def read_plan_document(path: Path) -> tuple[int, set[int], dict[str, Any]]:
+    """(plan id, item ids kept, the document) from a plan file; one sentence for anything else."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -149,4 +192,4 @@ def read_plan_file(path: Path) -> tuple[int, set[int]]:
     kept = {i.get("item_id") for i in items if isinstance(i, dict)}
     if not all(isinstance(i, int) for i in kept):
         raise ServiceError(f"{path} has an item without a numeric item_id.", 2)
-    return plan_id, {int(i) for i in kept if isinstance(i, int)}
+    return plan_id, {int(i) for i in kept if isinstance(i, int)}, doc
