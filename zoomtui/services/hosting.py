@@ -22,7 +22,13 @@ from zoomtui.services.context import AppContext
 from zoomtui.services.storethread import StoreThread
 from zoomtui.store import Store
 from zoomtui.store.hosting import MonthRead
-from zoomtui.zoom.errors import MissingScope, NoPermission, NotFound, NotMasterAccount
+from zoomtui.zoom.errors import (
+    DailyLimitReached,
+    MissingScope,
+    NoPermission,
+    NotFound,
+    NotMasterAccount,
+)
 from zoomtui.zoom.pagination import add_months
 
 NOT_ALLOWED = (MissingScope, NoPermission, NotMasterAccount)
@@ -75,9 +81,25 @@ class HostingPhase:
     months: int = 0
 
     async def run(self, accounts: list[str | None]) -> None:
+        """Every account's months at once; a daily limit ends the phase after the others.
+
+        Why not let it cancel them: months answered just before another account's
+        request hit the daily limit were then dropped unwritten, and the next run
+        asked for them again (the quota is what ran out).
+        """
+        limits: list[DailyLimitReached] = []
+
+        async def one(account: str | None) -> None:
+            try:
+                await self._account(account)
+            except DailyLimitReached as exc:
+                limits.append(exc)
+
         async with asyncio.TaskGroup() as tg:
             for account in accounts:
-                tg.create_task(self._account(account))
+                tg.create_task(one(account))
+        if limits:
+            raise limits[0]
 
     async def _account(self, account: str | None) -> None:
         account_id = account or self.main_id
