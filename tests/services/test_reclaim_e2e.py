@@ -16,7 +16,7 @@ from zoomtui.services.context import ServiceError
 from zoomtui.services.reclaim.actions import parse_action
 from zoomtui.services.reclaim.apply import apply_plan
 from zoomtui.services.reclaim.plan import build_plan
-from zoomtui.services.reclaim.undo import undo
+from zoomtui.services.reclaim.undo import undo, undo_targets
 
 FIELDS = ("utype", "status", "addons", "zoom_one", "united")
 WRITES = ("PATCH /users/{userId}", "PUT /users/{userId}/status",
@@ -259,3 +259,50 @@ async def test_a_run_older_than_the_setting_is_refused(world: World) -> None:
         build_plan(world.ctx, parse_action("downgrade"))
     world.ctx.settings = dataclasses.replace(world.ctx.settings, reclaim_max_run_age_days=30)
     assert build_plan(world.ctx, parse_action("downgrade"))["items"]
+
+
+async def test_an_interrupted_change_is_settled_even_after_a_newer_run(world: World) -> None:
+    """A crash, then a scheduled run lands: apply still settles the open attempt (only it)."""
+    from zoomtui.store import reclaim as db
+
+    plan = await planned(world)
+
+    def crash(count: int) -> None:
+        if count == 2:
+            raise Crash
+
+    with pytest.raises(Crash):
+        await apply_plan(world.ctx, plan["id"], after_write=crash)
+    await aggregate(world.ctx)  # the plan's run is no longer the latest
+    attempted = db.journal(world.ctx.open_store().conn, plan_id=plan["id"])[-1]
+    assert attempted["state"] == "attempted"
+    with pytest.raises(ServiceError, match="outcome is unknown"):
+        undo_targets(world.ctx, "journal", attempted["id"])
+    report = await apply_plan(world.ctx, plan["id"])
+    assert writes(world) == 2  # settled from the live state, nothing sent
+    settled = db.journal_entry(world.ctx.open_store().conn, attempted["id"])
+    assert settled is not None and settled["state"] == "confirmed"
+    assert [o["result"] for o in report["outcomes"]] == ["already done", "done"]
+    assert report["outcomes"][1]["reason"] == "confirmed after an interruption"
+    with pytest.raises(ServiceError, match="latest complete run"):  # the rest stays refused
+        await apply_plan(world.ctx, plan["id"])
+
+
+async def test_a_revoke_retried_after_zoom_carried_it_out_is_done(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A DELETE sent twice (a retry after a lost answer) gets 1001 the second time: done."""
+    from zoomtui.zoom.admin import AdminApi, Answer
+
+    plan = await planned(world, "revoke-invitation", idle_days=1)
+    original = AdminApi.write
+
+    async def twice(self: AdminApi, method: str, path: str, *args: Any) -> Answer:
+        first = await original(self, method, path, *args)
+        assert first.ok
+        return await original(self, method, path, *args)  # the retry: "does not exist"
+
+    monkeypatch.setattr(AdminApi, "write", twice)
+    report = await apply_plan(world.ctx, plan["id"])
+    assert report["failed"] == 0 and report["done"] == len(plan["items"])
+    assert all("already gone" in o["reason"] for o in report["outcomes"])

@@ -182,7 +182,22 @@ class ZoomApp(App[None]):
         self.push_screen(ProfileSwitcher(), chosen)
 
     def _may_switch(self) -> bool:
-        """No switch while this account's aggregation runs: its screens would lose it."""
+        """No switch while this account's aggregation or a reclaim apply runs."""
+        from textual.worker import WorkerState
+
+        applying = any(
+            w.group == "reclaim" and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for w in self.workers
+        )
+        if applying:
+            self.notify(
+                f"A reclaim of {self.ctx.profile} is being applied: wait for it to finish "
+                "before switching accounts.",
+                title="Switch profile",
+                severity="warning",
+                timeout=8,
+            )
+            return False
         if not self.runner.running:
             return True
         self.notify(

@@ -85,7 +85,8 @@ def parse_action(text: str) -> Action:
     return Action(name, addon)
 
 
-def _has(scopes: frozenset[str], pair: tuple[str, str]) -> bool:
+def has_scope(scopes: frozenset[str], pair: tuple[str, str]) -> bool:
+    """Whether the token holds the classic, the granular or its ``:master`` twin."""
     classic, granular = pair
     master = granular.replace(":admin", ":master")
     return bool(scopes & {classic, granular, master})
@@ -99,7 +100,9 @@ def needed(action: str) -> tuple[tuple[str, str], ...]:
 
 def missing_scopes(scopes: frozenset[str], action: str) -> list[str]:
     """The granular names of the scopes an action lacks (empty: it is allowed)."""
-    return [granular for pair in needed(action) if not _has(scopes, pair) for granular in pair[1:]]
+    return [
+        granular for pair in needed(action) if not has_scope(scopes, pair) for granular in pair[1:]
+    ]
 
 
 def capability(scopes: frozenset[str]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from zoomtui.services.reclaim.actions import (
     TAKES_LICENCE,
     UNDO_SCOPES,
     Action,
+    has_scope,
     missing_scopes,
     write_request,
 )
@@ -45,7 +46,7 @@ def main_account(ctx: AppContext) -> str | None:
 def scope_problem(scopes: frozenset[str], action: str, undo: bool = False) -> str | None:
     """One sentence naming the scopes the token lacks for this action, or None."""
     if undo:
-        lacking = [g for c, g in UNDO_SCOPES[action] if not scopes & {c, g}]
+        lacking = [g for c, g in UNDO_SCOPES[action] if not has_scope(scopes, (c, g))]
     else:
         lacking = missing_scopes(scopes, action)
     if not lacking:
@@ -69,7 +70,21 @@ async def apply_plan(
     """Apply (or with ``dry_run`` only check) a plan; returns one outcome per item."""
     store = ctx.open_store()
     plan = load_plan(ctx, plan_id)
-    check_plan_run(ctx, store, plan["run_id"])
+    stale: ServiceError | None = None
+    open_attempts: set[int] = set()
+    try:
+        check_plan_run(ctx, store, plan["run_id"])
+    except ServiceError as exc:
+        open_attempts = {
+            j["item_id"]
+            for j in db.journal(store.conn, plan_id=plan_id)
+            if j["state"] == "attempted"
+        }
+        if not open_attempts:
+            raise
+        # An interrupted apply left changes whose outcome is unknown: they are settled
+        # from the live state (never sent again), and nothing else of the old plan runs.
+        stale = exc
     action_name, _, addon = plan["action"].partition(":")
     action = Action(action_name, addon)
     rules = Exclusions.parse(ctx.settings.reclaim_exclude)
@@ -90,7 +105,12 @@ async def apply_plan(
             if item["state"] in ("done", "dropped"):
                 outcomes.append(_outcome(item, "already " + item["state"], item["note"]))
                 continue
+            if stale is not None and item["id"] not in open_attempts:
+                continue
             checked = await _one(ctx, api, item, action, rules, main, dry_run)
+            if stale is not None and isinstance(checked, tuple):
+                checked = _outcome(item, "skipped", "not applied before the interruption; "
+                                   "the plan's run is no longer the latest")  # fmt: skip
             if isinstance(checked, tuple):
                 writes += 1
                 result = await _write(ctx, api, item, action, *checked, writes, after_write)
@@ -217,6 +237,10 @@ async def _write(
         after_write(count)
     state = "done" if answer.ok else "failed"
     note = "" if answer.ok else f"Zoom answered {answer.status}: {answer.message}"
+    if request["method"] == "DELETE" and not answer.ok and answer.code == 1001:
+        # The invitation was there at the live re-read just now; "does not exist" means
+        # it is gone, e.g. a retried DELETE whose first try Zoom had carried out.
+        state, note = "done", f"already gone (Zoom answered {answer.code}: {answer.message})"
     db.answer(
         conn, journal_id, state, ctx.clock(), answer.status, answer.code, answer.message,
         item=(item["id"], state, note),

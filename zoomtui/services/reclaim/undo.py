@@ -41,6 +41,12 @@ def undo_targets(ctx: AppContext, kind: str, number: int) -> list[dict[str, Any]
         entry = db.journal_entry(conn, number)
         if entry is None or entry["kind"] != "apply":
             raise ServiceError(f"There is no applied change J{number} in the journal.", exit_code=2)
+        if entry["state"] == "attempted":
+            raise ServiceError(
+                f"J{number}'s outcome is unknown (interrupted): apply its plan P{entry['plan_id']} "
+                "again to settle it from Zoom's live state, then undo.",
+                exit_code=2,
+            )
         if entry["state"] not in ("done", "confirmed"):
             raise ServiceError(
                 f"J{number} changed nothing in Zoom ({entry['state']}).", exit_code=2
