@@ -37,11 +37,10 @@ from _common import emulator_settings, log
 from queries import build
 from textual.app import App
 from textual.pilot import Pilot
-from textual.worker import WorkerState
 
 from zoomtui.emulator import API_URL, OAUTH_URL
 from zoomtui.services.context import AppContext
-from zoomtui.tui.app import create_app
+from zoomtui.tui.app import busy_workers, create_app
 
 TICK_S = 0.010
 SCREENS = (("2", "runs"), ("3", "diff"), ("4", "seats"), ("5", "aggregate"), ("6", "connection"))
@@ -102,11 +101,7 @@ class Ticker:
 async def reads_done(app: App[Any]) -> None:
     """Wait until no reader-thread read of the app is under way."""
     while True:
-        reading = [
-            w
-            for w in app.workers
-            if w.group.startswith("read") and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
-        ]
+        reading = busy_workers(app, "read")
         if not reading:
             return
         await app.workers.wait_for_complete(reading)

@@ -65,15 +65,12 @@ def text_of(widget: object, width: int = 120) -> str:
 async def reads_done(app: object) -> None:
     """Wait until no database read of the app is under way (screens read in workers)."""
     from textual.app import App
-    from textual.worker import WorkerState
+
+    from zoomtui.tui.app import busy_workers
 
     assert isinstance(app, App)
     for _ in range(50):  # a finished read may start the next (a page, the candidates)
-        reading = [
-            w
-            for w in app.workers
-            if w.group.startswith("read") and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
-        ]
+        reading = busy_workers(app, "read")
         if not reading:
             return
         await app.workers.wait_for_complete(reading)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.worker import Worker, WorkerState
 
 from zoomtui.errors import ZoomtuiError
 from zoomtui.services.accounts import Accounts, DemoAccounts, ProfileAccounts
@@ -183,13 +184,7 @@ class ZoomApp(App[None]):
 
     def _may_switch(self) -> bool:
         """No switch while this account's aggregation or a reclaim apply runs."""
-        from textual.worker import WorkerState
-
-        applying = any(
-            w.group == "reclaim" and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
-            for w in self.workers
-        )
-        if applying:
+        if busy_workers(self, "reclaim"):
             self.notify(
                 f"A reclaim of {self.ctx.profile} is being applied: wait for it to finish "
                 "before switching accounts.",
@@ -272,6 +267,15 @@ class ZoomApp(App[None]):
                 await self.screen.run_action(action.action)
 
             self.leave_then(lambda: self.run_worker(go(), group="palette"))
+
+
+def busy_workers(app: App[Any], group: str) -> list[Worker[Any]]:
+    """The app's workers whose group starts with ``group`` and that have not finished."""
+    return [
+        w
+        for w in app.workers
+        if w.group.startswith(group) and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+    ]
 
 
 def is_ours(error: BaseException) -> bool:
