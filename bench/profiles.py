@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python bench/profiles.py [--summary-profiles 50] [--summary-users 10000]
        [--aggregate-profiles 20] [--aggregate-users 300] [--latency-ms 20] [--rate-scale 1]
+       [--workers N]
 
 Part 1 builds one history of ``--summary-users`` users (in-process emulator),
 copies it into ``--summary-profiles`` profiles and times ``summary`` (target
@@ -9,6 +10,9 @@ copies it into ``--summary-profiles`` profiles and times ``summary`` (target
 per profile (same tier and limits), times each profile's run alone, then all
 of them with ``aggregate_all`` (what ``aggregate --all-profiles`` runs); the
 target is the concurrent wall time within 1.3x the slowest single account.
+``--workers`` is passed to ``aggregate_all`` (default: one worker process per
+core; 1 runs every profile in the bench's own event loop). The client's CPU
+counts the worker processes too.
 Everything lives in a temporary directory (XDG variables point there).
 """
 
@@ -18,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -75,8 +80,14 @@ def summary_part(count: int, users: int, root: Path) -> dict[str, object]:
     }
 
 
+def children_cpu() -> float:
+    """CPU seconds of the child processes waited for so far (the profile workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def aggregate_part(
-    count: int, users: int, latency_ms: float, rate_scale: float
+    count: int, users: int, latency_ms: float, rate_scale: float, workers: int | None
 ) -> dict[str, object]:
     load_before = round(os.getloadavg()[0], 2)
     emulators = []
@@ -97,6 +108,7 @@ def aggregate_part(
             )
         names = [n for n in svc.names() if n.startswith("live")]
         alone = {}
+        alone_cpu = time.process_time()
         for name in names:
             ctx = svc.context_of(svc.Profile(name))
             started = time.perf_counter()
@@ -104,12 +116,18 @@ def aggregate_part(
             alone[name] = round(time.perf_counter() - started, 3)
             ctx.close()
             log(f"{name} alone: {result.status} in {alone[name]}s")
+        alone_cpu = time.process_time() - alone_cpu
         emulators_cpu = sum(cpu_seconds(em.proc.pid) for em in emulators)
         client_cpu = time.process_time()
+        workers_cpu = children_cpu()  # the emulators are reaped only later, after this part
+        load_start = round(os.getloadavg()[0], 2)
         started = time.perf_counter()
-        outcomes = asyncio.run(svc.aggregate_all(if_due=False, full=True))
+        outcomes = asyncio.run(svc.aggregate_all(if_due=False, full=True, workers=workers))
         together = time.perf_counter() - started
-        client_cpu = time.process_time() - client_cpu
+        load_end = round(os.getloadavg()[0], 2)
+        parent_cpu = time.process_time() - client_cpu
+        workers_cpu = children_cpu() - workers_cpu
+        client_cpu = parent_cpu + workers_cpu
         emulators_cpu = sum(cpu_seconds(em.proc.pid) for em in emulators) - emulators_cpu
     statuses = {o.profile: o.status for o in outcomes if o.profile.startswith("live")}
     slowest = max(alone.values())
@@ -126,19 +144,32 @@ def aggregate_part(
         "slowest_alone_s": slowest,
         "all_profiles_s": round(together, 3),
         "ratio_to_slowest": round(together / slowest, 3),
-        # One event loop runs every profile's client: its CPU seconds are a floor on the
-        # wall time (one core), and its share of the wall says how much CPU it was given.
+        "workers": workers_used(workers, count),
+        # Each event loop (one per worker) runs on one core: the client's CPU seconds
+        # (parent + workers) over the wall say how many cores it was given.
         "client_cpu_s": round(client_cpu, 2),
+        "client_cpu_per_profile_s": round(client_cpu / count, 3),
+        "client_parent_cpu_s": round(parent_cpu, 2),
         "client_cpu_share_of_wall": round(client_cpu / together, 3),
+        # The same profiles run alone, one after another, in this process (load-independent).
+        "alone_cpu_per_profile_s": round(alone_cpu / count, 3),
         "emulators_cpu_s": round(emulators_cpu, 2),
         "cpu_bound_s": round(cpu_bound, 2),
         "cores": os.cpu_count(),
         "load_before": load_before,
+        "load_at_start_of_all": load_start,
+        "load_at_end_of_all": load_end,
         "throttled_429": sum(sum((s.get("throttled") or {}).values()) for s in stats),
         "retries": sum(int(s.get("retries") or 0) for s in stats),
         "wait_seconds": round(sum(float(s.get("wait_seconds") or 0) for s in stats), 1),
         "statuses": sorted(set(statuses.values())),
     }
+
+
+def workers_used(requested: int | None, runnable: int) -> int:
+    from zoomtui.services.profile_workers import worker_count
+
+    return worker_count(runnable, requested)
 
 
 def main() -> None:
@@ -149,6 +180,7 @@ def main() -> None:
     parser.add_argument("--aggregate-users", type=int, default=300)
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--rate-scale", type=float, default=1.0)
+    parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -162,7 +194,11 @@ def main() -> None:
             log(f"summary: {out['summary']}")
         if args.aggregate_profiles:
             out["all_profiles"] = aggregate_part(
-                args.aggregate_profiles, args.aggregate_users, args.latency_ms, args.rate_scale
+                args.aggregate_profiles,
+                args.aggregate_users,
+                args.latency_ms,
+                args.rate_scale,
+                args.workers,
             )
         out["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
