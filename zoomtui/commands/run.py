@@ -175,7 +175,7 @@ async def _run_with_signals(
     default=None,
     metavar="N",
     help="With --all-profiles: worker processes sharing the profiles (default: one per "
-    "CPU core, at most 8; 1 runs them all in this process).",
+    "5 profiles, at most one per CPU core and 8; 1 runs them all in this process).",
 )
 @db_option
 @cli_errors

@@ -1,10 +1,11 @@
 """``aggregate --all-profiles`` over worker processes: one event loop serves one core.
 
-Every profile's run costs client CPU (about 1.5 ms a request: httpx, JSON,
-SQLite), and one event loop runs on one core however many accounts wait on
-the network, so 20 profiles on one loop needed more CPU than their API bound.
-The parent splits the runnable profiles over a few worker processes (one per
-core, capped); each worker runs its share concurrently in its own loop, as the
+Every profile's run costs client CPU (a few ms a request, nearly all of it
+httpx's and asyncio's own per-request Python), and one event loop runs on one
+core however many accounts wait on the network, so 20 profiles on one loop
+needed more CPU than their API bound. The parent splits the runnable profiles
+over a few worker processes (one per five profiles, at most one per core);
+each worker runs its share concurrently in its own loop, as the
 single-process mode does, and reports on stdout in JSON lines: progress, then
 one outcome per profile as soon as it ends. The parent forwards progress and
 SIGINT/SIGTERM, so workers stop their runs cleanly and record them cancelled;
@@ -36,6 +37,9 @@ from zoomtui.services.profiles import ProfileOutcome, run_here
 from zoomtui.text import safe_text
 
 MAX_WORKERS = 8  # beyond this a worker's start-up (imports, TLS context) outweighs the gain
+# A worker costs about a second of CPU to start, and one loop served five 300-user
+# profiles within 1.06x of the slowest alone, so fewer stay in this process.
+PROFILES_PER_LOOP = 5
 WORKER_ARGV = (sys.executable, "-m", "zoomtui.services.profile_workers")
 PROGRESS_EVERY_S = 1.0  # a worker forwards a phase's running total at most this often
 OUTCOME, PROGRESS = "outcome", "progress"
@@ -43,9 +47,11 @@ Report = Callable[[str, Any], None]
 
 
 def worker_count(runnable: int, requested: int | None) -> int:
-    """How many processes to use: ``requested``, else one per core (capped), never idle ones."""
-    wanted = requested if requested is not None else min(os.cpu_count() or 1, MAX_WORKERS)
-    return max(1, min(wanted, runnable))
+    """How many processes to use: ``requested``, else one per five profiles, at most one
+    per core (and ``MAX_WORKERS``); never idle ones. 1 means this process's own loop."""
+    if requested is None:
+        requested = min(os.cpu_count() or 1, MAX_WORKERS, -(-runnable // PROFILES_PER_LOOP))
+    return max(1, min(requested, runnable))
 
 
 async def run_in_workers(
