@@ -35,6 +35,7 @@ from _world import local_world
 
 from zoomtui import paths
 from zoomtui.emulator import DEMO_CREDENTIALS
+from zoomtui.services import all_profiles
 from zoomtui.services import profiles as svc
 from zoomtui.services.aggregate import aggregate
 
@@ -103,7 +104,7 @@ def together(names: list[str], emulators: list[Any], workers: int | None) -> dic
     workers_cpu = children_cpu()  # the emulators are reaped only later, after this part
     load_start = round(os.getloadavg()[0], 2)
     started = time.perf_counter()
-    outcomes = asyncio.run(svc.aggregate_all(if_due=False, full=True, workers=workers))
+    outcomes = asyncio.run(all_profiles.aggregate_all(if_due=False, full=True, workers=workers))
     wall = time.perf_counter() - started
     load_end = round(os.getloadavg()[0], 2)
     parent_cpu = time.process_time() - parent_cpu

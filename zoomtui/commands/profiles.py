@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from zoomtui.commands.common import cli_errors, emit, format_option, say, to_json
+from zoomtui.services import all_profiles
 from zoomtui.services import profiles as svc
 
 PROFILE_TABLE = ["profile", "account_id", "active", "last_complete_run", "finished_at", "next_due"]
@@ -95,7 +96,7 @@ def aggregate_all_profiles(
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, cancel.set)
         try:
-            return await svc.aggregate_all(
+            return await all_profiles.aggregate_all(
                 if_due=if_due, full=full, cancel=cancel, report=report, workers=workers
             )
         finally:

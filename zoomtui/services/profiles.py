@@ -154,7 +154,8 @@ def context_of(profile: Profile, clock: Clock = utcnow) -> AppContext:
     )
 
 
-def _latest(profile: Profile) -> tuple[Store | None, Any]:
+def latest(profile: Profile) -> tuple[Store | None, Any]:
+    """A profile's open history (close it) and its latest complete run; (None, None) if none."""
     if not profile.database.exists():
         return None, None
     store = Store.open(profile.database)
@@ -169,7 +170,7 @@ def listing(clock: Clock = utcnow) -> list[dict[str, Any]]:
     for name in names():
         profile = Profile(name)
         ctx = context_of(profile, clock)
-        store, run = _latest(profile)
+        store, run = latest(profile)
         try:
             due = next_due(
                 run.finished_at if run else None, parse_interval(ctx.settings.schedule_interval)
@@ -268,73 +269,6 @@ class ProfileOutcome:
     message: str = ""
 
 
-async def aggregate_all(
-    *,
-    if_due: bool,
-    full: bool,
-    cancel: asyncio.Event | None = None,
-    report: Callable[[str, Any], None] | None = None,
-    clock: Clock = utcnow,
-    workers: int | None = None,
-) -> list[ProfileOutcome]:
-    """Aggregate every active (and, with ``if_due``, due) profile at once.
-
-    Each Zoom account has its own rate limits, so the runs go concurrently, each
-    with its own client and history; one profile's failure does not stop the others.
-    One event loop serves only about one core, so the runs are spread over
-    ``workers`` processes (None: one per core, see ``profile_workers``); with 1
-    they all run here, in this loop (and with the injected ``clock``).
-    """
-    from zoomtui.services import profile_workers
-
-    outcomes: dict[str, ProfileOutcome] = {}
-    runnable: list[str] = []
-    for name in names():
-        skipped = _skipped(name, if_due, clock)
-        if skipped is None:
-            runnable.append(name)
-        else:
-            outcomes[name] = skipped
-    count = profile_workers.worker_count(len(runnable), workers)
-    if count > 1:
-        ran = await profile_workers.run_in_workers(
-            runnable, count, full=full, cancel=cancel, report=report
-        )
-    else:
-        ran = await run_here(runnable, full=full, cancel=cancel, report=report, clock=clock)
-    outcomes.update({o.profile: o for o in ran})
-    return [outcomes[name] for name in names() if name in outcomes]
-
-
-def _skipped(name: str, if_due: bool, clock: Clock) -> ProfileOutcome | None:
-    """Why a profile does not run now (inactive, not configured, not due), or None."""
-    from zoomtui.services.schedule import is_due, parse_interval
-
-    profile = Profile(name)
-    try:
-        settings = settings_of(profile)
-    except (ZoomtuiError, OSError) as exc:  # a settings file that does not parse: this one only
-        return ProfileOutcome(name, "error", {}, _sentence(exc))
-    if not settings.active:
-        return ProfileOutcome(name, "inactive", {}, "The profile is not active.")
-    if profile.default and not settings.has_credentials():
-        # Someone who keeps every account in named profiles never filled it in.
-        return ProfileOutcome(
-            name, "not_configured", {}, "The default profile has no Zoom credentials."
-        )
-    if if_due:
-        try:
-            store, run = _latest(profile)
-        except (ZoomtuiError, OSError) as exc:
-            return ProfileOutcome(name, "error", {}, _sentence(exc))
-        if store is not None:
-            store.close()
-        finished = run.finished_at if run else None
-        if not is_due(finished, parse_interval(settings.schedule_interval), now=clock()):
-            return ProfileOutcome(name, "not_due", {}, "Not due yet.")
-    return None
-
-
 async def run_here(
     runnable: list[str],
     *,
@@ -351,15 +285,15 @@ async def run_here(
         try:
             ctx = context_of(Profile(name), clock)
         except (ZoomtuiError, OSError) as exc:  # a settings file that does not parse
-            return ProfileOutcome(name, "error", {}, _sentence(exc))
+            return ProfileOutcome(name, "error", {}, sentence(exc))
         try:
             progress = (lambda p: report(name, p)) if report is not None else None
             result = await aggregate(ctx, full=full, progress=progress, cancel=cancel)
             return ProfileOutcome(name, result.status, result.to_json(), result.error or "")
         except RunLocked as exc:
-            return ProfileOutcome(name, "locked", {}, _sentence(exc))
+            return ProfileOutcome(name, "locked", {}, sentence(exc))
         except ZoomtuiError as exc:  # anything else is a bug: let it surface
-            return ProfileOutcome(name, "error", {}, _sentence(exc))
+            return ProfileOutcome(name, "error", {}, sentence(exc))
         finally:
             ctx.close()
 
@@ -372,5 +306,6 @@ async def run_here(
     return list(await asyncio.gather(*(told(n) for n in runnable)))
 
 
-def _sentence(exc: BaseException) -> str:
+def sentence(exc: BaseException) -> str:
+    """Our error's one sentence, for a profile's outcome."""
     return str(getattr(exc, "message", None) or exc)
