@@ -86,10 +86,11 @@ def truth(emulator: Emulator) -> int:
     return sum(len(ds.users_of(a.id, s)) for a in ds.accounts for s in ("active", "pending"))
 
 
-def all_profiles(*args: str, code: int) -> list[dict[str, Any]]:
-    result = CliRunner().invoke(main, ["aggregate", "--all-profiles", "--json", "-q", *args])
+def all_profiles(*args: str, code: int) -> tuple[list[dict[str, Any]], str]:
+    """The JSON results and stderr of ``aggregate --all-profiles --json ARGS``."""
+    result = CliRunner().invoke(main, ["aggregate", "--all-profiles", "--json", *args])
     assert result.exit_code == code, result.output
-    return json.loads(result.stdout)
+    return json.loads(result.stdout), result.stderr
 
 
 def test_processes_give_the_in_process_result_and_one_failure_stops_nothing(
@@ -99,7 +100,7 @@ def test_processes_give_the_in_process_result_and_one_failure_stops_nothing(
         configure(name, emulator)
     configure("wrongkey", fast["acme"], secret="not-the-secret")
     # Two workers: the failing account shares one with a healthy account.
-    results = all_profiles("--workers", "2", code=1)
+    results, progress = all_profiles("--workers", "2", code=1)
     assert [r["profile"] for r in results] == ["default", "acme", "globex", "initech", "wrongkey"]
     by_name = {r["profile"]: r for r in results}
     assert by_name["default"]["status"] == "not_configured"
@@ -108,14 +109,22 @@ def test_processes_give_the_in_process_result_and_one_failure_stops_nothing(
         assert by_name[name]["status"] == "complete"
         assert by_name[name]["users"] == truth(emulator)
         assert by_name[name]["run_id"] is not None
+        # Each worker's progress reached the parent's stderr, named by profile.
+        assert f"{name}: Run {by_name[name]['run_id']}" in progress
+    assert "wrongkey: Zoom rejected" in progress  # the failure's own sentence
     # The same profiles in this process (--workers 1): the same shape and counts.
-    here = {r["profile"]: r for r in all_profiles("--workers", "1", code=1)}
+    here = {r["profile"]: r for r in all_profiles("--workers", "1", "-q", code=1)[0]}
     for name in by_name:
         assert set(here[name]) == set(by_name[name])
         assert (here[name]["status"], here[name].get("users")) == (
             by_name[name]["status"],
             by_name[name].get("users"),
         )
+
+
+def test_workers_need_all_profiles() -> None:
+    result = CliRunner().invoke(main, ["aggregate", "--workers", "2"])
+    assert result.exit_code == 2 and "--workers goes with --all-profiles" in result.stderr
 
 
 def test_a_worker_that_dies_fails_only_its_own_profiles(
