@@ -13,6 +13,9 @@ target is the concurrent wall time within 1.3x the slowest single account.
 ``--workers auto 1`` times the concurrent run once per value, each from empty
 histories (auto: one worker process per core; 1 runs every profile in the
 bench's own event loop). The client's CPU counts the worker processes too.
+``--own-sessions`` starts every emulator and worker in a session of its own:
+Linux's autogroup scheduler shares the CPU per session, so on a machine shared
+with other sessions the client's processes otherwise split one share.
 Everything lives in a temporary directory (XDG variables point there).
 """
 
@@ -24,6 +27,7 @@ import json
 import os
 import resource
 import shutil
+import sys
 import tempfile
 import time
 from contextlib import ExitStack
@@ -35,7 +39,7 @@ from _world import local_world
 
 from zoomtui import paths
 from zoomtui.emulator import DEMO_CREDENTIALS
-from zoomtui.services import all_profiles
+from zoomtui.services import all_profiles, profile_workers
 from zoomtui.services import profiles as svc
 from zoomtui.services.aggregate import aggregate
 
@@ -95,7 +99,18 @@ def fresh_history(name: str) -> None:
         path.unlink(missing_ok=True)
 
 
-def together(names: list[str], emulators: list[Any], workers: int | None) -> dict[str, Any]:
+# A worker in a session of its own (see --own-sessions).
+SETSID_WORKER = (
+    sys.executable,
+    "-c",
+    "import os, sys; os.setsid(); from zoomtui.services.profile_workers import main; "
+    "sys.exit(main(sys.argv[1:]))",
+)
+
+
+def together(
+    names: list[str], emulators: list[Any], workers: int | None, own_sessions: bool
+) -> dict[str, Any]:
     """Every profile at once through ``aggregate_all``, from empty histories."""
     for name in names:
         fresh_history(name)
@@ -104,7 +119,10 @@ def together(names: list[str], emulators: list[Any], workers: int | None) -> dic
     workers_cpu = children_cpu()  # the emulators are reaped only later, after this part
     load_start = round(os.getloadavg()[0], 2)
     started = time.perf_counter()
-    outcomes = asyncio.run(all_profiles.aggregate_all(if_due=False, full=True, workers=workers))
+    argv = SETSID_WORKER if own_sessions else profile_workers.WORKER_ARGV
+    outcomes = asyncio.run(
+        all_profiles.aggregate_all(if_due=False, full=True, workers=workers, worker_argv=argv)
+    )
     wall = time.perf_counter() - started
     load_end = round(os.getloadavg()[0], 2)
     parent_cpu = time.process_time() - parent_cpu
@@ -142,13 +160,20 @@ def aggregate_part(
     latency_ms: float,
     rate_scale: float,
     modes: list[int | None],
+    own_sessions: bool,
 ) -> dict[str, object]:
     load_before = round(os.getloadavg()[0], 2)
     emulators = []
     with ExitStack() as stack:
         for i in range(count):
             em = stack.enter_context(
-                loopback_emulator(users, seed=100 + i, rate_scale=rate_scale, latency_ms=latency_ms)
+                loopback_emulator(
+                    users,
+                    seed=100 + i,
+                    rate_scale=rate_scale,
+                    latency_ms=latency_ms,
+                    own_session=own_sessions,
+                )
             )
             emulators.append(em)
             write_profile(
@@ -173,7 +198,7 @@ def aggregate_part(
         alone_cpu = time.process_time() - alone_cpu
         runs = []
         for workers in modes:
-            runs.append(together(names, emulators, workers))
+            runs.append(together(names, emulators, workers, own_sessions))
             log(f"all profiles, workers={workers}: {runs[-1]}")
     slowest = max(alone.values())
     for run in runs:
@@ -185,6 +210,7 @@ def aggregate_part(
         "rate_scale": rate_scale,
         "cores": os.cpu_count(),
         "load_before": load_before,
+        "own_sessions": own_sessions,
         "slowest_alone_s": slowest,
         # The same profiles run alone, one after another, in this process.
         "alone_cpu_per_profile_s": round(alone_cpu / count, 3),
@@ -214,6 +240,13 @@ def main() -> None:
         default=[None],
         help="worker counts to time in turn ('auto': one per core); e.g. --workers auto 1",
     )
+    parser.add_argument(
+        "--own-sessions",
+        action="store_true",
+        help="start each emulator and each worker in a session of its own: Linux's "
+        "autogroup scheduler then shares the CPU with each as a separate party, as on a "
+        "machine whose cores are free (on a shared machine one session gets one share)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -232,6 +265,7 @@ def main() -> None:
                 args.latency_ms,
                 args.rate_scale,
                 args.workers,
+                args.own_sessions,
             )
         out["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))

@@ -8,7 +8,7 @@ processes (``profile_workers``), since one loop uses one core.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from zoomtui.clock import Clock, utcnow
@@ -33,6 +33,7 @@ async def aggregate_all(
     report: Callable[[str, Any], None] | None = None,
     clock: Clock = utcnow,
     workers: int | None = None,
+    worker_argv: Sequence[str] = profile_workers.WORKER_ARGV,
 ) -> list[ProfileOutcome]:
     """Aggregate every active (and, with ``if_due``, due) profile at once.
 
@@ -41,6 +42,7 @@ async def aggregate_all(
     One event loop serves only about one core, so the runs are spread over
     ``workers`` processes (None: one per core, see ``profile_workers``); with 1
     they all run here, in this loop (and with the injected ``clock``).
+    ``worker_argv`` starts a worker (benchmarks and tests wrap it).
     """
     outcomes: dict[str, ProfileOutcome] = {}
     runnable: list[str] = []
@@ -53,7 +55,7 @@ async def aggregate_all(
     count = profile_workers.worker_count(len(runnable), workers)
     if count > 1:
         ran = await profile_workers.run_in_workers(
-            runnable, count, full=full, cancel=cancel, report=report
+            runnable, count, full=full, cancel=cancel, report=report, argv=worker_argv
         )
     else:
         ran = await run_here(runnable, full=full, cancel=cancel, report=report, clock=clock)
