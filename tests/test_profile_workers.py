@@ -196,3 +196,23 @@ def test_sigterm_reaches_the_workers_and_every_run_is_recorded_cancelled(
             CliRunner().invoke(main, ["--profile", name, "runs", "--format", "json"]).stdout
         )
         assert [r["status"] for r in runs] == ["cancelled"]
+
+
+def test_cancelled_before_the_workers_begin_every_profile_is_cancelled(
+    fast: dict[str, Emulator],
+) -> None:
+    for name, emulator in fast.items():
+        configure(name, emulator)
+    cancel = asyncio.Event()
+    cancel.set()  # Ctrl-C while the workers are still starting
+    outcomes = asyncio.run(
+        profile_workers.run_in_workers(list(SEEDS), 2, full=False, cancel=cancel, report=None)
+    )
+    assert [(o.profile, o.status) for o in outcomes] == [(n, "cancelled") for n in SEEDS]
+    for name in SEEDS:  # a run that began is recorded cancelled; none may be left running
+        db = paths.profile_database_file(name)
+        if db.exists():
+            runs = json.loads(
+                CliRunner().invoke(main, ["--profile", name, "runs", "--format", "json"]).stdout
+            )
+            assert {r["status"] for r in runs} <= {"cancelled"}

@@ -63,29 +63,50 @@ async def run_in_workers(
     report: Report | None,
     argv: Sequence[str] = WORKER_ARGV,
 ) -> list[ProfileOutcome]:
-    """Run the profiles in ``workers`` child processes; one outcome per profile, in order."""
+    """Run the profiles in ``workers`` child processes; one outcome per profile, in order.
+
+    Each worker gets a process group of its own, so a terminal's Ctrl-C reaches only
+    this process, which forwards SIGTERM: a worker still importing then ends at once
+    (its profiles ``cancelled``, no run begun), a running one records its runs.
+    """
     groups = [list(runnable[i::workers]) for i in range(workers)]
     outcomes: dict[str, ProfileOutcome] = {}
-    procs = [
-        await asyncio.create_subprocess_exec(
-            *argv,
-            json.dumps({"names": group, "full": full}),
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            limit=2**24,  # one outcome line holds a run's stats and notes
-        )
-        for group in groups
-    ]
+    procs: list[asyncio.subprocess.Process] = []
+
+    def stop(proc: asyncio.subprocess.Process) -> None:
+        if proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.send_signal(signal.SIGTERM)
 
     async def forward_cancel() -> None:
         assert cancel is not None
         await cancel.wait()
         for proc in procs:
-            if proc.returncode is None:
-                with contextlib.suppress(ProcessLookupError):
-                    proc.send_signal(signal.SIGTERM)
+            stop(proc)
 
-    async def follow(proc: asyncio.subprocess.Process, group: list[str]) -> None:
+    def missing(group: list[str], outcome: Callable[[str], ProfileOutcome]) -> None:
+        for name in group:
+            outcomes.setdefault(name, outcome(name))
+
+    async def follow(group: list[str]) -> None:
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *argv,
+                json.dumps({"names": group, "full": full}),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                limit=2**24,  # one outcome line holds a run's stats and notes
+                process_group=0,
+            )
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            missing(group, lambda n: ProfileOutcome(
+                n, "error", {}, f"A worker process could not be started ({reason})."
+            ))  # fmt: skip
+            return
+        procs.append(proc)
+        if cancel is not None and cancel.is_set():
+            stop(proc)
         assert proc.stdout is not None
         async for raw in proc.stdout:
             try:
@@ -102,26 +123,26 @@ async def run_in_workers(
             elif line.get("kind") == PROGRESS and report is not None:
                 report(name, Progress(**line["progress"]))
         code = await proc.wait()
-        for name in group:
-            if name not in outcomes:
-                outcomes[name] = ProfileOutcome(
-                    name,
-                    "error",
-                    {},
-                    f"The worker process running this profile stopped (exit code {code}) "
-                    "before the run ended; `zoomtui --profile NAME aggregate` runs it alone.",
-                )
+        if code == -signal.SIGTERM and cancel is not None and cancel.is_set():
+            # Stopped by us before its runs began (a begun run always reports).
+            missing(group, lambda n: ProfileOutcome(
+                n, "cancelled", {}, "Cancelled before the run began."
+            ))  # fmt: skip
+        missing(group, lambda n: ProfileOutcome(
+            n, "error", {},
+            f"The worker process running this profile stopped (exit code {code}) before "
+            f"the run ended; `zoomtui --profile {n} aggregate` runs it alone.",
+        ))  # fmt: skip
 
     canceller = asyncio.ensure_future(forward_cancel()) if cancel is not None else None
     try:
-        await asyncio.gather(*(follow(p, g) for p, g in zip(procs, groups, strict=True)))
+        await asyncio.gather(*(follow(g) for g in groups))
     finally:
         if canceller is not None:
             canceller.cancel()
         for proc in procs:  # only when the caller itself was cancelled or failed
             if proc.returncode is None:
-                with contextlib.suppress(ProcessLookupError):
-                    proc.send_signal(signal.SIGTERM)
+                stop(proc)
                 await proc.wait()
     return [outcomes[name] for name in runnable]
 
