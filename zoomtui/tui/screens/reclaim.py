@@ -77,6 +77,8 @@ class ReclaimScreen(ModalScreen[None]):
         self.dropped: set[int] = set()
         self.showing = "plan"
         self.busy = False
+        self._ticket = 0  # the newest plan or journal request; older answers are dropped
+        self.journal: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reclaim-box", classes="dialog"):
@@ -100,14 +102,34 @@ class ReclaimScreen(ModalScreen[None]):
         return ACTION_CYCLE[self.action_index]
 
     def build(self) -> None:
-        """A new stored plan for the current action and selection (nothing is sent to Zoom)."""
+        """A new stored plan for the current action and selection (nothing is sent to Zoom).
+
+        Built in a reader thread (it reads the run's candidates and writes the plan);
+        the newest request wins, an older one finishing later is dropped unseen.
+        """
+        self._ticket += 1
+        self.plan = None  # nothing to drop or apply until the new plan is shown
+        self.query_one(DataTable).clear(columns=True)
+        self.query_one("#reclaim-plan-summary", Static).update(
+            f"Planning {self.action.label} for {len(self.only):,} users…"
+        )
+        self._build(self._ticket, self.action)
+
+    @work(group="read-plan", exit_on_error=False)
+    async def _build(self, ticket: int, action: Action) -> None:
+        app = cast("ZoomApp", self.app)
         try:
-            self.plan = build_plan(self.ctx, self.action, self.days, self.definition, self.only)
+            plan = await app.reader(build_plan, action, self.days, self.definition, self.only)
         except ZoomtuiError as exc:
+            if ticket != self._ticket:
+                return
             self.plan = None
             self.query_one("#reclaim-plan-summary", Static).update(safe(error_text(exc)))
             self.query_one(DataTable).clear(columns=True)
             return
+        if ticket != self._ticket:
+            return
+        self.plan = plan
         self.dropped = set()
         self.showing = "plan"
         self.fill()
@@ -149,7 +171,7 @@ class ReclaimScreen(ModalScreen[None]):
         )
 
     def _fill_journal(self, table: DataTable[Any]) -> None:
-        rows = journal_rows(self.ctx)
+        rows = self.journal
         table.add_columns("Id", "Plan", "Kind", "Email", "Change", "State", "Zoom said")
         for row in rows[-500:]:
             table.add_row(
@@ -183,7 +205,25 @@ class ReclaimScreen(ModalScreen[None]):
         self.build()
 
     def action_show_journal(self) -> None:
-        self.showing = "plan" if self.showing == "journal" else "journal"
+        if self.showing == "journal":
+            self.showing = "plan"
+            self.fill()
+            return
+        self._ticket += 1
+        self.query_one("#reclaim-plan-summary", Static).update("Reading the journal…")
+        self._read_journal(self._ticket)
+
+    @work(group="read-journal", exit_on_error=False)
+    async def _read_journal(self, ticket: int) -> None:
+        try:
+            rows = await cast("ZoomApp", self.app).reader(journal_rows)
+        except ZoomtuiError as exc:
+            if ticket == self._ticket:
+                self.query_one("#reclaim-plan-summary", Static).update(safe(error_text(exc)))
+            return
+        if ticket != self._ticket:
+            return
+        self.journal, self.showing = rows, "journal"
         self.fill()
 
     def action_apply(self) -> None:
@@ -222,10 +262,8 @@ class ReclaimScreen(ModalScreen[None]):
             )
         finally:
             self.busy = False
-        self.plan = {
-            **load_plan(self.ctx, self.plan["id"]),
-            "excluded": self.plan.get("excluded", []),
-        }
+        stored = await cast("ZoomApp", self.app).reader(load_plan, self.plan["id"])
+        self.plan = {**stored, "excluded": self.plan.get("excluded", [])}
         self.fill()
 
     def action_close(self) -> None:
