@@ -14,12 +14,12 @@ from textual.widgets import DataTable, Input
 from zoomtui.services.aggregate import Progress, RunResult
 from zoomtui.services.context import AppContext
 from zoomtui.services.users import UserFilter, query_users
-from zoomtui.tui.app import create_app
+from zoomtui.tui.app import ZoomApp, create_app
 from zoomtui.tui.messages import RunEvent, RunFinished, RunLogged, RunProgress, RunStarted
 from zoomtui.tui.screens import exporting, seats
 from zoomtui.tui.screens.accounts import AccountsScreen
 from zoomtui.tui.screens.dialogs import ExportDialog
-from zoomtui.tui.screens.reclaim import ReclaimScreen
+from zoomtui.tui.screens.reclaim import ItemsTable, ReclaimScreen
 from zoomtui.tui.screens.runs import RunsScreen
 from zoomtui.tui.screens.seats import SeatsScreen
 from zoomtui.tui.screens.users import UsersScreen
@@ -141,11 +141,11 @@ async def test_run_events_reach_subscribers_as_typed_messages(demo_ctx: AppConte
     assert app.runner.state.result is finished.result
 
 
-def trace_sql(monkeypatch: Any, ctx: AppContext) -> list[tuple[str, str]]:
+def trace_sql(monkeypatch: Any, app: ZoomApp) -> list[tuple[str, str]]:
     """Every SQL statement run from now on, with the name of the thread that ran it.
 
     SQLite calls the trace callback in the thread executing the statement, so this
-    sees the loop's own connection and every connection opened later (reader threads).
+    sees the loop's own connection, the reader threads' and every one opened later.
     """
     seen: list[tuple[str, str]] = []
 
@@ -160,7 +160,8 @@ def trace_sql(monkeypatch: Any, ctx: AppContext) -> list[tuple[str, str]]:
         return conn
 
     monkeypatch.setattr(sqlite3, "connect", connect)
-    trace(ctx.open_store().conn)
+    for store in [app.ctx.open_store(), *app.reader._stores]:
+        trace(store.conn)
     return seen
 
 
@@ -170,7 +171,7 @@ async def test_accounts_and_reclaim_run_no_sql_on_the_event_loop(
     app = create_app(demo_ctx, start_mode="seats", schedule=False)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
-        seen = trace_sql(monkeypatch, demo_ctx)
+        seen = trace_sql(monkeypatch, app)
         await pilot.press("7")
         await pilot.pause()  # waits for the screen's reads (tests/tui/conftest.py)
         accounts = app.screen
@@ -185,7 +186,7 @@ async def test_accounts_and_reclaim_run_no_sql_on_the_event_loop(
         await pilot.pause()
         reclaim = app.screen
         assert isinstance(reclaim, ReclaimScreen) and reclaim.plan is not None
-        assert reclaim.query_one(DataTable).row_count == len(reclaim.plan["items"]) > 0
+        assert reclaim.query_one(ItemsTable).total == len(reclaim.plan["items"]) > 0
         await pilot.press("t")  # another action: a new plan
         await pilot.pause()
         assert reclaim.plan is not None and reclaim.plan["action"] == "deactivate"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
-
 from zoomtui.services.context import AppContext
 from zoomtui.store import reclaim as db
 from zoomtui.tui.app import create_app
-from zoomtui.tui.screens.reclaim import ConfirmApply, ReclaimScreen
+from zoomtui.tui.screens.reclaim import ConfirmApply, ItemsTable, ReclaimScreen
 
 from .conftest import SIZE, text_of
 
@@ -24,10 +22,14 @@ async def test_plan_drop_apply_and_journal_from_seats(demo_ctx: AppContext) -> N
         assert len(items) >= 2
         summary = text_of(screen.query_one("#reclaim-plan-summary"))
         assert f"{len(items)} of {len(items)} kept" in summary
+        table = screen.query_one(ItemsTable)
+        assert table.total == len(items)
         await pilot.press("space")  # drop the first item
         assert f"{len(items) - 1} of {len(items)} kept" in text_of(
             screen.query_one("#reclaim-plan-summary")
         )
+        assert table.columns[0].text(items[0]) == "—"  # Keep column
+        assert table.columns[0].text(items[1]) == "✓"
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmApply)
@@ -43,7 +45,8 @@ async def test_plan_drop_apply_and_journal_from_seats(demo_ctx: AppContext) -> N
         assert len(journal) == sum(s == "done" for s in states.values()) > 0
         await pilot.press("j")
         await pilot.pause()
-        assert screen.query_one(DataTable).row_count == len(journal)
+        assert screen.query_one(ItemsTable).total == len(journal)
+        assert table.columns[0].label == "Id"
         assert "Journal:" in text_of(screen.query_one("#reclaim-plan-summary"))
 
 
