@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 ACTION_CYCLE = (Action("downgrade"), Action("deactivate"), Action("revoke-invitation"))
 
 JOURNAL_COLUMNS = [
-    Column("journal_id", "Id", 6, right=True),
-    Column("plan_id", "Plan", 5, right=True),
+    Column("journal_id", "Id", 6),
+    Column("plan_id", "Plan", 5),
     Column("kind", "Kind", 8),
     Column("email", "Email", 28, grow=2),
     Column("change", "Change", 22, grow=1),
