@@ -157,11 +157,12 @@ async def timed_key(
         calm = calm + 1 if settled else 0
         if calm < 2:
             continue
-        if answered is None:
-            answered = max(frames.last, start) - start
+        now = time.perf_counter()
+        if answered is None:  # the last frame, or now when the key changed nothing shown
+            answered = (frames.last if frames.last > start else now) - start
         if not working:
             break
-    data = max(frames.last, start) - start
+    data = (frames.last if frames.last > start else time.perf_counter()) - start
     waited = time.perf_counter() - start
     loop_cpu = time.thread_time() - cpu - polling
     stall, blocked = ticker.reset()
