@@ -47,3 +47,31 @@ async def test_first_visits_do_not_restyle_every_screen(
         await pilot.pause()
         assert app.screen is runs
         assert runs.styles.background != dark
+
+
+async def test_a_first_visit_reads_once_and_a_return_reads_again(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    from zoomtui.tui.screens import accounts, runs
+
+    reads: list[str] = []
+    for module, name in ((runs, "runs_with_trends"), (accounts, "account_summaries")):
+        original = getattr(module, name)
+
+        def counting(*args: Any, _fn: Any = original, _name: str = name) -> Any:
+            reads.append(_name)
+            return _fn(*args)
+
+        monkeypatch.setattr(module, name, counting)
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("7")
+        await pilot.pause()
+        # Mounting and Textual's two resumes of a new screen used to read three times each.
+        assert reads == ["runs_with_trends", "account_summaries"]
+        await pilot.press("2")
+        await pilot.pause()
+        assert reads[-1] == "runs_with_trends" and len(reads) == 3

@@ -96,7 +96,9 @@ class AccountsScreen(ZoomScreen):
         table.focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        # A first visit resumes twice just after mounting: the read under way is fresh.
+        if not self.reading("read-accounts"):
+            self.reload()
 
     def run_finished(self) -> None:
         self.reload()

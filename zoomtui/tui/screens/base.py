@@ -56,6 +56,10 @@ class ZoomScreen(Screen[None]):
         """Whether ``ticket`` is still the newest request of ``read``."""
         return getattr(self, "_tickets", {}).get(read) == ticket
 
+    def reading(self, group: str) -> bool:
+        """Whether a read of this screen's worker ``group`` is under way."""
+        return any(w.group == group and not w.is_finished for w in self.app.workers)
+
     @property
     def zapp(self) -> ZoomApp:
         return cast("ZoomApp", self.app)
