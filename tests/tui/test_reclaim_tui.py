@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from zoomtui.services.context import AppContext
 from zoomtui.store import reclaim as db
 from zoomtui.tui.app import create_app
+from zoomtui.tui.screens import seats
 from zoomtui.tui.screens.reclaim import ConfirmApply, ItemsTable, ReclaimScreen
+from zoomtui.tui.screens.seats import SeatsScreen
 
 from .conftest import SIZE, text_of
 
 
-async def test_plan_drop_apply_and_journal_from_seats(demo_ctx: AppContext) -> None:
+async def test_plan_drop_apply_and_journal_from_seats(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    reads: list[int] = []
+    original = seats.seat_report
+    monkeypatch.setattr(seats, "seat_report", lambda *a: reads.append(1) or original(*a))
     app = create_app(demo_ctx, start_mode="seats", schedule=False)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()  # the screen's rows arrive from a reader thread
@@ -48,9 +57,17 @@ async def test_plan_drop_apply_and_journal_from_seats(demo_ctx: AppContext) -> N
         assert screen.query_one(ItemsTable).total == len(journal)
         assert table.columns[0].label == "Id"
         assert "Journal:" in text_of(screen.query_one("#reclaim-plan-summary"))
+        before = len(reads)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SeatsScreen)
+        assert len(reads) == before + 1  # Seats re-read after the apply
 
 
-async def test_cancel_writes_nothing(demo_ctx: AppContext) -> None:
+async def test_cancel_writes_nothing(demo_ctx: AppContext, monkeypatch: Any) -> None:
+    reads: list[int] = []
+    original = seats.seat_report
+    monkeypatch.setattr(seats, "seat_report", lambda *a: reads.append(1) or original(*a))
     app = create_app(demo_ctx, start_mode="seats", schedule=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()  # the screen's rows arrive from a reader thread
@@ -67,3 +84,4 @@ async def test_cancel_writes_nothing(demo_ctx: AppContext) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ReclaimScreen)
+        assert len(reads) == 1  # nothing applied: Seats is not read again

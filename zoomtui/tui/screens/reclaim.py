@@ -120,8 +120,11 @@ class ConfirmApply(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class ReclaimScreen(ModalScreen[None]):
-    """The plan of one action for a selection; drop items, apply, read the journal."""
+class ReclaimScreen(ModalScreen[bool]):
+    """The plan of one action for a selection; drop items, apply, read the journal.
+
+    Dismissed with whether a plan was applied: only then has the screen below to re-read.
+    """
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for("reclaim")  # type: ignore[assignment]
 
@@ -134,6 +137,7 @@ class ReclaimScreen(ModalScreen[None]):
         self.dropped: set[int] = set()
         self.showing = "plan"
         self.busy = False
+        self.applied = False
         self._ticket = 0  # the newest plan or journal request; older answers are dropped
         self.journal: list[dict[str, Any]] = []
 
@@ -301,6 +305,7 @@ class ReclaimScreen(ModalScreen[None]):
         self.busy = True
         summary = self.query_one("#reclaim-plan-summary", Static)
         summary.update("Applying: re-checking each user live, then writing…")
+        self.applied = True
         try:
             result = await apply_plan(self.ctx, self.plan["id"], kept)
         except Exception as exc:  # worker boundary: a stopped apply is told, the screen stays
@@ -318,4 +323,4 @@ class ReclaimScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         if not self.busy:
-            self.dismiss(None)
+            self.dismiss(self.applied)
