@@ -90,3 +90,37 @@ async def test_users_counts_with_filters_wrap_instead_of_cut(demo_ctx: AppContex
         text = text_of(counts, width=200).strip()
         assert text.endswith("deactivated hidden")
         assert len(text) <= counts.size.width * counts.size.height
+
+
+@pytest.mark.parametrize("size", [NARROW, SIZE, (120, 40)])
+async def test_diff_values_are_whole_at_every_size(
+    demo_ctx: AppContext, size: tuple[int, int]
+) -> None:
+    from textual.widgets import DataTable
+
+    from zoomtui.tui.screens.diff import change_text
+
+    app = create_app(demo_ctx, start_mode="diff", schedule=False)
+    async with app.run_test(size=size) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        assert table.row_count and table.row_count == len(screen.rows)
+        # every column within the room left by the scrollbar: nothing scrolls off or is cut
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        widths = [c.get_render_width(table) for c in table.columns.values()]
+        assert sum(widths) <= table.scrollable_content_region.width
+        for index, row in enumerate(screen.rows):
+            cells = table.get_row_at(index)
+            value = str(cells[-1])
+            assert value.endswith(change_text(row))  # whole, even when it wraps
+            assert row["email"] in [str(c) for c in cells]
+            longest = max(
+                -(-len(str(cell)) // column.width)
+                for cell, column in zip(cells, table.columns.values(), strict=True)
+            )
+            assert table.ordered_rows[index].height >= longest  # wrapped onto enough lines
+        headers = [str(c.label) for c in table.columns.values()]
+        assert ("Change" in headers) == (size[0] >= 120)
+        assert ("Field" in headers) == (size[0] >= 80)
