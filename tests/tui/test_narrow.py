@@ -124,3 +124,29 @@ async def test_diff_values_are_whole_at_every_size(
         headers = [str(c.label) for c in table.columns.values()]
         assert ("Change" in headers) == (size[0] >= 120)
         assert ("Field" in headers) == (size[0] >= 80)
+
+
+@pytest.mark.parametrize("size", [NARROW, SIZE, (120, 40)])
+async def test_users_emails_and_dates_are_whole(
+    demo_ctx: AppContext, size: tuple[int, int]
+) -> None:
+    from zoomtui.tui.widgets.window_table import WindowTable
+
+    from .conftest import reads_done
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=size) as pilot:
+        await reads_done(app)
+        await pilot.pause()
+        table = app.screen.query_one("#users-table", WindowTable)
+        for y in range(1, table.size.height - 1):
+            row = table.row_at(int(table.scroll_offset.y) + y - 1)
+            line = "".join(seg.text for seg in table.render_line(y))
+            assert row is not None and line.startswith(f"{row['email']} ")  # whole
+            assert "…" not in line.split("  ")[0]
+        text = "".join(seg.text for seg in table.render_line(0))
+        header = text.replace("▲", " ").replace("▼", " ").split()
+        shown = [c.label for c in table.columns if c.label.split()[0] in header]
+        assert shown[:2] == ["Email", "Name"]  # the e-mail and at least the name beside it
+        for label in shown:  # each header whole: a column is whole or not shown at all
+            assert label in " ".join(header)

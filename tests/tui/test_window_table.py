@@ -118,16 +118,18 @@ async def test_sideways_moves_a_page_of_whole_columns(demo_ctx: AppContext) -> N
             return [c.label for c in table.columns if c.label in line(0)]
 
         first = labels()
-        assert "Idle" in first and "Last login" not in first  # whole, or on the next page
+        assert first[:2] == ["Email", "Name"] and "Last login" not in first  # whole, or next page
         await pilot.press("right")
         await pilot.pause()
         starts = page_starts(table.widths, table.view_width)
         assert table.scroll_offset.x == starts[1]  # a page, not a column
         assert line(1).startswith(email)  # the e-mail stays, whole
         second = labels()
-        assert "Last login" in second and "Department" in second
-        dates = line(1).split()[1]
-        assert dates == "never" or len(dates) == 10  # a date is whole, never "2026-11-"
+        assert "Last login" in second
+        for y in range(1, 10):  # a date is whole, never "2026-11-"
+            tokens = line(y).split()
+            dates = [t for t in tokens if t[:2] == "20" and "-" in t]
+            assert all(len(d) == 10 for d in dates) and (dates or "never" in tokens)
         await pilot.press("right")
         await pilot.pause()
         assert "Account" in labels()

@@ -49,7 +49,7 @@ FIRST_MAX = 40
 """The widest the first column grows to before the others get spare room."""
 
 
-def spread(columns: list[Column], width: int) -> list[int]:
+def spread(columns: list[Column], width: int, first_fit: int = 0) -> list[int]:
     """Column widths for a table ``width`` cells wide: spare room goes to growing columns.
 
     Why: at 120 columns the e-mail was still cut at 25 while 40 cells stayed empty, and
@@ -57,6 +57,8 @@ def spread(columns: list[Column], width: int) -> list[int]:
     row and stays put while the others move sideways a page at a time; a page holds
     whole columns only (``page_starts``) and its spare room goes to its growing columns
     (the first page's to the first column too), so every page fills the width.
+    ``first_fit`` is the longest first-column text seen (the first page of rows): the
+    first column grows to it, up to ``FIRST_MAX``, while one more column still fits.
     """
     widths = [c.width for c in columns]
     spare = width - sum(w + 1 for w in widths)
@@ -64,7 +66,9 @@ def spread(columns: list[Column], width: int) -> list[int]:
         _share(columns, widths, range(len(columns)), spare)
         return widths
     if columns[0].grow:
-        widths[0] = max(widths[0], min(FIRST_MAX, (width - 40) // 2))
+        beside = width - columns[1].width - 3  # the first and one more column, whole
+        fit = min(first_fit, FIRST_MAX, beside)
+        widths[0] = max(widths[0], min(FIRST_MAX, (width - 40) // 2), fit)
     first = True
     start = 1
     while start < len(columns):

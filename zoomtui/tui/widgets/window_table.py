@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -125,6 +126,7 @@ class WindowTable(ScrollView, can_focus=True):
         self._generation = 0  # bumped on every new source: late pages of an old one are dropped
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self.fetches = 0
+        self._first_fit = 0  # the longest first-column text of the first page
         self._update_virtual_size()
 
     # -- data -----------------------------------------------------------------------------------
@@ -160,6 +162,11 @@ class WindowTable(ScrollView, can_focus=True):
         self.total = 0
 
     def _show_first(self, keep_cursor: bool) -> None:
+        first = self._pages.get(0) or []
+        if self.columns and first:  # the first column's room follows what it has to show
+            column = self.columns[0]
+            self._first_fit = max(cell_len(column.text(row)) for row in first)
+            self._layout()
         self._update_virtual_size()
         cursor = min(self.cursor, max(self.total - 1, 0)) if keep_cursor else 0
         self.set_reactive(WindowTable.cursor, cursor)
@@ -240,7 +247,8 @@ class WindowTable(ScrollView, can_focus=True):
         self._layout()
 
     def _layout(self) -> None:
-        self.widths = spread(self.columns, self.view_width) if self.view_width else self.widths
+        if self.view_width:
+            self.widths = spread(self.columns, self.view_width, self._first_fit)
         if len(self.widths) != len(self.columns):
             self.widths = [c.width for c in self.columns]
         self._update_virtual_size()
