@@ -150,3 +150,49 @@ async def test_users_emails_and_dates_are_whole(
         assert shown[:2] == ["Email", "Name"]  # the e-mail and at least the name beside it
         for label in shown:  # each header whole: a column is whole or not shown at all
             assert label in " ".join(header)
+
+
+@pytest.mark.parametrize("size", [SIZE, (120, 40)])
+async def test_reclaim_plan_columns_are_whole(demo_ctx: AppContext, size: tuple[int, int]) -> None:
+    from textual.widgets import DataTable
+
+    from zoomtui.tui.screens.reclaim import ReclaimScreen
+
+    from .conftest import reads_done
+
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=size) as pilot:
+        await reads_done(app)
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReclaimScreen)
+        table = app.screen.query_one(DataTable)
+        widths = sum(c.get_render_width(table) for c in table.columns.values())
+        assert table.row_count and widths <= table.scrollable_content_region.width
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels[:3] == ["Keep", "Email", "Action"] and labels[-2:] == ["Idle", "State"]
+        assert ("Last login" in labels) == (size[0] >= 120)
+
+
+@pytest.mark.parametrize("size", [NARROW, SIZE, (120, 40)])
+async def test_seat_names_and_the_reclaim_form_are_whole(
+    demo_ctx: AppContext, size: tuple[int, int]
+) -> None:
+    from textual.widgets import Input, Select
+
+    from .conftest import reads_done
+
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=size) as pilot:
+        await reads_done(app)
+        await pilot.pause()
+        bars = app.screen.query_one(SeatBars)
+        assert "…" not in text_of(bars, width=bars.content_size.width)  # wrapped, never cut
+        for widget in (
+            app.screen.query_one("#reclaim-definition", Select),
+            app.screen.query_one("#reclaim-days", Input),
+            app.screen.query_one("#reclaim-price", Input),
+        ):
+            region = widget.region
+            assert region.width >= 5 and region.right <= size[0], widget.id  # shown whole
