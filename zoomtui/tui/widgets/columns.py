@@ -1,8 +1,8 @@
-"""The columns of a WindowTable: what each shows, and how the width is shared among them.
+"""The columns of a WindowTable: what each shows, how the width is shared, a line's cells.
 
-Why a module of its own: the layout (which columns share a screen, how wide each is) is
-pure arithmetic on widths, tested without an app, while the table widget owns the paging
-and the cursor.
+Why a module of its own: the layout (which columns share a screen, how wide each is, which
+cells a line shows) is pure arithmetic on widths, tested without an app, while the table
+widget owns the paging and the cursor.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
 
 Row = dict[str, Any]
 
@@ -117,3 +120,27 @@ def page_starts(widths: list[int], width: int) -> list[int]:
         used += w + 1
         left += w + 1
     return starts
+
+
+def place(cells: list[str], widths: list[int], style: Style, scroll_x: int, width: int) -> Strip:
+    """One table line: the first cell, then the other cells whole in view after ``scroll_x``.
+
+    Why whole cells only: a column cut at the screen's edge showed "2026-11-" for a
+    date; a column that does not fit is left blank and is on the next page (→).
+    One segment per cell, so exported SVGs place every column exactly.
+    """
+    if not cells:
+        return Strip.blank(width, style)
+    segments = [Segment(cells[0] + " ", style)]
+    frozen = x = widths[0] + 1
+    left = frozen - scroll_x  # where the second column is in view
+    for cell, w in zip(cells[1:], widths[1:], strict=True):
+        if left >= frozen and left + w <= width:
+            if left > x:
+                segments.append(Segment(" " * (left - x), style))
+            segments.append(Segment(cell + " ", style))
+            x = left + w + 1
+        left += w + 1
+    if x < width:
+        segments.append(Segment(" " * (width - x), style))
+    return Strip(segments).crop(0, width)

@@ -16,8 +16,6 @@ from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
 from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -27,7 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from zoomtui.text import safe_text
-from zoomtui.tui.widgets.columns import Column, Row, page_starts, spread
+from zoomtui.tui.widgets.columns import Column, Row, page_starts, place, spread
 
 PageProvider = Callable[[int, int], tuple[list[Row], int]]
 """``(offset, limit) -> (rows, total)``: one page of rows and the total row count."""
@@ -297,30 +295,7 @@ class WindowTable(ScrollView, can_focus=True):
                 style += self.get_component_rich_style("window-table--odd")
             if index == self.cursor:
                 style += self.get_component_rich_style("window-table--cursor")
-        return self._place(cells, style, int(scroll_x), width)
-
-    def _place(self, cells: list[str], style: Style, scroll_x: int, width: int) -> Strip:
-        """The first cell, then the other cells that are whole in view after ``scroll_x``.
-
-        Why whole cells only: a column cut at the screen's edge showed "2026-11-" for a
-        date; a column that does not fit is left blank and is on the next page (→).
-        One segment per cell, so exported SVGs place every column exactly.
-        """
-        if not cells:
-            return Strip.blank(width, style)
-        segments = [Segment(cells[0] + " ", style)]
-        frozen = x = self.widths[0] + 1
-        left = frozen - scroll_x  # where the second column is in view
-        for cell, w in zip(cells[1:], self.widths[1:], strict=True):
-            if left >= frozen and left + w <= width:
-                if left > x:
-                    segments.append(Segment(" " * (left - x), style))
-                segments.append(Segment(cell + " ", style))
-                x = left + w + 1
-            left += w + 1
-        if x < width:
-            segments.append(Segment(" " * (width - x), style))
-        return Strip(segments).crop(0, width)
+        return place(cells, self.widths, style, int(scroll_x), width)
 
     # -- cursor ---------------------------------------------------------------------------------
 
