@@ -196,3 +196,20 @@ async def test_seat_names_and_the_reclaim_form_are_whole(
         ):
             region = widget.region
             assert region.width >= 5 and region.right <= size[0], widget.id  # shown whole
+
+
+@pytest.mark.parametrize("size", [SIZE, (120, 40)])
+async def test_the_footer_keeps_the_screens_keys_before_the_palette(
+    demo_ctx: AppContext, size: tuple[int, int]
+) -> None:
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        assert footer.show_command_palette == (size[0] >= 100)
+        keys = {key.key: key for key in footer.query(FooterKey)}
+        profile = keys["p"]  # the last of the Users screen's keys, whole on screen
+        assert profile.region.width and profile.region.right <= size[0]

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from zoomtui.tui.app import ZoomApp
 
 
+PALETTE_HINT_WIDTH = 100
+"""The narrowest terminal whose footer also shows the command palette's key."""
+
+
 class ZoomScreen(Screen[None]):
     """A mode's screen; subclasses yield their body from ``compose_body``."""
 
@@ -65,6 +69,9 @@ class ZoomScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.update_top_bar()
+        # Below 100 columns the palette's "^p palette" pushed the screen's last keys
+        # ("p Profile" at 80) out of the footer; help and the README still name ctrl+p.
+        self.query_one(Footer).show_command_palette = self.size.width >= PALETTE_HINT_WIDTH
 
     def update_top_bar(self) -> None:
         state = self.zapp.runner.state
