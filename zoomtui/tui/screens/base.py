@@ -58,7 +58,7 @@ class ZoomScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar()
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=self._palette_hint())
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -71,7 +71,12 @@ class ZoomScreen(Screen[None]):
         self.update_top_bar()
         # Below 100 columns the palette's "^p palette" pushed the screen's last keys
         # ("p Profile" at 80) out of the footer; help and the README still name ctrl+p.
-        self.query_one(Footer).show_command_palette = self.size.width >= PALETTE_HINT_WIDTH
+        footer = self.query_one(Footer)
+        if footer.show_command_palette != self._palette_hint():  # a recompose otherwise
+            footer.show_command_palette = self._palette_hint()
+
+    def _palette_hint(self) -> bool:
+        return self.app.size.width >= PALETTE_HINT_WIDTH
 
     def update_top_bar(self) -> None:
         state = self.zapp.runner.state
