@@ -63,6 +63,9 @@ class ConfirmApply(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+LABELS = ("Keep", "Email", "Action", "Last login", "Idle", "State")
+
+
 class ReclaimScreen(ModalScreen[None]):
     """The plan of one action for a selection; drop items, apply, read the journal."""
 
@@ -124,18 +127,15 @@ class ReclaimScreen(ModalScreen[None]):
             return
         if self.plan is None:
             return
-        table.add_columns("Keep", "Email", "Action", "Last login", "Idle days", "State")
-        for item in self.plan["items"]:
-            before, reason = item["before"], item["reason"]
-            keep = "—" if item["id"] in self.dropped else "✓"
+        rows = [(item, self._cells(item)) for item in self.plan["items"]]
+        drop = self._drop_date()
+        shown = [i for i in range(len(LABELS)) if not (drop and i == 3)]
+        table.add_columns(*(LABELS[i] for i in shown))
+        for item, cells in rows:
+            if drop and not cells[4]:
+                cells[4] = "never"
             table.add_row(
-                keep,
-                safe(item["email"]),
-                item["action"] + (f":{item['addon']}" if item["addon"] else ""),
-                (before.get("last_login_time") or "never")[:10],
-                str(reason.get("days_inactive") or ""),
-                safe(item["state"] + (f": {item['note']}" if item["note"] else "")),
-                key=str(item["id"]),
+                *(safe(cells[i]) if i in (1, 5) else cells[i] for i in shown), key=str(item["id"])
             )
         kept = self.kept()
         saving = sum(i["saving"] for i in kept)
@@ -147,6 +147,32 @@ class ReclaimScreen(ModalScreen[None]):
                 newlines=True,
             )
         )
+
+    def _drop_date(self) -> bool:
+        """Whether the Last login column is left out so the others fit whole.
+
+        Why: at 80 columns "Idle days" and "State" were cut at the dialog's edge; the date
+        goes first, and the idle column then says "never" for a user who never signed in.
+        """
+        if self.plan is None:
+            return False
+        table = self.query_one(DataTable)
+        room = self.app.size.width * 96 // 100 - 6  # #reclaim-box: borders, padding, scrollbar
+        cells = [self._cells(item) for item in self.plan["items"]]
+        widths = [max([len(label)] + [len(c[i]) for c in cells]) for i, label in enumerate(LABELS)]
+        return sum(w + 2 * table.cell_padding for w in widths) > room
+
+    def _cells(self, item: dict[str, Any]) -> list[str]:
+        """A plan item's cells as plain text (the e-mail and the state are made safe later)."""
+        before, reason = item["before"], item["reason"]
+        return [
+            "—" if item["id"] in self.dropped else "✓",
+            item["email"],
+            item["action"] + (f":{item['addon']}" if item["addon"] else ""),
+            (before.get("last_login_time") or "never")[:10],
+            str(reason.get("days_inactive") or ""),
+            item["state"] + (f": {item['note']}" if item["note"] else ""),
+        ]
 
     def _fill_journal(self, table: DataTable[Any]) -> None:
         rows = journal_rows(self.ctx)
