@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,7 @@ def test_test_connection_json(cli: Any) -> None:
     assert report["ok"] is True and report["error"] is None
     assert report["account_id"] == DEMO_CREDENTIALS.account_id
     assert set(report["capabilities"]) == {
-        "users", "addons", "seats", "sub_accounts", "sign_ins", "hosting"
+        "users", "addons", "seats", "sub_accounts", "sign_ins", "hosting", "operation_logs"
     }  # fmt: skip
     assert all(report["capabilities"].values())
 
@@ -132,8 +133,22 @@ def test_a_refused_token_still_lists_every_capability(
     report = json.loads(cli("test-connection", "--json", code=1))
     assert report["ok"] is False and report["error"]
     assert report["capabilities"] == dict.fromkeys(
-        ("users", "addons", "seats", "sub_accounts", "sign_ins", "hosting"), False
+        ("users", "addons", "seats", "sub_accounts", "sign_ins", "hosting", "operation_logs"),
+        False,
     )
+
+
+def test_test_connection_reports_the_operation_logs_as_optional(
+    cli: Any, served: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "operation logs: yes (reruns re-read only changed users)" in cli("test-connection")
+    without = frozenset(s for s in served.config.scopes if "operation_logs" not in s)
+    monkeypatch.setattr(served, "config", replace(served.config, scopes=without))
+    text = cli("test-connection")  # still exit 0: a rerun does without, at a cost in calls
+    assert "optional operation logs: no — reruns re-read every licensed user" in text
+    assert "add the scope report:read:operation_logs:admin" in text
+    report = json.loads(cli("test-connection", "--json"))
+    assert report["ok"] is True and report["capabilities"]["operation_logs"] is False
 
 
 def test_bad_filter_values_are_one_sentence(cli: Any) -> None:

@@ -57,3 +57,23 @@ def test_advance_produces_each_kind_of_change(dataset: Dataset) -> None:
             for entry in value if isinstance(value, list) else [value]:
                 if "hosts" in entry:
                     assert entry["hosts"] >= entry["usage"] + entry["pending"]
+
+
+def test_a_grant_never_gives_a_second_capacity_of_a_held_add_on() -> None:
+    """A user holds one Webinar (one Large Meeting, one Concurrent Meeting level).
+
+    Zoom's ``feature`` has one ``webinar`` flag and one ``webinar_capacity``: a
+    mask with Webinar 500 and Webinar 1000 rendered one licence in settings but
+    counted two seats in plan usage, so a rerun's hinted reads could never
+    reconcile the pool. Seed 29 at 1,000 users granted such a second capacity.
+    """
+    from zoomtui.emulator.plans import EXCLUSIVE
+
+    later = Dataset.generate(users=1000, seed=29, start=START).advance(1, churn=7.0)
+    both = [
+        (later.cols.serial[i], keep, drop)
+        for i in range(len(later.cols))
+        for keep, drop in EXCLUSIVE
+        if later.cols.addons[i] >> keep & 1 and later.cols.addons[i] >> drop & 1
+    ]
+    assert both == []

@@ -172,3 +172,19 @@ async def test_hinted_reads_need_no_recount_beside_a_gap_zoom_keeps(
     assert result.stats["addons_recount"] == ""
     assert "addons_seat_counts" in result.notes
     assert snapshot(world.ctx) == await full_run_elsewhere(world, tmp_path)
+
+
+async def test_a_capacity_change_is_reconciled_by_the_hinted_read(tmp_path: Path) -> None:
+    """Seed 29: an admin gives a Webinar 500 holder Webinar 1000 (a logged change).
+
+    The hinted read sees the new capacity and the pool's count is unchanged, so
+    no account is re-read whole (it was, while the emulator let a user hold both).
+    """
+    world = make_world(tmp_path / "h.db", users=1000, seed=29)
+    assert (await aggregate(world.ctx)).status == "complete"
+    world.emulator.advance(1, churn=7.0)
+    result = await aggregate(world.ctx)
+    assert result.status == "complete", result.error
+    assert result.stats["addons_hinted"] > 0
+    assert result.stats["addons_recount"] == ""
+    assert snapshot(world.ctx) == await full_run_elsewhere(world, tmp_path)

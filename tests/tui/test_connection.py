@@ -257,3 +257,28 @@ async def test_the_result_names_the_reclaim_actions_the_scopes_allow(demo_ctx: A
         assert "reclaim" in text and "downgrade" in text and "deactivate" in text
         assert "list users ·" in text  # the working parts share one row
         assert result.region.bottom <= SIZE[1] - 1  # above the footer, not scrolled away
+
+
+async def test_the_operation_logs_are_an_optional_line_that_names_the_scope(
+    demo_ctx: AppContext,
+) -> None:
+    import dataclasses
+
+    emulator = demo_ctx.emulator
+    assert emulator is not None
+    app = create_app(demo_ctx, start_mode="connection", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+t")
+        await _wait_for_test(app, pilot)
+        text = text_of(app.screen.query_one("#conn-result"))
+        assert "operation logs: yes (reruns re-read only changed users)" in text
+        without = frozenset(s for s in emulator.config.scopes if "operation_logs" not in s)
+        emulator.config = dataclasses.replace(emulator.config, scopes=without)
+        await pilot.press("ctrl+t")
+        await _wait_for_test(app, pilot)
+        result = app.screen.query_one("#conn-result")
+        text = text_of(result)
+        assert "✓ Connected" in text and "  missing" not in text
+        assert "optional" in text and "report:read:operation_logs:admin" in text
+        assert "re-read every licensed user" in text
+        assert result.region.bottom <= SIZE[1] - 1  # still above the footer at 80x24

@@ -87,3 +87,24 @@ async def test_errors_log_tracking_id_but_no_secret(
     assert caught.value.tracking_id == "v=2;rid=X1"
     assert "v=2;rid=X1" in caplog.text
     assert "csecret" not in caplog.text and "tok-1" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [  # the observed shape (zoom-api.md §7, §12) and the readings Zoom's docs leave open
+        (400, {"code": 4711, "message": "Invalid access token, does not contain scopes:"
+               "[report:read:operation_logs:admin, report:read:admin]."}),
+        (401, {"code": 4711, "message": "Invalid access token, does not contain scopes."}),
+        (403, {"code": 4700, "message": "Invalid access token."}),
+    ],
+)  # fmt: skip
+async def test_the_operation_logs_scope_is_named_however_zoom_refuses(
+    zoom: respx.MockRouter, make_client, status: int, body: dict[str, object]
+):
+    zoom.get(f"{API}/report/operationlogs").respond(status, json=body)
+    client = make_client()
+    today = client.clock().date()
+    with pytest.raises(MissingScope) as caught:
+        async for _ in client.iter_operation_logs(today, today, page_size=1):
+            pass
+    assert "report:read:operation_logs:admin" in caught.value.scopes

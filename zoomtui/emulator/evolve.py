@@ -19,7 +19,7 @@ from zoomtui.emulator.events import SIGN_IN, extend_sorted, pack
 from zoomtui.emulator.generate import DAY, add_user, draw_addons, login_rate, sign_ins
 from zoomtui.emulator.names import DEPARTMENTS
 from zoomtui.emulator.oplog import TYPE_NAMES, OpEntry, feature_label
-from zoomtui.emulator.plans import ADDONS
+from zoomtui.emulator.plans import ADDONS, EXCLUSIVE
 from zoomtui.emulator.usage import fit_hosts
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def advance(ds: Dataset, days: int, churn: float = 1.0) -> Dataset:
     # add-ons granted to plain licensed users, and removed from holders
     plain = [i for i in where(ACTIVE) if cols.utype[i] == 2 and not _bundled(cols, i)]
     for row in pick(plain, 0.01):
-        set_addons(row, cols.addons[row] | (draw_addons(rng) or 1 << rng.randrange(5, 10)))
+        set_addons(row, granted(cols.addons[row], draw_addons(rng) or 1 << rng.randrange(5, 10)))
     for row in pick([i for i in where(ACTIVE) if cols.addons[i]], 0.03):
         mask = cols.addons[row]
         bits = [b for b in range(32) if mask >> b & 1]
@@ -178,3 +178,21 @@ def _next(
         next_serial=serial,
         hostile=ds.hostile,
     )
+
+
+def granted(held: int, new: int) -> int:
+    """The add-on mask after an admin grants ``new`` to a user holding ``held``.
+
+    A user holds one licence of a family: Zoom's User API spec has one
+    ``feature.webinar`` flag with one ``webinar_capacity``, one
+    ``large_meeting_capacity``, and ``concurrent_meeting`` as one string
+    (``Basic`` | ``Plus`` | ``None``) (zoom-api.md §12; the spec vendored in
+    folio-sec/terraform-provider-zoom). Granting another capacity or level of a
+    held family replaces it: OR-ing the two gave a user Webinar 500 *and* 1000,
+    one licence in settings but two seats in plan usage.
+    """
+    for pair in EXCLUSIVE:
+        family = sum(1 << bit for bit in pair)
+        if new & family:
+            held &= ~family
+    return held | new

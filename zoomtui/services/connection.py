@@ -64,7 +64,20 @@ CAPABILITY_SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
             "report:master",
         ),
     ),
+    # The granular scope AWS AppFabric, Databricks and Monad ask for (zoom-operation-logs.md).
+    "operation_logs": (
+        "report:read:operation_logs:admin",
+        (
+            "report:read:operation_logs:admin",
+            "report:read:admin",
+            "report:read:operation_logs:master",
+            "report:master",
+        ),
+    ),
 }
+# Parts a run does without at the cost of calls, not data: never "missing".
+OPTIONAL = frozenset({"operation_logs"})
+NOT_TESTED = "not tested"
 LABELS = {
     "users": "list users",
     "addons": "read per-user add-ons (settings)",
@@ -72,6 +85,7 @@ LABELS = {
     "sub_accounts": "list sub accounts",
     "sign_ins": "read the sign-in/sign-out report",
     "hosting": "read the active host report (meetings hosted)",
+    "operation_logs": "operation logs",
 }
 
 
@@ -82,6 +96,24 @@ class Capability:
     available: bool
     scope: str
     detail: str = ""
+    scope_missing: bool = False  # the token lacks every scope that grants it
+
+
+def optional_text(name: str, cap: Capability) -> str:
+    """One plain sentence on an optional part: what having it (or not) changes."""
+    if name != "operation_logs":
+        return f"{LABELS[name]}: {'yes' if cap.available else 'no (' + cap.detail + ')'}"
+    if cap.available:
+        return "operation logs: yes (reruns re-read only changed users)"
+    if cap.detail == NOT_TESTED:
+        return f"operation logs: {NOT_TESTED}"
+    whole = "reruns re-read every licensed user of an account whose seat counts moved"
+    if cap.scope_missing:
+        which = "one of the scopes" if "," in cap.scope else "the scope"
+        return (
+            f"operation logs: no — {whole}; add {which} {cap.scope} to re-read only changed users"
+        )
+    return f"operation logs: no ({cap.detail or 'not available'}): {whole}"
 
 
 @dataclass(frozen=True)
@@ -106,7 +138,12 @@ class ConnectionReport:
                 for name, (scope, _any) in CAPABILITY_SCOPES.items()
             },
             "details": {
-                name: {"available": cap.available, "scope": cap.scope, "detail": cap.detail}
+                name: {
+                    "available": cap.available,
+                    "scope": cap.scope,
+                    "detail": cap.detail,
+                    "optional": name in OPTIONAL,
+                }
                 for name, cap in self.capabilities.items()
             },
             "reclaim": self.reclaim,
@@ -119,7 +156,11 @@ class ConnectionReport:
             return []
         out = [f"Account: {self.account_id or 'unknown'}"]
         for name, cap in self.capabilities.items():
-            if cap.available:
+            if name in OPTIONAL:
+                out.append(
+                    f"  {'ok' if cap.available else 'optional':8} {optional_text(name, cap)}"
+                )
+            elif cap.available:
                 out.append(f"  ok       {LABELS[name]}")
             else:
                 out.append(f"  missing  {LABELS[name]}: {cap.detail or 'needs ' + cap.scope}")
@@ -180,6 +221,13 @@ async def test_connection(ctx: AppContext) -> ConnectionReport:
                 async for _report in reports:
                     break
 
+        async def probe_operation_logs() -> None:
+            today = ctx.clock().date()  # one day, one entry: the smallest Heavy call there is
+            pages = client.iter_operation_logs(today, today, page_size=1)
+            async with aclosing(pages):
+                async for _page in pages:
+                    break
+
         probes = {
             "users": probe_users,
             "addons": probe_addons,
@@ -187,6 +235,7 @@ async def test_connection(ctx: AppContext) -> ConnectionReport:
             "sub_accounts": client.list_sub_accounts,
             "sign_ins": probe_sign_ins,
             "hosting": probe_hosting,
+            "operation_logs": probe_operation_logs,
         }
         for name, probe in probes.items():
             caps[name] = await _probe(name, probe, token.scopes)
@@ -195,7 +244,7 @@ async def test_connection(ctx: AppContext) -> ConnectionReport:
     users_ok = caps.get("users", Capability(False, "")).available
     error = None if users_ok else caps["users"].detail
     for name in CAPABILITY_SCOPES:
-        caps.setdefault(name, Capability(False, CAPABILITY_SCOPES[name][0], "not tested"))
+        caps.setdefault(name, Capability(False, CAPABILITY_SCOPES[name][0], NOT_TESTED))
     return ConnectionReport(
         users_ok, account_id, scopes, caps, error, capability(frozenset(scopes))
     )
@@ -208,10 +257,12 @@ async def _probe(name: str, probe: Any, granted: frozenset[str]) -> Capability:
     except NotMasterAccount as exc:
         return Capability(False, scope, exc.message)
     except MissingScope as exc:
-        return Capability(False, exc.scope or scope, f"missing scope {exc.scope or scope}")
+        needs = exc.scope if exc.scope and exc.scope != "unknown" else scope
+        return Capability(False, needs, f"missing scope {needs}", scope_missing=True)
     except NoPermission as exc:
-        hint = "" if granted & set(any_of) else f" (grant {scope})"
-        return Capability(False, scope, exc.message + hint)
+        lacking = not granted & set(any_of)
+        hint = f" (grant {scope})" if lacking else ""
+        return Capability(False, scope, exc.message + hint, scope_missing=lacking)
     except NotFound as exc:
         return Capability(False, scope, exc.message)
     except ZoomError as exc:

@@ -38,6 +38,7 @@ REQUIRED_SCOPES: dict[str, str] = {
     "GET /report/activities": "report:read:user_activities:admin",
     "GET /accounts": "account:read:list_sub_accounts:master",
     "GET /accounts/{accountId}/plans/usage": "billing:read:plan_usage:admin",
+    "GET /report/operationlogs": "report:read:operation_logs:admin",
 }
 
 

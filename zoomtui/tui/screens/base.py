@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from zoomtui.tui.app import ZoomApp
 
 
+PALETTE_HINT_WIDTH = 100
+"""The narrowest terminal whose footer also shows the command palette's key."""
+
+
 class ZoomScreen(Screen[None]):
     """A mode's screen; subclasses yield their body from ``compose_body``."""
 
@@ -71,7 +75,7 @@ class ZoomScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar()
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=self._palette_hint())
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -82,6 +86,14 @@ class ZoomScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.update_top_bar()
+        # Below 100 columns the palette's "^p palette" pushed the screen's last keys
+        # ("p Profile" at 80) out of the footer; help and the README still name ctrl+p.
+        footer = self.query_one(Footer)
+        if footer.show_command_palette != self._palette_hint():  # a recompose otherwise
+            footer.show_command_palette = self._palette_hint()
+
+    def _palette_hint(self) -> bool:
+        return self.app.size.width >= PALETTE_HINT_WIDTH
 
     def update_top_bar(self) -> None:
         state = self.zapp.runner.state

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -77,6 +78,47 @@ def change_text(row: dict[str, Any]) -> str:
     return f"{plain(row['before'])} → {plain(row['after'])}"
 
 
+HEADERS = {"kind": "Change", "email": "Email", "field": "Field", "value": "Before → after"}
+MERGED = "Field: before → after"
+"""The value column's header once the field is in it (a narrow terminal)."""
+VALUE_MIN = 20
+"""The narrowest the value column gets: below it the e-mail wraps instead."""
+FIELD_MAX = 12
+
+
+def value_text(row: dict[str, Any], merged: bool) -> str:
+    return f"{row['field']}: {change_text(row)}" if merged else change_text(row)
+
+
+def diff_widths(rows: list[dict[str, Any]], room: int, padding: int = 1) -> dict[str, int]:
+    """Widths of the columns shown in ``room`` cells; long values wrap, nothing is cut.
+
+    Why: at 80x24 the value column was cut ("active → deactiv") and at 60x20 it was off
+    the screen. The value gets the room the others leave; when narrow the Change column
+    goes first (the value's ``+``, ``-`` or ``→`` says which change it is), then the
+    field joins the value ("idle: no → yes"), then the e-mail narrows and wraps.
+    """
+    widths = {key: cell_len(label) for key, label in HEADERS.items()}
+    widths["kind"] = len("removed")
+    for row in rows:
+        widths["email"] = max(widths["email"], cell_len(plain(row["email"])))
+        widths["field"] = max(widths["field"], cell_len(str(row["field"])))
+        widths["value"] = max(widths["value"], cell_len(change_text(row)))
+
+    def rest() -> int:
+        return room - sum(w + 2 * padding for k, w in widths.items() if k != "value") - 2 * padding
+
+    if rest() < widths["value"]:
+        del widths["kind"]
+        widths["field"] = min(widths["field"], FIELD_MAX)
+    if rest() < VALUE_MIN:
+        del widths["field"]
+    if rest() < VALUE_MIN:
+        widths["email"] = max(widths["email"] - (VALUE_MIN - rest()), 12)
+    widths["value"] = max(min(widths["value"] + (0 if "field" in widths else 99), rest()), 1)
+    return widths
+
+
 class DiffScreen(ZoomScreen):
     """Pick two runs; see counts and a row per change with before and after."""
 
@@ -103,7 +145,6 @@ class DiffScreen(ZoomScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one(DataTable).add_columns("Change", "Email", "Field", "Before → after")
         self.compare(self.pair)
         self.query_one(DataTable).focus()
 
@@ -148,17 +189,32 @@ class DiffScreen(ZoomScreen):
                 if value in complete:
                     select.value = value
 
+    def on_resize(self) -> None:
+        if self.result is not None:
+            self._fill()
+
     def _fill(self) -> None:
         table = self.query_one(DataTable)
-        table.clear()
+        table.clear(columns=True)
         if self.result is None:
             return
         self.rows = diff_rows(self.result, self.kind)
-        for row in self.rows[:MAX_ROWS]:
+        shown = self.rows[:MAX_ROWS]
+        room = table.scrollable_content_region.width or self.size.width - 2
+        widths = diff_widths(shown, room, table.cell_padding)
+        merged = "field" not in widths
+        for key, width in widths.items():
+            table.add_column(MERGED if merged and key == "value" else HEADERS[key], width=width)
+        for row in shown:
             # Text cells: DataTable parses plain strings as markup, and these are Zoom text
-            table.add_row(
-                row["kind"], safe(plain(row["email"])), safe(row["field"]), safe(change_text(row))
-            )
+            cells = {
+                "kind": safe(row["kind"]),
+                "email": safe(plain(row["email"])),
+                "field": safe(row["field"]),
+                "value": safe(value_text(row, merged)),
+            }
+            wraps = any(cells[k].cell_len > w for k, w in widths.items())
+            table.add_row(*(cells[k] for k in widths), height=None if wraps else 1)
         r = self.result
         fields = sum(len(c.get("changes") or {}) for c in r.get("changed", []))
         text = (

@@ -26,7 +26,8 @@ from zoomtui.services.reclaim.plan import build_plan, load_plan
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
-from zoomtui.tui.widgets.window_table import Column, Row, WindowTable
+from zoomtui.tui.widgets.columns import Column, Row
+from zoomtui.tui.widgets.window_table import WindowTable
 
 if TYPE_CHECKING:
     from zoomtui.services.context import AppContext
@@ -80,6 +81,10 @@ def _last_login(item: Row) -> str:
 
 def _idle_days(item: Row) -> str:
     return str(item["reason"].get("days_inactive") or "")
+
+
+def _idle_or_never(item: Row) -> str:
+    return _idle_days(item) or "never"
 
 
 def _state(item: Row) -> str:
@@ -200,15 +205,24 @@ class ReclaimScreen(ModalScreen[bool]):
         return [i for i in items if i["id"] not in self.dropped and i["state"] == "planned"]
 
     def plan_columns(self) -> list[Column]:
-        """The plan's columns; Keep reads the items dropped so far."""
-        return [
+        """The plan's columns; Keep reads the items dropped so far.
+
+        At 80 columns the Last login column is left out so the others fit whole, and
+        Idle then says "never" for a user who never signed in.
+        """
+        columns = [
             Column("keep", "Keep", 4, format=lambda i: "—" if i["id"] in self.dropped else "✓"),
-            Column("email", "Email", 28, grow=2),
-            Column("action", "Action", 18, format=_action),
+            Column("email", "Email", 24, grow=2),
+            Column("action", "Action", 12, grow=1, format=_action),
             Column("last_login", "Last login", 10, format=_last_login),
-            Column("days_inactive", "Idle days", 9, right=True, format=_idle_days),
-            Column("state", "State", 16, grow=1, format=_state),
+            Column("days_inactive", "Idle", 5, right=True, format=_idle_days),
+            Column("state", "State", 10, grow=1, format=_state),
         ]
+        room = self.app.size.width * 96 // 100 - 6  # #reclaim-box: borders, padding, scrollbar
+        if sum(c.width + 1 for c in columns) > room:
+            del columns[3]
+            columns[3] = Column("days_inactive", "Idle", 5, right=True, format=_idle_or_never)
+        return columns
 
     def fill(self) -> None:
         table = self.query_one(ItemsTable)

@@ -68,6 +68,7 @@ class SeatsScreen(ZoomScreen):
 
     MODE = "seats"
     BINDINGS: ClassVar[list[Binding]] = bindings_for("seats")  # type: ignore[assignment]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-roomy")]  # noqa: RUF012 (app.tcss: reclaim form)
 
     def __init__(self) -> None:
         super().__init__()
@@ -77,19 +78,23 @@ class SeatsScreen(ZoomScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="seat-scroll"):
             yield SeatBars(id="seat-bars")
+        # Two parts side by side, one above the other below 80 columns (app.tcss)
         with Horizontal(id="reclaim-form"):
-            yield Label("Reclaim:", classes="pick-label")
-            yield Select(
-                DEFINITION_CHOICES,
-                value="idle",
-                allow_blank=False,
-                compact=True,
-                id="reclaim-definition",
-            )
-            yield Label("≥", classes="pick-label")
-            yield Input(id="reclaim-days", type="integer", compact=True, max_length=5)
-            yield Label("days · price/seat/year", classes="pick-label")
-            yield Input(id="reclaim-price", type="number", compact=True, max_length=10)
+            with Horizontal(id="reclaim-what"):
+                yield Label("Reclaim:", classes="pick-label")
+                yield Select(
+                    DEFINITION_CHOICES,
+                    value="idle",
+                    allow_blank=False,
+                    compact=True,
+                    id="reclaim-definition",
+                )
+                yield Label("≥", classes="pick-label")
+                yield Input(id="reclaim-days", type="integer", compact=True, max_length=5)
+                yield Label("days", classes="pick-label")
+            with Horizontal(id="reclaim-cost"):
+                yield Label("· price/seat/year", classes="pick-label")
+                yield Input(id="reclaim-price", type="number", compact=True, max_length=10)
         yield Static("", id="reclaim-summary", classes="counts")
         yield WindowTable(RECLAIM_COLUMNS, id="reclaim-table")
 

@@ -67,16 +67,16 @@ class SeatBars(Static):
         digits = max([5, *(len(f"{n:,}") for ln in lines for n in (ln.purchased, ln.assigned))])
         # The plan name takes what the numbers and a whole bar leave, up to the longest name
         # (was at most 30: account and plan names were cut even at 120 columns); on a
-        # narrow screen the bar gives way before the name does.
-        width = (self.content_size.width or 200) - 4 * (digits + 1)
-        room = width - (bar_width + 6) if width - (bar_width + 6) >= 24 else width - 10
+        # narrow screen the bar gives way (down to 4 cells) before the name does, and a
+        # name that still does not fit wraps rather than being cut.
+        width = (self.content_size.width or 200) - 4 * (digits + 2)  # a column's padding: 2
         longest = max(
             [4, *(len(ln.group or "") for ln in lines), *(len(ln.label) + 2 for ln in lines)]
         )
+        bar_width = max(4, min(bar_width, width - longest - 7))
+        room = width - (bar_width + 7)
         table = Table(box=None, expand=False, pad_edge=False, header_style="bold")
-        table.add_column(
-            "Plan", no_wrap=True, overflow="ellipsis", max_width=max(8, min(longest, room))
-        )
+        table.add_column("Plan", overflow="fold", max_width=max(8, min(longest, room)))
         for name in ("Seats", "Used", "Pend", "Free"):
             table.add_column(name, justify="right", no_wrap=True, min_width=digits)
         # The share comes first and the bar is cropped, so a narrow screen keeps the share.
