@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
+from zoomtui.services.accounts import Accounts
+from zoomtui.services.context import AppContext
 from zoomtui.services.profiles import SUMMARY_COLUMNS, summary_total
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
@@ -55,6 +57,11 @@ def _cell_text(key: str, value: Any) -> Text:
     if key in NUMERIC:
         text.justify = "right"
     return text
+
+
+def account_summaries(_ctx: AppContext, accounts: Accounts) -> list[dict[str, Any]]:
+    """Every account's summary record (a reader-thread read: it opens each history)."""
+    return accounts.summary()
 
 
 def sort_key(key: str, record: dict[str, Any]) -> tuple[bool, Any]:
@@ -115,17 +122,31 @@ class AccountsScreen(ZoomScreen):
         return keys
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        # A first visit resumes twice just after mounting: the read under way is fresh.
+        if not self.reading("read-accounts"):
+            self.reload()
 
     def run_finished(self) -> None:
         self.reload()
 
     def reload(self) -> None:
+        """Read every account's summary in a reader thread; the newest request wins."""
+        if not self.records:
+            self.query_one("#accounts-hint", Static).update("Reading the accounts…")
+        self._load()
+
+    @work(group="read-accounts", exit_on_error=False)
+    async def _load(self) -> None:
+        ticket = self.ticket("accounts")
         try:
-            self.records = self.zapp.accounts.summary()
+            records = await self.zapp.reader(account_summaries, self.zapp.accounts)
         except Exception as exc:  # a profile whose settings file does not parse, for one
-            self.report(exc, "Accounts unavailable")
+            if self.is_latest("accounts", ticket):
+                self.report(exc, "Accounts unavailable")
             return
+        if not self.is_latest("accounts", ticket):
+            return
+        self.records = records
         self._fill()
 
     def shown(self) -> list[dict[str, Any]]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual._context import NoActiveAppError, active_app
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -31,6 +33,17 @@ class ZoomScreen(Screen[None]):
 
     _tickets: dict[str, int]
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Why: Textual re-parses the whole stylesheet and restyles every node of every
+        # screen built so far (``App.refresh_css``) when it first shows a screen whose
+        # CSS generation differs from the app's, and a new screen starts at -1. Its
+        # widgets are styled with the current stylesheet as they mount, so a first
+        # visit paid 0.1–0.8 s of the event loop for nothing; a theme change still
+        # bumps the app's generation and so restyles this screen when next shown.
+        with contextlib.suppress(NoActiveAppError):
+            self._css_update_count = active_app.get()._css_update_count
+
     def ticket(self, read: str) -> int:
         """Number a new request of ``read`` (a reload, a diff); see ``is_latest``.
 
@@ -46,6 +59,10 @@ class ZoomScreen(Screen[None]):
     def is_latest(self, read: str, ticket: int) -> bool:
         """Whether ``ticket`` is still the newest request of ``read``."""
         return getattr(self, "_tickets", {}).get(read) == ticket
+
+    def reading(self, group: str) -> bool:
+        """Whether a read of this screen's worker ``group`` is under way."""
+        return any(w.group == group and not w.is_finished for w in self.app.workers)
 
     @property
     def zapp(self) -> ZoomApp:

@@ -235,7 +235,7 @@ class SeatsScreen(ZoomScreen):
             ReclaimScreen(
                 {r["email"] for r in rows}, self.result["definition"], self.result["inactive_days"]
             ),
-            lambda _: self.reload(),
+            lambda applied: self.reload() if applied else None,
         )
 
     def action_export_seats(self) -> None:

@@ -329,7 +329,10 @@ class UsersScreen(ZoomScreen):
         except ZoomtuiError as exc:
             self.report(exc)
             return
-        self.app.push_screen(ReclaimScreen(emails), lambda _: self.reload(keep_cursor=True))
+        self.app.push_screen(
+            ReclaimScreen(emails),
+            lambda applied: self.reload(keep_cursor=True) if applied else None,
+        )
 
     def action_export(self) -> None:
         flt, sort, desc = to_user_filter(self.state), self.sort, self.descending

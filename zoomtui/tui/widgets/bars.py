@@ -100,7 +100,26 @@ class SeatBars(Static):
         if not lines:
             self.update("No seat counts in this run.")
         else:
-            self.update(table)
+            self.update(self._flat(table))
+
+    def _flat(self, table: Table) -> Text:
+        """The table drawn once into styled text at the current width.
+
+        Why: a Rich table is measured and drawn again at each layout and each paint
+        (its height is its content's); with 60 plans that was about a second of the
+        event loop on the first visit of Seats at 100,000 users.
+        """
+        console = self.app.console
+        width = self.content_size.width or 200
+        rendered = console.render_lines(table, console.options.update_width(width), pad=False)
+        text = Text(no_wrap=True)
+        for number, line in enumerate(rendered):
+            if number:
+                text.append("\n")
+            for segment in line:
+                if not segment.control:
+                    text.append(segment.text, segment.style)
+        return text
 
 
 class Trend(Vertical):
