@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
+from zoomtui.filters import FilterFields
 from zoomtui.licences import addon_filter_tokens
 from zoomtui.services.context import AppContext, ServiceError
 from zoomtui.services.usage import add_hosting, hosting_filters, hosting_window
@@ -34,19 +35,10 @@ MAX_DAYS = 36500  # a century: more is a typo, and would overflow date arithmeti
 
 
 @dataclass(frozen=True)
-class UserFilter:
+class UserFilter(FilterFields):
     """What the users view and ``zoomtui users`` filter on; deactivated hidden by default."""
 
-    plans: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ("active", "pending")
-    addons: tuple[str, ...] = ()
-    account: str | None = None
-    dept: str | None = None
-    inactive_days: int | None = None
-    never_logged_in: bool = False
-    search: str = ""
-    not_hosted_days: int | None = None  # hosted no meeting in the months overlapping N days
-    hosted_minutes_below: int | None = None  # hosted fewer minutes than M in that window
     hosting_days: int | None = None  # the window N; default not_hosted_days, then the setting
 
     def validated(self) -> UserFilter:
