@@ -135,37 +135,19 @@ def runs_cmd(fmt: str, db: str | None) -> None:
 @cli_errors
 def users_cmd(
     run_id: int | None,
-    plans: tuple[str, ...],
     statuses: tuple[str, ...],
-    addons: tuple[str, ...],
-    account: str | None,
-    dept: str | None,
-    inactive_days: int | None,
-    never_logged_in: bool,
-    not_hosted_days: int | None,
-    hosted_minutes_below: int | None,
-    search: str,
     sort: str,
     desc: bool,
     limit: int | None,
     columns: list[str] | None,
     fmt: str,
     db: str | None,
+    **filters: Any,
 ) -> None:
     """List the users of a run, filtered. The e-mail is never cut in the table."""
     ctx = context_from_env(db, existing=True)
-    flt = UserFilter(
-        plans=plans,
-        statuses=statuses or ("active", "pending"),
-        addons=addons,
-        account=account,
-        dept=dept,
-        inactive_days=inactive_days,
-        never_logged_in=never_logged_in,
-        search=search,
-        not_hosted_days=not_hosted_days,
-        hosted_minutes_below=hosted_minutes_below,
-    )
+    # The other options are named as UserFilter's fields (zoomtui/filters.py): no copy here.
+    flt = UserFilter(statuses=statuses or ("active", "pending"), **filters)
     _check_present(ctx, flt, run_id)
     page = query_users(ctx, flt, run_id=run_id, sort=sort, descending=desc, limit=limit)
     rows = page.rows
