@@ -78,7 +78,7 @@ async def test_reclaim_days_change_the_candidates_and_are_remembered(
         summary = text_of(app.screen.query_one("#reclaim-summary"), width=200)
         assert f"{expected.count:,} idle licensed + " in summary
         assert f"{expected.yearly_savings:,.2f}" in summary
-        listed = expected["count"] + expected["invitations_count"]  # idle, then old invitations
+        listed = expected.count + expected.invitations_count  # idle, then old invitations
         assert app.screen.query_one("#reclaim-table", WindowTable).total == listed
         assert "plan_base" not in text_of(app.screen.query_one("#seat-bars"))
         assert "Base plan, monthly" in text_of(app.screen.query_one("#seat-bars"), width=200)
