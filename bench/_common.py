@@ -76,8 +76,13 @@ def loopback_emulator(
     scopes: str | None = None,
     shared_quota: float = 0.0,
     limit_headers: bool = True,
+    own_session: bool = False,
 ) -> Iterator[LoopbackEmulator]:
-    """Start ``zoomtui emulator`` on a free loopback port; stop it on exit."""
+    """Start ``zoomtui emulator`` on a free loopback port; stop it on exit.
+
+    ``own_session``: in a session of its own, which Linux's autogroup scheduler
+    shares the CPU with as a separate party, as if it ran on Zoom's side.
+    """
     cmd = [
         PYTHON, "-m", "zoomtui", "emulator", "--port", "0", "--users", str(users),
         "--seed", str(seed), "--tier", tier, "--rate-scale", str(rate_scale),
@@ -89,7 +94,9 @@ def loopback_emulator(
         cmd.append("--no-limit-headers")
     if scopes is not None:
         cmd += ["--scopes", scopes]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=own_session
+    )
     try:
         api_url = oauth_url = ""
         assert proc.stdout is not None

@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python bench/profiles.py [--summary-profiles 50] [--summary-users 10000]
        [--aggregate-profiles 20] [--aggregate-users 300] [--latency-ms 20] [--rate-scale 1]
+       [--workers auto|N ...]
 
 Part 1 builds one history of ``--summary-users`` users (in-process emulator),
 copies it into ``--summary-profiles`` profiles and times ``summary`` (target
@@ -9,6 +10,12 @@ copies it into ``--summary-profiles`` profiles and times ``summary`` (target
 per profile (same tier and limits), times each profile's run alone, then all
 of them with ``aggregate_all`` (what ``aggregate --all-profiles`` runs); the
 target is the concurrent wall time within 1.3x the slowest single account.
+``--workers auto 1`` times the concurrent run once per value, each from empty
+histories (auto: one worker process per core; 1 runs every profile in the
+bench's own event loop). The client's CPU counts the worker processes too.
+``--own-sessions`` starts every emulator and worker in a session of its own:
+Linux's autogroup scheduler shares the CPU per session, so on a machine shared
+with other sessions the client's processes otherwise split one share.
 Everything lives in a temporary directory (XDG variables point there).
 """
 
@@ -18,17 +25,21 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import shutil
+import sys
 import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from _common import log, loopback_emulator, median, peak_rss_mb
 from _world import local_world
 
 from zoomtui import paths
 from zoomtui.emulator import DEMO_CREDENTIALS
+from zoomtui.services import all_profiles, profile_workers
 from zoomtui.services import profiles as svc
 from zoomtui.services.aggregate import aggregate
 
@@ -75,15 +86,94 @@ def summary_part(count: int, users: int, root: Path) -> dict[str, object]:
     }
 
 
+def children_cpu() -> float:
+    """CPU seconds of the child processes waited for so far (the profile workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def fresh_history(name: str) -> None:
+    """Delete a profile's history, so each timed run does a first run's work."""
+    db = paths.profile_database_file(name)
+    for path in (db, *(Path(f"{db}{suffix}") for suffix in ("-wal", "-shm", ".lock"))):
+        path.unlink(missing_ok=True)
+
+
+# A worker in a session of its own (see --own-sessions).
+SETSID_WORKER = (
+    sys.executable,
+    "-c",
+    "import os, sys; os.setsid(); from zoomtui.services.profile_workers import main; "
+    "sys.exit(main(sys.argv[1:]))",
+)
+
+
+def together(
+    names: list[str], emulators: list[Any], workers: int | None, own_sessions: bool
+) -> dict[str, Any]:
+    """Every profile at once through ``aggregate_all``, from empty histories."""
+    for name in names:
+        fresh_history(name)
+    emulators_cpu = sum(cpu_seconds(em.proc.pid) for em in emulators)
+    parent_cpu = time.process_time()
+    workers_cpu = children_cpu()  # the emulators are reaped only later, after this part
+    load_start = round(os.getloadavg()[0], 2)
+    started = time.perf_counter()
+    argv = SETSID_WORKER if own_sessions else profile_workers.WORKER_ARGV
+    outcomes = asyncio.run(
+        all_profiles.aggregate_all(if_due=False, full=True, workers=workers, worker_argv=argv)
+    )
+    wall = time.perf_counter() - started
+    load_end = round(os.getloadavg()[0], 2)
+    parent_cpu = time.process_time() - parent_cpu
+    workers_cpu = children_cpu() - workers_cpu
+    client_cpu = parent_cpu + workers_cpu
+    emulators_cpu = sum(cpu_seconds(em.proc.pid) for em in emulators) - emulators_cpu
+    mine = [o for o in outcomes if o.profile in names]
+    stats = [o.result.get("stats") or {} for o in mine]
+    # Work the machine must do for the concurrent run: the client processes and every
+    # emulator process (stand-ins for Zoom's servers) share this machine's cores.
+    cpu_bound = (client_cpu + emulators_cpu) / (os.cpu_count() or 1)
+    return {
+        "workers": workers_used(workers, len(names)),
+        "all_profiles_s": round(wall, 3),
+        # Each event loop (one per worker) runs on one core: the client's CPU seconds
+        # (parent + workers) over the wall say how many cores it was given.
+        "client_cpu_s": round(client_cpu, 2),
+        "client_cpu_per_profile_s": round(client_cpu / len(names), 3),
+        "client_parent_cpu_s": round(parent_cpu, 2),
+        "client_cpu_share_of_wall": round(client_cpu / wall, 3),
+        "emulators_cpu_s": round(emulators_cpu, 2),
+        "cpu_bound_s": round(cpu_bound, 2),
+        "load_at_start": load_start,
+        "load_at_end": load_end,
+        "throttled_429": sum(sum((s.get("throttled") or {}).values()) for s in stats),
+        "retries": sum(int(s.get("retries") or 0) for s in stats),
+        "wait_seconds": round(sum(float(s.get("wait_seconds") or 0) for s in stats), 1),
+        "statuses": sorted({o.status for o in mine}),
+    }
+
+
 def aggregate_part(
-    count: int, users: int, latency_ms: float, rate_scale: float
+    count: int,
+    users: int,
+    latency_ms: float,
+    rate_scale: float,
+    modes: list[int | None],
+    own_sessions: bool,
 ) -> dict[str, object]:
     load_before = round(os.getloadavg()[0], 2)
     emulators = []
     with ExitStack() as stack:
         for i in range(count):
             em = stack.enter_context(
-                loopback_emulator(users, seed=100 + i, rate_scale=rate_scale, latency_ms=latency_ms)
+                loopback_emulator(
+                    users,
+                    seed=100 + i,
+                    rate_scale=rate_scale,
+                    latency_ms=latency_ms,
+                    own_session=own_sessions,
+                )
             )
             emulators.append(em)
             write_profile(
@@ -97,6 +187,7 @@ def aggregate_part(
             )
         names = [n for n in svc.names() if n.startswith("live")]
         alone = {}
+        alone_cpu = time.process_time()
         for name in names:
             ctx = svc.context_of(svc.Profile(name))
             started = time.perf_counter()
@@ -104,41 +195,34 @@ def aggregate_part(
             alone[name] = round(time.perf_counter() - started, 3)
             ctx.close()
             log(f"{name} alone: {result.status} in {alone[name]}s")
-        emulators_cpu = sum(cpu_seconds(em.proc.pid) for em in emulators)
-        client_cpu = time.process_time()
-        started = time.perf_counter()
-        outcomes = asyncio.run(svc.aggregate_all(if_due=False, full=True))
-        together = time.perf_counter() - started
-        client_cpu = time.process_time() - client_cpu
-        emulators_cpu = sum(cpu_seconds(em.proc.pid) for em in emulators) - emulators_cpu
-    statuses = {o.profile: o.status for o in outcomes if o.profile.startswith("live")}
+        alone_cpu = time.process_time() - alone_cpu
+        runs = []
+        for workers in modes:
+            runs.append(together(names, emulators, workers, own_sessions))
+            log(f"all profiles, workers={workers}: {runs[-1]}")
     slowest = max(alone.values())
-    stats = [o.result.get("stats") or {} for o in outcomes if o.profile.startswith("live")]
-    # Work the machine must do for the concurrent run: the client process and every
-    # emulator process (stand-ins for Zoom's servers) share this machine's cores.
-    cpu_total = client_cpu + emulators_cpu
-    cpu_bound = cpu_total / (os.cpu_count() or 1)
+    for run in runs:
+        run["ratio_to_slowest"] = round(float(run["all_profiles_s"]) / slowest, 3)
     return {
         "profiles": count,
         "users_each": users,
         "latency_ms": latency_ms,
         "rate_scale": rate_scale,
-        "slowest_alone_s": slowest,
-        "all_profiles_s": round(together, 3),
-        "ratio_to_slowest": round(together / slowest, 3),
-        # One event loop runs every profile's client: its CPU seconds are a floor on the
-        # wall time (one core), and its share of the wall says how much CPU it was given.
-        "client_cpu_s": round(client_cpu, 2),
-        "client_cpu_share_of_wall": round(client_cpu / together, 3),
-        "emulators_cpu_s": round(emulators_cpu, 2),
-        "cpu_bound_s": round(cpu_bound, 2),
         "cores": os.cpu_count(),
         "load_before": load_before,
-        "throttled_429": sum(sum((s.get("throttled") or {}).values()) for s in stats),
-        "retries": sum(int(s.get("retries") or 0) for s in stats),
-        "wait_seconds": round(sum(float(s.get("wait_seconds") or 0) for s in stats), 1),
-        "statuses": sorted(set(statuses.values())),
+        "own_sessions": own_sessions,
+        "slowest_alone_s": slowest,
+        # The same profiles run alone, one after another, in this process.
+        "alone_cpu_per_profile_s": round(alone_cpu / count, 3),
+        **runs[0],
+        "other_modes": runs[1:],
     }
+
+
+def workers_used(requested: int | None, runnable: int) -> int:
+    from zoomtui.services.profile_workers import worker_count
+
+    return worker_count(runnable, requested)
 
 
 def main() -> None:
@@ -149,6 +233,20 @@ def main() -> None:
     parser.add_argument("--aggregate-users", type=int, default=300)
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--rate-scale", type=float, default=1.0)
+    parser.add_argument(
+        "--workers",
+        type=lambda v: None if v == "auto" else int(v),
+        nargs="+",
+        default=[None],
+        help="worker counts to time in turn ('auto': one per core); e.g. --workers auto 1",
+    )
+    parser.add_argument(
+        "--own-sessions",
+        action="store_true",
+        help="start each emulator and each worker in a session of its own: Linux's "
+        "autogroup scheduler then shares the CPU with each as a separate party, as on a "
+        "machine whose cores are free (on a shared machine one session gets one share)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -162,7 +260,12 @@ def main() -> None:
             log(f"summary: {out['summary']}")
         if args.aggregate_profiles:
             out["all_profiles"] = aggregate_part(
-                args.aggregate_profiles, args.aggregate_users, args.latency_ms, args.rate_scale
+                args.aggregate_profiles,
+                args.aggregate_users,
+                args.latency_ms,
+                args.rate_scale,
+                args.workers,
+                args.own_sessions,
             )
         out["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))

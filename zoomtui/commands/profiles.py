@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from zoomtui.commands.common import cli_errors, emit, format_option, say, to_json
+from zoomtui.services import all_profiles
 from zoomtui.services import profiles as svc
 
 PROFILE_TABLE = ["profile", "account_id", "active", "last_complete_run", "finished_at", "next_due"]
@@ -80,7 +81,9 @@ def summary_cmd(fmt: str) -> None:
         emit(records, fmt, SUMMARY_COLUMNS if fmt == "csv" else None)
 
 
-def aggregate_all_profiles(as_json: bool, if_due: bool, full: bool, quiet: bool) -> None:
+def aggregate_all_profiles(
+    as_json: bool, if_due: bool, full: bool, quiet: bool, workers: int | None = None
+) -> None:
     """``aggregate --all-profiles``: every active profile at once; exit with the worst outcome."""
 
     def report(name: str, progress: Any) -> None:
@@ -93,7 +96,9 @@ def aggregate_all_profiles(as_json: bool, if_due: bool, full: bool, quiet: bool)
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, cancel.set)
         try:
-            return await svc.aggregate_all(if_due=if_due, full=full, cancel=cancel, report=report)
+            return await all_profiles.aggregate_all(
+                if_due=if_due, full=full, cancel=cancel, report=report, workers=workers
+            )
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)

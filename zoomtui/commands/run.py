@@ -169,10 +169,24 @@ async def _run_with_signals(
     help="Every active profile at once (each account has its own rate limits); "
     "exit code = the worst outcome.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="With --all-profiles: worker processes sharing the profiles (default: one per "
+    "5 profiles, at most one per CPU core and 8; 1 runs them all in this process).",
+)
 @db_option
 @cli_errors
 def aggregate_cmd(
-    as_json: bool, if_due: bool, full: bool, quiet: bool, all_profiles: bool, db: str | None
+    as_json: bool,
+    if_due: bool,
+    full: bool,
+    quiet: bool,
+    all_profiles: bool,
+    workers: int | None,
+    db: str | None,
 ) -> None:
     """Pull users, plans, add-ons, seats and sign-ins into a new run."""
     if all_profiles:
@@ -180,7 +194,9 @@ def aggregate_cmd(
             raise click.UsageError("--all-profiles uses each profile's own history, not --db.")
         from zoomtui.commands.profiles import aggregate_all_profiles
 
-        aggregate_all_profiles(as_json, if_due, full, quiet)
+        aggregate_all_profiles(as_json, if_due, full, quiet, workers)
+    if workers is not None:
+        raise click.UsageError("--workers goes with --all-profiles.")
     ctx = context_from_env(db)
     if if_due and _not_due(ctx, as_json, quiet):
         sys.exit(0)

@@ -154,7 +154,8 @@ def context_of(profile: Profile, clock: Clock = utcnow) -> AppContext:
     )
 
 
-def _latest(profile: Profile) -> tuple[Store | None, Any]:
+def latest(profile: Profile) -> tuple[Store | None, Any]:
+    """A profile's open history (close it) and its latest complete run; (None, None) if none."""
     if not profile.database.exists():
         return None, None
     store = Store.open(profile.database)
@@ -169,7 +170,7 @@ def listing(clock: Clock = utcnow) -> list[dict[str, Any]]:
     for name in names():
         profile = Profile(name)
         ctx = context_of(profile, clock)
-        store, run = _latest(profile)
+        store, run = latest(profile)
         try:
             due = next_due(
                 run.finished_at if run else None, parse_interval(ctx.settings.schedule_interval)
@@ -268,59 +269,43 @@ class ProfileOutcome:
     message: str = ""
 
 
-async def aggregate_all(
+async def run_here(
+    runnable: list[str],
     *,
-    if_due: bool,
     full: bool,
-    cancel: asyncio.Event | None = None,
-    report: Callable[[str, Any], None] | None = None,
+    cancel: asyncio.Event | None,
+    report: Callable[[str, Any], None] | None,
     clock: Clock = utcnow,
+    finished: Callable[[ProfileOutcome], None] | None = None,
 ) -> list[ProfileOutcome]:
-    """Aggregate every active (and, with ``if_due``, due) profile at once.
-
-    Each Zoom account has its own rate limits, so the runs go concurrently, each
-    with its own client and history; one profile's failure does not stop the others.
-    """
+    """Aggregate these profiles concurrently in this event loop; ``finished`` hears each end."""
     from zoomtui.services.aggregate import RunLocked, aggregate
-    from zoomtui.services.schedule import is_due, parse_interval
 
     async def one(name: str) -> ProfileOutcome:
-        profile = Profile(name)
         try:
-            ctx = context_of(profile, clock)
-        except (
-            ZoomtuiError,
-            OSError,
-        ) as exc:  # a settings file that does not parse: this profile only
-            return ProfileOutcome(name, "error", {}, _sentence(exc))
+            ctx = context_of(Profile(name), clock)
+        except (ZoomtuiError, OSError) as exc:  # a settings file that does not parse
+            return ProfileOutcome(name, "error", {}, sentence(exc))
         try:
-            if not ctx.settings.active:
-                return ProfileOutcome(name, "inactive", {}, "The profile is not active.")
-            if profile.default and not ctx.settings.has_credentials():
-                # Someone who keeps every account in named profiles never filled it in.
-                return ProfileOutcome(
-                    name, "not_configured", {}, "The default profile has no Zoom credentials."
-                )
-            if if_due:
-                store, run = _latest(profile)
-                if store is not None:
-                    store.close()
-                interval = parse_interval(ctx.settings.schedule_interval)
-                finished = run.finished_at if run else None
-                if not is_due(finished, interval, now=ctx.clock()):
-                    return ProfileOutcome(name, "not_due", {}, "Not due yet.")
             progress = (lambda p: report(name, p)) if report is not None else None
             result = await aggregate(ctx, full=full, progress=progress, cancel=cancel)
             return ProfileOutcome(name, result.status, result.to_json(), result.error or "")
         except RunLocked as exc:
-            return ProfileOutcome(name, "locked", {}, _sentence(exc))
+            return ProfileOutcome(name, "locked", {}, sentence(exc))
         except ZoomtuiError as exc:  # anything else is a bug: let it surface
-            return ProfileOutcome(name, "error", {}, _sentence(exc))
+            return ProfileOutcome(name, "error", {}, sentence(exc))
         finally:
             ctx.close()
 
-    return list(await asyncio.gather(*(one(n) for n in names())))
+    async def told(name: str) -> ProfileOutcome:
+        outcome = await one(name)
+        if finished is not None:
+            finished(outcome)
+        return outcome
+
+    return list(await asyncio.gather(*(told(n) for n in runnable)))
 
 
-def _sentence(exc: BaseException) -> str:
+def sentence(exc: BaseException) -> str:
+    """Our error's one sentence, for a profile's outcome."""
     return str(getattr(exc, "message", None) or exc)
