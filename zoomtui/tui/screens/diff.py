@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Label, Select, Static
 
 from zoomtui.errors import ZoomtuiError
 from zoomtui.licences import status_word
-from zoomtui.services.diff import diff_runs
+from zoomtui.services.diff import RunDiff, diff_runs
 from zoomtui.services.runs import complete_run_ids
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
@@ -26,11 +26,11 @@ KINDS = ("all", "added", "removed", "changed")
 MAX_ROWS = 5000
 
 
-def diff_rows(result: dict[str, Any], kind: str = "all") -> list[dict[str, Any]]:
+def diff_rows(result: RunDiff, kind: str = "all") -> list[dict[str, Any]]:
     """Flatten a diff into one row per added / removed user and per changed field."""
     rows: list[dict[str, Any]] = []
     if kind in ("all", "added"):
-        for user in result.get("added", []):
+        for user in result.added:
             rows.append(
                 {
                     "kind": "added",
@@ -41,7 +41,7 @@ def diff_rows(result: dict[str, Any], kind: str = "all") -> list[dict[str, Any]]
                 }
             )
     if kind in ("all", "removed"):
-        for user in result.get("removed", []):
+        for user in result.removed:
             rows.append(
                 {
                     "kind": "removed",
@@ -52,15 +52,15 @@ def diff_rows(result: dict[str, Any], kind: str = "all") -> list[dict[str, Any]]
                 }
             )
     if kind in ("all", "changed"):
-        for change in result.get("changed", []):
-            for field, pair in (change.get("changes") or {}).items():
+        for change in result.changed:
+            for field, pair in change.changes.items():
                 before, after = pair[0], pair[1]
                 if field == "status":  # Zoom's "inactive" is the product's "deactivated"
                     before, after = status_word(before), status_word(after)
                 rows.append(
                     {
                         "kind": "changed",
-                        "email": change.get("email"),
+                        "email": change.email,
                         "field": field,
                         "before": before,
                         "after": after,
@@ -128,7 +128,7 @@ class DiffScreen(ZoomScreen):
     def __init__(self) -> None:
         super().__init__()
         self.pair: tuple[int, int] | None = None
-        self.result: dict[str, Any] | None = None
+        self.result: RunDiff | None = None
         self.kind = "all"
         self.rows: list[dict[str, Any]] = []
         self.following_latest = True
@@ -174,7 +174,7 @@ class DiffScreen(ZoomScreen):
         if not self.is_latest("diff", ticket):
             return
         self.result = result
-        self.pair = (result["from_run"], result["to_run"])
+        self.pair = (result.from_run, result.to_run)
         self._set_options(complete, self.pair)
         self._fill()
 
@@ -216,10 +216,10 @@ class DiffScreen(ZoomScreen):
             wraps = any(cells[k].cell_len > w for k, w in widths.items())
             table.add_row(*(cells[k] for k in widths), height=None if wraps else 1)
         r = self.result
-        fields = sum(len(c.get("changes") or {}) for c in r.get("changed", []))
+        fields = sum(len(c.changes) for c in r.changed)
         text = (
-            f"Run {r['from_run']} → {r['to_run']}: {len(r.get('added', [])):,} added, "
-            f"{len(r.get('removed', [])):,} removed, {len(r.get('changed', [])):,} changed "
+            f"Run {r.from_run} → {r.to_run}: {len(r.added):,} added, "
+            f"{len(r.removed):,} removed, {len(r.changed):,} changed "
             f"({fields:,} fields) · showing {self.kind}"
         )
         if len(self.rows) > MAX_ROWS:
