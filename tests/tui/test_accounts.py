@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Label, Static
 
 from tests.tui.conftest import FIXED_NOW, SIZE, text_of
@@ -84,7 +85,9 @@ async def test_the_demo_has_three_accounts_and_accounts_shows_each_truth(
             users, licensed = truth(contexts[name].emulator)
             record = next(r for r in screen.records if r["profile"] == name)
             assert (record["users"], record["licensed"]) == (users, licensed), name
-            assert str(table.get_row_at(row)[4]) == f"{users:,}"
+            assert str(table.get_cell_at(Coordinate(row, table.get_column_index("users")))) == (
+                f"{users:,}"
+            )
         total = text_of(screen.query_one("#accounts-total", Static))
         assert f"{sum(truth(c.emulator)[0] for c in contexts.values()):,} users" in total
 
@@ -106,6 +109,28 @@ async def test_the_demo_has_three_accounts_and_accounts_shows_each_truth(
         assert len(emails) == truth(contexts["globex"].emulator)[0]
         assert {e.split("@")[1] for e in emails} <= domains(contexts["globex"].emulator)
         assert "globex" in text_of(app.screen.query_one("TopBar"))
+
+
+@pytest.mark.parametrize("size", [(60, 20), SIZE, (120, 40)])
+async def test_accounts_columns_are_whole_and_the_total_is_one_line_at_80(
+    demo_accounts: DemoAccounts, size: tuple[int, int]
+) -> None:
+    app = create_app(demo_accounts.contexts["acme"], schedule=False, accounts=demo_accounts)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("7")
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        keys = [str(c.key.value) for c in table.columns.values()]
+        assert "savings_per_year" in keys and "profile" in keys  # what the screen is for
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # none cut
+        assert ("account_id" in keys) == (size[0] >= 120)
+        hint = text_of(screen.query_one("#accounts-hint", Static), width=size[0] - 2)
+        assert ("narrow: Account" in hint) == (size[0] < 120)
+        total = screen.query_one("#accounts-total", Static)
+        assert "savings/yr" in text_of(total)
+        if size[0] >= 80:
+            assert total.size.height == 1
 
 
 async def test_switching_profile_changes_users_and_is_refused_during_a_run(
@@ -141,9 +166,9 @@ async def test_switching_profile_changes_users_and_is_refused_during_a_run(
         assert len(after) == truth(contexts["initech"].emulator)[0]
 
         # The palette offers the same switch.
-        from zoomtui.tui.commands import PALETTE
+        from zoomtui.tui.palette import PALETTE_ACTIONS
 
-        assert any(a.action == "app.switch_profile" for a in PALETTE)
+        assert any(a.action == "app.switch_profile" for a in PALETTE_ACTIONS)
 
 
 # -- real profiles -----------------------------------------------------------------------------

@@ -90,3 +90,125 @@ async def test_users_counts_with_filters_wrap_instead_of_cut(demo_ctx: AppContex
         text = text_of(counts, width=200).strip()
         assert text.endswith("deactivated hidden")
         assert len(text) <= counts.size.width * counts.size.height
+
+
+@pytest.mark.parametrize("size", [NARROW, SIZE, (120, 40)])
+async def test_diff_values_are_whole_at_every_size(
+    demo_ctx: AppContext, size: tuple[int, int]
+) -> None:
+    from textual.widgets import DataTable
+
+    from zoomtui.tui.screens.diff import change_text
+
+    app = create_app(demo_ctx, start_mode="diff", schedule=False)
+    async with app.run_test(size=size) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        assert table.row_count and table.row_count == len(screen.rows)
+        # every column within the room left by the scrollbar: nothing scrolls off or is cut
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        widths = [c.get_render_width(table) for c in table.columns.values()]
+        assert sum(widths) <= table.scrollable_content_region.width
+        for index, row in enumerate(screen.rows):
+            cells = table.get_row_at(index)
+            value = str(cells[-1])
+            assert value.endswith(change_text(row))  # whole, even when it wraps
+            assert row["email"] in [str(c) for c in cells]
+            longest = max(
+                -(-len(str(cell)) // column.width)
+                for cell, column in zip(cells, table.columns.values(), strict=True)
+            )
+            assert table.ordered_rows[index].height >= longest  # wrapped onto enough lines
+        headers = [str(c.label) for c in table.columns.values()]
+        assert ("Change" in headers) == (size[0] >= 120)
+        assert ("Field" in headers) == (size[0] >= 80)
+
+
+@pytest.mark.parametrize("size", [NARROW, SIZE, (120, 40)])
+async def test_users_emails_and_dates_are_whole(
+    demo_ctx: AppContext, size: tuple[int, int]
+) -> None:
+    from zoomtui.tui.widgets.window_table import WindowTable
+
+    from .conftest import reads_done
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=size) as pilot:
+        await reads_done(app)
+        await pilot.pause()
+        table = app.screen.query_one("#users-table", WindowTable)
+        for y in range(1, table.size.height - 1):
+            row = table.row_at(int(table.scroll_offset.y) + y - 1)
+            line = "".join(seg.text for seg in table.render_line(y))
+            assert row is not None and line.startswith(f"{row['email']} ")  # whole
+            assert "…" not in line.split("  ")[0]
+        text = "".join(seg.text for seg in table.render_line(0))
+        header = text.replace("▲", " ").replace("▼", " ").split()
+        shown = [c.label for c in table.columns if c.label.split()[0] in header]
+        assert shown[:2] == ["Email", "Name"]  # the e-mail and at least the name beside it
+        for label in shown:  # each header whole: a column is whole or not shown at all
+            assert label in " ".join(header)
+
+
+@pytest.mark.parametrize("size", [SIZE, (120, 40)])
+async def test_reclaim_plan_columns_are_whole(demo_ctx: AppContext, size: tuple[int, int]) -> None:
+    from zoomtui.tui.screens.reclaim import ItemsTable, ReclaimScreen
+
+    from .conftest import reads_done
+
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=size) as pilot:
+        await reads_done(app)
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReclaimScreen)
+        table = app.screen.query_one(ItemsTable)
+        assert table.total and sum(w + 1 for w in table.widths) <= table.size.width + 1
+        labels = [c.label for c in table.columns]
+        assert labels[:3] == ["Keep", "Email", "Action"] and labels[-2:] == ["Idle", "State"]
+        assert ("Last login" in labels) == (size[0] >= 120)
+        header = table.render_line(0).text
+        assert all(label in header for label in labels)  # every header whole on screen
+
+
+@pytest.mark.parametrize("size", [NARROW, SIZE, (120, 40)])
+async def test_seat_names_and_the_reclaim_form_are_whole(
+    demo_ctx: AppContext, size: tuple[int, int]
+) -> None:
+    from textual.widgets import Input, Select
+
+    from .conftest import reads_done
+
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=size) as pilot:
+        await reads_done(app)
+        await pilot.pause()
+        bars = app.screen.query_one(SeatBars)
+        assert "…" not in text_of(bars, width=bars.content_size.width)  # wrapped, never cut
+        for widget in (
+            app.screen.query_one("#reclaim-definition", Select),
+            app.screen.query_one("#reclaim-days", Input),
+            app.screen.query_one("#reclaim-price", Input),
+        ):
+            region = widget.region
+            assert region.width >= 5 and region.right <= size[0], widget.id  # shown whole
+
+
+@pytest.mark.parametrize("size", [SIZE, (120, 40)])
+async def test_the_footer_keeps_the_screens_keys_before_the_palette(
+    demo_ctx: AppContext, size: tuple[int, int]
+) -> None:
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        assert footer.show_command_palette == (size[0] >= 100)
+        keys = {key.key: key for key in footer.query(FooterKey)}
+        profile = keys["p"]  # the last of the Users screen's keys, whole on screen
+        assert profile.region.width and profile.region.right <= size[0]

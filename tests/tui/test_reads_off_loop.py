@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
 
 from textual import on
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from zoomtui.services.aggregate import Progress, RunResult
 from zoomtui.services.context import AppContext
 from zoomtui.services.users import UserFilter, query_users
-from zoomtui.tui.app import create_app
+from zoomtui.tui.app import ZoomApp, create_app
 from zoomtui.tui.messages import RunEvent, RunFinished, RunLogged, RunProgress, RunStarted
 from zoomtui.tui.screens import exporting, seats
+from zoomtui.tui.screens.accounts import AccountsScreen
 from zoomtui.tui.screens.dialogs import ExportDialog
+from zoomtui.tui.screens.reclaim import ItemsTable, ReclaimScreen
 from zoomtui.tui.screens.runs import RunsScreen
 from zoomtui.tui.screens.seats import SeatsScreen
 from zoomtui.tui.screens.users import UsersScreen
@@ -43,7 +46,7 @@ async def test_seats_mount_with_data_read_outside_the_event_loop(
         screen = app.screen
         assert isinstance(screen, SeatsScreen)
         bars = text_of(screen.query_one(SeatBars))
-        assert screen.seats and "Used" in bars and screen.seats[0]["account_name"][:12] in bars
+        assert screen.seats and "Used" in bars and screen.seats[0].account_name[:12] in bars
         assert "per year" in text_of(screen.query_one("#reclaim-summary"))
     assert threads and all(name.startswith("zoomtui-read") for name in threads)
 
@@ -136,3 +139,74 @@ async def test_run_events_reach_subscribers_as_typed_messages(demo_ctx: AppConte
     assert isinstance(finished, RunFinished) and isinstance(finished.result, RunResult)
     assert finished.result.status == "complete" and finished.error is None
     assert app.runner.state.result is finished.result
+
+
+def trace_sql(monkeypatch: Any, app: ZoomApp) -> list[tuple[str, str]]:
+    """Every SQL statement run from now on, with the name of the thread that ran it.
+
+    SQLite calls the trace callback in the thread executing the statement, so this
+    sees the loop's own connection, the reader threads' and every one opened later.
+    """
+    seen: list[tuple[str, str]] = []
+
+    def trace(conn: sqlite3.Connection) -> None:
+        conn.set_trace_callback(lambda sql: seen.append((threading.current_thread().name, sql)))
+
+    original = sqlite3.connect
+
+    def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = original(*args, **kwargs)
+        trace(conn)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    for store in [app.ctx.open_store(), *app.reader._stores]:
+        trace(store.conn)
+    return seen
+
+
+async def test_accounts_and_reclaim_run_no_sql_on_the_event_loop(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        seen = trace_sql(monkeypatch, app)
+        await pilot.press("7")
+        await pilot.pause()  # waits for the screen's reads (tests/tui/conftest.py)
+        accounts = app.screen
+        assert isinstance(accounts, AccountsScreen)
+        assert [r["profile"] for r in accounts.records] == [demo_ctx.profile]
+        assert accounts.records[0]["users"] > 0
+        assert accounts.query_one(DataTable).row_count == 1
+        assert "Total:" in text_of(accounts.query_one("#accounts-total"))
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("R")
+        await pilot.pause()
+        reclaim = app.screen
+        assert isinstance(reclaim, ReclaimScreen) and reclaim.plan is not None
+        assert reclaim.query_one(ItemsTable).total == len(reclaim.plan["items"]) > 0
+        await pilot.press("t")  # another action: a new plan
+        await pilot.pause()
+        assert reclaim.plan is not None and reclaim.plan["action"] == "deactivate"
+        await pilot.press("j")
+        await pilot.pause()
+        assert "Journal:" in text_of(reclaim.query_one("#reclaim-plan-summary"))
+    statements = {sql.split()[0].upper() for _thread, sql in seen}
+    assert {"SELECT", "INSERT"} <= statements  # the plans were written, in a reader thread
+    on_loop = [sql for thread, sql in seen if not thread.startswith("zoomtui-read")]
+    assert on_loop == []
+
+
+async def test_a_newer_plan_supersedes_an_older_one(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        await pilot.press("t", "t")  # two more actions asked before the first plan is shown
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReclaimScreen) and screen.plan is not None
+        assert screen.plan["action"] == "revoke-invitation"
+        assert f"· {screen.plan['action']} ·" in text_of(screen.query_one("#reclaim-plan-summary"))

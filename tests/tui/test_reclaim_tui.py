@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
+from typing import Any
 
 from zoomtui.services.context import AppContext
 from zoomtui.store import reclaim as db
 from zoomtui.tui.app import create_app
-from zoomtui.tui.screens.reclaim import ConfirmApply, ReclaimScreen
+from zoomtui.tui.screens import seats
+from zoomtui.tui.screens.reclaim import ConfirmApply, ItemsTable, ReclaimScreen
+from zoomtui.tui.screens.seats import SeatsScreen
 
 from .conftest import SIZE, text_of
 
 
-async def test_plan_drop_apply_and_journal_from_seats(demo_ctx: AppContext) -> None:
+async def test_plan_drop_apply_and_journal_from_seats(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    reads: list[int] = []
+    original = seats.seat_report
+    monkeypatch.setattr(seats, "seat_report", lambda *a: reads.append(1) or original(*a))
     app = create_app(demo_ctx, start_mode="seats", schedule=False)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()  # the screen's rows arrive from a reader thread
@@ -24,10 +31,14 @@ async def test_plan_drop_apply_and_journal_from_seats(demo_ctx: AppContext) -> N
         assert len(items) >= 2
         summary = text_of(screen.query_one("#reclaim-plan-summary"))
         assert f"{len(items)} of {len(items)} kept" in summary
+        table = screen.query_one(ItemsTable)
+        assert table.total == len(items)
         await pilot.press("space")  # drop the first item
         assert f"{len(items) - 1} of {len(items)} kept" in text_of(
             screen.query_one("#reclaim-plan-summary")
         )
+        assert table.columns[0].text(items[0]) == "—"  # Keep column
+        assert table.columns[0].text(items[1]) == "✓"
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmApply)
@@ -43,11 +54,20 @@ async def test_plan_drop_apply_and_journal_from_seats(demo_ctx: AppContext) -> N
         assert len(journal) == sum(s == "done" for s in states.values()) > 0
         await pilot.press("j")
         await pilot.pause()
-        assert screen.query_one(DataTable).row_count == len(journal)
+        assert screen.query_one(ItemsTable).total == len(journal)
+        assert table.columns[0].label == "Id"
         assert "Journal:" in text_of(screen.query_one("#reclaim-plan-summary"))
+        before = len(reads)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SeatsScreen)
+        assert len(reads) == before + 1  # Seats re-read after the apply
 
 
-async def test_cancel_writes_nothing(demo_ctx: AppContext) -> None:
+async def test_cancel_writes_nothing(demo_ctx: AppContext, monkeypatch: Any) -> None:
+    reads: list[int] = []
+    original = seats.seat_report
+    monkeypatch.setattr(seats, "seat_report", lambda *a: reads.append(1) or original(*a))
     app = create_app(demo_ctx, start_mode="seats", schedule=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()  # the screen's rows arrive from a reader thread
@@ -64,3 +84,4 @@ async def test_cancel_writes_nothing(demo_ctx: AppContext) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ReclaimScreen)
+        assert len(reads) == 1  # nothing applied: Seats is not read again

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Footer
 
 from zoomtui.services.context import AppContext
 from zoomtui.settings import load
 from zoomtui.tui.actions import ACTIONS, MODES, bindings_for
 from zoomtui.tui.app import create_app
-from zoomtui.tui.commands import ActionsProvider
+from zoomtui.tui.palette import PaletteProvider
 from zoomtui.tui.screens.dialogs import UnsavedDialog
 from zoomtui.tui.screens.help import HelpScreen
 
@@ -49,13 +50,20 @@ async def test_users_screen_without_runs_says_so(empty_ctx: AppContext) -> None:
         assert "no complete run" in text_of(counts).lower()
 
 
+def _help_lines(app: object) -> list[str]:
+    from textual.widgets import DataTable
+
+    table = app.screen.query_one("#help-table", DataTable)  # type: ignore[attr-defined]
+    return [" ".join(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
+
+
 async def test_help_lists_every_action(empty_ctx: AppContext) -> None:
     app = create_app(empty_ctx, schedule=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = text_of(app.screen.query_one("#help-table"), width=200)
+        text = "\n".join(_help_lines(app))
         for action in ACTIONS:
             assert action.id in text
         await pilot.press("escape")
@@ -65,7 +73,7 @@ async def test_help_lists_every_action(empty_ctx: AppContext) -> None:
 async def test_palette_offers_category_titles_and_switches_screen(empty_ctx: AppContext) -> None:
     app = create_app(empty_ctx, schedule=False)
     async with app.run_test(size=SIZE) as pilot:
-        provider = ActionsProvider(app.screen)
+        provider = PaletteProvider(app.screen)
         hits = [hit async for hit in provider.search("run: Start aggregation")]
         assert hits and hits[0].text == "run: Start aggregation"
         found = [hit async for hit in provider.search("Connection screen")]
@@ -117,18 +125,41 @@ async def test_escape_leaves_a_field_so_digits_switch_screens_again(empty_ctx: A
         assert app.current_mode == "aggregate"
 
 
-async def test_help_shows_keys_as_typed_one_line_each_at_80x24(empty_ctx: AppContext) -> None:
+@pytest.mark.parametrize("size", [(60, 20), SIZE, (120, 40)])
+async def test_help_shows_keys_as_typed_one_line_each(
+    empty_ctx: AppContext, size: tuple[int, int]
+) -> None:
+    from textual.widgets import DataTable
+
     app = create_app(empty_ctx, schedule=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.press("f1")
         await pilot.pause()
-        table = app.screen.query_one("#help-table")
-        lines = text_of(table, width=table.content_size.width).splitlines()
+        table = app.screen.query_one("#help-table", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # nothing cut
+        lines = _help_lines(app)
+        assert len(lines) == table.row_count  # one line per entry, whatever the width
         assert "left_square_bracket" not in "\n".join(lines)
-        for action in ACTIONS:
-            line = next(line for line in lines if line.rstrip().endswith(action.id))
-            assert action.title[:8] in line  # the title is on the id's line: nothing wrapped
-        older = next(line for line in lines if line.rstrip().endswith("users.older_run"))
-        assert older.lstrip().startswith("[ ")
-        search = next(line for line in lines if line.rstrip().endswith("users.search"))
-        assert search.lstrip().startswith("/ ")
+        with_ids = size[0] >= 80
+        for action in ACTIONS:  # the title whole, and the id beside it when it fits
+            title = [line for line in lines if f" {action.title} " in f" {line} "]
+            assert title and any(line.endswith(f" {action.id}") for line in title) == with_ids
+        older = next(line for line in lines if "Show an older run" in line)
+        assert older.startswith("[ ")
+        search = next(line for line in lines if "Search users" in line)
+        assert search.startswith("/ ")
+        # The whole description of the command under the cursor, below the list.
+        row = lines.index(search)
+        table.move_cursor(row=row)
+        await pilot.pause()
+        about = app.screen.query_one("#help-about")
+        text = text_of(about, width=about.content_size.width)
+        assert "Type part of an email or name." in " ".join(text.split())
+        assert "users.search" in text
+        # The footer is help's own: how to close it, not the Users screen's keys.
+        footer = app.screen.query_one(Footer)
+        shown = {b.id for _n, b, _e, _t in footer.screen.active_bindings.values() if b.show}
+        assert "help.close" in shown and "users.search" not in shown
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == table.row_count - 1

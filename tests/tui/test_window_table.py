@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+
+import pytest
 from textual.app import App, ComposeResult
 
 from zoomtui.services.context import AppContext
@@ -73,17 +76,33 @@ def test_spare_width_goes_to_growing_columns() -> None:
     from zoomtui.tui.widgets.window_table import spread
 
     natural = [c.width for c in COLUMNS]
-    assert spread(COLUMNS, 80) == natural  # no room: nothing changes
     at_120 = spread(COLUMNS, 120)  # not every column fits: the e-mail still grows
-    assert at_120[0] == 40 and at_120[1:] == natural[1:]
-    wide = spread(COLUMNS, 200)
-    assert sum(w + 1 for w in wide) <= 200 and wide[0] > natural[0]
+    assert at_120[0] >= 40
+    wide = spread(COLUMNS, 300)  # everything fits: fixed columns keep their width
+    assert sum(w + 1 for w in wide) == 300 and wide[0] > natural[0]
     fixed = [i for i, c in enumerate(COLUMNS) if not c.grow]
     assert all(wide[i] == natural[i] for i in fixed)
 
 
-async def test_sideways_moves_a_page_and_keeps_the_email(demo_ctx: AppContext) -> None:
+@pytest.mark.parametrize("width", [60, 79, 80, 119, 160])
+def test_every_page_holds_whole_columns_and_the_first_fills_the_width(width: int) -> None:
+    from zoomtui.tui.screens.users import COLUMNS, SHOWN
+    from zoomtui.tui.widgets.columns import page_starts, spread
+
+    for columns in (SHOWN, COLUMNS):
+        widths = spread(columns, width)
+        assert all(w >= c.width for w, c in zip(widths, columns, strict=True))  # none narrowed
+        starts = page_starts(widths, width)
+        room = width - widths[0] - 1
+        edges = [*starts, sum(w + 1 for w in widths[1:])]
+        for left, right in itertools.pairwise(edges):
+            assert right - left <= room  # a page of whole columns fits beside the first
+        assert edges[1] == room  # the first page's spare went to its growing columns
+
+
+async def test_sideways_moves_a_page_of_whole_columns(demo_ctx: AppContext) -> None:
     from zoomtui.tui.app import create_app
+    from zoomtui.tui.widgets.columns import page_starts
 
     app = create_app(demo_ctx, schedule=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -91,14 +110,32 @@ async def test_sideways_moves_a_page_and_keeps_the_email(demo_ctx: AppContext) -
         table = app.screen.query_one("#users-table", WindowTable)
         table.focus()
         email = table.cursor_row["email"]
+
+        def line(y: int) -> str:
+            return "".join(seg.text for seg in table.render_line(y))
+
+        def labels() -> list[str]:
+            return [c.label for c in table.columns if c.label in line(0)]
+
+        first = labels()
+        assert first[:2] == ["Email", "Name"] and "Last login" not in first  # whole, or next page
         await pilot.press("right")
         await pilot.pause()
-        page = table.size.width - table.widths[0] - 1
-        assert table.scroll_offset.x == min(page, table.max_scroll_x)  # a page, not a column
-        first_row = "".join(seg.text for seg in table.render_line(1))
-        assert first_row.startswith(email[:20])
-        header = "".join(seg.text for seg in table.render_line(0))
-        assert "Account" in header and "Department" in header  # reached in one press
+        starts = page_starts(table.widths, table.view_width)
+        assert table.scroll_offset.x == starts[1]  # a page, not a column
+        assert line(1).startswith(email)  # the e-mail stays, whole
+        second = labels()
+        assert "Last login" in second
+        for y in range(1, 10):  # a date is whole, never "2026-11-"
+            tokens = line(y).split()
+            dates = [t for t in tokens if t[:2] == "20" and "-" in t]
+            assert all(len(d) == 10 for d in dates) and (dates or "never" in tokens)
+        await pilot.press("right")
+        await pilot.pause()
+        assert "Account" in labels()
+        await pilot.press("left", "left")
+        await pilot.pause()
+        assert table.scroll_offset.x == 0 and labels() == first
 
 
 async def test_column_picker_drops_columns_and_gives_the_width_away(demo_ctx: AppContext) -> None:

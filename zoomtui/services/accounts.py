@@ -7,6 +7,7 @@ accounts; only where a context comes from differs.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from typing import Any
 
@@ -33,7 +34,11 @@ class Accounts:
         raise NotImplementedError
 
     def summary(self) -> list[dict[str, Any]]:
-        """One ``zoomtui summary`` record per account, in ``names()`` order."""
+        """One ``zoomtui summary`` record per account, in ``names()`` order.
+
+        The TUI calls it in a reader thread: it must not use a connection the event
+        loop uses.
+        """
         raise NotImplementedError
 
     def create(self, name: str) -> str:
@@ -113,7 +118,19 @@ class DemoAccounts(Accounts):
         return self.contexts[name]
 
     def summary(self) -> list[dict[str, Any]]:
-        return [profiles.summary_record(name, ctx) for name, ctx in self.contexts.items()]
+        """Each record read on a connection of its own, closed after.
+
+        Why: the TUI calls this in a reader thread, while the kept contexts' connections
+        belong to the event loop (the current account's run writes through its own).
+        """
+        out = []
+        for name, ctx in self.contexts.items():
+            view = dataclasses.replace(ctx, _store=None)
+            try:
+                out.append(profiles.summary_record(name, view))
+            finally:
+                view.close()
+        return out
 
     def create(self, name: str) -> str:
         raise ServiceError(BUILT_IN)

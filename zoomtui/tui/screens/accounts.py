@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
+from zoomtui.services.accounts import Accounts
+from zoomtui.services.context import AppContext
 from zoomtui.services.profiles import SUMMARY_COLUMNS, summary_total
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
@@ -31,6 +33,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("free_seats", "Free"),
     ("savings_per_year", "Savings/yr"),
 )
+DROP_FIRST = ("account_id", "run_id", "finished_at")
+"""Columns left out, in this order, when a terminal is too narrow for all of them whole."""
 NUMERIC = {"run_id", "users", "licensed", "idle_licensed", "free_seats", "savings_per_year"}
 
 
@@ -53,6 +57,11 @@ def _cell_text(key: str, value: Any) -> Text:
     if key in NUMERIC:
         text.justify = "right"
     return text
+
+
+def account_summaries(_ctx: AppContext, accounts: Accounts) -> list[dict[str, Any]]:
+    """Every account's summary record (a reader-thread read: it opens each history)."""
+    return accounts.summary()
 
 
 def sort_key(key: str, record: dict[str, Any]) -> tuple[bool, Any]:
@@ -82,24 +91,62 @@ class AccountsScreen(ZoomScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        table = self.query_one(DataTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
         self.reload()
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        if self.records and self._fitting() != self._columns():
+            self._fill()
+
+    def _columns(self) -> list[str]:
+        return [str(c.key.value) for c in self.query_one(DataTable).columns.values()]
+
+    def _fitting(self) -> list[str]:
+        """The columns that fit the table's width whole, dropping ``DROP_FIRST`` in turn.
+
+        Why: at 80 columns the savings (the figure this screen is for) scrolled off the
+        right edge behind an account id; a column now is either whole or left out.
+        """
+        table = self.query_one(DataTable)
+        room = table.scrollable_content_region.width or self.size.width
+        widths = {
+            key: max([len(label)] + [len(cell(key, r.get(key))) for r in self.records])
+            + 2 * table.cell_padding
+            for key, label in COLUMNS
+        }
+        keys = [k for k, _l in COLUMNS]
+        for key in DROP_FIRST:
+            if not room or sum(widths[k] for k in keys) <= room:
+                break
+            keys.remove(key)
+        return keys
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        # A first visit resumes twice just after mounting: the read under way is fresh.
+        if not self.reading("read-accounts"):
+            self.reload()
 
     def run_finished(self) -> None:
         self.reload()
 
     def reload(self) -> None:
+        """Read every account's summary in a reader thread; the newest request wins."""
+        if not self.records:
+            self.query_one("#accounts-hint", Static).update("Reading the accounts…")
+        self._load()
+
+    @work(group="read-accounts", exit_on_error=False)
+    async def _load(self) -> None:
+        ticket = self.ticket("accounts")
         try:
-            self.records = self.zapp.accounts.summary()
+            records = await self.zapp.reader(account_summaries, self.zapp.accounts)
         except Exception as exc:  # a profile whose settings file does not parse, for one
-            self.report(exc, "Accounts unavailable")
+            if self.is_latest("accounts", ticket):
+                self.report(exc, "Accounts unavailable")
             return
+        if not self.is_latest("accounts", ticket):
+            return
+        self.records = records
         self._fill()
 
     def shown(self) -> list[dict[str, Any]]:
@@ -112,13 +159,15 @@ class AccountsScreen(ZoomScreen):
     def _fill(self) -> None:
         table = self.query_one(DataTable)
         keep = self._current()
-        table.clear()
+        keys = self._fitting()
+        table.clear(columns=keys != self._columns())
+        if not table.columns:
+            for key in keys:
+                table.add_column(dict(COLUMNS)[key], key=key)
         rows = self.shown()
         for record in rows:
             # account ids and profile names are typed by people: never markup
-            table.add_row(
-                *(_cell_text(k, record.get(k)) for k, _l in COLUMNS), key=record["profile"]
-            )
+            table.add_row(*(_cell_text(k, record.get(k)) for k in keys), key=record["profile"])
         names = [r["profile"] for r in rows]
         current = keep if keep in names else self.ctx.profile
         if current in names:
@@ -128,19 +177,21 @@ class AccountsScreen(ZoomScreen):
         arrow = "↓" if self.descending else "↑"
         without = sum(1 for r in self.records if r["run_id"] is None)
         note = f" · {without} without a complete run" if without else ""
+        hidden = [label for key, label in COLUMNS if key not in keys]
+        note += f" · narrow: {', '.join(hidden)} hidden" if hidden else ""
         self.query_one("#accounts-hint", Static).update(
-            safe(f"{len(rows)} accounts · sorted by {label} {arrow}{note} · Enter opens its users")
+            safe(f"{len(rows)} accounts · sorted by {label} {arrow} · Enter: its users{note}")
         )
 
     def _show_total(self) -> None:
         total = summary_total(self.records)
         parts = [
             f"{cell(k, total[k])} {word}"
-            for k, word in (
+            for k, word in (  # the headers' words: one line at 80 columns
                 ("users", "users"),
-                ("licensed", "licensed"),
-                ("idle_licensed", "idle licensed"),
-                ("free_seats", "free seats"),
+                ("licensed", "lic."),
+                ("idle_licensed", "idle lic."),
+                ("free_seats", "free"),
                 ("savings_per_year", "savings/yr"),
             )
             if total[k] is not None

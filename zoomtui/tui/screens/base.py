@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual._context import NoActiveAppError, active_app
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -20,12 +22,27 @@ if TYPE_CHECKING:
     from zoomtui.tui.app import ZoomApp
 
 
+PALETTE_HINT_WIDTH = 100
+"""The narrowest terminal whose footer also shows the command palette's key."""
+
+
 class ZoomScreen(Screen[None]):
     """A mode's screen; subclasses yield their body from ``compose_body``."""
 
     MODE: ClassVar[str] = ""
 
     _tickets: dict[str, int]
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Why: Textual re-parses the whole stylesheet and restyles every node of every
+        # screen built so far (``App.refresh_css``) when it first shows a screen whose
+        # CSS generation differs from the app's, and a new screen starts at -1. Its
+        # widgets are styled with the current stylesheet as they mount, so a first
+        # visit paid 0.1–0.8 s of the event loop for nothing; a theme change still
+        # bumps the app's generation and so restyles this screen when next shown.
+        with contextlib.suppress(NoActiveAppError):
+            self._css_update_count = active_app.get()._css_update_count
 
     def ticket(self, read: str) -> int:
         """Number a new request of ``read`` (a reload, a diff); see ``is_latest``.
@@ -43,6 +60,10 @@ class ZoomScreen(Screen[None]):
         """Whether ``ticket`` is still the newest request of ``read``."""
         return getattr(self, "_tickets", {}).get(read) == ticket
 
+    def reading(self, group: str) -> bool:
+        """Whether a read of this screen's worker ``group`` is under way."""
+        return any(w.group == group and not w.is_finished for w in self.app.workers)
+
     @property
     def zapp(self) -> ZoomApp:
         return cast("ZoomApp", self.app)
@@ -54,7 +75,7 @@ class ZoomScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar()
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=self._palette_hint())
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -65,6 +86,14 @@ class ZoomScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.update_top_bar()
+        # Below 100 columns the palette's "^p palette" pushed the screen's last keys
+        # ("p Profile" at 80) out of the footer; help and the README still name ctrl+p.
+        footer = self.query_one(Footer)
+        if footer.show_command_palette != self._palette_hint():  # a recompose otherwise
+            footer.show_command_palette = self._palette_hint()
+
+    def _palette_hint(self) -> bool:
+        return self.app.size.width >= PALETTE_HINT_WIDTH
 
     def update_top_bar(self) -> None:
         state = self.zapp.runner.state

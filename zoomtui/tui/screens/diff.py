@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,7 +13,7 @@ from textual.widgets import DataTable, Label, Select, Static
 
 from zoomtui.errors import ZoomtuiError
 from zoomtui.licences import status_word
-from zoomtui.services.diff import diff_runs
+from zoomtui.services.diff import RunDiff, diff_runs
 from zoomtui.services.runs import complete_run_ids
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
@@ -25,11 +26,11 @@ KINDS = ("all", "added", "removed", "changed")
 MAX_ROWS = 5000
 
 
-def diff_rows(result: dict[str, Any], kind: str = "all") -> list[dict[str, Any]]:
+def diff_rows(result: RunDiff, kind: str = "all") -> list[dict[str, Any]]:
     """Flatten a diff into one row per added / removed user and per changed field."""
     rows: list[dict[str, Any]] = []
     if kind in ("all", "added"):
-        for user in result.get("added", []):
+        for user in result.added:
             rows.append(
                 {
                     "kind": "added",
@@ -40,7 +41,7 @@ def diff_rows(result: dict[str, Any], kind: str = "all") -> list[dict[str, Any]]
                 }
             )
     if kind in ("all", "removed"):
-        for user in result.get("removed", []):
+        for user in result.removed:
             rows.append(
                 {
                     "kind": "removed",
@@ -51,15 +52,15 @@ def diff_rows(result: dict[str, Any], kind: str = "all") -> list[dict[str, Any]]
                 }
             )
     if kind in ("all", "changed"):
-        for change in result.get("changed", []):
-            for field, pair in (change.get("changes") or {}).items():
+        for change in result.changed:
+            for field, pair in change.changes.items():
                 before, after = pair[0], pair[1]
                 if field == "status":  # Zoom's "inactive" is the product's "deactivated"
                     before, after = status_word(before), status_word(after)
                 rows.append(
                     {
                         "kind": "changed",
-                        "email": change.get("email"),
+                        "email": change.email,
                         "field": field,
                         "before": before,
                         "after": after,
@@ -77,6 +78,47 @@ def change_text(row: dict[str, Any]) -> str:
     return f"{plain(row['before'])} → {plain(row['after'])}"
 
 
+HEADERS = {"kind": "Change", "email": "Email", "field": "Field", "value": "Before → after"}
+MERGED = "Field: before → after"
+"""The value column's header once the field is in it (a narrow terminal)."""
+VALUE_MIN = 20
+"""The narrowest the value column gets: below it the e-mail wraps instead."""
+FIELD_MAX = 12
+
+
+def value_text(row: dict[str, Any], merged: bool) -> str:
+    return f"{row['field']}: {change_text(row)}" if merged else change_text(row)
+
+
+def diff_widths(rows: list[dict[str, Any]], room: int, padding: int = 1) -> dict[str, int]:
+    """Widths of the columns shown in ``room`` cells; long values wrap, nothing is cut.
+
+    Why: at 80x24 the value column was cut ("active → deactiv") and at 60x20 it was off
+    the screen. The value gets the room the others leave; when narrow the Change column
+    goes first (the value's ``+``, ``-`` or ``→`` says which change it is), then the
+    field joins the value ("idle: no → yes"), then the e-mail narrows and wraps.
+    """
+    widths = {key: cell_len(label) for key, label in HEADERS.items()}
+    widths["kind"] = len("removed")
+    for row in rows:
+        widths["email"] = max(widths["email"], cell_len(plain(row["email"])))
+        widths["field"] = max(widths["field"], cell_len(str(row["field"])))
+        widths["value"] = max(widths["value"], cell_len(change_text(row)))
+
+    def rest() -> int:
+        return room - sum(w + 2 * padding for k, w in widths.items() if k != "value") - 2 * padding
+
+    if rest() < widths["value"]:
+        del widths["kind"]
+        widths["field"] = min(widths["field"], FIELD_MAX)
+    if rest() < VALUE_MIN:
+        del widths["field"]
+    if rest() < VALUE_MIN:
+        widths["email"] = max(widths["email"] - (VALUE_MIN - rest()), 12)
+    widths["value"] = max(min(widths["value"] + (0 if "field" in widths else 99), rest()), 1)
+    return widths
+
+
 class DiffScreen(ZoomScreen):
     """Pick two runs; see counts and a row per change with before and after."""
 
@@ -86,7 +128,7 @@ class DiffScreen(ZoomScreen):
     def __init__(self) -> None:
         super().__init__()
         self.pair: tuple[int, int] | None = None
-        self.result: dict[str, Any] | None = None
+        self.result: RunDiff | None = None
         self.kind = "all"
         self.rows: list[dict[str, Any]] = []
         self.following_latest = True
@@ -103,7 +145,6 @@ class DiffScreen(ZoomScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one(DataTable).add_columns("Change", "Email", "Field", "Before → after")
         self.compare(self.pair)
         self.query_one(DataTable).focus()
 
@@ -133,7 +174,7 @@ class DiffScreen(ZoomScreen):
         if not self.is_latest("diff", ticket):
             return
         self.result = result
-        self.pair = (result["from_run"], result["to_run"])
+        self.pair = (result.from_run, result.to_run)
         self._set_options(complete, self.pair)
         self._fill()
 
@@ -148,22 +189,37 @@ class DiffScreen(ZoomScreen):
                 if value in complete:
                     select.value = value
 
+    def on_resize(self) -> None:
+        if self.result is not None:
+            self._fill()
+
     def _fill(self) -> None:
         table = self.query_one(DataTable)
-        table.clear()
+        table.clear(columns=True)
         if self.result is None:
             return
         self.rows = diff_rows(self.result, self.kind)
-        for row in self.rows[:MAX_ROWS]:
+        shown = self.rows[:MAX_ROWS]
+        room = table.scrollable_content_region.width or self.size.width - 2
+        widths = diff_widths(shown, room, table.cell_padding)
+        merged = "field" not in widths
+        for key, width in widths.items():
+            table.add_column(MERGED if merged and key == "value" else HEADERS[key], width=width)
+        for row in shown:
             # Text cells: DataTable parses plain strings as markup, and these are Zoom text
-            table.add_row(
-                row["kind"], safe(plain(row["email"])), safe(row["field"]), safe(change_text(row))
-            )
+            cells = {
+                "kind": safe(row["kind"]),
+                "email": safe(plain(row["email"])),
+                "field": safe(row["field"]),
+                "value": safe(value_text(row, merged)),
+            }
+            wraps = any(cells[k].cell_len > w for k, w in widths.items())
+            table.add_row(*(cells[k] for k in widths), height=None if wraps else 1)
         r = self.result
-        fields = sum(len(c.get("changes") or {}) for c in r.get("changed", []))
+        fields = sum(len(c.changes) for c in r.changed)
         text = (
-            f"Run {r['from_run']} → {r['to_run']}: {len(r.get('added', [])):,} added, "
-            f"{len(r.get('removed', [])):,} removed, {len(r.get('changed', [])):,} changed "
+            f"Run {r.from_run} → {r.to_run}: {len(r.added):,} added, "
+            f"{len(r.removed):,} removed, {len(r.changed):,} changed "
             f"({fields:,} fields) · showing {self.kind}"
         )
         if len(self.rows) > MAX_ROWS:

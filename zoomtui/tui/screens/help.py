@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.console import Group
-from rich.table import Table
+from rich.cells import cell_len
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical
 from textual.keys import format_key, key_to_character
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import DataTable, Footer, Static
 
 from zoomtui.tui.actions import ACTIONS, APP, DIALOGS, MODES, UserAction, bindings_for
+from zoomtui.tui.widgets.row_table import RowTable
 
 SCOPE_TITLES = {APP: "Everywhere", **dict(MODES), **dict(DIALOGS)}
 
@@ -38,54 +40,105 @@ def keys_of(action: UserAction, keymap: dict[str, str]) -> str:
     return display_keys(keymap.get(action.id, action.key))
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One line of help: the keys as typed, the command, its keymap id and what it does."""
+
+    keys: str
+    title: str
+    id: str = ""
+    about: str = ""
+    heading: bool = False
+
+
+def help_entries(keymap: dict[str, str]) -> list[Entry]:
+    """Every action under its scope's heading, then the palette and the keymap."""
+    entries: list[Entry] = []
+    for scope, title in SCOPE_TITLES.items():
+        actions = [a for a in ACTIONS if a.scope == scope]
+        if actions:
+            where = (
+                f"on the {title} screen" if scope in dict(MODES) else title[0].lower() + title[1:]
+            )
+            entries.append(Entry("", title, about=f"Keys {where}.", heading=True))
+            entries += [Entry(keys_of(a, keymap), a.title, a.id, a.help) for a in actions]
+    entries += [
+        Entry("", "More", about="The palette and the keymap.", heading=True),
+        Entry("ctrl+p", "Command palette", "", "Every command above, and the theme."),
+        Entry("", "Change keys", "", "In the [keymap] table of the settings file, by id."),
+    ]
+    return entries
+
+
 class HelpScreen(ModalScreen[None]):
-    """A scrollable list of all actions; Escape or ? closes it."""
+    """Every key, one line each; the highlighted command's description under the list.
+
+    Why a list with a cursor: at 80x24 a key, a command, its id and a description do not
+    fit one line, and cut descriptions (or entries wrapped over three lines) were the
+    complaint; each line keeps what identifies a command and the description of the one
+    under the cursor is shown whole below.
+    """
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for("help")  # type: ignore[assignment]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries = help_entries(dict(getattr(self.app, "_keymap", {}) or {}))
+        self._with_ids: bool | None = None
+
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
-            yield Static(self._table(), id="help-table")
+        with Vertical(id="help-body"):
+            yield Static(
+                "↑ ↓ PgUp PgDn: move · the highlighted command is described below",
+                id="help-hint",
+                classes="dim",
+            )
+            yield RowTable(id="help-table", cursor_type="row", show_header=False)
+            yield Static("", id="help-about")
+        yield Footer(compact=True)  # help's own keys, not the screen's under it
 
-    def _table(self) -> Group:
-        """One table per scope, one line per action at any width (long text is cut, not wrapped).
+    def on_mount(self) -> None:
+        self._fill()
+        table = self.query_one(DataTable)
+        table.move_cursor(row=1)  # the first command, not its heading
+        table.focus()
 
-        Why fixed key and id widths: every section lines up, and at 80x24 a wrapped entry
-        took three lines and pushed most of the list off the screen.
-        """
-        keymap = dict(getattr(self.app, "_keymap", {}) or {})
-        key_width = min(16, max(len(keys_of(a, keymap)) for a in ACTIONS))
-        id_width = max(len(a.id) for a in ACTIONS)
-        parts: list[Table | Text] = []
-        for scope, title in SCOPE_TITLES.items():
-            actions = [a for a in ACTIONS if a.scope == scope]
-            if not actions:
-                continue
-            table = _section(title, key_width, id_width)
-            for action in actions:
-                table.add_row(
-                    keys_of(action, keymap),
-                    Text(f"{action.title} — {action.help}"),
-                    action.id,
-                )
-            parts.append(table)
-        more = _section("More", key_width, id_width)
-        more.add_row("ctrl+p", "Command palette: every command above, and the theme", "")
-        more.add_row("", "Change keys in the [keymap] table of the settings file.", "")
-        parts.append(more)
-        return Group(*parts)
+    def on_resize(self) -> None:
+        self._fill()
 
+    def _fill(self) -> None:
+        """The rows, with the id column only when keys, command and id fit one line."""
+        table = self.query_one(DataTable)
+        key_width = max(cell_len(e.keys) for e in self.entries)
+        title_width = max(cell_len(e.title) for e in self.entries)
+        id_width = max(cell_len(e.id) for e in self.entries)
+        padding = 2 * table.cell_padding
+        room = table.content_size.width or self.size.width
+        with_ids = key_width + title_width + id_width + 3 * padding <= room
+        if with_ids == self._with_ids:
+            return
+        self._with_ids = with_ids
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_column("Key", width=key_width)
+        table.add_column("Command", width=title_width)
+        if with_ids:
+            table.add_column("Id", width=id_width)
+        for entry in self.entries:
+            if entry.heading:
+                cells = [Text(""), Text(entry.title, style="bold underline"), Text("")]
+            else:
+                cells = [Text(entry.keys, style="bold"), Text(entry.title), Text(entry.id, "dim")]
+            table.add_row(*cells[: 3 if with_ids else 2])
+        table.move_cursor(row=max(cursor, 0))
 
-def _section(title: str, key_width: int, id_width: int) -> Table:
-    table = Table(
-        box=None,
-        pad_edge=False,
-        expand=True,
-        show_header=False,
-        title=Text(title, style="bold underline"),
-        title_justify="left",
-    )
-    table.add_column("Key", no_wrap=True, style="bold", width=key_width, overflow="ellipsis")
-    table.add_column("Command", ratio=1, no_wrap=True, overflow="ellipsis")
-    table.add_column("Id", no_wrap=True, style="dim", width=id_width)
-    return table
+    @on(DataTable.RowHighlighted)
+    def _describe(self, event: DataTable.RowHighlighted) -> None:
+        entry = self.entries[event.cursor_row]
+        if entry.heading:
+            text = Text(entry.about)
+        else:
+            text = Text.assemble((entry.title, "bold"), " — ", entry.about)
+            if entry.id:
+                text.append(f"  (id: {entry.id})", style="dim")
+        self.query_one("#help-about", Static).update(text)

@@ -8,6 +8,7 @@ re-checks and journal as ``zoomtui reclaim apply``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on, work
@@ -15,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Label, Static
+from textual.widgets import Button, Label, Static
 
 from zoomtui.errors import ZoomtuiError
 from zoomtui.services.reclaim.actions import Action
@@ -25,13 +26,74 @@ from zoomtui.services.reclaim.plan import build_plan, load_plan
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
-from zoomtui.tui.widgets.row_table import RowTable
+from zoomtui.tui.widgets.columns import Column, Row
+from zoomtui.tui.widgets.window_table import WindowTable
 
 if TYPE_CHECKING:
     from zoomtui.services.context import AppContext
     from zoomtui.tui.app import ZoomApp
 
 ACTION_CYCLE = (Action("downgrade"), Action("deactivate"), Action("revoke-invitation"))
+
+JOURNAL_COLUMNS = [
+    Column("journal_id", "Id", 6),
+    Column("plan_id", "Plan", 5),
+    Column("kind", "Kind", 8),
+    Column("email", "Email", 28, grow=2),
+    Column("change", "Change", 22, grow=1),
+    Column("state", "State", 8),
+    Column(
+        "message",
+        "Zoom said",
+        20,
+        grow=1,
+        format=lambda r: str(r["message"] or r["http_status"] or ""),
+    ),
+]
+
+
+class ItemsTable(WindowTable, inherit_bindings=False):
+    """The plan's items (or the journal), drawn a screenful at a time.
+
+    Why not a DataTable: a plan of 10,000 candidates took seconds of the event loop to
+    add and measure its rows. Why no j/k: ``j`` shows the journal on this dialog.
+    """
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("right", "hpage(1)", "Right", show=False),
+        Binding("left", "hpage(-1)", "Left", show=False),
+    ]
+
+
+def _action(item: Row) -> str:
+    return str(item["action"]) + (f":{item['addon']}" if item["addon"] else "")
+
+
+def _last_login(item: Row) -> str:
+    return str(item["before"].get("last_login_time") or "never")[:10]
+
+
+def _idle_days(item: Row) -> str:
+    return str(item["reason"].get("days_inactive") or "")
+
+
+def _idle_or_never(item: Row) -> str:
+    return _idle_days(item) or "never"
+
+
+def _state(item: Row) -> str:
+    return str(item["state"]) + (f": {item['note']}" if item["note"] else "")
+
+
+def rows_of(rows: list[Row]) -> Callable[[int, int], tuple[list[Row], int]]:
+    """A page provider over rows already in memory."""
+    return lambda offset, limit: (rows[offset : offset + limit], len(rows))
 
 
 class ConfirmApply(ModalScreen[bool]):
@@ -63,8 +125,11 @@ class ConfirmApply(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class ReclaimScreen(ModalScreen[None]):
-    """The plan of one action for a selection; drop items, apply, read the journal."""
+class ReclaimScreen(ModalScreen[bool]):
+    """The plan of one action for a selection; drop items, apply, read the journal.
+
+    Dismissed with whether a plan was applied: only then has the screen below to re-read.
+    """
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for("reclaim")  # type: ignore[assignment]
 
@@ -77,19 +142,22 @@ class ReclaimScreen(ModalScreen[None]):
         self.dropped: set[int] = set()
         self.showing = "plan"
         self.busy = False
+        self.applied = False
+        self._ticket = 0  # the newest plan or journal request; older answers are dropped
+        self.journal: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reclaim-box", classes="dialog"):
             yield Label("Reclaim licences", classes="dialog-title")
             yield Static("", id="reclaim-plan-summary")
-            yield RowTable(id="reclaim-items", cursor_type="row", zebra_stripes=True)
+            yield ItemsTable(self.plan_columns(), id="reclaim-items")
             yield Label(
                 "space drop/keep · t action · a apply · j journal/plan · Esc close", classes="dim"
             )
 
     def on_mount(self) -> None:
         self.build()
-        self.query_one(DataTable).focus()
+        self.query_one(ItemsTable).focus()
 
     @property
     def ctx(self) -> AppContext:
@@ -100,14 +168,34 @@ class ReclaimScreen(ModalScreen[None]):
         return ACTION_CYCLE[self.action_index]
 
     def build(self) -> None:
-        """A new stored plan for the current action and selection (nothing is sent to Zoom)."""
+        """A new stored plan for the current action and selection (nothing is sent to Zoom).
+
+        Built in a reader thread (it reads the run's candidates and writes the plan);
+        the newest request wins, an older one finishing later is dropped unseen.
+        """
+        self._ticket += 1
+        self.plan = None  # nothing to drop or apply until the new plan is shown
+        self.query_one(ItemsTable).set_provider(None)
+        self.query_one("#reclaim-plan-summary", Static).update(
+            f"Planning {self.action.label} for {len(self.only):,} users…"
+        )
+        self._build(self._ticket, self.action)
+
+    @work(group="read-plan", exit_on_error=False)
+    async def _build(self, ticket: int, action: Action) -> None:
+        app = cast("ZoomApp", self.app)
         try:
-            self.plan = build_plan(self.ctx, self.action, self.days, self.definition, self.only)
+            plan = await app.reader(build_plan, action, self.days, self.definition, self.only)
         except ZoomtuiError as exc:
+            if ticket != self._ticket:
+                return
             self.plan = None
             self.query_one("#reclaim-plan-summary", Static).update(safe(error_text(exc)))
-            self.query_one(DataTable).clear(columns=True)
+            self.query_one(ItemsTable).set_provider(None)
             return
+        if ticket != self._ticket:
+            return
+        self.plan = plan
         self.dropped = set()
         self.showing = "plan"
         self.fill()
@@ -116,27 +204,40 @@ class ReclaimScreen(ModalScreen[None]):
         items = self.plan["items"] if self.plan else []
         return [i for i in items if i["id"] not in self.dropped and i["state"] == "planned"]
 
+    def plan_columns(self) -> list[Column]:
+        """The plan's columns; Keep reads the items dropped so far.
+
+        At 80 columns the Last login column is left out so the others fit whole, and
+        Idle then says "never" for a user who never signed in.
+        """
+        columns = [
+            Column("keep", "Keep", 4, format=lambda i: "—" if i["id"] in self.dropped else "✓"),
+            Column("email", "Email", 24, grow=2),
+            Column("action", "Action", 12, grow=1, format=_action),
+            Column("last_login", "Last login", 10, format=_last_login),
+            Column("days_inactive", "Idle", 5, right=True, format=_idle_days),
+            Column("state", "State", 10, grow=1, format=_state),
+        ]
+        room = self.app.size.width * 96 // 100 - 6  # #reclaim-box: borders, padding, scrollbar
+        if sum(c.width + 1 for c in columns) > room:
+            del columns[3]
+            columns[3] = Column("days_inactive", "Idle", 5, right=True, format=_idle_or_never)
+        return columns
+
     def fill(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
+        table = self.query_one(ItemsTable)
         if self.showing == "journal":
             self._fill_journal(table)
             return
         if self.plan is None:
+            table.set_provider(None)
             return
-        table.add_columns("Keep", "Email", "Action", "Last login", "Idle days", "State")
-        for item in self.plan["items"]:
-            before, reason = item["before"], item["reason"]
-            keep = "—" if item["id"] in self.dropped else "✓"
-            table.add_row(
-                keep,
-                safe(item["email"]),
-                item["action"] + (f":{item['addon']}" if item["addon"] else ""),
-                (before.get("last_login_time") or "never")[:10],
-                str(reason.get("days_inactive") or ""),
-                safe(item["state"] + (f": {item['note']}" if item["note"] else "")),
-                key=str(item["id"]),
-            )
+        table.set_columns(self.plan_columns())
+        table.set_provider(rows_of(self.plan["items"]))
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        assert self.plan is not None
         kept = self.kept()
         saving = sum(i["saving"] for i in kept)
         self.query_one("#reclaim-plan-summary", Static).update(
@@ -148,33 +249,22 @@ class ReclaimScreen(ModalScreen[None]):
             )
         )
 
-    def _fill_journal(self, table: DataTable[Any]) -> None:
-        rows = journal_rows(self.ctx)
-        table.add_columns("Id", "Plan", "Kind", "Email", "Change", "State", "Zoom said")
-        for row in rows[-500:]:
-            table.add_row(
-                row["journal_id"],
-                row["plan_id"],
-                row["kind"],
-                safe(row["email"]),
-                safe(row["change"]),
-                row["state"],
-                safe(row["message"] or str(row["http_status"] or "")),
-            )
+    def _fill_journal(self, table: WindowTable) -> None:
+        rows = self.journal
+        table.set_columns(JOURNAL_COLUMNS)
+        table.set_provider(rows_of(rows))
         self.query_one("#reclaim-plan-summary", Static).update(
             f"Journal: {len(rows)} changes, written before and after each call to Zoom."
         )
 
     def action_toggle_item(self) -> None:
-        table = self.query_one(DataTable)
-        if self.showing != "plan" or self.plan is None or not table.row_count:
+        table = self.query_one(ItemsTable)
+        item = table.cursor_row
+        if self.showing != "plan" or self.plan is None or item is None:
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        item_id = int(key or 0)
-        self.dropped ^= {item_id}
-        row = table.cursor_row
-        self.fill()
-        table.move_cursor(row=row)
+        self.dropped ^= {item["id"]}
+        table.refresh()
+        self._show_summary()
 
     def action_next_action(self) -> None:
         if self.busy:
@@ -183,7 +273,25 @@ class ReclaimScreen(ModalScreen[None]):
         self.build()
 
     def action_show_journal(self) -> None:
-        self.showing = "plan" if self.showing == "journal" else "journal"
+        if self.showing == "journal":
+            self.showing = "plan"
+            self.fill()
+            return
+        self._ticket += 1
+        self.query_one("#reclaim-plan-summary", Static).update("Reading the journal…")
+        self._read_journal(self._ticket)
+
+    @work(group="read-journal", exit_on_error=False)
+    async def _read_journal(self, ticket: int) -> None:
+        try:
+            rows = await cast("ZoomApp", self.app).reader(journal_rows)
+        except ZoomtuiError as exc:
+            if ticket == self._ticket:
+                self.query_one("#reclaim-plan-summary", Static).update(safe(error_text(exc)))
+            return
+        if ticket != self._ticket:
+            return
+        self.journal, self.showing = rows, "journal"
         self.fill()
 
     def action_apply(self) -> None:
@@ -211,6 +319,7 @@ class ReclaimScreen(ModalScreen[None]):
         self.busy = True
         summary = self.query_one("#reclaim-plan-summary", Static)
         summary.update("Applying: re-checking each user live, then writing…")
+        self.applied = True
         try:
             result = await apply_plan(self.ctx, self.plan["id"], kept)
         except Exception as exc:  # worker boundary: a stopped apply is told, the screen stays
@@ -222,12 +331,10 @@ class ReclaimScreen(ModalScreen[None]):
             )
         finally:
             self.busy = False
-        self.plan = {
-            **load_plan(self.ctx, self.plan["id"]),
-            "excluded": self.plan.get("excluded", []),
-        }
+        stored = await cast("ZoomApp", self.app).reader(load_plan, self.plan["id"])
+        self.plan = {**stored, "excluded": self.plan.get("excluded", [])}
         self.fill()
 
     def action_close(self) -> None:
         if not self.busy:
-            self.dismiss(None)
+            self.dismiss(self.applied)

@@ -86,7 +86,9 @@ class RunsScreen(ZoomScreen):
         table.focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        # A first visit resumes twice just after mounting: the read under way is fresh.
+        if not self.reading("read-runs"):
+            self.reload()
 
     def run_finished(self) -> None:
         self.reload()

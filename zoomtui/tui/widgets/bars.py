@@ -67,16 +67,16 @@ class SeatBars(Static):
         digits = max([5, *(len(f"{n:,}") for ln in lines for n in (ln.purchased, ln.assigned))])
         # The plan name takes what the numbers and a whole bar leave, up to the longest name
         # (was at most 30: account and plan names were cut even at 120 columns); on a
-        # narrow screen the bar gives way before the name does.
-        width = (self.content_size.width or 200) - 4 * (digits + 1)
-        room = width - (bar_width + 6) if width - (bar_width + 6) >= 24 else width - 10
+        # narrow screen the bar gives way (down to 4 cells) before the name does, and a
+        # name that still does not fit wraps rather than being cut.
+        width = (self.content_size.width or 200) - 4 * (digits + 2)  # a column's padding: 2
         longest = max(
             [4, *(len(ln.group or "") for ln in lines), *(len(ln.label) + 2 for ln in lines)]
         )
+        bar_width = max(4, min(bar_width, width - longest - 7))
+        room = width - (bar_width + 7)
         table = Table(box=None, expand=False, pad_edge=False, header_style="bold")
-        table.add_column(
-            "Plan", no_wrap=True, overflow="ellipsis", max_width=max(8, min(longest, room))
-        )
+        table.add_column("Plan", overflow="fold", max_width=max(8, min(longest, room)))
         for name in ("Seats", "Used", "Pend", "Free"):
             table.add_column(name, justify="right", no_wrap=True, min_width=digits)
         # The share comes first and the bar is cropped, so a narrow screen keeps the share.
@@ -100,7 +100,26 @@ class SeatBars(Static):
         if not lines:
             self.update("No seat counts in this run.")
         else:
-            self.update(table)
+            self.update(self._flat(table))
+
+    def _flat(self, table: Table) -> Text:
+        """The table drawn once into styled text at the current width.
+
+        Why: a Rich table is measured and drawn again at each layout and each paint
+        (its height is its content's); with 60 plans that was about a second of the
+        event loop on the first visit of Seats at 100,000 users.
+        """
+        console = self.app.console
+        width = self.content_size.width or 200
+        rendered = console.render_lines(table, console.options.update_width(width), pad=False)
+        text = Text(no_wrap=True)
+        for number, line in enumerate(rendered):
+            if number:
+                text.append("\n")
+            for segment in line:
+                if not segment.control:
+                    text.append(segment.text, segment.style)
+        return text
 
 
 class Trend(Vertical):

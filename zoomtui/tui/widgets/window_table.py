@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
+from rich.cells import cell_len
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -27,65 +25,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from zoomtui.text import safe_text
+from zoomtui.tui.widgets.columns import Column, Row, page_starts, place, spread
 
-Row = dict[str, Any]
 PageProvider = Callable[[int, int], tuple[list[Row], int]]
 """``(offset, limit) -> (rows, total)``: one page of rows and the total row count."""
 AsyncPageProvider = Callable[[int, int], Awaitable[tuple[list[Row], int]]]
 """The same, awaited: a page read in a thread."""
 
-
-@dataclass(frozen=True)
-class Column:
-    """One column: the row key it shows, its header, width and how a value becomes text."""
-
-    key: str
-    label: str
-    width: int
-    format: Callable[[Row], str] | None = None
-    right: bool = False
-    grow: int = 0
-    """Share of the spare width this column takes on a wide terminal (0: fixed width)."""
-
-    def text(self, row: Row) -> str:
-        if self.format is not None:
-            return self.format(row)
-        value = row.get(self.key)
-        return "" if value is None else str(value)
-
-    def cell(self, text: str, width: int | None = None) -> str:
-        """The text fitted to the column (or to ``width``): padded, or cut with an ellipsis."""
-        width = width or self.width
-        text = text.replace("\n", " ")
-        if cell_len(text) > width:
-            return set_cell_size(text, width - 1) + "…"
-        if self.right:
-            text = text.rjust(width)
-        return set_cell_size(text, width)
-
-
-FIRST_MAX = 40
-"""The widest the first column grows to before the others get spare room."""
-
-
-def spread(columns: list[Column], width: int) -> list[int]:
-    """Column widths for a table ``width`` cells wide: spare room goes to growing columns.
-
-    Why: at 120 columns the e-mail was still cut at 25 while 40 cells stayed empty.
-    The first column names the row and stays put while the others scroll sideways,
-    so when not every column fits it still grows (to 40 cells at 120 columns, not
-    at all at 80): an admin reads whole e-mails and pages to the rest.
-    """
-    widths = [c.width for c in columns]
-    if columns and columns[0].grow:
-        widths[0] = max(widths[0], min(FIRST_MAX, (width - 40) // 2))
-    spare = width - sum(w + 1 for w in widths)
-    shares = sum(c.grow for c in columns)
-    if spare <= 0 or not shares:
-        return widths
-    for i, column in enumerate(columns):
-        widths[i] += spare * column.grow // shares
-    return widths
+__all__ = ["Column", "Row", "WindowTable", "spread"]
 
 
 class WindowTable(ScrollView, can_focus=True):
@@ -115,6 +62,8 @@ class WindowTable(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     WindowTable {
         height: 1fr;
+        scrollbar-gutter: stable;  /* the same width for rows whether they overflow or not */
+        scrollbar-size-vertical: 1;
         & > .window-table--header { text-style: bold; background: $panel; }
         & > .window-table--odd { background: $boost; }
         & > .window-table--cursor {
@@ -175,6 +124,7 @@ class WindowTable(ScrollView, can_focus=True):
         self._generation = 0  # bumped on every new source: late pages of an old one are dropped
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self.fetches = 0
+        self._first_fit = 0  # the longest first-column text of the first page
         self._update_virtual_size()
 
     # -- data -----------------------------------------------------------------------------------
@@ -210,6 +160,11 @@ class WindowTable(ScrollView, can_focus=True):
         self.total = 0
 
     def _show_first(self, keep_cursor: bool) -> None:
+        first = self._pages.get(0) or []
+        if self.columns and first:  # the first column's room follows what it has to show
+            column = self.columns[0]
+            self._first_fit = max(cell_len(column.text(row)) for row in first)
+            self._layout()
         self._update_virtual_size()
         cursor = min(self.cursor, max(self.total - 1, 0)) if keep_cursor else 0
         self.set_reactive(WindowTable.cursor, cursor)
@@ -281,17 +236,30 @@ class WindowTable(ScrollView, can_focus=True):
         self.scroll_to(x=0, animate=False, immediate=True)
         self.refresh()
 
+    @property
+    def view_width(self) -> int:
+        """Cells a row has: the width less the vertical scrollbar's (always kept, see CSS)."""
+        return self.scrollable_content_region.width
+
     def on_resize(self) -> None:
         self._layout()
 
     def _layout(self) -> None:
-        self.widths = spread(self.columns, self.size.width) if self.size.width else self.widths
+        if self.view_width:
+            self.widths = spread(self.columns, self.view_width, self._first_fit)
         if len(self.widths) != len(self.columns):
             self.widths = [c.width for c in self.columns]
         self._update_virtual_size()
+        if self.view_width and self.scroll_offset.x:  # stay on a page boundary after a resize
+            x = int(self.scroll_offset.x)
+            start = max(s for s in page_starts(self.widths, self.view_width) if s <= x)
+            self.scroll_to(x=start, animate=False, immediate=True)
 
     def _update_virtual_size(self) -> None:
         width = sum(w + 1 for w in self.widths)
+        if self.view_width:  # room to scroll the last page of columns to the left edge
+            last = page_starts(self.widths, self.view_width)[-1]
+            width = max(width, last + self.view_width)
         self.virtual_size = Size(width, self.total + 1)
 
     # -- rendering ------------------------------------------------------------------------------
@@ -307,7 +275,7 @@ class WindowTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        width = self.size.width
+        width = self.view_width
         base = self.rich_style
         if y == 0:
             style = base + self.get_component_rich_style("window-table--header")
@@ -327,19 +295,7 @@ class WindowTable(ScrollView, can_focus=True):
                 style += self.get_component_rich_style("window-table--odd")
             if index == self.cursor:
                 style += self.get_component_rich_style("window-table--cursor")
-        # one segment per cell, so exported SVGs place every column exactly
-        segments = []
-        for cell in cells:
-            segments.append(Segment(cell, style))
-            segments.append(Segment(" ", style))
-        used = sum(w + 1 for w in self.widths)
-        fill = max(width + scroll_x - used, 0)
-        if fill:
-            segments.append(Segment(" " * fill, style))
-        strip = Strip(segments, used + fill)
-        # The first column (whose row it is) stays put while the others scroll sideways.
-        frozen = min(self.widths[0] + 1, width) if self.widths else 0
-        return Strip.join([strip.crop(0, frozen), strip.crop(frozen + scroll_x, scroll_x + width)])
+        return place(cells, self.widths, style, int(scroll_x), width)
 
     # -- cursor ---------------------------------------------------------------------------------
 
@@ -358,7 +314,7 @@ class WindowTable(ScrollView, can_focus=True):
     def _refresh_row(self, index: int) -> None:
         y = index - int(self.scroll_offset.y) + 1
         if 1 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
+            self.refresh(Region(0, y, self.view_width, 1))
 
     def _scroll_cursor_into_view(self) -> None:
         visible = max(self.size.height - 1 - (1 if self.show_horizontal_scrollbar else 0), 1)
@@ -382,9 +338,14 @@ class WindowTable(ScrollView, can_focus=True):
         self._move_to(self.total - 1 if index < 0 else index)
 
     def action_hpage(self, direction: int) -> None:
-        """Move sideways a page of columns at a time (the first column stays)."""
-        page = max(self.size.width - (self.widths[0] + 1 if self.widths else 0), 1)
-        self.scroll_to(x=max(0, self.scroll_offset.x + direction * page), animate=False)
+        """Move sideways a page of whole columns at a time (the first column stays)."""
+        starts = page_starts(self.widths, self.view_width)
+        x = int(self.scroll_offset.x)
+        if direction > 0:
+            target = next((s for s in starts if s > x), starts[-1])
+        else:
+            target = next((s for s in reversed(starts) if s < x), 0)
+        self.scroll_to(x=target, animate=False)
 
     def action_select(self) -> None:
         row = self.cursor_row
