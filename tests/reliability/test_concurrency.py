@@ -100,10 +100,19 @@ def test_two_aggregations_at_once_exactly_one_runs(
     assert [r["status"] for r in runs.values()] == ["complete"]
 
 
+@pytest.fixture
+def slow_emulator(tmp_path: Path) -> Iterator[EmulatorProcess]:
+    """A 250 ms answer keeps the first run busy for seconds: at 15 ms a loaded
+    machine let it finish before the second process had started."""
+    emu = EmulatorProcess(tmp_path, users=200, seed=9, latency_ms=250)
+    yield emu
+    emu.close()
+
+
 def test_a_second_aggregation_during_a_long_one_exits_4(
-    tmp_path: Path, emulator: EmulatorProcess
+    tmp_path: Path, slow_emulator: EmulatorProcess
 ) -> None:
-    env = emulator.env(tmp_path)
+    env = slow_emulator.env(tmp_path)
     long_run = start_cli("aggregate", "--full", env=env)
     assert long_run.stderr is not None
     read_until(long_run.stderr, lambda line: line.startswith("users:"))
@@ -111,5 +120,5 @@ def test_a_second_aggregation_during_a_long_one_exits_4(
     assert second.returncode == 4, second.stderr
     assert_one_sentence(second.stderr.strip())
     assert second.stdout == ""
-    long_run.communicate(timeout=120)
+    long_run.communicate(timeout=180)
     assert long_run.returncode == 0
