@@ -107,7 +107,7 @@ async def test_diff_values_are_whole_at_every_size(
         table = screen.query_one(WrapTable)
         assert table.total and table.total == len(screen.rows) == len(table.rows)
         # every column within the room left by the scrollbar: nothing scrolls off or is cut
-        assert sum(w + 1 for w in table.widths) <= table.view_width
+        assert sum(w + 2 for w in table.widths) <= table.view_width
         assert table.virtual_size.width <= table.view_width
         for index, row in enumerate(screen.rows):
             cells = table.row_lines(index)

@@ -111,26 +111,23 @@ def read_diff(
     return result, rows, [display_row(row) for row in rows]
 
 
-def diff_widths(rows: list[Row], room: int, gap: int = 1) -> dict[str, int]:
+def diff_widths(rows: list[Row], room: int, gap: int = 2) -> dict[str, int]:
     """Widths of the display ``rows``' columns in ``room`` cells; long values wrap, none cut.
 
     Why: at 80x24 the value column was cut ("active → deactiv") and at 60x20 it was off
     the screen. The value gets the room the others leave; when narrow the Change column
     goes first (the value's ``+``, ``-`` or ``→`` says which change it is), then the
     field joins the value ("idle: no → yes"), then the e-mail narrows and wraps.
-    ``gap`` is the cells the table puts after each column.
+    ``gap`` is the cells the table adds to each column (a cell of padding each side).
     """
     widths = {key: cell_len(label) for key, label in HEADERS.items()}
     widths["kind"] = len("removed")
     for key in ("email", "field", "value"):
         widths[key] = max([widths[key], *(cell_len(row[key]) for row in rows)])
 
-    def rest(each: int = 2) -> int:
-        return room - sum(w + each for k, w in widths.items() if k != "value") - each
+    def rest() -> int:
+        return room - sum(w + gap for k, w in widths.items() if k != "value") - gap
 
-    # Which columns give way is decided as when the table had a cell of padding each
-    # side (gap 2), so the look at 60, 80 and 120 columns stays; the room is then
-    # shared with the one-cell gap the table draws, the spare going to the value.
     if rest() < widths["value"]:
         del widths["kind"]
         widths["field"] = min(widths["field"], FIELD_MAX)
@@ -138,7 +135,7 @@ def diff_widths(rows: list[Row], room: int, gap: int = 1) -> dict[str, int]:
         del widths["field"]
     if rest() < VALUE_MIN:
         widths["email"] = max(widths["email"] - (VALUE_MIN - rest()), 12)
-    widths["value"] = max(min(widths["value"] + (0 if "field" in widths else 99), rest(gap)), 1)
+    widths["value"] = max(min(widths["value"] + (0 if "field" in widths else 99), rest()), 1)
     return widths
 
 

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from typing import ClassVar
 
 from rich.cells import cell_len, chop_cells
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -59,6 +60,27 @@ class WrapTable(WindowTable, inherit_bindings=False):
     ]
 
     CACHE: ClassVar[int] = 200
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *WindowTable.COMPONENT_CLASSES,
+        "wrap-table--even",
+    }
+
+    # The colours of the DataTable this replaced on the Diff screen (Textual's own CSS):
+    # a surface tinted when focused, the even rows darker, the header on the panel.
+    DEFAULT_CSS = """
+    WrapTable {
+        background: $surface;
+        color: $foreground;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .window-table--header { background-tint: $foreground 5%; }
+        }
+        & > .window-table--header { text-style: bold; background: $panel; color: $foreground; }
+        &:dark > .wrap-table--even { background: $surface-darken-1 40%; }
+        & > .wrap-table--even { background: $surface-lighten-1 50%; }
+    }
+    """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__([], id=id, classes=classes)
@@ -116,12 +138,18 @@ class WrapTable(WindowTable, inherit_bindings=False):
 
     def _update_virtual_size(self) -> None:
         lines = getattr(self, "lines", 0)
-        self.virtual_size = Size(sum(w + 1 for w in self.widths), lines + 1)
+        self.virtual_size = Size(sum(w + 2 for w in self.widths), lines + 1)
+
+    def _place(self, cells: list[str], style: Style, scroll_x: int) -> Strip:
+        """A cell of padding each side of every cell, as the DataTable this replaced drew."""
+        padded = [f" {cell}" for cell in cells]
+        return place(padded, [w + 1 for w in self.widths], style, scroll_x, self.view_width)
 
     def render_line(self, y: int) -> Strip:
-        if y == 0 or not self.rows:
-            return super().render_line(y) if y == 0 else Strip.blank(self.view_width)
         scroll_x, scroll_y = self.scroll_offset
+        if y == 0:
+            style = self.rich_style + self.get_component_rich_style("window-table--header")
+            return self._place(self._header_text(), style, int(scroll_x))
         line = int(scroll_y) + y - 1
         if not 0 <= line < self.lines:
             return Strip.blank(self.view_width, self.rich_style)
@@ -132,11 +160,11 @@ class WrapTable(WindowTable, inherit_bindings=False):
             for c, lines, w in zip(self.columns, self.row_lines(index), self.widths, strict=True)
         ]
         style = self.rich_style
-        if index % 2:
-            style += self.get_component_rich_style("window-table--odd")
+        if index % 2 == 0:
+            style += self.get_component_rich_style("wrap-table--even")
         if index == self.cursor:
             style += self.get_component_rich_style("window-table--cursor")
-        return place(cells, self.widths, style, int(scroll_x), self.view_width)
+        return self._place(cells, style, int(scroll_x))
 
     # -- the cursor moves by rows, the view by lines --------------------------------------
 
