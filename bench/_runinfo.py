@@ -10,7 +10,8 @@ from typing import Any
 from _bound import PAGE, Plan, build_plan
 
 from zoomtui.services.context import AppContext
-from zoomtui.services.phases import SIGN_IN_HISTORY, STATUSES
+from zoomtui.services.phases import SIGN_IN_HISTORY
+from zoomtui.zoom.client import USER_STATUSES as STATUSES
 from zoomtui.zoom.pagination import sign_in_windows
 
 

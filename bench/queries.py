@@ -28,7 +28,7 @@ from _world import local_world
 
 from zoomtui.emulator import API_URL, OAUTH_URL
 from zoomtui.services.context import AppContext
-from zoomtui.services.diff import diff_runs
+from zoomtui.services.diff import RunDiff, diff_runs
 from zoomtui.services.users import UserFilter, query_users
 
 
@@ -60,6 +60,10 @@ def build(path: Path, users: int) -> None:
         result, timer = run_aggregate(ctx)
         log(f"history run {result.run_id}: {result.status} in {timer.wall:.1f}s")
     ctx.close()
+
+
+def diff_sizes(diff: RunDiff) -> dict[str, int]:
+    return {"added": len(diff.added), "removed": len(diff.removed), "changed": len(diff.changed)}
 
 
 def main() -> None:
@@ -137,7 +141,7 @@ def main() -> None:
                 "worst_window_ms": max(r["window_100_ms"] for r in results.values()),
                 "diff_ms": diff_ms,
                 "diff_runs": [a, b],
-                "diff_sizes": diff and {k: len(diff[k]) for k in ("added", "removed", "changed")},
+                "diff_sizes": diff and diff_sizes(diff),
                 "targets_ms": {"filter": 50, "diff": 500},
             }
         )

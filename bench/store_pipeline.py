@@ -31,17 +31,17 @@ from _world import START
 from zoomtui.emulator import Dataset
 from zoomtui.services.convert import user_row
 from zoomtui.store import Store, UserRow
+from zoomtui.zoom.client import USER_STATUSES
 from zoomtui.zoom.models import SignInEvent, User, bundle_name
 
 PAGE = 300
-STATUSES = ("active", "pending", "inactive")
 
 
 def pages_of(dataset: Dataset) -> list[list[UserRow]]:
     """Every account's users, page by page, as a run stages them."""
     pages = []
     for account in dataset.accounts:
-        for status in STATUSES:
+        for status in USER_STATUSES:
             users = [User.from_json(d) for d in dataset.users_of(account.id, status)]
             rows = [user_row(u, account.id, bundle_name(u)) for u in users]
             pages += [rows[i : i + PAGE] for i in range(0, len(rows), PAGE)]

@@ -188,18 +188,14 @@ def test_usage_errors_exit_2_and_name_the_values_that_exist(cli: Any) -> None:
 
 def test_cli_diff_says_yes_no_and_no_changes(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import zoomtui.commands.query as query
+    from zoomtui.services.diff import RunDiff, UserChange
 
     cli("aggregate", "-q")
     cli("aggregate", "-q")  # the emulator did not move on: nothing changed
     out = cli("diff")
     assert "0 added, 0 removed, 0 changed" in out and "No changes between these runs." in out
-    changed = {
-        "from_run": 1,
-        "to_run": 2,
-        "added": [],
-        "removed": [],
-        "changed": [{"id": "u1", "email": "a@example.com", "changes": {"inactive": [True, False]}}],
-    }
+    change = UserChange(1, "u1", "a@example.com", {"inactive": [True, False]})
+    changed = RunDiff(1, 2, "with capacities", [], [], [change])
     monkeypatch.setattr(query, "diff_runs", lambda *_args: changed)
     out = cli("diff")
     assert "~ a@example.com  inactive: yes → no" in out

@@ -27,13 +27,14 @@ HEADLESS = (
     "clock",
     "licences",
     "errors",
+    "filters",
     "intervals",
     "regions",
 )
 TUI = ("textual", "zoomtui.tui")
 # Ground floor first: a module may import its own floor or the floors below, never above.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("__init__", "binding_ids", "clock", "errors", "intervals", "licences", "paths",
+    ("__init__", "binding_ids", "clock", "errors", "filters", "intervals", "licences", "paths",
      "regions", "settings", "settings_values", "text"),
     ("zoom", "store", "emulator"),
     ("services",),

@@ -110,8 +110,10 @@ def test_labels_in_words() -> None:
 
 
 def test_the_tui_diff_says_deactivated() -> None:
+    from zoomtui.services.diff import RunDiff, UserChange
     from zoomtui.tui.screens.diff import change_text, diff_rows
 
-    result = {"changed": [{"email": "a@x", "changes": {"status": ["active", "inactive"]}}]}
+    change = UserChange(1, "u1", "a@x", {"status": ["active", "inactive"]})
+    result = RunDiff(1, 2, "with capacities", [], [], [change])
     (row,) = diff_rows(result)
     assert change_text(row) == "active → deactivated"

@@ -65,7 +65,7 @@ def truth_seats(world: World) -> set[tuple[Any, ...]]:
 
 def stored_seats(world: World, run_id: int | None = None) -> set[tuple[Any, ...]]:
     return {
-        (r["account_id"], r["plan"], r["type"], r["purchased"], r["assigned"], r["pending"])
+        (r.account_id, r.plan, r.type, r.purchased, r.assigned, r.pending)
         for r in seat_report(world.ctx, run_id)
     }
 

@@ -59,7 +59,7 @@ async def test_soak_runs_match_truth_with_random_faults(tmp_path: Path) -> None:
                 assert_matches_truth(world, addons=full)
                 log.assert_complete()
                 diff = diff_runs(world.ctx)
-                assert diff["to_run"] == result.run_id
+                assert diff.to_run == result.run_id
                 assert_unchanged(dataclasses.replace(before, default_run=result.run_id), world)
             else:
                 assert result.status in ("partial", "failed"), result.status

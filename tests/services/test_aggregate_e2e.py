@@ -83,7 +83,7 @@ async def test_seats_equal_plan_usage(world: World) -> None:
                 (account.id, seat.plan, seat.type, seat.purchased, seat.assigned, seat.pending)
             )
     got = {
-        (r["account_id"], r["plan"], r["type"], r["purchased"], r["assigned"], r["pending"])
+        (r.account_id, r.plan, r.type, r.purchased, r.assigned, r.pending)
         for r in seat_report(world.ctx)
     }
     assert got == expected
@@ -127,10 +127,10 @@ async def test_runs_after_advance_match_truth_and_diff(world: World) -> None:
     assert_matches_truth_of(world, first.run_id, before)
     after = truth_users(world.dataset)
     diff = diff_runs(world.ctx)
-    assert (diff["from_run"], diff["to_run"]) == (first.run_id, second.run_id)
-    assert {u["email"].lower() for u in diff["added"]} == set(after) - set(before)
-    assert {u["email"].lower() for u in diff["removed"]} == set(before) - set(after)
-    changed = {c["email"].lower(): c["changes"] for c in diff["changed"]}
+    assert (diff.from_run, diff.to_run) == (first.run_id, second.run_id)
+    assert {u["email"].lower() for u in diff.added} == set(after) - set(before)
+    assert {u["email"].lower() for u in diff.removed} == set(before) - set(after)
+    changed = {c.email.lower(): c.changes for c in diff.changed}
     for email in set(before) & set(after):
         for field in ("status", "plan", "dept"):
             if before[email][field] != after[email][field]:
@@ -365,7 +365,7 @@ def test_seats_of_a_run_that_ended_early(tmp_path: Any) -> None:
     store.stage_seats(run_id, [SeatRow("acct", "plan_base", "monthly", 10, 7, 1)])
     store.end_run(run_id, "partial", finished_at=when, error="daily limit")
     (row,) = seat_report(world.ctx, run_id)
-    assert (row["account_id"], row["purchased"], row["assigned"], row["free"]) == (
+    assert (row.account_id, row.purchased, row.assigned, row.free) == (
         "acct",
         10,
         7,

@@ -178,13 +178,13 @@ async def test_reclaim_definitions_and_their_savings(world: World) -> None:
     idle = reclaim(world.ctx, inactive_days=days, price_per_seat=10.0)
     unused = reclaim(world.ctx, inactive_days=days, price_per_seat=10.0, definition="unused")
     both = reclaim(world.ctx, inactive_days=days, price_per_seat=10.0, definition="both")
-    emails = {name: {r["email"] for r in res["candidates"]} for name, res in
+    emails = {name: {r["email"] for r in res.candidates} for name, res in
               (("idle", idle), ("unused", unused), ("both", both))}  # fmt: skip
     assert emails["both"] == emails["idle"] & emails["unused"]
     assert emails["unused"] - emails["idle"]  # attend, sign in, but host nothing
     for res in (idle, unused, both):
-        assert res["yearly_savings"] == (res["count"] + res["invitations_count"]) * 10.0
-    assert all(r["meetings_last_n_days"] == 0 for r in unused["candidates"])
+        assert res.yearly_savings == (res.count + res.invitations_count) * 10.0
+    assert all(r["meetings_last_n_days"] == 0 for r in unused.candidates)
     with pytest.raises(ServiceError, match="definition"):
         reclaim(world.ctx, definition="whatever")
 

@@ -73,11 +73,11 @@ async def test_free_seats_leave_out_invitations_and_counts_add_up(tmp_path: Path
     seats = seat_report(world.ctx)
     assert seats
     for record in seats:
-        held = record["assigned"] + record["pending"]
-        assert record["free"] == max(0, record["purchased"] - held)
-        assert record["over_assigned"] == max(0, held - record["purchased"])
-        assert record["plan"] != "plan_phone"  # Zoom's plan usage has no Phone pool
-    labels = {r["type"]: r["type_label"] for r in seats}
+        held = record.assigned + record.pending
+        assert record.free == max(0, record.purchased - held)
+        assert record.over_assigned == max(0, held - record.purchased)
+        assert record.plan != "plan_phone"  # Zoom's plan usage has no Phone pool
+    labels = {r.type: r.type_label for r in seats}
     assert labels.get("webinar500_monthly") == "Webinar 500, monthly"
     truth = truth_users(world.dataset)
     counted = {e for e, u in truth.items() if u["status"] in ("active", "pending")}
@@ -115,13 +115,13 @@ async def test_new_hires_are_not_idle_and_old_invitations_are_their_own_category
         assert created(row) < cut
         assert row["last_activity"] is None or row["last_activity"] < cut.isoformat()
     result = reclaim(world.ctx, inactive_days=30, price_per_seat=100.0)
-    assert all(r["status"] == "active" for r in result["candidates"])
-    assert all(r["status"] == "pending" and created(r) < cut for r in result["invitations"])
+    assert all(r["status"] == "active" for r in result.candidates)
+    assert all(r["status"] == "pending" and created(r) < cut for r in result.invitations)
     young = [r for r in everyone if r["status"] == "pending" and created(r) >= cut]
     assert young, "recent invitations exist and are not reclaim candidates"
-    assert not {r["email"] for r in young} & {r["email"] for r in result["invitations"]}
-    total = result["count"] + result["invitations_count"]
-    assert result["yearly_savings"] == round(total * 100.0, 2)
+    assert not {r["email"] for r in young} & {r["email"] for r in result.invitations}
+    total = result.count + result.invitations_count
+    assert result.yearly_savings == round(total * 100.0, 2)
 
 
 def old_rules(feature: dict[str, Any]) -> tuple[str, ...]:
@@ -164,8 +164,8 @@ async def test_a_history_from_before_the_rules_reads_under_them_without_spurious
     run = world.ctx.open_store().run(second.run_id)
     assert run is not None and "licences" in run.notes  # the one-time re-read is said
     across = diff_runs(world.ctx, first.run_id, second.run_id)
-    assert across["addons_compared"] == "without capacities"
-    assert not [c for c in across["changed"] if "addons" in c["changes"]]
+    assert across.addons_compared == "without capacities"
+    assert not [c for c in across.changed if "addons" in c.changes]
     # From now on add-ons are compared with capacities; capacities are stored.
     assert any(r["addon_capacities"] for r in users(world))
     bit = next(a.bit for a in ADDONS if a.feature == "webinar" and a.capacity == 500)
@@ -176,8 +176,8 @@ async def test_a_history_from_before_the_rules_reads_under_them_without_spurious
     ds._cache.clear()
     third = await aggregate(world.ctx, full=True)
     after = diff_runs(world.ctx, second.run_id, third.run_id)
-    assert after["addons_compared"] == "with capacities"
-    changes = [c["changes"]["addons"] for c in after["changed"] if "addons" in c["changes"]]
+    assert after.addons_compared == "with capacities"
+    changes = [c.changes["addons"] for c in after.changed if "addons" in c.changes]
     assert len(changes) == 1
     before_tokens, after_tokens = changes[0]
     assert "webinar:500" in before_tokens and "webinar:1000" in after_tokens

@@ -166,9 +166,9 @@ async def test_switching_profile_changes_users_and_is_refused_during_a_run(
         assert len(after) == truth(contexts["initech"].emulator)[0]
 
         # The palette offers the same switch.
-        from zoomtui.tui.commands import PALETTE
+        from zoomtui.tui.palette import PALETTE_ACTIONS
 
-        assert any(a.action == "app.switch_profile" for a in PALETTE)
+        assert any(a.action == "app.switch_profile" for a in PALETTE_ACTIONS)
 
 
 # -- real profiles -----------------------------------------------------------------------------

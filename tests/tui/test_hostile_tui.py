@@ -10,6 +10,7 @@ and every segment's style for a link or a click action that came from the data.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -95,7 +96,7 @@ async def test_the_account_really_is_hostile(hostile_ctx: AppContext) -> None:
         for field in ("first_name", "last_name", "dept", "email"):
             assert any(head in str(r[field]) for r in rows), (payload, field)
     diff = diff_runs(hostile_ctx)
-    assert any(p in flat(diff) for p in PAYLOADS)
+    assert any(p in flat(dataclasses.asdict(diff)) for p in PAYLOADS)
 
 
 async def test_users_screen_and_deactivated_users(hostile_ctx: AppContext) -> None:

@@ -149,7 +149,7 @@ async def test_seats_name_idle_candidates_whose_hosting_needs_a_licence(
 ) -> None:
     from zoomtui.services.seats import reclaim
 
-    idle = reclaim(demo_ctx, inactive_days=30)["candidates"]
+    idle = reclaim(demo_ctx, inactive_days=30).candidates
     sam = idle[0]["email"]  # idle by logins, yet hosts an all-hands: README's "Sam"
     demo_ctx.open_store().conn.execute(
         "INSERT OR REPLACE INTO hosting (email, month, zoom_id, account_id, meetings, "
@@ -162,9 +162,9 @@ async def test_seats_name_idle_candidates_whose_hosting_needs_a_licence(
         await settle(pilot)
         await type_into(pilot, "#reclaim-days", "30")
         expected = reclaim(demo_ctx, inactive_days=30)
-        assert expected["needs_licence_count"] == 1  # still a candidate: "idle" reads logins
+        assert expected.needs_licence_count == 1  # still a candidate: "idle" reads logins
         summary = text_of(app.screen.query_one("#reclaim-summary"), width=200)
-        assert f"{expected['count']:,} idle licensed" in summary
+        assert f"{expected.count:,} idle licensed" in summary
         assert "1 still need one by hosting" in summary
         table = app.screen.query_one("#reclaim-table", WindowTable)
         shown = {r["email"]: r for i in range(table.total) if (r := table.row_at(i))}

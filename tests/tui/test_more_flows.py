@@ -76,9 +76,9 @@ async def test_reclaim_days_change_the_candidates_and_are_remembered(
         await pilot.press("enter")
         await pilot.pause()
         summary = text_of(app.screen.query_one("#reclaim-summary"), width=200)
-        assert f"{expected['count']:,} idle licensed + " in summary
-        assert f"{expected['yearly_savings']:,.2f}" in summary
-        listed = expected["count"] + expected["invitations_count"]  # idle, then old invitations
+        assert f"{expected.count:,} idle licensed + " in summary
+        assert f"{expected.yearly_savings:,.2f}" in summary
+        listed = expected.count + expected.invitations_count  # idle, then old invitations
         assert app.screen.query_one("#reclaim-table", WindowTable).total == listed
         assert "plan_base" not in text_of(app.screen.query_one("#seat-bars"))
         assert "Base plan, monthly" in text_of(app.screen.query_one("#seat-bars"), width=200)
@@ -208,8 +208,8 @@ async def test_reclaim_definition_choice_and_hosting_in_the_detail(demo_ctx: App
         app.screen.query_one("#reclaim-definition", Select).value = "unused"
         await pilot.pause()
         summary = text_of(app.screen.query_one("#reclaim-summary"), width=200)
-        assert f"{expected['count']:,} not hosting licensed + " in summary
-        assert f"{expected['yearly_savings']:,.2f}" in summary
+        assert f"{expected.count:,} not hosting licensed + " in summary
+        assert f"{expected.yearly_savings:,.2f}" in summary
     from zoomtui.services.users import UserFilter, query_users, user_detail
 
     host = next(r for r in query_users(demo_ctx, UserFilter()).rows if r["last_hosted_month"])

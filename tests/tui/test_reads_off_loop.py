@@ -46,7 +46,7 @@ async def test_seats_mount_with_data_read_outside_the_event_loop(
         screen = app.screen
         assert isinstance(screen, SeatsScreen)
         bars = text_of(screen.query_one(SeatBars))
-        assert screen.seats and "Used" in bars and screen.seats[0]["account_name"][:12] in bars
+        assert screen.seats and "Used" in bars and screen.seats[0].account_name[:12] in bars
         assert "per year" in text_of(screen.query_one("#reclaim-summary"))
     assert threads and all(name.startswith("zoomtui-read") for name in threads)
 

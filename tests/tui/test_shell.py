@@ -11,7 +11,7 @@ from zoomtui.services.context import AppContext
 from zoomtui.settings import load
 from zoomtui.tui.actions import ACTIONS, MODES, bindings_for
 from zoomtui.tui.app import create_app
-from zoomtui.tui.commands import ActionsProvider
+from zoomtui.tui.palette import PaletteProvider
 from zoomtui.tui.screens.dialogs import UnsavedDialog
 from zoomtui.tui.screens.help import HelpScreen
 
@@ -73,7 +73,7 @@ async def test_help_lists_every_action(empty_ctx: AppContext) -> None:
 async def test_palette_offers_category_titles_and_switches_screen(empty_ctx: AppContext) -> None:
     app = create_app(empty_ctx, schedule=False)
     async with app.run_test(size=SIZE) as pilot:
-        provider = ActionsProvider(app.screen)
+        provider = PaletteProvider(app.screen)
         hits = [hit async for hit in provider.search("run: Start aggregation")]
         assert hits and hits[0].text == "run: Start aggregation"
         found = [hit async for hit in provider.search("Connection screen")]

@@ -135,37 +135,19 @@ def runs_cmd(fmt: str, db: str | None) -> None:
 @cli_errors
 def users_cmd(
     run_id: int | None,
-    plans: tuple[str, ...],
     statuses: tuple[str, ...],
-    addons: tuple[str, ...],
-    account: str | None,
-    dept: str | None,
-    inactive_days: int | None,
-    never_logged_in: bool,
-    not_hosted_days: int | None,
-    hosted_minutes_below: int | None,
-    search: str,
     sort: str,
     desc: bool,
     limit: int | None,
     columns: list[str] | None,
     fmt: str,
     db: str | None,
+    **filters: Any,
 ) -> None:
     """List the users of a run, filtered. The e-mail is never cut in the table."""
     ctx = context_from_env(db, existing=True)
-    flt = UserFilter(
-        plans=plans,
-        statuses=statuses or ("active", "pending"),
-        addons=addons,
-        account=account,
-        dept=dept,
-        inactive_days=inactive_days,
-        never_logged_in=never_logged_in,
-        search=search,
-        not_hosted_days=not_hosted_days,
-        hosted_minutes_below=hosted_minutes_below,
-    )
+    # The other options are named as UserFilter's fields (zoomtui/filters.py): no copy here.
+    flt = UserFilter(statuses=statuses or ("active", "pending"), **filters)
     _check_present(ctx, flt, run_id)
     page = query_users(ctx, flt, run_id=run_id, sort=sort, descending=desc, limit=limit)
     rows = page.rows
@@ -236,22 +218,22 @@ def diff_cmd(
         click.echo(to_json(result))
         return
     click.echo(
-        f"Run {result['from_run']} → {result['to_run']}: {len(result['added'])} added, "
-        f"{len(result['removed'])} removed, {len(result['changed'])} changed"
+        f"Run {result.from_run} → {result.to_run}: {len(result.added)} added, "
+        f"{len(result.removed)} removed, {len(result.changed)} changed"
     )
-    if not (result["added"] or result["removed"] or result["changed"]):
+    if not (result.added or result.removed or result.changed):
         click.echo("No changes between these runs.")
     # every line quotes Zoom (addresses, departments): say() shows controls as placeholders
-    for user in result["added"]:
+    for user in result.added:
         say(f"+ {user['email']}  {user['plan']}  {status_word(user['status'])}")
-    for user in result["removed"]:
+    for user in result.removed:
         say(f"- {user['email']}  {user['plan']}  {status_word(user['status'])}")
-    for change in result["changed"]:
+    for change in result.changed:
         fields = "; ".join(
             f"{name}: {_short(before, name)} → {_short(after, name)}"
-            for name, (before, after) in sorted(change["changes"].items())
+            for name, (before, after) in sorted(change.changes.items())
         )
-        say(f"~ {change['email']}  {fields}")
+        say(f"~ {change.email}  {fields}")
 
 
 def _short(value: Any, name: str = "") -> str:
@@ -274,7 +256,7 @@ def _short(value: Any, name: str = "") -> str:
 def seats_cmd(run_id: int | None, columns: list[str] | None, fmt: str, db: str | None) -> None:
     """Seat counts per account and plan. The account name is never cut in the table."""
     ctx = context_from_env(db, existing=True)
-    records = seat_report(ctx, run_id)
+    records = [seat.as_dict() for seat in seat_report(ctx, run_id)]
     if fmt == "table":
         records = [{**r, "plan": str(r["plan"]).removeprefix("plan_")} for r in records]
     default = {"table": SEAT_TABLE, "csv": [*SEAT_COLUMNS, "account_name"]}.get(fmt)

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from zoomtui.services.context import AppContext, ServiceError
 from zoomtui.services.users import resolve_run
+
+
+@dataclass(frozen=True, slots=True)
+class UserChange:
+    """One user present in both runs, and what changed: field -> ``[before, after]``."""
+
+    identity: int
+    id: str | None
+    email: str
+    changes: dict[str, list[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class RunDiff:
+    """Added, removed and changed users between two runs; fields in the CLI's JSON order."""
+
+    from_run: int
+    to_run: int
+    addons_compared: str  # "with capacities" / "without capacities" (older runs lack them)
+    added: list[dict[str, Any]]  # user records of run ``to_run``
+    removed: list[dict[str, Any]]  # user records of run ``from_run``
+    changed: list[UserChange]
 
 
 def diff_runs(
@@ -13,7 +36,7 @@ def diff_runs(
     run_a: int | None = None,
     run_b: int | None = None,
     inactive_days: int | None = None,
-) -> dict[str, Any]:
+) -> RunDiff:
     """Added, removed and changed users from ``run_a`` to ``run_b`` (default: the two latest)."""
     store = ctx.open_store()
     if (run_a is None) != (run_b is None):
@@ -30,4 +53,11 @@ def diff_runs(
         run_a, run_b = resolve_run(store, run_a), resolve_run(store, run_b)
     days = ctx.settings.inactive_days if inactive_days is None else inactive_days
     result = store.diff(run_a, run_b, now=ctx.clock(), inactive_days=days)
-    return {"from_run": run_a, "to_run": run_b, **result}
+    return RunDiff(
+        from_run=run_a,
+        to_run=run_b,
+        addons_compared=result["addons_compared"],
+        added=result["added"],
+        removed=result["removed"],
+        changed=[UserChange(**change) for change in result["changed"]],
+    )

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import re
 
-from zoomtui.zoom.errors import DailyLimitReached, ZoomError
+from zoomtui.zoom.errors import (
+    DailyLimitReached,
+    MissingScope,
+    NoPermission,
+    NotMasterAccount,
+    ZoomError,
+)
+
+# Errors that mean "this part is not allowed for these credentials": skip it, note why.
+NOT_ALLOWED = (MissingScope, NoPermission, NotMasterAccount)
 
 
 def first_cause(group: BaseExceptionGroup) -> BaseException:

@@ -19,19 +19,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from zoomtui.services.context import AppContext
+from zoomtui.services.failures import NOT_ALLOWED
 from zoomtui.services.storethread import StoreThread
 from zoomtui.store import Store
 from zoomtui.store.hosting import MonthRead
-from zoomtui.zoom.errors import (
-    DailyLimitReached,
-    MissingScope,
-    NoPermission,
-    NotFound,
-    NotMasterAccount,
-)
+from zoomtui.zoom.errors import DailyLimitReached, NotFound
 from zoomtui.zoom.pagination import add_months
-
-NOT_ALLOWED = (MissingScope, NoPermission, NotMasterAccount)
 
 
 def month_key(day: date) -> str:

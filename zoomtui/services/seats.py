@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -11,21 +12,65 @@ from zoomtui.services.users import UserFilter, query_users, resolve_run
 from zoomtui.store import Store
 
 
-def seat_report(ctx: AppContext, run_id: int | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class SeatCount:
+    """One account's seats of one plan; fields in the CLI's JSON and CSV order."""
+
+    account_id: str
+    plan: str  # the ``plan_*`` key of Zoom's plan usage
+    type: str | None
+    purchased: int
+    assigned: int
+    pending: int
+    account_name: str
+    type_label: str | None  # the product in words, else ``type``
+    free: int
+    over_assigned: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ReclaimResult:
+    """Who needs no licensed seat in a run, and what taking the seats back saves a year."""
+
+    run_id: int
+    definition: str  # idle | unused | both
+    inactive_days: int
+    price_per_seat: float
+    count: int
+    needs_licence_count: int
+    invitations_count: int
+    yearly_savings: float
+    candidates: list[dict[str, Any]]  # user records, longest idle first
+    invitations: list[dict[str, Any]]  # licensed invitations older than N days
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """Candidates then invitations: what the TUI lists, exports and plans."""
+        return self.candidates + self.invitations
+
+
+def seat_report(ctx: AppContext, run_id: int | None = None) -> list[SeatCount]:
     """One record per account and plan: purchased, assigned, pending and free seats."""
     store = ctx.open_store()
     rows = _seats_of(store, run_id)
     names = {a["id"]: a["name"] for a in store.accounts()}
     out = []
     for row in rows:
-        record = dict(row)
-        record["account_name"] = names.get(record["account_id"]) or record["account_id"]
-        record["type_label"] = plan_type_label(record["type"] or "") or record["type"]
+        account, kind = row["account_id"], row["type"]
         # An invitation holds a seat; more held than bought is over-assignment, not "free".
-        held = record["assigned"] + record["pending"]
-        record["free"] = max(0, record["purchased"] - held)
-        record["over_assigned"] = max(0, held - record["purchased"])
-        out.append(record)
+        held = row["assigned"] + row["pending"]
+        out.append(
+            SeatCount(
+                **row,
+                account_name=names.get(account) or account,
+                type_label=plan_type_label(kind or "") or kind,
+                free=max(0, row["purchased"] - held),
+                over_assigned=max(0, held - row["purchased"]),
+            )
+        )
     return out
 
 
@@ -52,7 +97,7 @@ def reclaim(
     inactive_days: int | None = None,
     price_per_seat: float | None = None,
     definition: str = "idle",
-) -> dict[str, Any]:
+) -> ReclaimResult:
     """Licensed users who need no seat, and licensed invitations older than N days, priced.
 
     ``definition`` says who does not need it:
@@ -90,19 +135,19 @@ def reclaim(
         run_id=run_id,
         sort="user_created_at",
     )
-    return {
-        "run_id": idle.run_id,
-        "definition": definition,
-        "inactive_days": days,
-        "price_per_seat": price,
-        "count": len(candidates),
+    return ReclaimResult(
+        run_id=idle.run_id,
+        definition=definition,
+        inactive_days=days,
+        price_per_seat=price,
+        count=len(candidates),
         # Idle by logins yet hosting meetings a Basic seat cannot: reclaiming these hurts.
-        "needs_licence_count": sum(1 for r in candidates if r.get("needs_licence")),
-        "invitations_count": invitations.total,
-        "yearly_savings": round((len(candidates) + invitations.total) * price, 2),
-        "candidates": candidates,
-        "invitations": invitations.rows,
-    }
+        needs_licence_count=sum(1 for r in candidates if r.get("needs_licence")),
+        invitations_count=invitations.total,
+        yearly_savings=round((len(candidates) + invitations.total) * price, 2),
+        candidates=candidates,
+        invitations=invitations.rows,
+    )
 
 
 def iso_cut(ctx: AppContext, days: int) -> str:

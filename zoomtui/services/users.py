@@ -6,47 +6,32 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
+from zoomtui.filters import FilterFields
 from zoomtui.licences import addon_filter_tokens
 from zoomtui.services.context import AppContext, ServiceError
 from zoomtui.services.usage import add_hosting, hosting_filters, hosting_window
 from zoomtui.store import Store
+from zoomtui.store.columns import SORT_KEYS as STORE_SORT_KEYS
 from zoomtui.zoom.client import USER_STATUSES  # Zoom's words; "inactive" is deactivated
 
 # The product says "deactivated" for Zoom's "inactive" (idle is the login-based meaning).
 STATUS_ALIASES = {"deactivated": "inactive"}
 PLANS = ("Basic", "Licensed", "On-prem", "Unassigned", "None")
-SORT_KEYS = (
-    "email",
-    "first_name",
-    "last_name",
-    "status",
-    "plan",
-    "type",
-    "dept",
-    "account_id",
-    "last_login_time",
-    "last_sign_in",
-    "days_inactive",
-    "user_created_at",
+# What the users view and ``--sort`` offer: the store's sortable columns (declared
+# once in store/columns.py) but the Zoom id, the display name and the raw activity
+# time (days_inactive sorts by it, in the operator's words).
+SORT_KEYS = tuple(
+    key for key in STORE_SORT_KEYS if key not in ("id", "display_name", "last_activity")
 )
 MAX_SEARCH = 200
 MAX_DAYS = 36500  # a century: more is a typo, and would overflow date arithmetic
 
 
 @dataclass(frozen=True)
-class UserFilter:
+class UserFilter(FilterFields):
     """What the users view and ``zoomtui users`` filter on; deactivated hidden by default."""
 
-    plans: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ("active", "pending")
-    addons: tuple[str, ...] = ()
-    account: str | None = None
-    dept: str | None = None
-    inactive_days: int | None = None
-    never_logged_in: bool = False
-    search: str = ""
-    not_hosted_days: int | None = None  # hosted no meeting in the months overlapping N days
-    hosted_minutes_below: int | None = None  # hosted fewer minutes than M in that window
     hosting_days: int | None = None  # the window N; default not_hosted_days, then the setting
 
     def validated(self) -> UserFilter:

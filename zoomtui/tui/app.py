@@ -17,8 +17,8 @@ from zoomtui.services.context import AppContext
 from zoomtui.services.reader import Reader
 from zoomtui.text import safe_text
 from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction, bindings_for
-from zoomtui.tui.commands import ActionsProvider
 from zoomtui.tui.errors import error_text
+from zoomtui.tui.palette import PaletteProvider
 from zoomtui.tui.runner import RunController, RunState
 from zoomtui.tui.screens import SCREENS, SWITCHING, SwitchingScreen
 from zoomtui.tui.screens.base import ZoomScreen
@@ -31,7 +31,7 @@ class ZoomApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "zoomtui"
-    COMMANDS = App.COMMANDS | {ActionsProvider}
+    COMMANDS = App.COMMANDS | {PaletteProvider}
     MODES: ClassVar = {**SCREENS, SWITCHING: SwitchingScreen}
     BINDINGS: ClassVar[list[Binding]] = bindings_for(APP)  # type: ignore[assignment]
 

@@ -5,7 +5,7 @@ dict lookups and `datetime.fromisoformat` (which reads Zoom's trailing "Z" on
 Python 3.11+) — no regex, no dateutil. Zoom's 64-bit bitmasks (`zoom_one_type`,
 `license_option`) stay exact because bodies are parsed into Python ints.
 
-Whatever Zoom sends is also bounded here, before anything stores it: a field
+Whatever Zoom sends is also bounded (rules in `bounds.py`) before anything stores it: a field
 of the wrong type (an id that is a list, an e-mail that is a number) or a
 count beyond any real account is a `ProtocolError`; an over-long text is cut
 to `FIELD_LIMITS` with `TRUNCATED` at its end. The common case costs a few
@@ -15,10 +15,20 @@ type and length checks per user; only a suspect record takes the slow path.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from zoomtui.zoom.errors import ProtocolError
+from zoomtui.zoom.bounds import (
+    FIELD_LIMITS,
+    ID_LIMIT,
+    MAX_COUNT,
+    TRUNCATED,
+    bounded,
+    checked_count,
+    checked_id,
+    parse_time,
+)
+from zoomtui.zoom.bounds import as_int as _int
 from zoomtui.zoom.labels import addons_from_settings, bundle_name, plan_name
 
 __all__ = [
@@ -41,102 +51,8 @@ __all__ = [
 ]
 
 
-# Longest text kept per field (characters). Zoom's own forms cap names at 64 and
-# e-mail addresses follow RFC 5321 (320); the rest is slack for Zoom's growth,
-# not for a 10 MB name, which would otherwise be stored (and held) in full.
-FIELD_LIMITS: dict[str, int] = {
-    "email": 320,
-    "first_name": 256,
-    "last_name": 256,
-    "display_name": 512,
-    "dept": 512,
-    "status": 32,
-    "plan_united_type": 64,
-    "account_name": 512,
-    "owner_email": 320,
-    "account_type": 128,
-    "type": 128,  # a seat pool's or a sign-in event's type
-    "ip_address": 64,
-    "client_type": 128,
-    "version": 128,
-}
-TEXT_LIMIT = 1024  # any other text
-ID_LIMIT = 128  # ids are refused, not cut: a cut id could name someone else
-TRUNCATED = "…[truncated]"
-MAX_COUNT = 10_000_000  # seats, users: no account holds more
 INT64 = 2**63
 _FAST_USER_CHARS = 256  # no user text field's limit is lower (status aside)
-# Timestamps outside these years are unreadable: nothing Zoom records lies there,
-# and date arithmetic near year 1 or 9999 overflows.
-FIRST_YEAR, LAST_YEAR = 1970, 2200
-
-
-def parse_time(value: Any) -> datetime | None:
-    """Parse Zoom's ISO-8601 timestamp into an aware UTC datetime; None when absent or bad."""
-    if not value or not isinstance(value, str) or len(value) > 64:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-        tz = parsed.tzinfo
-        if tz is not UTC:
-            if tz is None:
-                parsed = parsed.replace(tzinfo=UTC)
-            elif parsed.utcoffset():
-                parsed = parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-    if not FIRST_YEAR <= parsed.year < LAST_YEAR:
-        return None
-    return parsed
-
-
-def bounded(field: str, value: Any, what: str) -> str:
-    """A text field as stored: refused when not text, cut at its limit with a marker."""
-    if type(value) is not str:
-        raise ProtocolError(
-            f"Zoom sent {what} whose {field} is not text ({type(value).__name__}), "
-            "so the run cannot trust it."
-        )
-    limit = FIELD_LIMITS.get(field, TEXT_LIMIT)
-    if len(value) <= limit:
-        return value
-    return value[: limit - len(TRUNCATED)] + TRUNCATED
-
-
-def checked_id(value: Any, what: str) -> str | None:
-    """An id as Zoom sends it (a short string), None when absent; anything else is refused."""
-    if value is None or value == "":
-        return None
-    if type(value) is not str or len(value) > ID_LIMIT:
-        raise ProtocolError(
-            f"Zoom sent {what} with an id that is not a short string, so the run cannot trust it."
-        )
-    return value
-
-
-def checked_count(field: str, value: int, what: str, low: int = 0, high: int = MAX_COUNT) -> int:
-    """A count or code within what a real account can hold; refused otherwise."""
-    if not low <= value <= high:
-        shown = value if abs(value) < 10**15 else "out of range"
-        raise ProtocolError(
-            f"Zoom sent {what} with an impossible value of {field} ({shown}), so the run "
-            "cannot trust it."
-        )
-    return value
-
-
-def _int(value: Any, default: int | None = None) -> int | None:
-    """Read an integer Zoom may send as a number or a numeric string, without float rounding."""
-    if value is None or value == "":
-        return default
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and not -(2**53) < value < 2**53:
-        return default  # no longer exact: an integer too long for the JSON parser
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 @dataclass(frozen=True, slots=True)

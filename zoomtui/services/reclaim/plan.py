@@ -14,7 +14,7 @@ from typing import Any
 from zoomtui.services.context import AppContext, ServiceError
 from zoomtui.services.reclaim.actions import Action
 from zoomtui.services.reclaim.guards import Exclusions, latest_run
-from zoomtui.services.seats import DEFINITIONS, reclaim
+from zoomtui.services.seats import DEFINITIONS, ReclaimResult, reclaim
 from zoomtui.store import reclaim as db
 
 FORMAT = "zoomtui-reclaim-plan/1"
@@ -43,8 +43,8 @@ def build_plan(
     store = ctx.open_store()
     run = latest_run(ctx, store)
     found = reclaim(ctx, run_id=run.id, inactive_days=idle_days, definition=definition)
-    price = float(found["price_per_seat"])
-    rows = found["invitations"] if action.name == "revoke-invitation" else found["candidates"]
+    price = float(found.price_per_seat)
+    rows = found.invitations if action.name == "revoke-invitation" else found.candidates
     if action.name == "remove-addon":
         rows = [r for r in rows if action.addon in (r.get("addons") or [])]
     rules = Exclusions.parse(ctx.settings.reclaim_exclude)
@@ -62,7 +62,7 @@ def build_plan(
         "run_id": run.id,
         "action": action.label,
         "definition": definition,
-        "idle_days": int(found["inactive_days"]),
+        "idle_days": int(found.inactive_days),
         "price_per_seat": price,
         "yearly_saving": round(sum(i["saving"] for i in items), 2),
     }
@@ -70,12 +70,12 @@ def build_plan(
     return load_plan(ctx, plan_id) | {"excluded": excluded}
 
 
-def _item(row: dict[str, Any], action: Action, found: dict[str, Any], price: float) -> dict:
+def _item(row: dict[str, Any], action: Action, found: ReclaimResult, price: float) -> dict:
     pending = row["status"] == "pending"
     saving = 0.0 if action.name == "remove-addon" else price
     reason = {
-        "definition": found["definition"],
-        "idle_days": found["inactive_days"],
+        "definition": found.definition,
+        "idle_days": found.inactive_days,
         "last_login_time": row.get("last_login_time"),
         "days_inactive": row.get("days_inactive"),
         "last_hosted_month": row.get("last_hosted_month"),

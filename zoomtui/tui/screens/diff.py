@@ -14,7 +14,7 @@ from textual.widgets import Label, Select, Static
 from zoomtui.errors import ZoomtuiError
 from zoomtui.licences import status_word
 from zoomtui.services.context import AppContext
-from zoomtui.services.diff import diff_runs
+from zoomtui.services.diff import RunDiff, diff_runs
 from zoomtui.services.runs import complete_run_ids
 from zoomtui.text import safe_text
 from zoomtui.tui.actions import bindings_for
@@ -28,11 +28,11 @@ from zoomtui.tui.widgets.wrap_table import WrapTable
 KINDS = ("all", "added", "removed", "changed")
 
 
-def diff_rows(result: dict[str, Any], kind: str = "all") -> list[dict[str, Any]]:
+def diff_rows(result: RunDiff, kind: str = "all") -> list[dict[str, Any]]:
     """Flatten a diff into one row per added / removed user and per changed field."""
     rows: list[dict[str, Any]] = []
     if kind in ("all", "added"):
-        for user in result.get("added", []):
+        for user in result.added:
             rows.append(
                 {
                     "kind": "added",
@@ -43,7 +43,7 @@ def diff_rows(result: dict[str, Any], kind: str = "all") -> list[dict[str, Any]]
                 }
             )
     if kind in ("all", "removed"):
-        for user in result.get("removed", []):
+        for user in result.removed:
             rows.append(
                 {
                     "kind": "removed",
@@ -54,15 +54,15 @@ def diff_rows(result: dict[str, Any], kind: str = "all") -> list[dict[str, Any]]
                 }
             )
     if kind in ("all", "changed"):
-        for change in result.get("changed", []):
-            for field, pair in (change.get("changes") or {}).items():
+        for change in result.changed:
+            for field, pair in change.changes.items():
                 before, after = pair[0], pair[1]
                 if field == "status":  # Zoom's "inactive" is the product's "deactivated"
                     before, after = status_word(before), status_word(after)
                 rows.append(
                     {
                         "kind": "changed",
-                        "email": change.get("email"),
+                        "email": change.email,
                         "field": field,
                         "before": before,
                         "after": after,
@@ -104,7 +104,7 @@ def display_row(row: dict[str, Any]) -> Row:
 
 def read_diff(
     ctx: AppContext, from_run: int | None, to_run: int | None
-) -> tuple[dict[str, Any], list[dict[str, Any]], list[Row]]:
+) -> tuple[RunDiff, list[dict[str, Any]], list[Row]]:
     """In a reader thread: the diff, its rows and their display text, all kinds."""
     result = diff_runs(ctx, from_run, to_run)
     rows = diff_rows(result)
@@ -163,7 +163,7 @@ class DiffScreen(ZoomScreen):
     def __init__(self) -> None:
         super().__init__()
         self.pair: tuple[int, int] | None = None
-        self.result: dict[str, Any] | None = None
+        self.result: RunDiff | None = None
         self.kind = "all"
         self.rows: list[dict[str, Any]] = []
         self._all: list[tuple[dict[str, Any], Row]] = []  # every change and its display text
@@ -209,7 +209,7 @@ class DiffScreen(ZoomScreen):
         if not self.is_latest("diff", ticket):
             return
         self.result, self._all = result, list(zip(rows, shown, strict=True))
-        self.pair = (result["from_run"], result["to_run"])
+        self.pair = (result.from_run, result.to_run)
         self._set_options(complete, self.pair)
         self._fill()
 
@@ -243,10 +243,10 @@ class DiffScreen(ZoomScreen):
         room = table.view_width or self.size.width - 2
         table.show_rows(shown, diff_columns(diff_widths(shown, room)))
         r = self.result
-        fields = sum(len(c.get("changes") or {}) for c in r.get("changed", []))
+        fields = sum(len(c.changes) for c in r.changed)
         self.query_one("#diff-summary", Static).update(
-            f"Run {r['from_run']} → {r['to_run']}: {len(r.get('added', [])):,} added, "
-            f"{len(r.get('removed', [])):,} removed, {len(r.get('changed', [])):,} changed "
+            f"Run {r.from_run} → {r.to_run}: {len(r.added):,} added, "
+            f"{len(r.removed):,} removed, {len(r.changed):,} changed "
             f"({fields:,} fields) · showing {self.kind}"
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
 from zoomtui.errors import ZoomtuiError
-from zoomtui.services.seats import reclaim, seat_report
+from zoomtui.services.seats import ReclaimResult, SeatCount, reclaim, seat_report
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.config_io import save_changes
 from zoomtui.tui.safe import safe
@@ -39,27 +39,19 @@ DEFINITION_WORDS = {
 }
 
 
-def seat_lines(records: list[dict[str, Any]]) -> list[SeatLine]:
+def seat_lines(records: list[SeatCount]) -> list[SeatLine]:
     """One bar per plan; plans are grouped under their account when there are several."""
-    accounts = {r.get("account_id") for r in records}
+    accounts = {r.account_id for r in records}
     lines = []
-    for r in sorted(records, key=lambda r: (str(r.get("account_id")), str(r.get("plan")))):
-        label = str(r.get("plan", "")).removeprefix("plan_")
-        if r.get("type_label") and r["type_label"] != r.get("type"):
-            label = str(r["type_label"])  # names the product and its capacity already
-        elif r.get("type"):
-            label += f" · {r['type']}"
-        name = r.get("account_name") or r.get("account_id")
-        group = f"{name} ({r.get('account_id')})" if len(accounts) > 1 else ""
-        lines.append(
-            SeatLine(
-                label,
-                int(r.get("purchased") or 0),
-                int(r.get("assigned") or 0),
-                int(r.get("pending") or 0),
-                group,
-            )
-        )
+    for r in sorted(records, key=lambda r: (str(r.account_id), str(r.plan))):
+        label = str(r.plan).removeprefix("plan_")
+        if r.type_label and r.type_label != r.type:
+            label = str(r.type_label)  # names the product and its capacity already
+        elif r.type:
+            label += f" · {r.type}"
+        name = r.account_name or r.account_id
+        group = f"{name} ({r.account_id})" if len(accounts) > 1 else ""
+        lines.append(SeatLine(label, r.purchased or 0, r.assigned or 0, r.pending or 0, group))
     return lines
 
 
@@ -72,8 +64,8 @@ class SeatsScreen(ZoomScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.seats: list[dict[str, Any]] = []
-        self.result: dict[str, Any] | None = None
+        self.seats: list[SeatCount] = []
+        self.result: ReclaimResult | None = None
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="seat-scroll"):
@@ -175,17 +167,17 @@ class SeatsScreen(ZoomScreen):
         if not self.is_latest("reclaim", ticket):
             return
         self.result = result
-        rows = result["candidates"] + result["invitations"]
+        rows = result.rows
         self.query_one(WindowTable).set_provider(lambda o, n: (rows[o : o + n], len(rows)))
         self.query_one("#reclaim-summary", Static).update(
-            f"{self.result['count']:,} {DEFINITION_WORDS[definition]} licensed + "
-            f"{self.result['invitations_count']:,} old invitations · saving "
-            f"{self.result['yearly_savings']:,.2f} per year{self._needing()}"
+            f"{result.count:,} {DEFINITION_WORDS[definition]} licensed + "
+            f"{result.invitations_count:,} old invitations · saving "
+            f"{result.yearly_savings:,.2f} per year{self._needing()}"
         )
 
     def _needing(self) -> str:
         """Candidates whose hosting calls for a licence (idle by logins only: check first)."""
-        needing = self.result["needs_licence_count"] if self.result else 0
+        needing = self.result.needs_licence_count if self.result else 0
         if not needing:
             return ""
         return f" · {needing:,} still need one by hosting"
@@ -214,11 +206,11 @@ class SeatsScreen(ZoomScreen):
         if self.result is None:
             self.notify("No reclaim candidates to export.", severity="warning")
             return
-        rows = list(self.result["candidates"]) + list(self.result["invitations"])
+        rows = self.result.rows
         start_export(
             self,
             "reclaim candidates",
-            f"reclaim-run{self.result['run_id']}",
+            f"reclaim-run{self.result.run_id}",
             lambda _ctx: rows,
             count=len(rows),
         )
@@ -227,17 +219,17 @@ class SeatsScreen(ZoomScreen):
         """Plan a reclaim of the candidates shown (same definition and days)."""
         from zoomtui.tui.screens.reclaim import ReclaimScreen
 
-        if self.result is None or not (self.result["candidates"] or self.result["invitations"]):
+        if self.result is None or not self.result.rows:
             self.notify("No reclaim candidates to plan.", severity="warning")
             return
-        rows = list(self.result["candidates"]) + list(self.result["invitations"])
+        rows = self.result.rows
         self.app.push_screen(
             ReclaimScreen(
-                {r["email"] for r in rows}, self.result["definition"], self.result["inactive_days"]
+                {r["email"] for r in rows}, self.result.definition, self.result.inactive_days
             ),
             lambda applied: self.reload() if applied else None,
         )
 
     def action_export_seats(self) -> None:
-        rows = list(self.seats)
+        rows = [seat.as_dict() for seat in self.seats]
         start_export(self, "seat counts", "seats", lambda _ctx: rows, count=len(rows))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -102,13 +101,8 @@ SORTABLE = [c.key for c in COLUMNS if c.key not in UNSORTABLE]
 
 
 def to_user_filter(state: FilterState) -> UserFilter:
-    """The service's filter for what the filter bar shows.
-
-    The widget keeps its own dataclass (widgets never import services); the fields
-    both share are copied by name, so a new filter needs no line here.
-    """
-    shared = {f.name for f in fields(UserFilter)} & {f.name for f in fields(FilterState)}
-    return UserFilter(statuses=state.statuses, **{name: getattr(state, name) for name in shared})
+    """The service's filter for what the filter bar shows (both share ``FilterFields``)."""
+    return UserFilter(statuses=state.statuses, **state.filter_values())
 
 
 class UsersScreen(ZoomScreen):

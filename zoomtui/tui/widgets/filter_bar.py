@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Label, Select
 
+from zoomtui.filters import FilterFields
 from zoomtui.tui.safe import safe, safe_text
 from zoomtui.tui.widgets.toggles import TextCheckbox
 
@@ -25,19 +26,10 @@ SEARCH_DEBOUNCE_S = 0.15
 
 
 @dataclass(frozen=True)
-class FilterState:
-    """What the operator asked to see; empty fields mean "any"."""
+class FilterState(FilterFields):
+    """What the operator asked to see: the shared filters plus the deactivated switch."""
 
-    plans: tuple[str, ...] = ()
-    addons: tuple[str, ...] = ()
-    account: str | None = None
-    dept: str | None = None
-    inactive_days: int | None = None
-    never_logged_in: bool = False
-    search: str = ""
     show_deactivated: bool = False
-    not_hosted_days: int | None = None
-    hosted_minutes_below: int | None = None
 
     @property
     def statuses(self) -> tuple[str, ...]:

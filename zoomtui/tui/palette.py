@@ -1,4 +1,7 @@
-"""The command palette provider: one entry per declared user action, category first."""
+"""The command palette (Ctrl+P): one entry per declared user action, category first.
+
+Named palette, not commands: "commands" are the CLI's subcommands (zoomtui/commands/).
+"""
 
 from __future__ import annotations
 
@@ -10,13 +13,13 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction
 
 # A dialog's own keys (save / discard / stay) mean nothing from the palette.
-PALETTE = tuple(a for a in ACTIONS if a.scope == APP or a.scope in dict(MODES))
+PALETTE_ACTIONS = tuple(a for a in ACTIONS if a.scope == APP or a.scope in dict(MODES))
 
 if TYPE_CHECKING:
     from zoomtui.tui.app import ZoomApp
 
 
-class ActionsProvider(Provider):
+class PaletteProvider(Provider):
     """Offer every action of every screen; choosing one switches to its screen first."""
 
     def _run(self, action: UserAction) -> None:
@@ -24,12 +27,12 @@ class ActionsProvider(Provider):
         app.run_worker(app.run_user_action(action), group="palette")
 
     async def discover(self) -> Hits:
-        for action in PALETTE:
+        for action in PALETTE_ACTIONS:
             yield DiscoveryHit(action.palette_title, partial(self._run, action), help=action.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for action in PALETTE:
+        for action in PALETTE_ACTIONS:
             score = matcher.match(action.palette_title)
             if score > 0:
                 yield Hit(
