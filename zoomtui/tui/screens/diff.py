@@ -23,7 +23,7 @@ from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.exporting import start_export
 from zoomtui.tui.widgets.columns import Column, Row
 from zoomtui.tui.widgets.user_detail import plain
-from zoomtui.tui.widgets.wrap_table import WrapTable
+from zoomtui.tui.widgets.wrap_table import WrapTable, measure
 
 KINDS = ("all", "added", "removed", "changed")
 
@@ -143,6 +143,14 @@ def merged_text(row: Row) -> str:
     return f"{row['field']}: {row['value']}"
 
 
+def lay_out(
+    _ctx: AppContext, shown: list[Row], room: int
+) -> tuple[list[Column], tuple[list[int], int]]:
+    """In a reader thread: the columns for ``room`` cells and each row's lines in them."""
+    columns = diff_columns(diff_widths(shown, room))
+    return columns, measure(shown, columns)
+
+
 def diff_columns(widths: dict[str, int]) -> list[Column]:
     """The table's columns; without a Field column the field leads the value."""
     if "field" in widths:
@@ -215,6 +223,7 @@ class DiffScreen(ZoomScreen):
 
     def _clear(self) -> None:
         self.result, self.rows, self._all = None, [], []
+        self.ticket("diff-layout")  # a layout under way is for the rows cleared
         self.query_one(WrapTable).show_rows([], [])
 
     def _set_options(self, complete: list[int], pair: tuple[int, int] | None) -> None:
@@ -233,15 +242,11 @@ class DiffScreen(ZoomScreen):
             self._fill()
 
     def _fill(self) -> None:
-        """Lay the kind shown out for the room there is; the table draws the rows on screen."""
-        table = self.query_one(WrapTable)
+        """Show the kind chosen; its layout for the room there is is worked out off the loop."""
         if self.result is None:
             return
         chosen = [pair for pair in self._all if self.kind in ("all", pair[0]["kind"])]
         self.rows = [row for row, _ in chosen]
-        shown = [text for _, text in chosen]
-        room = table.view_width or self.size.width - 2
-        table.show_rows(shown, diff_columns(diff_widths(shown, room)))
         r = self.result
         fields = sum(len(c.changes) for c in r.changed)
         self.query_one("#diff-summary", Static).update(
@@ -249,6 +254,16 @@ class DiffScreen(ZoomScreen):
             f"{len(r.removed):,} removed, {len(r.changed):,} changed "
             f"({fields:,} fields) · showing {self.kind}"
         )
+        table = self.query_one(WrapTable)
+        self._lay_out([text for _, text in chosen], table.view_width or self.size.width - 2)
+
+    @work(group="read-diff-layout", exit_on_error=False)
+    async def _lay_out(self, shown: list[Row], room: int) -> None:
+        """Why a thread: measuring thousands of changes took tens of ms on the loop."""
+        ticket = self.ticket("diff-layout")
+        columns, lines = await self.zapp.reader(lay_out, shown, room)
+        if self.is_latest("diff-layout", ticket):
+            self.query_one(WrapTable).show_rows(shown, columns, lines)
 
     @on(Select.Changed)
     def _picked(self) -> None:

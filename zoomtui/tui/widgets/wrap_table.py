@@ -44,6 +44,21 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+def measure(rows: list[Row], columns: list[Column]) -> tuple[list[int], int]:
+    """The first line of each row and the number of lines: only wide cells are wrapped."""
+    starts: list[int] = []
+    line = 0
+    for row in rows:
+        starts.append(line)
+        height = 1
+        for column in columns:
+            text = column.text(row)
+            if cell_len(text) > column.width:
+                height = max(height, len(wrap(text, column.width)))
+        line += height
+    return starts, line
+
+
 class WrapTable(WindowTable, inherit_bindings=False):
     """Rows from a list, columns of fixed widths, cells wrapped; only visible rows drawn.
 
@@ -91,28 +106,19 @@ class WrapTable(WindowTable, inherit_bindings=False):
         self.built = 0
         """Rows wrapped for display so far (a test checks only a window of them is)."""
 
-    def show_rows(self, rows: list[Row], columns: list[Column]) -> None:
-        """Show ``rows`` in ``columns`` (their widths as given), cursor on the first row."""
+    def show_rows(
+        self, rows: list[Row], columns: list[Column], lines: tuple[list[int], int] | None = None
+    ) -> None:
+        """Show ``rows`` in ``columns`` (their widths as given), cursor on the first row.
+
+        ``lines`` is ``measure(rows, columns)``, worked out off the loop for a long list.
+        """
         self.columns = columns
         self.widths = [c.width for c in columns]
         self.rows = rows
-        self._measure()
-        self.set_provider(lambda offset, limit: (rows[offset : offset + limit], len(rows)))
-
-    def _measure(self) -> None:
         self._wrapped.clear()
-        starts: list[int] = []
-        line = 0
-        pairs = list(zip(self.columns, self.widths, strict=True))
-        for row in self.rows:
-            starts.append(line)
-            height = 1
-            for column, width in pairs:
-                text = column.text(row)
-                if cell_len(text) > width:
-                    height = max(height, len(wrap(text, width)))
-            line += height
-        self._starts, self.lines = starts, line
+        self._starts, self.lines = lines or measure(rows, columns)
+        self.set_provider(lambda offset, limit: (rows[offset : offset + limit], len(rows)))
 
     def row_lines(self, index: int) -> list[list[str]]:
         """Row ``index``'s cells, each as its wrapped lines (kept for the rows on screen)."""
