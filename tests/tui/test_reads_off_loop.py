@@ -210,3 +210,25 @@ async def test_a_newer_plan_supersedes_an_older_one(demo_ctx: AppContext) -> Non
         assert isinstance(screen, ReclaimScreen) and screen.plan is not None
         assert screen.plan["action"] == "revoke-invitation"
         assert f"· {screen.plan['action']} ·" in text_of(screen.query_one("#reclaim-plan-summary"))
+
+
+async def test_the_diff_runs_no_sql_on_the_event_loop(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    from zoomtui.tui.screens.diff import DiffScreen
+    from zoomtui.tui.widgets.wrap_table import WrapTable
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        seen = trace_sql(monkeypatch, app)
+        await pilot.press("3")
+        await pilot.pause()  # waits for the screen's reads (tests/tui/conftest.py)
+        diff = app.screen
+        assert isinstance(diff, DiffScreen) and diff.rows
+        assert diff.query_one(WrapTable).total == len(diff.rows)
+        await pilot.press("k", "end")  # another kind, then the last row: no new read
+        await pilot.pause()
+    assert any(sql.split()[0].upper() == "SELECT" for _thread, sql in seen)
+    on_loop = [sql for thread, sql in seen if not thread.startswith("zoomtui-read")]
+    assert on_loop == []

@@ -9,21 +9,23 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Label, Select, Static
+from textual.widgets import Label, Select, Static
 
 from zoomtui.errors import ZoomtuiError
 from zoomtui.licences import status_word
+from zoomtui.services.context import AppContext
 from zoomtui.services.diff import RunDiff, diff_runs
 from zoomtui.services.runs import complete_run_ids
+from zoomtui.text import safe_text
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.exporting import start_export
-from zoomtui.tui.widgets.row_table import RowTable
+from zoomtui.tui.widgets.columns import Column, Row
 from zoomtui.tui.widgets.user_detail import plain
+from zoomtui.tui.widgets.wrap_table import WrapTable, measure
 
 KINDS = ("all", "added", "removed", "changed")
-MAX_ROWS = 5000
 
 
 def diff_rows(result: RunDiff, kind: str = "all") -> list[dict[str, Any]]:
@@ -90,23 +92,41 @@ def value_text(row: dict[str, Any], merged: bool) -> str:
     return f"{row['field']}: {change_text(row)}" if merged else change_text(row)
 
 
-def diff_widths(rows: list[dict[str, Any]], room: int, padding: int = 1) -> dict[str, int]:
-    """Widths of the columns shown in ``room`` cells; long values wrap, nothing is cut.
+def display_row(row: dict[str, Any]) -> Row:
+    """A change as the table shows it: Zoom's text with its controls made visible."""
+    return {
+        "kind": row["kind"],
+        "email": plain(row["email"]),
+        "field": safe_text(row["field"]),
+        "value": safe_text(change_text(row)),
+    }
+
+
+def read_diff(
+    ctx: AppContext, from_run: int | None, to_run: int | None
+) -> tuple[RunDiff, list[dict[str, Any]], list[Row]]:
+    """In a reader thread: the diff, its rows and their display text, all kinds."""
+    result = diff_runs(ctx, from_run, to_run)
+    rows = diff_rows(result)
+    return result, rows, [display_row(row) for row in rows]
+
+
+def diff_widths(rows: list[Row], room: int, gap: int = 2) -> dict[str, int]:
+    """Widths of the display ``rows``' columns in ``room`` cells; long values wrap, none cut.
 
     Why: at 80x24 the value column was cut ("active → deactiv") and at 60x20 it was off
     the screen. The value gets the room the others leave; when narrow the Change column
     goes first (the value's ``+``, ``-`` or ``→`` says which change it is), then the
     field joins the value ("idle: no → yes"), then the e-mail narrows and wraps.
+    ``gap`` is the cells the table adds to each column (a cell of padding each side).
     """
     widths = {key: cell_len(label) for key, label in HEADERS.items()}
     widths["kind"] = len("removed")
-    for row in rows:
-        widths["email"] = max(widths["email"], cell_len(plain(row["email"])))
-        widths["field"] = max(widths["field"], cell_len(str(row["field"])))
-        widths["value"] = max(widths["value"], cell_len(change_text(row)))
+    for key in ("email", "field", "value"):
+        widths[key] = max([widths[key], *(cell_len(row[key]) for row in rows)])
 
     def rest() -> int:
-        return room - sum(w + 2 * padding for k, w in widths.items() if k != "value") - 2 * padding
+        return room - sum(w + gap for k, w in widths.items() if k != "value") - gap
 
     if rest() < widths["value"]:
         del widths["kind"]
@@ -117,6 +137,29 @@ def diff_widths(rows: list[dict[str, Any]], room: int, padding: int = 1) -> dict
         widths["email"] = max(widths["email"] - (VALUE_MIN - rest()), 12)
     widths["value"] = max(min(widths["value"] + (0 if "field" in widths else 99), rest()), 1)
     return widths
+
+
+def merged_text(row: Row) -> str:
+    return f"{row['field']}: {row['value']}"
+
+
+def lay_out(
+    _ctx: AppContext, shown: list[Row], room: int
+) -> tuple[list[Column], tuple[list[int], int]]:
+    """In a reader thread: the columns for ``room`` cells and each row's lines in them."""
+    columns = diff_columns(diff_widths(shown, room))
+    return columns, measure(shown, columns)
+
+
+def diff_columns(widths: dict[str, int]) -> list[Column]:
+    """The table's columns; without a Field column the field leads the value."""
+    if "field" in widths:
+        return [Column(key, HEADERS[key], width) for key, width in widths.items()]
+    columns = [Column(key, HEADERS[key], widths[key]) for key in widths if key != "value"]
+    merged = Column(
+        "value", MERGED, widths["value"], format=lambda r: f"{r['field']}: {r['value']}"
+    )
+    return [*columns, merged]
 
 
 class DiffScreen(ZoomScreen):
@@ -131,6 +174,7 @@ class DiffScreen(ZoomScreen):
         self.result: RunDiff | None = None
         self.kind = "all"
         self.rows: list[dict[str, Any]] = []
+        self._all: list[tuple[dict[str, Any], Row]] = []  # every change and its display text
         self.following_latest = True
         """True until the operator picks runs: then a new run leaves the chosen pair alone."""
 
@@ -141,12 +185,12 @@ class DiffScreen(ZoomScreen):
             yield Label("to run", classes="pick-label")
             yield Select[int]([], id="diff-to", compact=True, allow_blank=True, prompt="run")
         yield Static("", id="diff-summary", classes="counts")
-        yield RowTable(id="diff-table", cursor_type="row", zebra_stripes=True)
+        yield WrapTable(id="diff-table")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.compare(self.pair)
-        self.query_one(DataTable).focus()
+        self.query_one(WrapTable).focus()
 
     def run_finished(self) -> None:
         self.compare(None if self.following_latest else self.pair)
@@ -163,20 +207,24 @@ class DiffScreen(ZoomScreen):
         ticket = self.ticket("diff")
         try:
             complete = await self.zapp.reader(complete_run_ids)
-            result = await self.zapp.reader(diff_runs, *(pair or (None, None)))
+            result, rows, shown = await self.zapp.reader(read_diff, *(pair or (None, None)))
         except ZoomtuiError as exc:
             if not self.is_latest("diff", ticket):
                 return
-            self.result, self.rows = None, []
+            self._clear()
             self.query_one("#diff-summary", Static).update(safe(getattr(exc, "message", exc)))
-            self.query_one(DataTable).clear()
             return
         if not self.is_latest("diff", ticket):
             return
-        self.result = result
+        self.result, self._all = result, list(zip(rows, shown, strict=True))
         self.pair = (result.from_run, result.to_run)
         self._set_options(complete, self.pair)
         self._fill()
+
+    def _clear(self) -> None:
+        self.result, self.rows, self._all = None, [], []
+        self.ticket("diff-layout")  # a layout under way is for the rows cleared
+        self.query_one(WrapTable).show_rows([], [])
 
     def _set_options(self, complete: list[int], pair: tuple[int, int] | None) -> None:
         """The pickers' runs, showing ``pair`` (set_options blanks them)."""
@@ -194,37 +242,28 @@ class DiffScreen(ZoomScreen):
             self._fill()
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
+        """Show the kind chosen; its layout for the room there is is worked out off the loop."""
         if self.result is None:
             return
-        self.rows = diff_rows(self.result, self.kind)
-        shown = self.rows[:MAX_ROWS]
-        room = table.scrollable_content_region.width or self.size.width - 2
-        widths = diff_widths(shown, room, table.cell_padding)
-        merged = "field" not in widths
-        for key, width in widths.items():
-            table.add_column(MERGED if merged and key == "value" else HEADERS[key], width=width)
-        for row in shown:
-            # Text cells: DataTable parses plain strings as markup, and these are Zoom text
-            cells = {
-                "kind": safe(row["kind"]),
-                "email": safe(plain(row["email"])),
-                "field": safe(row["field"]),
-                "value": safe(value_text(row, merged)),
-            }
-            wraps = any(cells[k].cell_len > w for k, w in widths.items())
-            table.add_row(*(cells[k] for k in widths), height=None if wraps else 1)
+        chosen = [pair for pair in self._all if self.kind in ("all", pair[0]["kind"])]
+        self.rows = [row for row, _ in chosen]
         r = self.result
         fields = sum(len(c.changes) for c in r.changed)
-        text = (
+        self.query_one("#diff-summary", Static).update(
             f"Run {r.from_run} → {r.to_run}: {len(r.added):,} added, "
             f"{len(r.removed):,} removed, {len(r.changed):,} changed "
             f"({fields:,} fields) · showing {self.kind}"
         )
-        if len(self.rows) > MAX_ROWS:
-            text += f" (first {MAX_ROWS:,} of {len(self.rows):,}; export has all)"
-        self.query_one("#diff-summary", Static).update(text)
+        table = self.query_one(WrapTable)
+        self._lay_out([text for _, text in chosen], table.view_width or self.size.width - 2)
+
+    @work(group="read-diff-layout", exit_on_error=False)
+    async def _lay_out(self, shown: list[Row], room: int) -> None:
+        """Why a thread: measuring thousands of changes took tens of ms on the loop."""
+        ticket = self.ticket("diff-layout")
+        columns, lines = await self.zapp.reader(lay_out, shown, room)
+        if self.is_latest("diff-layout", ticket):
+            self.query_one(WrapTable).show_rows(shown, columns, lines)
 
     @on(Select.Changed)
     def _picked(self) -> None:
@@ -234,8 +273,7 @@ class DiffScreen(ZoomScreen):
             self.compare((min(a, b), max(a, b)))
             return
         # Never leave the previous pair's summary under pickers that no longer show it.
-        self.result, self.rows = None, []
-        self.query_one(DataTable).clear()
+        self._clear()
         why = "Pick two different runs." if a == b else "Pick both runs to compare."
         self.query_one("#diff-summary", Static).update(why)
 
