@@ -27,7 +27,7 @@ from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
 from zoomtui.tui.widgets.columns import Column, Row
-from zoomtui.tui.widgets.window_table import WindowTable
+from zoomtui.tui.widgets.window_table import WindowTable, keys_without_letters
 
 if TYPE_CHECKING:
     from zoomtui.services.context import AppContext
@@ -59,16 +59,7 @@ class ItemsTable(WindowTable, inherit_bindings=False):
     add and measure its rows. Why no j/k: ``j`` shows the journal on this dialog.
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-        Binding("right", "hpage(1)", "Right", show=False),
-        Binding("left", "hpage(-1)", "Left", show=False),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys_without_letters(enter=False)  # type: ignore[assignment]
 
 
 def _action(item: Row) -> str:

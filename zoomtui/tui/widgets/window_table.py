@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -374,3 +375,16 @@ class WindowTable(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self._refresh_row(self.cursor)
+
+
+def keys_without_letters(*, enter: bool = True) -> list[Binding]:
+    """WindowTable's keys without ``j``/``k`` (and ``enter`` unless kept), for a table
+    on a screen that gives those letters (or Enter) other work."""
+    keys = []
+    for binding in WindowTable.BINDINGS:
+        assert isinstance(binding, Binding)
+        if binding.key == "enter" and not enter:
+            continue
+        plain = ",".join(k for k in binding.key.split(",") if k not in ("j", "k"))
+        keys.append(replace(binding, key=plain))
+    return keys

@@ -21,7 +21,7 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from zoomtui.tui.widgets.columns import Column, Row, place
-from zoomtui.tui.widgets.window_table import WindowTable
+from zoomtui.tui.widgets.window_table import WindowTable, keys_without_letters
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -65,14 +65,7 @@ class WrapTable(WindowTable, inherit_bindings=False):
     Its keys are WindowTable's but for ``j`` and ``k``, which the Diff screen uses.
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        b
-        for b in WindowTable.BINDINGS
-        if isinstance(b, Binding) and b.key not in ("up,k", "down,j")
-    ] + [
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys_without_letters()  # type: ignore[assignment]
 
     CACHE: ClassVar[int] = 200
 
