@@ -41,8 +41,11 @@ class ZoomScreen(Screen[None]):
         # widgets are styled with the current stylesheet as they mount, so a first
         # visit paid 0.1–0.8 s of the event loop for nothing; a theme change still
         # bumps the app's generation and so restyles this screen when next shown.
+        # A private attribute: read defensively, so a Textual without it only costs time.
         with contextlib.suppress(NoActiveAppError):
-            self._css_update_count = active_app.get()._css_update_count
+            generation = getattr(active_app.get(), "_css_update_count", None)
+            if isinstance(generation, int) and hasattr(self, "_css_update_count"):
+                self._css_update_count = generation
 
     def ticket(self, read: str) -> int:
         """Number a new request of ``read`` (a reload, a diff); see ``is_latest``.
