@@ -15,6 +15,7 @@ from zoomtui import paths
 from zoomtui.tui.actions import MODES
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.messages import RunFinished, RunStarted
+from zoomtui.tui.widgets.footer import QuickFooter
 from zoomtui.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class ZoomScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar()
         yield from self.compose_body()
-        yield Footer(compact=True, show_command_palette=self._palette_hint())
+        yield QuickFooter(compact=True, show_command_palette=self._palette_hint())
 
     def compose_body(self) -> ComposeResult:
         yield from ()
