@@ -75,3 +75,72 @@ async def test_a_first_visit_reads_once_and_a_return_reads_again(
         await pilot.press("2")
         await pilot.pause()
         assert reads[-1] == "runs_with_trends" and len(reads) == 3
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from zoomtui.tui.widgets.footer import QuickFooter
+
+    built: list[str] = []
+    original = QuickFooter.compose
+
+    def counting(self: QuickFooter) -> Any:
+        built.append(type(self.screen).__name__)
+        return original(self)
+
+    monkeypatch.setattr(QuickFooter, "compose", counting)
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        built.clear()
+        await pilot.press("2")
+        await pilot.pause()
+        # Textual's Footer was built 5 times here: at each focus change and mount.
+        assert 1 <= built.count("RunsScreen") <= 2
+        keys = list(app.screen.query(FooterKey))
+        assert keys and all(key.has_class("-compact") for key in keys)
+        built.clear()
+        await pilot.press("down", "down", "up")
+        await pilot.pause()
+        assert built == []  # the same keys: no rebuild
+        await pilot.press("1")
+        await pilot.pause()
+        built.clear()
+        await pilot.press("slash")  # the focus in the search field: its own keys
+        await pilot.pause()
+        assert built == ["UsersScreen"]
+
+
+async def test_a_return_restyles_the_screen_only_when_the_app_changed(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    restyled: list[str] = []
+    original = App.update_styles
+
+    def counting(self: App[Any], node: Any, animate: bool = True) -> None:
+        restyled.append(type(node).__name__)
+        original(self, node, animate)
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        monkeypatch.setattr(App, "update_styles", counting)
+        await pilot.press("2")
+        await pilot.pause()
+        assert "RunsScreen" not in restyled  # Textual restyled all of it at each return
+        await pilot.press("1")
+        await pilot.pause()
+        app.add_class("-sixteen-colours")  # as app.tcss may restyle Runs by an app class
+        await pilot.pause()
+        restyled.clear()
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.current_mode == "runs"
+        assert "RunsScreen" in restyled
