@@ -56,13 +56,17 @@ class SeatBars(Static):
     DEFAULT_CSS = "SeatBars { height: auto; }"
 
     _shown: tuple[Sequence[SeatLine], int] | None = None
+    _drawn: tuple[Sequence[SeatLine], int, int] | None = None
 
     def on_resize(self) -> None:
-        if self._shown is not None:
+        # Drawn again only at a new width: its own height change (the table replacing
+        # "Reading…") resizes it too, which drew the same table twice more (0.1-0.3 s).
+        if self._shown is not None and self._drawn != (*self._shown, self.content_size.width):
             self.show(*self._shown)
 
     def show(self, lines: Sequence[SeatLine], bar_width: int = 16) -> None:
         self._shown = (lines, bar_width)
+        self._drawn = (lines, bar_width, self.content_size.width)
         # Numbers keep their width on a narrow terminal; the plan name and the bar give way.
         digits = max([5, *(len(f"{n:,}") for ln in lines for n in (ln.purchased, ln.assigned))])
         # The plan name takes what the numbers and a whole bar leave, up to the longest name
