@@ -20,7 +20,7 @@ from textual.widgets import Button, Label, Static
 
 from zoomtui.errors import ZoomtuiError
 from zoomtui.services.reclaim.actions import Action
-from zoomtui.services.reclaim.apply import apply_plan
+from zoomtui.services.reclaim.apply import apply_in_thread
 from zoomtui.services.reclaim.journal import journal_rows
 from zoomtui.services.reclaim.plan import build_plan, load_plan
 from zoomtui.tui.actions import bindings_for
@@ -311,8 +311,9 @@ class ReclaimScreen(ModalScreen[bool]):
         summary = self.query_one("#reclaim-plan-summary", Static)
         summary.update("Applying: re-checking each user live, then writing…")
         self.applied = True
-        try:
-            result = await apply_plan(self.ctx, self.plan["id"], kept)
+        app = cast("ZoomApp", self.app)
+        try:  # in a reader thread: the journal's writes stay off the event loop
+            result = await app.reader(apply_in_thread, self.plan["id"], kept, app.reader.stopping)
         except Exception as exc:  # worker boundary: a stopped apply is told, the screen stays
             self.notify(error_text(exc), title="Reclaim stopped", severity="error", timeout=10)
         else:
@@ -322,7 +323,7 @@ class ReclaimScreen(ModalScreen[bool]):
             )
         finally:
             self.busy = False
-        stored = await cast("ZoomApp", self.app).reader(load_plan, self.plan["id"])
+        stored = await app.reader(load_plan, self.plan["id"])
         self.plan = {**stored, "excluded": self.plan.get("excluded", [])}
         self.fill()
 
