@@ -250,3 +250,22 @@ async def test_runs_columns_are_whole_and_the_hint_gives_what_is_left_out(
         else:
             assert headers[-2:] == ["Time", "Skipped"]
             assert "took" not in hint
+
+
+async def test_users_idle_says_never_for_a_user_without_any_login(demo_ctx: AppContext) -> None:
+    from zoomtui.tui.widgets.window_table import WindowTable
+
+    from .conftest import reads_done
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await reads_done(app)
+        await pilot.pause()
+        table = app.screen.query_one("#users-table", WindowTable)
+        idle = next(c for c in table.columns if c.label == "Idle")
+        rows = [table.row_at(i) for i in range(table.size.height)]  # the first page read
+        never = [r for r in rows if r is not None and r["last_activity"] is None]
+        active = [r for r in rows if r is not None and r["last_activity"] is not None]
+        assert never and active
+        assert {idle.text(r) for r in never} == {"never"}
+        assert all(idle.text(r).replace(",", "").isdigit() for r in active)

@@ -45,8 +45,14 @@ def _status(row: Row) -> str:
 
 
 def _days(row: Row) -> str:
+    """Days since the last login or sign-in; "never" for a user with neither.
+
+    Why: at 80 columns Last login is on the next page, and a blank Idle read as unknown.
+    """
     days = row.get("days_inactive")
-    return "" if days is None else f"{days:,}"
+    if days is None:
+        return "never" if row.get("last_activity") is None else ""
+    return f"{days:,}"
 
 
 def _count(key: str) -> Any:
