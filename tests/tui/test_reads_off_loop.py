@@ -208,7 +208,7 @@ async def test_a_newer_plan_supersedes_an_older_one(demo_ctx: AppContext) -> Non
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ReclaimScreen) and screen.plan is not None
-        assert screen.plan["action"] == "revoke-invitation"
+        assert screen.plan["action"] == screen.actions[2].label  # the third action asked
         assert f"· {screen.plan['action']} ·" in text_of(screen.query_one("#reclaim-plan-summary"))
 
 
