@@ -211,13 +211,30 @@ async def _one(
         key, meetings = item["zoom_id"], api.meetings
         now_live = await meetings(key, "live", sub) if action.name != "remove-addon" else []
         upcoming = await meetings(key, "upcoming", sub) if action.name != "remove-addon" else []
-        webinars = await api.webinars(key, sub)
+        try:
+            webinars = await api.webinars(key, sub)
+        except ZoomError as exc:
+            if not webinar_plan_missing(exc, live):
+                # Not known whether webinars need the licence: leave the user as is.
+                return _skip(ctx, item, f"webinars not readable ({exc.message})", dry_run)
+            webinars = []
         why = meeting_block(action.name, action.addon, now_live, upcoming, webinars)
     if why is not None:
         return _skip(ctx, item, why, dry_run)
     if dry_run:
         return _outcome(item, "would apply", "checked live just now")
     return live, request
+
+
+def webinar_plan_missing(exc: ZoomError, live: LiveUser) -> bool:
+    """Whether Zoom refused to list webinars because the user has no webinar licence.
+
+    Zoom answers HTTP 400, code 200 ("Webinar plan is missing…", before "Cannot use
+    webinar API, You need to subscribe webinar plan…") for such a user: no webinars to
+    keep. Code 200 is also Zoom's "No permission", so it only counts as "no webinars"
+    when the live settings read just now show no webinar licence either.
+    """
+    return exc.status == 400 and exc.code == 200 and not live.features.get("webinar")
 
 
 def _guard(item: dict[str, Any], live: LiveUser, rules: Exclusions) -> str | None:
