@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from zoomtui.services.context import AppContext
-from zoomtui.tui.collector import QUIET_S, Collector, FreezingReader
+from zoomtui.tui.collector import LONGEST_PAUSE_S, QUIET_S, Collector, FreezingReader
 
 
 @pytest.fixture(autouse=True)
@@ -88,3 +88,20 @@ def test_no_pass_runs_while_a_read_is_under_way(empty_ctx: AppContext, tmp_path:
     assert seen == [False, False, False]
     assert gc.isenabled()  # a failed read gives the passes back too
     assert gc.get_freeze_count() > 0
+
+
+def test_a_long_job_gets_the_passes_back_after_a_while() -> None:
+    clock = Clock()
+    collector = Collector(clock)
+    collector.reading()  # a reclaim apply: minutes in a reader thread
+    collector.tick()
+    assert not gc.isenabled()
+    clock.now += LONGEST_PAUSE_S + 1
+    collector.tick()
+    assert gc.isenabled()
+    collector.reading()  # a read starting meanwhile does not pause them again
+    assert gc.isenabled()
+    collector.landed()
+    collector.landed()
+    assert gc.isenabled()
+    collector.close()

@@ -27,7 +27,7 @@ from zoomtui.tui.screens.dialogs import UnsavedDialog
 from zoomtui.tui.screens.help import HelpScreen
 
 QUIET_CHECK_S = 2.0
-"""How often the app looks for a quiet moment to run the collector's full pass."""
+"""How often the app looks for a quiet moment for the collector's full pass (collector.py)."""
 
 
 class ZoomApp(App[None]):
@@ -109,7 +109,7 @@ class ZoomApp(App[None]):
         self.theme_changed_signal.subscribe(self, lambda _theme: self._save_theme())
         self._theme_ready = True
         self.runner.start_schedule()
-        self.set_interval(QUIET_CHECK_S, self.collector.collect_if_quiet)
+        self.set_interval(QUIET_CHECK_S, self.collector.tick)
 
     def on_unmount(self) -> None:
         self.reader.close()

@@ -7,10 +7,11 @@ allocated last: 0.1–0.6 s of the event loop per first visit of a screen
 (``bench/tui_speed.py --breakdown``), and up to 2.4 s more in the reader threads,
 which hold the GIL meanwhile. What a read brings back is frozen once it lands
 (``gc.freeze``: the collector skips it; plain reference counting still frees it),
-so the passes during keys only walk what is new. The price of freezing is that a
-cycle which dies after being frozen stays until the next full pass; that pass
-runs once the operator has been quiet for ``QUIET_S`` (unfreeze, collect, freeze
-again), and when the app ends.
+so the passes during keys only walk what is new; while a read runs there are no
+automatic passes at all (for ``LONGEST_PAUSE_S`` at most: an export or a reclaim
+apply runs long). The price of freezing: a cycle that dies after being frozen
+stays until the next full pass, which runs once the operator has been quiet for
+``QUIET_S`` (unfreeze, collect, freeze again); at exit the app unfreezes all.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ T = TypeVar("T")
 QUIET_S = 10.0
 """Seconds without a key or a click before the full pass that frees frozen cycles."""
 
+LONGEST_PAUSE_S = 5.0
+"""Passes resume after this long even while reads go on (an export, a reclaim apply)."""
+
 
 class Collector:
     """Freezes after reads, and runs the full pass in quiet time."""
@@ -38,7 +42,14 @@ class Collector:
         self._last_input = clock()
         self._frozen_since_pass = False
         self._reads = 0
+        self._paused_at = 0.0
         self.passes = 0
+
+    def tick(self) -> None:
+        """Called every few seconds on the loop: end a long pause, or run the quiet pass."""
+        if self._reads and self._clock() - self._paused_at > LONGEST_PAUSE_S:
+            gc.enable()  # a long job (an apply lasts minutes): its cycles are freed as usual
+        self.collect_if_quiet()
 
     def reading(self) -> None:
         """A read starts: no automatic pass until it has landed and is frozen.
@@ -49,6 +60,7 @@ class Collector:
         """
         if self._reads == 0:
             gc.disable()
+            self._paused_at = self._clock()
         self._reads += 1
 
     def landed(self) -> None:
