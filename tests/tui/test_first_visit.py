@@ -144,3 +144,37 @@ async def test_a_return_restyles_the_screen_only_when_the_app_changed(
         await pilot.pause()
         assert app.current_mode == "runs"
         assert "RunsScreen" in restyled
+
+
+async def test_a_seat_table_taller_than_its_box_is_drawn_once_for_the_scrollbar(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    from zoomtui.tui.widgets.bars import SeatBars, SeatLine
+
+    from .conftest import reads_done
+
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await reads_done(app)
+        await pilot.pause()
+        bars = app.screen.query_one(SeatBars)
+        bars.show([SeatLine("plan", 100, 90, 0)], bar_width=12)  # no scrollbar yet
+        await pilot.pause()
+        scroll = bars.parent
+        assert scroll is not None and not scroll.show_vertical_scrollbar
+        drawn: list[int] = []
+        original = SeatBars._flat
+
+        def counting(self: SeatBars, table: Any, width: int) -> Any:
+            drawn.append(width)
+            return original(self, table, width)
+
+        monkeypatch.setattr(SeatBars, "_flat", counting)
+        plans = [SeatLine(f"plan {n}", 100, 90, n % 3) for n in range(40)]
+        bars.show(plans, bar_width=12)
+        await pilot.pause()
+        await pilot.pause()
+        assert scroll.show_vertical_scrollbar  # 41 lines, at most 45% of 24
+        # Drawn once, for the width the scrollbar leaves (it was drawn again at each resize).
+        assert drawn == [bars.content_size.width]
+        assert max(len(line) for line in str(bars.content).splitlines()) <= drawn[0]
