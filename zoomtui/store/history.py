@@ -14,7 +14,7 @@ from typing import Any
 from zoomtui.licences import CONCURRENT, tokens_of
 from zoomtui.store.columns import DIFF_FIELDS, USER_SELECT, user_record
 from zoomtui.store.queries import IDLE_SQL, Scope, scope_of
-from zoomtui.store.records import iso, parse_iso
+from zoomtui.store.records import iso, iso_utc, parse_iso
 
 
 def finished(conn: sqlite3.Connection, run_id: int) -> datetime:
@@ -26,10 +26,13 @@ def finished(conn: sqlite3.Connection, run_id: int) -> datetime:
     return value
 
 
-def _idle(record: dict[str, Any], cut: datetime) -> bool:
-    """No login, no sign-in and no creation since ``cut`` (the rule of ``IDLE_SQL``)."""
-    activity = parse_iso(record["last_activity"])
-    created = parse_iso(record["user_created_at"])
+def _idle(record: dict[str, Any], cut: str) -> bool:
+    """No login, no sign-in and no creation since ``cut`` (the rule of ``IDLE_SQL``).
+
+    ``cut`` is the store's ISO text, compared as text like ``IDLE_SQL`` does: every
+    stored time has the one fixed-width form :func:`iso` writes.
+    """
+    activity, created = record["last_activity"], record["user_created_at"]
     return (activity is None or activity < cut) and (created is None or created < cut)
 
 
@@ -88,6 +91,7 @@ def diff(
     added = [after[i] for i in after.keys() - before.keys()]
     removed = [before[i] for i in before.keys() - after.keys()]
     changed = []
+    iso_a, iso_b = iso_utc(cut_a), iso_utc(cut_b)
     comparable = not (min(run_a, run_b) < rules_since(conn) <= max(run_a, run_b))
     for identity in before.keys() & after.keys():
         a, b = before[identity], after[identity]
@@ -95,7 +99,7 @@ def diff(
         tokens_a, tokens_b = addon_tokens(a, comparable), addon_tokens(b, comparable)
         if tokens_a != tokens_b:
             changes["addons"] = [tokens_a, tokens_b]
-        was, now_idle = _idle(a, cut_a), _idle(b, cut_b)
+        was, now_idle = _idle(a, iso_a), _idle(b, iso_b)
         if was != now_idle:
             changes["idle"] = [was, now_idle]
         if changes:
@@ -118,7 +122,10 @@ def _members(conn: sqlite3.Connection, scope: Scope, now: datetime) -> dict[int,
     member, params = scope.member("v")
     join, jparams = scope.join_logins()
     sql = (
-        f"SELECT {USER_SELECT} FROM _cand c JOIN user_versions v ON v.identity = c.identity "
+        # CROSS JOIN: the candidates drive (SQLite keeps that order). The planner,
+        # with no statistics on the temp table, scanned every version instead.
+        f"SELECT {USER_SELECT} FROM _cand c CROSS JOIN user_versions v "
+        "ON v.identity = c.identity "
         f"{join} WHERE {member}"
     )
     return {row[0]: user_record(row, now) for row in conn.execute(sql, jparams + params)}
