@@ -84,17 +84,24 @@ def diff(
                 f"WHERE {column} >= ? AND {column} < ?",
                 (iso(t1), iso(t2)),
             )
-        before = _members(conn, scope_a, now or ref_a)
-        after = _members(conn, scope_b, now or ref_b)
+        before = _members(conn, scope_a)
+        after = _members(conn, scope_b)
     finally:
         conn.execute("DROP TABLE IF EXISTS temp._cand")
-    added = [after[i] for i in after.keys() - before.keys()]
-    removed = [before[i] for i in before.keys() - after.keys()]
+    when_a, when_b = now or ref_a, now or ref_b
+    added = [user_record(after[i][1:], when_b) for i in after.keys() - before.keys()]
+    removed = [user_record(before[i][1:], when_a) for i in before.keys() - after.keys()]
     changed = []
     iso_a, iso_b = iso_utc(cut_a), iso_utc(cut_b)
     comparable = not (min(run_a, run_b) < rules_since(conn) <= max(run_a, run_b))
     for identity in before.keys() & after.keys():
-        a, b = before[identity], after[identity]
+        row_a, row_b = before[identity], after[identity]
+        if row_a[0] == row_b[0] and _idle_row(row_a, iso_a) == _idle_row(row_b, iso_b):
+            # One version in both runs: every compared field but idle is the same, and
+            # idle did not move. Most candidates are logins only; building their
+            # records was most of a diff's time.
+            continue
+        a, b = user_record(row_a[1:], when_a), user_record(row_b[1:], when_b)
         changes = {f: [a[f], b[f]] for f in DIFF_FIELDS if a[f] != b[f]}
         tokens_a, tokens_b = addon_tokens(a, comparable), addon_tokens(b, comparable)
         if tokens_a != tokens_b:
@@ -117,18 +124,30 @@ def diff(
     }
 
 
-def _members(conn: sqlite3.Connection, scope: Scope, now: datetime) -> dict[int, dict[str, Any]]:
-    """Candidate identities that are members of ``scope``'s run, with their records."""
+def _members(conn: sqlite3.Connection, scope: Scope) -> dict[int, tuple[Any, ...]]:
+    """Candidate identities that are members of ``scope``'s run: identity -> (version id,
+    *a row of ``USER_SELECT``), made a record only when the diff needs one."""
     member, params = scope.member("v")
     join, jparams = scope.join_logins()
     sql = (
         # CROSS JOIN: the candidates drive (SQLite keeps that order). The planner,
         # with no statistics on the temp table, scanned every version instead.
-        f"SELECT {USER_SELECT} FROM _cand c CROSS JOIN user_versions v "
+        f"SELECT v.id, {USER_SELECT} FROM _cand c CROSS JOIN user_versions v "
         "ON v.identity = c.identity "
         f"{join} WHERE {member}"
     )
-    return {row[0]: user_record(row, now) for row in conn.execute(sql, jparams + params)}
+    return {row[1]: row for row in conn.execute(sql, jparams + params)}
+
+
+# Where ``_idle`` reads in a ``_members`` row (the version id comes first).
+_SELECTED = ["v.id", *USER_SELECT.split(", ")]
+_ACTIVITY, _CREATED = _SELECTED.index("l.last_activity"), _SELECTED.index("v.user_created_at")
+
+
+def _idle_row(row: tuple[Any, ...], cut: str) -> bool:
+    """:func:`_idle` of a ``_members`` row."""
+    activity, created = row[_ACTIVITY], row[_CREATED]
+    return (activity is None or activity < cut) and (created is None or created < cut)
 
 
 def trend(conn: sqlite3.Connection, inactive_days: int) -> list[dict[str, Any]]:
