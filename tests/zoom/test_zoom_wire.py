@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from tests.helpers.zoomfakes import S2S
-from zoomtui.zoom import ZoomClient
+from zoomtui.zoom import ZoomClient, wire
 from zoomtui.zoom.http import LeanClient
 from zoomtui.zoom.tls import tls_context
 from zoomtui.zoom.wire import WireTransport
@@ -134,6 +134,18 @@ async def test_a_get_on_a_connection_the_server_closed_is_sent_again(scripted) -
         await asyncio.sleep(0.05)
         assert (await http.get(server.url + "/")).text == "two"
     assert server.connections == 2
+
+
+async def test_idle_connections_expire_as_in_httpx(scripted, monkeypatch) -> None:
+    monkeypatch.setattr(wire, "KEEPALIVE_EXPIRY", 0.02)
+    server = await scripted(ok(b"one"), ok(b"two"), ok(b"three"))
+    async with client() as http:
+        assert (await http.get(server.url + "/")).text == "one"
+        assert (await http.get(server.url + "/")).text == "two"
+        assert server.connections == 1  # reused at once
+        await asyncio.sleep(0.1)
+        assert (await http.get(server.url + "/")).text == "three"
+    assert server.connections == 2  # idle too long: a new one
 
 
 async def test_informational_answers_are_skipped_and_204_has_no_body(scripted) -> None:

@@ -9,6 +9,7 @@ and replaces only the wire: one request at a time per connection, idle
 connections reused per origin, the whole body read before returning (zoomtui
 never streams). What it keeps from httpcore and h11:
 
+- Idle connections kept 5 s at most, like httpx's default pool.
 - TLS through the given context (verification and host name check on), with
   ALPN as httpx sets it; the TLS handshake counts towards the connect timeout.
 - httpx's timeouts: ``connect``, ``write``, ``pool``, and ``read`` per read
@@ -38,6 +39,7 @@ from typing import Any
 import httpx
 
 MAX_HEAD = 64 * 1024  # h11's default limit on a response's status line and headers
+KEEPALIVE_EXPIRY = 5.0  # seconds an idle connection is kept, as httpx's default pool does
 _NAME = re.compile(rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+\Z")  # RFC 9110 §5.6.2 token
 _VALUE = re.compile(rb"[^\x00-\x08\x0a-\x1f\x7f]*\Z")  # no control characters but HTAB
 _HEX = re.compile(rb"[0-9A-Fa-f]{1,16}\Z")
@@ -60,13 +62,16 @@ class _Stale(Exception):
 
 
 class _Conn:
-    __slots__ = ("reader", "writer")
+    __slots__ = ("idle_since", "reader", "writer")
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader = reader
         self.writer = writer
+        self.idle_since = 0.0
 
-    def usable(self) -> bool:
+    def usable(self, now: float) -> bool:
+        if now - self.idle_since > KEEPALIVE_EXPIRY:
+            return False
         return not (self.reader.at_eof() or self.writer.is_closing())
 
     def close(self) -> None:
@@ -100,9 +105,10 @@ class WireTransport(httpx.AsyncBaseTransport):
             key = (scheme, url.host, url.port or (443 if scheme == "https" else 80))
             message = _encode(request, await request.aread())
             idle = self._idle.setdefault(key, [])
+            now = asyncio.get_running_loop().time()
             while idle:
                 conn = idle.pop()
-                if not conn.usable():
+                if not conn.usable(now):
                     conn.close()
                     continue
                 try:
@@ -194,6 +200,7 @@ class WireTransport(httpx.AsyncBaseTransport):
                 raise httpx.ReadError(str(exc) or type(exc).__name__) from exc
         finally:
             if keep:
+                conn.idle_since = asyncio.get_running_loop().time()
                 idle.append(conn)
             else:
                 conn.close()
