@@ -104,11 +104,21 @@ def fresh_history(name: str) -> None:
         path.unlink(missing_ok=True)
 
 
-# A worker in a session of its own (see --own-sessions).
+# A worker in a session of its own (see --own-sessions). Workers start as leaders of
+# their own process group, which setsid() refuses: then a child takes the new session
+# and this process waits for it, passing on its exit status.
 SETSID_WORKER = (
     sys.executable,
     "-c",
-    "import os, sys; os.setsid(); from zoomtui.services.profile_workers import main; "
+    "import os, sys\n"
+    "try:\n"
+    "    os.setsid()\n"
+    "except PermissionError:\n"
+    "    pid = os.fork()\n"
+    "    if pid:\n"
+    "        sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))\n"
+    "    os.setsid()\n"
+    "from zoomtui.services.profile_workers import main\n"
     "sys.exit(main(sys.argv[1:]))",
 )
 
