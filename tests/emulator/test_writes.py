@@ -168,6 +168,20 @@ def test_meetings_and_webinars_follow_the_ground_truth(ds: Dataset) -> None:
     assert api.get(f"/users/{zid(ds, idle)}/meetings", type="live").json()["meetings"] == []
 
 
+def test_webinars_of_a_user_without_a_webinar_licence_are_refused_as_zoom_does(
+    ds: Dataset,
+) -> None:
+    api = make_api(ds)
+    c = ds.cols
+    holder = next(r for r in rows_where(ds, status=ACTIVE) if c.addons[r] >> 2 & 3)
+    other = next(r for r in rows_where(ds, status=ACTIVE) if not c.addons[r] >> 2 & 3)
+    assert api.get(f"/users/{zid(ds, holder)}/webinars").status_code == 200
+    refused = api.get(f"/users/{zid(ds, other)}/webinars")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == 200
+    assert refused.json()["message"].startswith("Webinar plan is missing.")
+
+
 def test_writes_carry_their_rate_limit_category(ds: Dataset) -> None:
     api = make_api(ds, rate_limits=True)
     row = rows_where(ds, status=ACTIVE, utype=2, role=2)[5]

@@ -306,3 +306,29 @@ async def test_a_revoke_retried_after_zoom_carried_it_out_is_done(
     report = await apply_plan(world.ctx, plan["id"])
     assert report["failed"] == 0 and report["done"] == len(plan["items"])
     assert all("already gone" in o["reason"] for o in report["outcomes"])
+
+
+async def test_webinars_refused_with_code_200_skip_only_webinar_holders(
+    world: World, monkeypatch: Any
+) -> None:
+    """Code 200 is Zoom's "Webinar plan is missing" and also its "No permission"."""
+    from zoomtui.zoom.admin import AdminApi
+    from zoomtui.zoom.errors import NoPermission
+
+    async def refused(self: AdminApi, user: str, account_id: str | None = None) -> list[dict]:
+        raise NoPermission("No permission.", status=400, code=200)
+
+    plan = await planned(world)
+    monkeypatch.setattr(AdminApi, "webinars", refused)
+    report = await apply_plan(world.ctx, plan["id"])
+    c = world.dataset.cols
+    by_item = {o["item_id"]: o for o in report["outcomes"]}
+    unreadable = 0
+    for item in plan["items"]:
+        outcome = by_item[item["id"]]
+        if outcome["reason"].startswith("webinars not readable"):
+            unreadable += 1
+            assert outcome["result"] == "skipped"
+            assert c.addons[row_of(world, item["email"])] >> 2 & 3  # a holder, left alone
+    assert unreadable > 0  # the webinar holders could not be checked, so were left alone
+    assert report["done"] > 0  # the others went ahead: no webinar plan, no webinars

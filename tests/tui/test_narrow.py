@@ -208,3 +208,64 @@ async def test_the_footer_keeps_the_screens_keys_before_the_palette(
         keys = {key.key: key for key in footer.query(FooterKey)}
         profile = keys["p"]  # the last of the Users screen's keys, whole on screen
         assert profile.region.width and profile.region.right <= size[0]
+
+
+@pytest.mark.parametrize("mode", [m for m, _label in MODES])
+async def test_below_80_columns_the_footer_keeps_help_and_profile(
+    demo_ctx: AppContext, mode: str
+) -> None:
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = create_app(demo_ctx, start_mode=mode, schedule=False)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        shown = {k.key: k for k in footer.query(FooterKey) if k.region.width}
+        assert "1" not in shown  # the tab bar numbers the screens already
+        for key in ("f1", "p"):  # help and the profile switcher, whole on screen
+            assert shown[key].region.right <= NARROW[0], (mode, key)
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert any(k.key == "1" and k.region.width for k in app.screen.query(FooterKey))
+
+
+@pytest.mark.parametrize("size", [NARROW, SIZE])
+async def test_runs_columns_are_whole_and_the_hint_gives_what_is_left_out(
+    demo_ctx: AppContext, size: tuple[int, int]
+) -> None:
+    from textual.widgets import DataTable, Static
+
+    app = create_app(demo_ctx, start_mode="runs", schedule=False)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        headers = [str(c.label) for c in table.columns.values()]
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no sideways
+        hint = str(app.screen.query_one("#runs-hint", Static).render())
+        if size == NARROW:
+            assert "Time" not in headers and "Skipped" not in headers
+            assert "Idle lic." in headers
+            assert f"run {app.screen.runs[0].id} took " in hint  # the hidden time, for the row
+        else:
+            assert headers[-2:] == ["Time", "Skipped"]
+            assert "took" not in hint
+
+
+async def test_users_idle_says_never_for_a_user_without_any_login(demo_ctx: AppContext) -> None:
+    from zoomtui.tui.widgets.window_table import WindowTable
+
+    from .conftest import reads_done
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await reads_done(app)
+        await pilot.pause()
+        table = app.screen.query_one("#users-table", WindowTable)
+        idle = next(c for c in table.columns if c.label == "Idle")
+        rows = [table.row_at(i) for i in range(table.size.height)]  # the first page read
+        never = [r for r in rows if r is not None and r["last_activity"] is None]
+        active = [r for r in rows if r is not None and r["last_activity"] is not None]
+        assert never and active
+        assert {idle.text(r) for r in never} == {"never"}
+        assert all(idle.text(r).replace(",", "").isdigit() for r in active)

@@ -208,7 +208,7 @@ async def test_a_newer_plan_supersedes_an_older_one(demo_ctx: AppContext) -> Non
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ReclaimScreen) and screen.plan is not None
-        assert screen.plan["action"] == "revoke-invitation"
+        assert screen.plan["action"] == screen.actions[2].label  # the third action asked
         assert f"· {screen.plan['action']} ·" in text_of(screen.query_one("#reclaim-plan-summary"))
 
 
@@ -232,3 +232,44 @@ async def test_the_diff_runs_no_sql_on_the_event_loop(
     assert any(sql.split()[0].upper() == "SELECT" for _thread, sql in seen)
     on_loop = [sql for thread, sql in seen if not thread.startswith("zoomtui-read")]
     assert on_loop == []
+
+
+async def test_applying_a_reclaim_writes_its_journal_off_the_event_loop(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    from zoomtui.store import reclaim as db
+
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        await pilot.pause()
+        reclaim = app.screen
+        assert isinstance(reclaim, ReclaimScreen) and reclaim.plan is not None
+        seen = trace_sql(monkeypatch, app)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        seen = list(seen)  # what the app ran; the test's own read below is on the loop
+        journal = db.journal(demo_ctx.open_store().conn, plan_id=reclaim.plan["id"])
+        assert journal and all(j["state"] in ("done", "failed") for j in journal)
+    writes = [sql for _thread, sql in seen if sql.split()[0].upper() in ("INSERT", "UPDATE")]
+    assert writes  # the journal and the items' states were written…
+    on_loop = [sql for thread, sql in seen if not thread.startswith("zoomtui-read")]
+    assert on_loop == []  # …and read, all in a reader thread
+
+
+async def test_an_apply_stops_before_its_next_item_when_asked(demo_ctx: AppContext) -> None:
+    from zoomtui.services.reclaim.actions import Action
+    from zoomtui.services.reclaim.apply import apply_plan
+    from zoomtui.services.reclaim.plan import build_plan
+    from zoomtui.store import reclaim as db
+
+    plan = build_plan(demo_ctx, Action("downgrade"), None, "idle", None)
+    asked: list[int] = []
+    result = await apply_plan(demo_ctx, plan["id"], stop=lambda: asked.append(1) or len(asked) > 1)
+    assert len(result["outcomes"]) == 1  # the first item, then the stop
+    states = [i["state"] for i in db.items(demo_ctx.open_store().conn, plan["id"])]
+    assert states[1:] == ["planned"] * (len(states) - 1)

@@ -85,3 +85,44 @@ async def test_cancel_writes_nothing(demo_ctx: AppContext, monkeypatch: Any) -> 
         await pilot.pause()
         assert not isinstance(app.screen, ReclaimScreen)
         assert len(reads) == 1  # nothing applied: Seats is not read again
+
+
+def test_the_action_cycle_offers_each_removable_addon_the_selection_holds() -> None:
+    from zoomtui.tui.screens.reclaim import action_cycle, held_addons
+
+    rows = [
+        {"addons": ["webinar", "zoom_phone"]},
+        {"addons": ["zoom_phone", "cn_meeting"]},  # hosted-in regions are not removable
+        {"addons": None},
+    ]
+    assert held_addons(rows) == ("zoom_phone", "webinar")  # the most held first
+    labels = [a.label for a in action_cycle(held_addons(rows))]
+    assert labels == [
+        "downgrade", "deactivate", "remove-addon:zoom_phone", "remove-addon:webinar",
+        "revoke-invitation",
+    ]  # fmt: skip
+
+
+async def test_t_reaches_an_addon_removal_planned_for_its_holders(demo_ctx: AppContext) -> None:
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        seats_screen = app.screen
+        assert isinstance(seats_screen, SeatsScreen) and seats_screen.result is not None
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReclaimScreen)
+        removals = [a for a in screen.actions if a.name == "remove-addon"]
+        assert removals  # the demo's idle licensed users hold add-ons
+        await pilot.press("t", "t")  # past downgrade and deactivate
+        await pilot.pause()
+        assert screen.plan is not None and screen.plan["action"] == removals[0].label
+        holders = {
+            r["email"]
+            for r in seats_screen.result.rows
+            if removals[0].addon in (r.get("addons") or [])
+        }
+        planned = {i["email"] for i in screen.plan["items"]}
+        assert planned and planned <= holders
+        assert f"· {removals[0].label} ·" in text_of(screen.query_one("#reclaim-plan-summary"))

@@ -143,8 +143,24 @@ def list_meetings(call: Call) -> Result:
     return _listing(call, "meetings", items)
 
 
+WEBINAR_PLAN_MISSING = (
+    "Webinar plan is missing. You must subscribe to the webinar plan and enable webinars "
+    "for this user in order to perform this action."
+)
+
+
 def list_webinars(call: Call) -> Result:
-    """GET /users/{userId}/webinars: the user's scheduled webinars."""
+    """GET /users/{userId}/webinars: the user's scheduled webinars.
+
+    A user without a webinar licence gets HTTP 400, code 200 "Webinar plan is missing",
+    not an empty list: Zoom's webinar API spec lists code 200 with that message for the
+    webinar endpoints; Zoom's older error table (harrisyang/api errors/WebinarAPIs.md,
+    "List webinars": 200 "Cannot use webinar API, You need to subscribe webinar plan and
+    then enable webinar for this user") says the same; dlt's Zoom source ignores
+    "Webinar plan is missing" on ``/users/{user_id}/webinars`` as a normal answer.
+    """
     ds, row = call.ds, _user_row(call)
+    if not any(ds.cols.addons[row] >> bit & 1 for bit in WEBINAR_BITS):
+        raise Reject(400, {"code": 200, "message": WEBINAR_PLAN_MISSING})
     items = [_item(ds, row, m, i, True) for i, m in enumerate(upcoming_webinars(ds, row, call.now))]
     return _listing(call, "webinars", items)

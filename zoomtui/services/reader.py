@@ -40,6 +40,11 @@ class Reader:
         self._stores: list[Store] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._stopping = threading.Event()
+
+    def stopping(self) -> bool:
+        """Whether the reader is closing: a long job in a reader thread stops at its next step."""
+        return self._stopping.is_set()
 
     async def __call__(
         self, fn: Callable[Concatenate[AppContext, P], T], *args: P.args, **kwargs: P.kwargs
@@ -79,6 +84,7 @@ class Reader:
         """Wait for reads under way, then close every thread's connection."""
         with self._lock:
             self._closed = True
+        self._stopping.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
         with self._lock:
             stores, self._stores = self._stores, []

@@ -80,7 +80,8 @@ DIALOG_ACTIONS: tuple[UserAction, ...] = (
         "next_action",
         "Next action",
         "reclaim",
-        "Plan a downgrade, a deactivation or the revocation of old invitations.",
+        "Plan a downgrade, a deactivation, the removal of an add-on the users hold "
+        "or the revocation of old invitations.",
         scope="reclaim",
     ),
     UserAction(

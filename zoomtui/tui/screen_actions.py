@@ -48,7 +48,7 @@ SCREEN_ACTIONS: tuple[UserAction, ...] = (
         "users",
         "Plan, add-on, account, department, inactivity, hosting.",
         scope="users",
-        footer="Filters",
+        footer="Filter",
     ),
     UserAction(
         "users.deactivated",

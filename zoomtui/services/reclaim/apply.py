@@ -8,6 +8,7 @@ sent again, so applying the same plan after a crash finishes it.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -66,8 +67,13 @@ async def apply_plan(
     dry_run: bool = False,
     after_write: AfterWrite | None = None,
     progress: Callable[[dict[str, Any]], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
-    """Apply (or with ``dry_run`` only check) a plan; returns one outcome per item."""
+    """Apply (or with ``dry_run`` only check) a plan; returns one outcome per item.
+
+    ``stop`` is asked before each item: once it says so the items left stay as planned
+    (the TUI applies in a thread of its own and sets it when the app closes).
+    """
     store = ctx.open_store()
     plan = load_plan(ctx, plan_id)
     stale: ServiceError | None = None
@@ -98,6 +104,8 @@ async def apply_plan(
             raise ServiceError(problem)
         api = AdminApi(client)
         for item in plan["items"]:
+            if stop is not None and stop():
+                break
             if kept is not None and item["id"] not in kept:
                 if item["state"] == "planned":
                     db.set_item(store.conn, item["id"], "dropped", "dropped from the plan file")
@@ -130,6 +138,17 @@ async def apply_plan(
         "failed": sum(o["result"] == "failed" for o in outcomes),
         "yearly_saving": round(sum(i["saving"] for i in plan["items"] if _is_done(i, done)), 2),
     }
+
+
+def apply_in_thread(
+    ctx: AppContext, plan_id: int, kept: set[int], stop: Callable[[], bool]
+) -> dict[str, Any]:
+    """:func:`apply_plan` on an event loop of the calling thread's own (a reader thread's).
+
+    Why: every item journals and commits before and after Zoom answers; on the TUI's
+    loop those writes (and the live re-reads' parsing) came between the user's keys.
+    """
+    return asyncio.run(apply_plan(ctx, plan_id, kept, stop=stop))
 
 
 def _is_done(item: dict[str, Any], done: list[dict[str, Any]]) -> bool:
@@ -192,13 +211,30 @@ async def _one(
         key, meetings = item["zoom_id"], api.meetings
         now_live = await meetings(key, "live", sub) if action.name != "remove-addon" else []
         upcoming = await meetings(key, "upcoming", sub) if action.name != "remove-addon" else []
-        webinars = await api.webinars(key, sub)
+        try:
+            webinars = await api.webinars(key, sub)
+        except ZoomError as exc:
+            if not webinar_plan_missing(exc, live):
+                # Not known whether webinars need the licence: leave the user as is.
+                return _skip(ctx, item, f"webinars not readable ({exc.message})", dry_run)
+            webinars = []
         why = meeting_block(action.name, action.addon, now_live, upcoming, webinars)
     if why is not None:
         return _skip(ctx, item, why, dry_run)
     if dry_run:
         return _outcome(item, "would apply", "checked live just now")
     return live, request
+
+
+def webinar_plan_missing(exc: ZoomError, live: LiveUser) -> bool:
+    """Whether Zoom refused to list webinars because the user has no webinar licence.
+
+    Zoom answers HTTP 400, code 200 ("Webinar plan is missing…", before "Cannot use
+    webinar API, You need to subscribe webinar plan…") for such a user: no webinars to
+    keep. Code 200 is also Zoom's "No permission", so it only counts as "no webinars"
+    when the live settings read just now show no webinar licence either.
+    """
+    return exc.status == 400 and exc.code == 200 and not live.features.get("webinar")
 
 
 def _guard(item: dict[str, Any], live: LiveUser, rules: Exclusions) -> str | None:

@@ -19,6 +19,7 @@ from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.exporting import start_export
 from zoomtui.tui.screens.switcher import when
+from zoomtui.tui.widgets.columns import whole_columns
 from zoomtui.tui.widgets.row_table import RowTable
 
 # (summary key, header); short headers so nine columns fit 80 cells with short names.
@@ -114,12 +115,7 @@ class AccountsScreen(ZoomScreen):
             + 2 * table.cell_padding
             for key, label in COLUMNS
         }
-        keys = [k for k, _l in COLUMNS]
-        for key in DROP_FIRST:
-            if not room or sum(widths[k] for k in keys) <= room:
-                break
-            keys.remove(key)
-        return keys
+        return whole_columns(widths, DROP_FIRST, room)
 
     def on_screen_resume(self) -> None:
         # A first visit resumes twice just after mounting: the read under way is fresh.

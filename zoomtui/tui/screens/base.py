@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 PALETTE_HINT_WIDTH = 100
 """The narrowest terminal whose footer also shows the command palette's key."""
 
+SCREENS_HINT_WIDTH = 80
+"""The narrowest terminal whose footer also shows "1234567 Screens" (app.tcss hides it)."""
+
 
 class ZoomScreen(Screen[None]):
     """A mode's screen; subclasses yield their body from ``compose_body``."""
@@ -89,6 +92,9 @@ class ZoomScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.update_top_bar()
+        # Below 80 columns "1234567 Screens" pushed "f1 Help" and "p Profile" out of the
+        # footer; the tab bar above already numbers every screen.
+        self.set_class(self.app.size.width < SCREENS_HINT_WIDTH, "-tight-footer")
         # Below 100 columns the palette's "^p palette" pushed the screen's last keys
         # ("p Profile" at 80) out of the footer; help and the README still name ctrl+p.
         footer = self.query_one(Footer)

@@ -8,7 +8,8 @@ re-checks and journal as ``zoomtui reclaim apply``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on, work
@@ -19,8 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from zoomtui.errors import ZoomtuiError
-from zoomtui.services.reclaim.actions import Action
-from zoomtui.services.reclaim.apply import apply_plan
+from zoomtui.services.reclaim.actions import CAPACITY_KEYS, Action
+from zoomtui.services.reclaim.apply import apply_in_thread
 from zoomtui.services.reclaim.journal import journal_rows
 from zoomtui.services.reclaim.plan import build_plan, load_plan
 from zoomtui.tui.actions import bindings_for
@@ -34,6 +35,21 @@ if TYPE_CHECKING:
     from zoomtui.tui.app import ZoomApp
 
 ACTION_CYCLE = (Action("downgrade"), Action("deactivate"), Action("revoke-invitation"))
+"""The actions ``t`` cycles through; a remove-addon per add-on the selection holds comes
+after the deactivation (see :func:`action_cycle`)."""
+
+
+def held_addons(rows: Iterable[Row]) -> tuple[str, ...]:
+    """The removable add-ons the users of ``rows`` hold, the most held first."""
+    held = Counter(a for r in rows for a in r.get("addons") or () if a in CAPACITY_KEYS)
+    return tuple(name for name, _n in sorted(held.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def action_cycle(addons: Iterable[str]) -> tuple[Action, ...]:
+    """Downgrade, deactivate, remove each add-on held, revoke old invitations."""
+    removals = tuple(Action("remove-addon", a) for a in addons)
+    return (*ACTION_CYCLE[:2], *removals, *ACTION_CYCLE[2:])
+
 
 JOURNAL_COLUMNS = [
     Column("journal_id", "Id", 6),
@@ -124,9 +140,16 @@ class ReclaimScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for("reclaim")  # type: ignore[assignment]
 
-    def __init__(self, only: set[str], definition: str = "idle", days: int | None = None) -> None:
+    def __init__(
+        self,
+        only: set[str],
+        definition: str = "idle",
+        days: int | None = None,
+        addons: Iterable[str] = (),
+    ) -> None:
         super().__init__()
         self.only = {e.casefold() for e in only}
+        self.actions = action_cycle(addons)
         self.definition, self.days = definition, days
         self.action_index = 0
         self.plan: dict[str, Any] | None = None
@@ -156,7 +179,7 @@ class ReclaimScreen(ModalScreen[bool]):
 
     @property
     def action(self) -> Action:
-        return ACTION_CYCLE[self.action_index]
+        return self.actions[self.action_index]
 
     def build(self) -> None:
         """A new stored plan for the current action and selection (nothing is sent to Zoom).
@@ -260,7 +283,7 @@ class ReclaimScreen(ModalScreen[bool]):
     def action_next_action(self) -> None:
         if self.busy:
             return
-        self.action_index = (self.action_index + 1) % len(ACTION_CYCLE)
+        self.action_index = (self.action_index + 1) % len(self.actions)
         self.build()
 
     def action_show_journal(self) -> None:
@@ -311,8 +334,9 @@ class ReclaimScreen(ModalScreen[bool]):
         summary = self.query_one("#reclaim-plan-summary", Static)
         summary.update("Applying: re-checking each user live, then writing…")
         self.applied = True
-        try:
-            result = await apply_plan(self.ctx, self.plan["id"], kept)
+        app = cast("ZoomApp", self.app)
+        try:  # in a reader thread: the journal's writes stay off the event loop
+            result = await app.reader(apply_in_thread, self.plan["id"], kept, app.reader.stopping)
         except Exception as exc:  # worker boundary: a stopped apply is told, the screen stays
             self.notify(error_text(exc), title="Reclaim stopped", severity="error", timeout=10)
         else:
@@ -322,7 +346,7 @@ class ReclaimScreen(ModalScreen[bool]):
             )
         finally:
             self.busy = False
-        stored = await cast("ZoomApp", self.app).reader(load_plan, self.plan["id"])
+        stored = await app.reader(load_plan, self.plan["id"])
         self.plan = {**stored, "excluded": self.plan.get("excluded", [])}
         self.fill()
 

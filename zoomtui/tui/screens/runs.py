@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +19,7 @@ from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.exporting import start_export
 from zoomtui.tui.widgets.bars import Trend
+from zoomtui.tui.widgets.columns import whole_columns
 from zoomtui.tui.widgets.row_table import RowTable
 
 TRENDS = (
@@ -26,7 +28,20 @@ TRENDS = (
     ("idle_licensed", "Idle licensed"),
     ("seats_free", "Seats free"),
 )
-COLUMNS = ("", "Run", "Status", "Started (UTC)", "Users", "Lic.", "Idle lic.", "Time", "Skipped")
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("mark", ""),
+    ("run", "Run"),
+    ("status", "Status"),
+    ("started", "Started (UTC)"),
+    ("users", "Users"),
+    ("licensed", "Lic."),
+    ("idle_licensed", "Idle lic."),
+    ("time", "Time"),
+    ("skipped", "Skipped"),
+)
+DROP_FIRST = ("skipped", "time")
+"""Left out, in this order, on a terminal too narrow for every column whole; the hint line
+then gives the highlighted run's time and what it skipped."""
 
 
 def trend_value(point: TrendPoint, key: str) -> int:
@@ -60,6 +75,21 @@ def _skipped(notes: Any) -> str:
     return ", ".join(skipped_parts(notes))
 
 
+def run_cells(run: RunView, marked: bool) -> dict[str, str]:
+    """One run's row, keyed as ``COLUMNS`` (plain text: the table makes it safe)."""
+    return {
+        "mark": "✓" if marked else "",
+        "run": str(run.id),
+        "status": run.status,
+        "started": _when(run.started_at),
+        "users": _num(run.record.users),
+        "licensed": _num(run.licensed),
+        "idle_licensed": _num(run.idle_licensed),
+        "time": _duration(run.duration_s),
+        "skipped": _skipped(run.record.notes),  # notes name Zoom's accounts
+    }
+
+
 class RunsScreen(ZoomScreen):
     """A table of every run (newest first) and four sparklines over the complete ones."""
 
@@ -70,6 +100,7 @@ class RunsScreen(ZoomScreen):
         super().__init__()
         self.runs: list[RunView] = []
         self.marked: list[int] = []
+        self.hidden: list[str] = []
 
     def compose_body(self) -> ComposeResult:
         with Grid(id="trends"):
@@ -81,7 +112,7 @@ class RunsScreen(ZoomScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(DataTable)
-        table.add_columns(*COLUMNS)
+        table.add_columns(*(label for _key, label in COLUMNS))
         self.reload()
         table.focus()
 
@@ -118,24 +149,27 @@ class RunsScreen(ZoomScreen):
         self.marked = [m for m in self.marked if m in known]
         self._fill()
 
+    def on_resize(self) -> None:
+        if self.runs:
+            self._fill()
+
     def _fill(self) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
-        table.clear()
-        for run in self.runs:
-            mark = "✓" if run.id in self.marked else ""
-            table.add_row(
-                mark,
-                str(run.id),
-                safe(run.status),
-                _when(run.started_at),
-                _num(run.record.users),
-                _num(run.licensed),
-                _num(run.idle_licensed),
-                _duration(run.duration_s),
-                safe(_skipped(run.record.notes)),  # notes name Zoom's accounts
-                key=str(run.id),
-            )
+        rows = [run_cells(run, run.id in self.marked) for run in self.runs]
+        pad = 2 * table.cell_padding
+        widths = {k: max([cell_len(h)] + [cell_len(r[k]) for r in rows]) + pad for k, h in COLUMNS}
+        room = table.scrollable_content_region.width or self.size.width
+        keys = whole_columns(widths, DROP_FIRST, room)
+        shown = [str(c.key.value) for c in table.columns.values()]
+        table.clear(columns=keys != shown)
+        if not table.columns:
+            for key in keys:
+                table.add_column(dict(COLUMNS)[key], key=key)
+        self.hidden = [k for k, _h in COLUMNS if k not in keys]
+        for run, cells in zip(self.runs, rows, strict=True):
+            # the status and the skipped parts quote Zoom (an account's name): never markup
+            table.add_row(*(safe(cells[k]) for k in keys), key=str(run.id))
         if self.runs:
             table.move_cursor(row=min(row, len(self.runs) - 1))
         self._hint()
@@ -148,6 +182,11 @@ class RunsScreen(ZoomScreen):
             text += " · marked: " + " and ".join(str(m) for m in sorted(self.marked))
         elif run is not None and run.record.error:  # why the highlighted run ended
             text += f" · run {run.id} {run.status}: {run.record.error}"
+        elif run is not None and self.hidden:  # what the narrow table leaves out
+            cells = run_cells(run, False)
+            text += f" · run {run.id}"
+            text += f" took {cells['time']}" if cells["time"] else f" {run.status}"
+            text += f", skipped {cells['skipped']}" if cells["skipped"] else ""
         else:
             text += " · space marks two runs, c compares them"
         self.query_one("#runs-hint", Static).update(safe(text))  # the error quotes Zoom

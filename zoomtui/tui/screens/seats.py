@@ -217,7 +217,7 @@ class SeatsScreen(ZoomScreen):
 
     def action_reclaim(self) -> None:
         """Plan a reclaim of the candidates shown (same definition and days)."""
-        from zoomtui.tui.screens.reclaim import ReclaimScreen
+        from zoomtui.tui.screens.reclaim import ReclaimScreen, held_addons
 
         if self.result is None or not self.result.rows:
             self.notify("No reclaim candidates to plan.", severity="warning")
@@ -225,7 +225,10 @@ class SeatsScreen(ZoomScreen):
         rows = self.result.rows
         self.app.push_screen(
             ReclaimScreen(
-                {r["email"] for r in rows}, self.result.definition, self.result.inactive_days
+                {r["email"] for r in rows},
+                self.result.definition,
+                self.result.inactive_days,
+                held_addons(rows),
             ),
             lambda applied: self.reload() if applied else None,
         )

@@ -45,8 +45,14 @@ def _status(row: Row) -> str:
 
 
 def _days(row: Row) -> str:
+    """Days since the last login or sign-in; "never" for a user with neither.
+
+    Why: at 80 columns Last login is on the next page, and a blank Idle read as unknown.
+    """
     days = row.get("days_inactive")
-    return "" if days is None else f"{days:,}"
+    if days is None:
+        return "never" if row.get("last_activity") is None else ""
+    return f"{days:,}"
 
 
 def _count(key: str) -> Any:
@@ -311,20 +317,21 @@ class UsersScreen(ZoomScreen):
     @work(group="read-reclaim-plan", exit_on_error=False)
     async def action_reclaim(self) -> None:
         """Plan a reclaim of the reclaim candidates among the users the filters show."""
-        from zoomtui.tui.screens.reclaim import ReclaimScreen
+        from zoomtui.tui.screens.reclaim import ReclaimScreen, held_addons
 
         flt, run_id = to_user_filter(self.state), self.run_id
 
-        def emails_of(ctx: AppContext) -> set[str]:
-            return {r["email"] for r in query_users(ctx, flt, run_id).rows}
+        def selection(ctx: AppContext) -> tuple[set[str], tuple[str, ...]]:
+            rows = query_users(ctx, flt, run_id).rows
+            return {r["email"] for r in rows}, held_addons(rows)
 
         try:
-            emails = await self.zapp.reader(emails_of)
+            emails, addons = await self.zapp.reader(selection)
         except ZoomtuiError as exc:
             self.report(exc)
             return
         self.app.push_screen(
-            ReclaimScreen(emails),
+            ReclaimScreen(emails, addons=addons),
             lambda applied: self.reload(keep_cursor=True) if applied else None,
         )
 

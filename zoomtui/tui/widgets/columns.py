@@ -144,3 +144,18 @@ def place(cells: list[str], widths: list[int], style: Style, scroll_x: int, widt
     if x < width:
         segments.append(Segment(" " * (width - x), style))
     return Strip(segments).crop(0, width)
+
+
+def whole_columns(widths: dict[str, int], drop_first: tuple[str, ...], room: int) -> list[str]:
+    """The keys of ``widths`` (in order) that fit ``room`` cells whole, leaving out
+    ``drop_first`` in turn until they do (``room`` 0: not laid out yet, keep them all).
+
+    Why: a DataTable too wide for the terminal scrolled sideways and cut the column at the
+    edge; a screen whose columns are few enough drops the least needed ones instead.
+    """
+    keys = list(widths)
+    for key in drop_first:
+        if not room or sum(widths[k] for k in keys) <= room:
+            break
+        keys.remove(key)
+    return keys
