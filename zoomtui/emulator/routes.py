@@ -8,7 +8,6 @@ rate limits and faults around them.
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -20,12 +19,13 @@ from zoomtui.emulator.call import (
     Reject,
     Result,
     Route,
+    envelope,
     invalid_field,
     not_found_user,
+    paginate,
 )
 from zoomtui.emulator.columns import ACTIVE, PENDING, STATUS_BY_CODE, email_of, user_id
 from zoomtui.emulator.dataset import months_before
-from zoomtui.emulator.paging import BadPageToken, page_size
 from zoomtui.emulator.ratelimit import HEAVY, LIGHT, MEDIUM
 
 if TYPE_CHECKING:
@@ -33,33 +33,6 @@ if TYPE_CHECKING:
 
 SIX_MONTHS_MESSAGE = "The date range must be within the last 6 months."
 PENDING_SETTINGS = "You can not access settings of users that are still in pending state."
-
-
-def paginate(call: Call, default_size: int = 30) -> tuple[int, int]:
-    """(offset, size) of the requested page; raises ``Reject`` for a bad cursor or size."""
-    size = page_size(call.query.get("page_size"), default_size)
-    if size is None:
-        raise invalid_field("page_size", "page_size must be an integer between 1 and 300.")
-    token = call.query.get("next_page_token", "")
-    if token:
-        try:
-            return call.pager_offset(token, size), size
-        except BadPageToken:
-            raise Reject(400, dict(BadPageToken.body)) from None
-    number = call.query.get("page_number", "1")
-    offset = (int(number) - 1) * size if number.isdigit() and int(number) > 0 else 0
-    return offset, size
-
-
-def envelope(call: Call, total: int, offset: int, size: int) -> Body:
-    nxt = call.pager_issue(offset + size, size) if offset + size < total else ""
-    return {
-        "next_page_token": nxt,
-        "page_count": math.ceil(total / size) if total else 0,
-        "page_number": offset // size + 1,
-        "page_size": size,
-        "total_records": total,
-    }
 
 
 def list_users(call: Call) -> Result:

@@ -1,0 +1,46 @@
+"""Answers where the emulator had been kinder than Zoom, so the client never met Zoom's.
+
+Each test names what Zoom does and where that is written; the emulator's code
+cites the same source.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers.emuapi import START, make_api
+from zoomtui.emulator import Dataset
+from zoomtui.emulator.columns import ACTIVE, user_id
+from zoomtui.emulator.meetings import upcoming_meetings
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return Dataset.generate(users=400, seed=11, start=START)
+
+
+def test_a_meeting_list_pages_by_page_size_with_a_next_page_token(ds: Dataset) -> None:
+    """Zoom's List meetings: ``page_size`` (default 30) per call, "a next page token will be
+    returned whenever the set of available results exceeds the current page size"."""
+    api = make_api(ds)
+    now = int(START.timestamp())
+    c = ds.cols
+    row = next(
+        r
+        for r in range(len(c))
+        if c.acct[r] == 0 and c.status[r] == ACTIVE and len(upcoming_meetings(ds, r, now)) >= 2
+    )
+    path = f"/users/{user_id(ds.seed, c.serial[row])}/meetings"
+    first = api.get(path, type="upcoming", page_size=1).json()
+    assert first["page_size"] == 1 and len(first["meetings"]) == 1
+    assert first["total_records"] == len(upcoming_meetings(ds, row, now))
+    assert first["next_page_token"]
+    seen = list(first["meetings"])
+    token = first["next_page_token"]
+    while token:
+        page = api.get(path, type="upcoming", page_size=1, next_page_token=token).json()
+        seen += page["meetings"]
+        token = page["next_page_token"]
+    assert [m["duration"] for m in seen] == [d for _, d, _ in upcoming_meetings(ds, row, now)]
+    everything = api.get(path, type="upcoming", page_size=300).json()
+    assert everything["page_size"] == 300 and everything["next_page_token"] == ""
