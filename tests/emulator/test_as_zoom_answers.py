@@ -44,3 +44,19 @@ def test_a_meeting_list_pages_by_page_size_with_a_next_page_token(ds: Dataset) -
     assert [m["duration"] for m in seen] == [d for _, d, _ in upcoming_meetings(ds, row, now)]
     everything = api.get(path, type="upcoming", page_size=300).json()
     assert everything["page_size"] == 300 and everything["next_page_token"] == ""
+
+
+REPORTS = ("/report/activities", "/report/users", "/report/operationlogs")
+
+
+@pytest.mark.parametrize("path", REPORTS)
+def test_reports_of_a_free_account_are_refused_as_zoom_does(ds: Dataset, path: str) -> None:
+    """Zoom's Report APIs are "only for paid accounts" (Pro or higher): code 200, HTTP 400."""
+    window = {"from": "2026-05-20", "to": "2026-05-31"}
+    assert make_api(ds, tier="pro").get(path, **window).status_code == 200
+    refused = make_api(ds, tier="free").get(path, **window)
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "code": 200,
+        "message": f"Only available for Paid account: {ds.accounts[0].id}.",
+    }

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from tests.helpers.emuworld import World
+from tests.helpers.emuworld import World, make_world, truth_users
 from zoomtui.emulator.columns import ACTIVE, user_id
 from zoomtui.emulator.meetings import upcoming_meetings
+from zoomtui.services.aggregate import aggregate
+from zoomtui.services.connection import test_connection as check
+from zoomtui.services.users import UserFilter, query_users
 from zoomtui.zoom import admin
 from zoomtui.zoom.admin import AdminApi
 
@@ -26,3 +30,26 @@ async def test_live_meeting_check_reads_every_page(world: World, monkeypatch: An
     truth = upcoming_meetings(ds, row, now)
     assert sorted(m["duration"] for m in found) == sorted(d for _, d, _ in truth)
     assert world.emulator.stats.calls["GET /users/{userId}/meetings"] == len(truth)
+
+
+async def test_a_free_account_run_completes_without_its_reports(tmp_path: Path) -> None:
+    """Zoom refuses every report to a free account (400, code 200): noted, never a failure."""
+    world = make_world(tmp_path / "free.db", users=120, tier="free")
+    try:
+        result = await aggregate(world.ctx)
+        assert result.status == "complete", result.error
+        assert "Only available for Paid account" in result.notes["sign_ins"]
+        assert "Only available for Paid account" in result.notes["hosting"]
+        truth = truth_users(world.dataset)
+        page = query_users(world.ctx, UserFilter(statuses=("active", "pending", "inactive")))
+        stored = {row["email"].lower(): row for row in page.rows}
+        assert set(stored) == set(truth)
+        for email, expected in truth.items():
+            assert {k: stored[email][k] for k in expected} == expected, email
+        report = await check(world.ctx)
+        assert report.ok
+        for part in ("sign_ins", "hosting", "operation_logs"):
+            assert not report.capabilities[part].available
+            assert "Only available for Paid account" in report.capabilities[part].detail
+    finally:
+        world.ctx.close()

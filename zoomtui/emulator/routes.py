@@ -95,8 +95,22 @@ def sub_accounts(call: Call) -> Result:
     return 200, body
 
 
+# Zoom's Report APIs are for paid accounts: "Prerequisites: Pro or higher plan" (its
+# Reports spec, e.g. the openapi TS clients' ``ReportsService``); the answer to a free
+# (Basic) account is code 200 "Only available for Paid account: {accountId}." (Zoom's
+# v2 error tables, harrisyang/api ``errors/ReportAPIs.md``: "All the Report APIs are
+# only for paid accounts"), sent with HTTP 400 as the spec's error tables give code 200.
+PAID_ONLY = "Only available for Paid account: {}."
+
+
 def report_window(call: Call) -> tuple[date, date]:
-    """Validated from/to: yyyy-mm-dd, at most one month, within the last six months."""
+    """Validated from/to: yyyy-mm-dd, at most one month, within the last six months.
+
+    Every report route starts here, so a free account (``tier="free"``, the plan
+    Zoom's free rate limits belong to) is refused here first.
+    """
+    if call.config.tier == "free":
+        raise Reject(400, {"code": 200, "message": PAID_ONLY.format(call.ds.accounts[0].id)})
     raw_from, raw_to = call.query.get("from"), call.query.get("to")
     if not raw_from or not raw_to:
         raise invalid_field("from" if not raw_from else "to", "The date is required.")
