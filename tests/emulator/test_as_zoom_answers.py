@@ -60,3 +60,12 @@ def test_reports_of_a_free_account_are_refused_as_zoom_does(ds: Dataset, path: s
         "code": 200,
         "message": f"Only available for Paid account: {ds.accounts[0].id}.",
     }
+
+
+@pytest.mark.parametrize("path", REPORTS)
+def test_a_report_window_of_more_than_thirty_days_is_refused(ds: Dataset, path: str) -> None:
+    """ "One month worth of data in one request": ZoomNet refuses ``to - from`` > 30 days."""
+    api = make_api(ds)
+    assert api.get(path, **{"from": "2026-05-01", "to": "2026-05-31"}).status_code == 200
+    refused = api.get(path, **{"from": "2026-04-30", "to": "2026-05-31"})  # 31 days apart
+    assert refused.status_code == 400 and refused.json()["code"] == 300

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from zoomtui.services.connection import test_connection as check
 from zoomtui.services.users import UserFilter, query_users
 from zoomtui.zoom import admin
 from zoomtui.zoom.admin import AdminApi
+from zoomtui.zoom.pagination import month_windows, sign_in_windows
 
 
 async def test_live_meeting_check_reads_every_page(world: World, monkeypatch: Any) -> None:
@@ -53,3 +55,13 @@ async def test_a_free_account_run_completes_without_its_reports(tmp_path: Path) 
             assert "Only available for Paid account" in report.capabilities[part].detail
     finally:
         world.ctx.close()
+
+
+def test_every_report_window_the_client_asks_for_is_at_most_thirty_days() -> None:
+    """What the emulator now refuses (``to - from`` > 30 days), the client never sends."""
+    first_day = date(2025, 1, 1)
+    for offset in range(0, 800, 3):
+        today = first_day + timedelta(days=offset)
+        for split in (sign_in_windows, month_windows):
+            for start, end in split(today - timedelta(days=200), today, today):
+                assert 0 <= (end - start).days <= 30, (split.__name__, today, start, end)

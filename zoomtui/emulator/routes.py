@@ -120,7 +120,10 @@ def report_window(call: Call) -> tuple[date, date]:
         raise invalid_field("from", "Dates must be in the format yyyy-mm-dd.") from None
     if end < start:
         raise Reject(400, {"code": 300, "message": "The 'to' date must not be before 'from'."})
-    if (end - start).days > 31:
+    # "Only provides one month worth of data in one request" (Zoom's Reports spec); ZoomNet
+    # refuses ``to - from`` over 30 days (Resources/Reports.cs VerifyReportDatesRange), as
+    # Zoom's cloud recording report states: "smaller or equal to 30 days".
+    if (end - start).days > 30:
         raise Reject(400, {"code": 300, "message": "The date range must not exceed one month."})
     today = call.clock().date()
     if start < months_before(today, 6):
