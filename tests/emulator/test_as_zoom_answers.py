@@ -69,3 +69,14 @@ def test_a_report_window_of_more_than_thirty_days_is_refused(ds: Dataset, path: 
     assert api.get(path, **{"from": "2026-05-01", "to": "2026-05-31"}).status_code == 200
     refused = api.get(path, **{"from": "2026-04-30", "to": "2026-05-31"})  # 31 days apart
     assert refused.status_code == 400 and refused.json()["code"] == 300
+
+
+@pytest.mark.parametrize("path", REPORTS)
+def test_the_six_month_reach_of_reports_can_be_read_as_days(ds: Dataset, path: str) -> None:
+    """Zoom: "within the last six months"; calendar months or 180 days is not documented."""
+    oldest = {"from": "2025-12-01", "to": "2025-12-20"}  # six calendar months before 2026-06-01
+    assert make_api(ds).get(path, **oldest).status_code == 200
+    days = make_api(ds, report_history_days=180)  # 2025-12-03 onwards
+    refused = days.get(path, **oldest)
+    assert refused.status_code == 400 and refused.json()["code"] == 300
+    assert days.get(path, **{"from": "2025-12-03", "to": "2025-12-20"}).status_code == 200

@@ -65,3 +65,40 @@ def test_every_report_window_the_client_asks_for_is_at_most_thirty_days() -> Non
         for split in (sign_in_windows, month_windows):
             for start, end in split(today - timedelta(days=200), today, today):
                 assert 0 <= (end - start).days <= 30, (split.__name__, today, start, end)
+
+
+async def test_a_first_run_copes_when_zoom_counts_six_months_as_180_days(
+    tmp_path: Path,
+) -> None:
+    """The oldest report window starts six calendar months back; when Zoom refuses that
+    start (a stricter reading of "the last six months"), it is moved inside, not fatal."""
+    world = make_world(tmp_path / "days.db", users=120, report_history_days=180)
+    try:
+        result = await aggregate(world.ctx)
+        assert result.status == "complete", result.error
+        assert not any(k.startswith(("sign_ins", "hosting")) for k in result.notes)
+        truth = truth_users(world.dataset)
+        page = query_users(world.ctx, UserFilter(statuses=("active", "pending", "inactive")))
+        assert {row["email"].lower() for row in page.rows} == set(truth)
+        # at most the oldest window of the sign-in and host reports of each account, once
+        assert 0 < world.emulator.stats.statuses[400] <= 2 * len(world.dataset.accounts)
+        conn = world.ctx.open_store().conn
+        oldest = conn.execute("SELECT min(time) FROM sign_ins").fetchone()[0]
+        reach = (world.ctx.clock() - timedelta(days=181)).strftime("%Y-%m-%d")
+        assert oldest is not None and oldest >= reach  # read, from inside Zoom's reach
+        assert result.stats["hosting_months"] > 0
+    finally:
+        world.ctx.close()
+
+
+async def test_a_refusal_the_later_start_does_not_cure_is_still_an_error(
+    tmp_path: Path,
+) -> None:
+    """Only one retry, from 179 days back: a report kept for 60 days fails as before."""
+    world = make_world(tmp_path / "short.db", users=60, report_history_days=60)
+    try:
+        result = await aggregate(world.ctx)
+        assert result.status == "partial"
+        assert result.error and "within the last 6 months" in result.error
+    finally:
+        world.ctx.close()
