@@ -80,3 +80,15 @@ def test_the_six_month_reach_of_reports_can_be_read_as_days(ds: Dataset, path: s
     refused = days.get(path, **oldest)
     assert refused.status_code == 400 and refused.json()["code"] == 300
     assert days.get(path, **{"from": "2025-12-03", "to": "2025-12-20"}).status_code == 200
+
+
+def test_plan_usage_of_a_sub_account_that_pays_itself_is_refused(ds: Dataset) -> None:
+    """Zoom's Billing APIs serve sub accounts the master pays for: 2100 "paid by self"."""
+    sub = ds.accounts[1].id
+    assert make_api(ds).get(f"/accounts/{sub}/plans/usage").status_code == 200
+    api = make_api(ds, self_paid_subs=True)
+    refused = api.get(f"/accounts/{sub}/plans/usage")
+    assert refused.status_code == 400
+    assert refused.json() == {"code": 2100, "message": "This sub account is paid by self."}
+    assert api.get("/accounts/me/plans/usage").status_code == 200  # the master's own
+    assert api.get(f"/accounts/{sub}/users/summary").status_code == 200

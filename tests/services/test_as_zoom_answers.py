@@ -102,3 +102,22 @@ async def test_a_refusal_the_later_start_does_not_cure_is_still_an_error(
         assert result.error and "within the last 6 months" in result.error
     finally:
         world.ctx.close()
+
+
+async def test_sub_accounts_that_pay_themselves_count_seats_from_the_summary(
+    tmp_path: Path,
+) -> None:
+    """Zoom refuses plan usage for them (2100): the run falls back, it does not fail."""
+    world = make_world(tmp_path / "self.db", users=120, self_paid_subs=True)
+    try:
+        result = await aggregate(world.ctx)
+        assert result.status == "complete", result.error
+        subs = [a.id for a in world.dataset.accounts[1:]]
+        for sub in subs:
+            assert "paid by self" in result.notes[f"seats:{sub}"]
+            assert "/users/summary" in result.notes[f"seats:{sub}"]
+        assert f"seats:{world.dataset.accounts[0].id}" not in result.notes
+        report = await check(world.ctx)
+        assert report.capabilities["seats"].available  # the master's own plan usage
+    finally:
+        world.ctx.close()

@@ -66,7 +66,17 @@ def summary(call: Call) -> Result:
     return 200, call.ds.summary_of(call.ds.accounts[call.acct].id)
 
 
+# Zoom's Billing APIs are for a master account and the sub accounts it pays for: "Only
+# for the sub account which is paid by master account", else 2100 "This sub account is
+# paid by self." (Zoom's v2 error tables, harrisyang/api errors/BillingAPIs.md, "Retrieve
+# plan information for a sub account"; zoom-api.md §4.1). That plan usage answers the
+# same way is the closest documented reading (UNCERTAIN): ``self_paid_subs`` takes it.
+PAID_BY_SELF = "This sub account is paid by self."
+
+
 def plan_usage(call: Call) -> Result:
+    if call.acct != 0 and call.config.self_paid_subs:
+        raise Reject(400, {"code": 2100, "message": PAID_BY_SELF})
     return 200, call.ds.plan_usage_of(call.ds.accounts[call.acct].id)
 
 
