@@ -92,3 +92,18 @@ def test_plan_usage_of_a_sub_account_that_pays_itself_is_refused(ds: Dataset) ->
     assert refused.json() == {"code": 2100, "message": "This sub account is paid by self."}
     assert api.get("/accounts/me/plans/usage").status_code == 200  # the master's own
     assert api.get(f"/accounts/{sub}/users/summary").status_code == 200
+
+
+def test_meetings_of_a_user_who_cannot_host_are_refused(ds: Dataset) -> None:
+    """List meetings, Zoom's spec: 400 / 3161 "Meeting hosting and scheduling capabilities
+    are not allowed for your user account." — a user without a Meetings licence (type 4,
+    "Unassigned without Meetings Basic"; 99, None) gets that, not an empty list."""
+    api = make_api(ds)
+    c = ds.cols
+    for utype in (4, 99):
+        row = next(r for r in range(len(c)) if c.acct[r] == 0 and c.utype[r] == utype
+                   and c.status[r] == ACTIVE)  # fmt: skip
+        refused = api.get(f"/users/{user_id(ds.seed, c.serial[row])}/meetings", type="live")
+        assert refused.status_code == 400 and refused.json()["code"] == 3161
+    basic = next(r for r in range(len(c)) if c.acct[r] == 0 and c.utype[r] == 1)
+    assert api.get(f"/users/{user_id(ds.seed, c.serial[basic])}/meetings").status_code == 200

@@ -141,12 +141,21 @@ def _user_row(call: Call) -> int:
     return row
 
 
+# List meetings, Zoom's Meeting API spec (openapi TS clients' ``MeetingsService.meetings``
+# error table): HTTP 400, code 3161. Users of type 4 ("Unassigned without Meetings
+# Basic") and 99 (None) hold no Meetings licence at all (zoom-api.md §2.3), so they are
+# the users it names; Basic (1) and Licensed (2) may host.
+CANNOT_HOST = "Meeting hosting and scheduling capabilities are not allowed for your user account."
+
+
 def list_meetings(call: Call) -> Result:
     """GET /users/{userId}/meetings: ``live`` and upcoming kinds are answered; past is empty."""
     kind = call.query.get("type", "scheduled")
     if kind not in MEETING_TYPES:
         raise invalid_field("type", "Invalid field.")
     ds, row, now = call.ds, _user_row(call), call.now
+    if ds.cols.utype[row] not in (1, 2):
+        raise Reject(400, {"code": 3161, "message": CANNOT_HOST})
     meetings: list[Meeting] = []
     if kind == "live" and hosting_now(ds, row, now):
         meetings = [
