@@ -39,14 +39,24 @@ async def test_a_run_reports_the_time_left_as_reads_go(tmp_path: Path) -> None:
     first = estimates[0]
     medium = result.stats["rates"]["Medium"]
     assert first.total is not None
+    # The estimate starts with the listings' first pages: total_records says how many
+    # users are still to list, and a first run reads every active and deactivated one.
+    listed = [i for i, p in enumerate(seen) if p.phase == "users"]
+    assert seen.index(first) < listed[-1], "no estimate while users were still listed"
+    assert first.total >= result.stats["addons_read"] - 1  # the reads to come, not only queued
     # the reads left over the Medium pace, within the pace's movement during the run.
-    # The estimate starts once every listing has ended. In process, the main account's
-    # second page can wait behind the store thread's add-on writes until most reads are
-    # done (a loaded machine once let every read settle first), so the first estimate
-    # may already be 0: not asserted above 0. Over a network the pages come first.
-    assert first.left_s is not None and 0 <= first.left_s <= first.total / medium * 2
+    assert first.left_s is not None and 0 < first.left_s <= first.total / medium * 2
     lefts = [p.left_s for p in estimates]
     assert lefts == sorted(lefts, reverse=True) and lefts[-1] == 0.0
     assert isinstance(result.stats["estimate_s"], float)  # made when the listing ended
-    listed = [p for p in seen if p.phase == "users"]
-    assert all(p.left_s is None for p in listed)  # unknown while users are being listed
+
+
+async def test_a_rerun_gives_no_estimate_until_its_users_are_listed(tmp_path: Path) -> None:
+    """A rerun reads only the users whose add-ons may have changed: unknown before listing."""
+    world = make_world(tmp_path / "h.db", users=600, seed=3)
+    assert (await aggregate(world.ctx)).status == "complete"
+    seen: list[Progress] = []
+    await aggregate(world.ctx, progress=seen.append)
+    listed = [i for i, p in enumerate(seen) if p.phase == "users"]
+    early = [p for p in seen[: listed[-1]] if p.phase == "addons" and p.left_s is not None]
+    assert early == []

@@ -73,6 +73,10 @@ class AggregationRun(SettingsReads):
         self.counted: dict[str, tuple[str, str]] = {}  # user key -> (status, plan) counted
         self.unknown_flags: set[str] = set()
         self.listing_done = False
+        # (account, status) of each listing whose users are read -> users it announced
+        # (None until its first page), and how many it has listed so far.
+        self.announced: dict[tuple[str, str], int | None] = {}
+        self.listed_so_far: Counter[tuple[str, str]] = Counter()
         self.listed: dict[str, Listed] = {}
         self.emails: dict[str, str] = {}  # listed e-mail (case-folded) -> Zoom id
         self.hints: Hints | None = None
@@ -161,6 +165,12 @@ class AggregationRun(SettingsReads):
                 self.ctx, self.db, self._client, self.main_id, self.notes, self._on_hosting
             )
             tg.create_task(self.hosting.run(accounts))
+            self.announced = {
+                (a or self.main_id, s): None
+                for a in accounts
+                for s in USER_STATUSES
+                if s != "pending"
+            }  # pending users have no settings to read
             listings = [tg.create_task(self._list(a, s)) for a in accounts for s in USER_STATUSES]
             seats = [tg.create_task(self._seats(a)) for a in accounts]
             hints = tg.create_task(self._read_hints(accounts))
@@ -223,7 +233,9 @@ class AggregationRun(SettingsReads):
 
     async def _list(self, account: str | None, status: str) -> None:
         account_id = account or self.main_id
-        pages = self._client.iter_users(status, account_id=account)
+        pages = self._client.iter_users(
+            status, account_id=account, on_total=lambda n: self._announce(account_id, status, n)
+        )
         try:
             async with aclosing(pages):  # a run that ends early stops the prefetched page too
                 await self._store_pages(pages, account_id, status)
@@ -233,8 +245,15 @@ class AggregationRun(SettingsReads):
             self.notes[f"users:{account_id}"] = f"{status} users not listed: {exc.message}"
             raise
 
+    def _announce(self, account_id: str, status: str, total: int) -> None:
+        if (account_id, status) in self.announced:
+            self.announced[account_id, status] = total
+            if self._unlisted_reads() is not None:  # every listing announced: an estimate
+                self._report_reads()
+
     async def _store_pages(self, pages: Any, account_id: str, status: str) -> None:
         async for page in pages:
+            self.listed_so_far[account_id, status] += len(page)
             rows = []
             for user in page:
                 bundle = bundle_name(user)

@@ -8,6 +8,7 @@ this part has its own module; :class:`AggregationRun` owns the state, declared h
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -45,6 +46,9 @@ class SettingsReads:
     pending_reads: list[dict[str, Any]]
     unknown_flags: set[str]
     listing_done: bool
+    full: bool
+    announced: dict[tuple[str, str], int | None]
+    listed_so_far: Counter[tuple[str, str]]
     addons_allowed: bool
     bundles_allowed: bool
     skipped_reads: int
@@ -72,22 +76,39 @@ class SettingsReads:
                 self.settled += item is not None
                 self.queue.task_done()
 
-    def _left_s(self) -> float | None:
-        """Estimated seconds left: the settings reads still queued at the Medium pace in force.
+    def _unlisted_reads(self) -> int | None:
+        """Settings reads still to come from users not listed yet; None when not known.
 
-        Known once the users are listed (before, who needs a read is not known).
+        Known on a first or ``--full`` run, where every listed active or deactivated
+        user is read, once each of those listings has announced its ``total_records``
+        (its first page). A rerun reads only the users whose add-ons may have changed,
+        which the listing reveals.
+        """
+        if self.listing_done:
+            return 0
+        if not (self.full or not self.reads) or None in self.announced.values():
+            return None
+        return sum(
+            max(0, (total or 0) - self.listed_so_far[key]) for key, total in self.announced.items()
+        )
+
+    def _left_s(self) -> float | None:
+        """Estimated seconds left: the settings reads still to make at the Medium pace in force.
+
         The reads dominate a run (one Medium call per user against one per 300
         listed); the reports run beside them in the Heavy budget.
         """
-        if not self.listing_done or not self.addons_allowed:
+        unlisted = self._unlisted_reads()
+        if unlisted is None or not self.addons_allowed:
             return None
-        left = len(self.read_now) - self.settled
+        left = len(self.read_now) - self.settled + unlisted
         return seconds_left({MEDIUM: left}, self._client.stats.rates)
 
     def _report_reads(self) -> None:
+        unlisted = self._unlisted_reads() or 0
         self.report(
-            Progress("addons", self.addons_done, len(self.read_now), "Reading settings",
-                     left_s=self._left_s())
+            Progress("addons", self.addons_done, len(self.read_now) + unlisted,
+                     "Reading settings", left_s=self._left_s())
         )  # fmt: skip
 
     async def _read_settings(self, user: Listed) -> None:

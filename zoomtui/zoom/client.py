@@ -216,14 +216,23 @@ class ZoomClient:
             raise api_error(reply, "GET", path, jwt=jwt_app)
 
     async def iter_users(
-        self, status: str, account_id: str | None = None, page_size: int = 300
+        self,
+        status: str,
+        account_id: str | None = None,
+        page_size: int = 300,
+        on_total: Callable[[int], None] | None = None,
     ) -> AsyncGenerator[list[User], None]:
-        """Yield users of one status page by page (each user once, even across restarts)."""
+        """Yield users of one status page by page (each user once, even across restarts).
+
+        ``on_total`` hears the ``total_records`` the first page announces.
+        """
         if status not in USER_STATUSES:
             raise ValueError(f"status must be one of {', '.join(USER_STATUSES)}")
         path = f"/accounts/{_seg(account_id)}/users" if account_id else "/users"
         params = {"status": status, "page_size": page_size}
-        pages = paginate(self._get, path, params, "users", User.from_json, user_key, self.clock)
+        pages = paginate(
+            self._get, path, params, "users", User.from_json, user_key, self.clock, None, on_total
+        )
         async with aclosing(pages):
             async for page in pages:
                 yield page

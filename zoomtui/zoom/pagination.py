@@ -58,16 +58,18 @@ async def paginate(
     key: Callable[[T], Hashable],
     clock: Clock,
     seen: set[Hashable] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> AsyncGenerator[list[T], None]:
     """Yield each page's new items; `get(path, query, listing_started)` returns the JSON body.
 
-    Pass `seen` to share de-duplication between listings (e.g. report windows).
+    Pass `seen` to share de-duplication between listings (e.g. report windows), and
+    `on_total` to learn the `total_records` a pass's first page announces.
     """
     seen = set() if seen is None else seen
     restarts = 0
     while True:
         try:
-            pages = _one_pass(get, path, params, items_key, parse, key, clock, seen)
+            pages = _one_pass(get, path, params, items_key, parse, key, clock, seen, on_total)
             async with contextlib.aclosing(pages):
                 async for page in pages:
                     yield page
@@ -92,6 +94,7 @@ async def _one_pass(
     key: Callable[[T], Hashable],
     clock: Clock,
     seen: set[Hashable],
+    on_total: Callable[[int], None] | None = None,
 ) -> AsyncGenerator[list[T], None]:
     started = clock()
     token, token_at = "", started
@@ -116,6 +119,8 @@ async def _one_pass(
                 body, received = await ahead
                 ahead = None
             rows, next_token = guard.page(body)
+            if on_total is not None and guard.pages == 1 and guard.total is not None:
+                on_total(guard.total)
             page = _new_items(rows, parse, key, seen, guard)
             if next_token:
                 token, token_at, used_tokens = next_token, received, True
