@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.helpers.emuworld import World, make_world, truth_users
 from zoomtui.emulator.columns import ACTIVE, user_id
@@ -117,7 +119,41 @@ async def test_sub_accounts_that_pay_themselves_count_seats_from_the_summary(
             assert "paid by self" in result.notes[f"seats:{sub}"]
             assert "/users/summary" in result.notes[f"seats:{sub}"]
         assert f"seats:{world.dataset.accounts[0].id}" not in result.notes
+        from zoomtui.services.seats import seat_report
+
+        estimated = [s for s in seat_report(world.ctx) if s.account_id in subs]
+        assert {s.type for s in estimated} == {"users_summary"}
+        for seat in estimated:  # purchases unknown: neither free seats nor over-assignment
+            assert seat.free == 0 and seat.over_assigned == 0
+            assert seat.purchased == seat.assigned + seat.pending
         report = await check(world.ctx)
         assert report.capabilities["seats"].available  # the master's own plan usage
     finally:
         world.ctx.close()
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 30), date(2026, 8, 31), date(2027, 3, 1)])
+async def test_every_month_starting_outside_180_days_is_moved_inside(today: date) -> None:
+    """On 30 November, 180 days back is 3 June: June's window (from the 1st) is refused
+    too, not only the clipped May window before it; both must be moved, not be fatal."""
+    from zoomtui.zoom.errors import ZoomError
+    from zoomtui.zoom.pagination import window_pages
+
+    bound = today - timedelta(days=180)
+    asked: list[str] = []
+
+    async def get(path: str, query: dict, started: object) -> dict:
+        asked.append(query["from"])
+        if date.fromisoformat(query["from"]) < bound:
+            raise ZoomError("Not within the last 6 months.", status=400, code=300)
+        return {"users": [], "total_records": 0, "next_page_token": ""}
+
+    def clock() -> datetime:
+        return datetime(today.year, today.month, today.day, tzinfo=UTC)
+
+    for first, last in month_windows(today - timedelta(days=200), today, today):
+        params = {"from": first.isoformat(), "to": last.isoformat(), "page_size": 300}
+        pages = window_pages(get, "/report/users", params, "users", dict, id, clock, today=today)
+        assert [p async for p in pages] == []
+        assert date.fromisoformat(params["from"]) >= bound or params["from"] > params["to"]
+    assert all(date.fromisoformat(a) >= bound for a in asked[-5:])

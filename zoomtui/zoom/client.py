@@ -386,8 +386,11 @@ class ZoomClient:
             async with aclosing(pages):
                 async for page in pages:
                     hosts.extend(page)
-            # The oldest window may have been asked again from a later day (window_pages).
-            yield HostReport(date.fromisoformat(str(params["from"])), last, tuple(hosts))
+            # The oldest window may have been asked again from a later day (window_pages),
+            # or not at all when that day is past its end: nothing of it can be read.
+            asked = date.fromisoformat(str(params["from"]))
+            if asked <= last:
+                yield HostReport(asked, last, tuple(hosts))
 
 
 def _host_key(host: HostActivity) -> Hashable:

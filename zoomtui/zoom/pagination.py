@@ -304,7 +304,7 @@ async def window_pages(
 
     Zoom keeps reports for "the last six months" without saying whether it counts
     calendar months (as ``sign_in_windows`` does), 180 days, or days in the account's
-    time zone (zoom-api.md §5.1). A window starting at the six-month bound that Zoom
+    time zone (zoom-api.md §5.1). A window starting before ``SAFE_REACH`` that Zoom
     refuses as invalid (HTTP 400, code 300, before any page) is asked again from
     ``SAFE_REACH`` back — ``params["from"]`` says what was asked — so a first run
     reads nearly six months instead of ending on the oldest day. Any other refusal,
@@ -323,8 +323,10 @@ async def window_pages(
             return
         except ZoomError as exc:
             later = today - SAFE_REACH
-            oldest = start <= add_months(today, -6)
-            if started or shifted or not oldest or not _refused_as_invalid(exc) or later <= start:
+            # Any window starting before the safe reach, not only the calendar bound's: at
+            # 180 days the second calendar month can start before Zoom's bound too (on
+            # 30 November, 180 days back is 3 June and June's window starts on the 1st).
+            if started or shifted or not _refused_as_invalid(exc) or later <= start:
                 raise
             log.info("%s refused from=%s (%s); asking from %s", path, start, exc.message, later)
             shifted = True
