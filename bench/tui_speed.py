@@ -13,6 +13,7 @@ in ``_tui_timing.py``: no Pilot idle waits in the figures):
   handled and the screen painted, ``data_ms`` its data shown (every reader-thread
   read finished and painted); ``loop_cpu_ms`` the event loop's CPU meanwhile;
   ``loop_stall_ms`` the longest the loop was blocked, ``loop_blocked_ms`` the sum;
+- ``return_visit``: the same figures for showing each screen again (Users first);
 - ``walk``: a scripted walk on Users and Runs (search typed letter by letter then
   Enter, sort, reverse, page down, End, Home, the detail, older/newer run, the
   deactivated toggle, clear) with the same figures per key;
@@ -55,6 +56,15 @@ SCREENS = (
     ("4", "seats"),
     ("R", "reclaim"),
     ("escape", "close reclaim"),
+    ("5", "aggregate"),
+    ("6", "connection"),
+    ("7", "accounts"),
+)
+RETURNS = (
+    ("1", "users"),
+    ("2", "runs"),
+    ("3", "diff"),
+    ("4", "seats"),
     ("5", "aggregate"),
     ("6", "connection"),
     ("7", "accounts"),
@@ -126,6 +136,11 @@ async def measure(
                 visits[name] = await key(k)
                 log(f"first visit {name}: {visits[name]}")
             out["first_visit"] = visits
+            returns = {}
+            for k, name in RETURNS:
+                returns[name] = await key(k)
+                log(f"return to {name}: {returns[name]}")
+            out["return_visit"] = returns
             if visits_only:
                 ticker.stop()
                 return out
@@ -181,7 +196,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--size", default="120x40")
     parser.add_argument("--breakdown", action="store_true", help="loop CPU per Textual step")
-    parser.add_argument("--visits-only", action="store_true", help="first visits only")
+    parser.add_argument("--visits-only", action="store_true", help="first and return visits only")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     with tempfile.TemporaryDirectory() as tmp:

@@ -75,3 +75,106 @@ async def test_a_first_visit_reads_once_and_a_return_reads_again(
         await pilot.press("2")
         await pilot.pause()
         assert reads[-1] == "runs_with_trends" and len(reads) == 3
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from zoomtui.tui.widgets.footer import QuickFooter
+
+    built: list[str] = []
+    original = QuickFooter.compose
+
+    def counting(self: QuickFooter) -> Any:
+        built.append(type(self.screen).__name__)
+        return original(self)
+
+    monkeypatch.setattr(QuickFooter, "compose", counting)
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        built.clear()
+        await pilot.press("2")
+        await pilot.pause()
+        # Textual's Footer was built 5 times here: at each focus change and mount.
+        assert 1 <= built.count("RunsScreen") <= 2
+        keys = list(app.screen.query(FooterKey))
+        assert keys and all(key.has_class("-compact") for key in keys)
+        built.clear()
+        await pilot.press("down", "down", "up")
+        await pilot.pause()
+        assert built == []  # the same keys: no rebuild
+        await pilot.press("1")
+        await pilot.pause()
+        built.clear()
+        await pilot.press("slash")  # the focus in the search field: its own keys
+        await pilot.pause()
+        assert built == ["UsersScreen"]
+
+
+async def test_a_return_restyles_the_screen_only_when_the_app_changed(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    restyled: list[str] = []
+    original = App.update_styles
+
+    def counting(self: App[Any], node: Any, animate: bool = True) -> None:
+        restyled.append(type(node).__name__)
+        original(self, node, animate)
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        monkeypatch.setattr(App, "update_styles", counting)
+        await pilot.press("2")
+        await pilot.pause()
+        assert "RunsScreen" not in restyled  # Textual restyled all of it at each return
+        await pilot.press("1")
+        await pilot.pause()
+        app.add_class("-sixteen-colours")  # as app.tcss may restyle Runs by an app class
+        await pilot.pause()
+        restyled.clear()
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.current_mode == "runs"
+        assert "RunsScreen" in restyled
+
+
+async def test_a_seat_table_taller_than_its_box_is_drawn_once_for_the_scrollbar(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    from zoomtui.tui.widgets.bars import SeatBars, SeatLine
+
+    from .conftest import reads_done
+
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await reads_done(app)
+        await pilot.pause()
+        bars = app.screen.query_one(SeatBars)
+        bars.show([SeatLine("plan", 100, 90, 0)], bar_width=12)  # no scrollbar yet
+        await pilot.pause()
+        scroll = bars.parent
+        assert scroll is not None and not scroll.show_vertical_scrollbar
+        drawn: list[int] = []
+        original = SeatBars._flat
+
+        def counting(self: SeatBars, table: Any, width: int) -> Any:
+            drawn.append(width)
+            return original(self, table, width)
+
+        monkeypatch.setattr(SeatBars, "_flat", counting)
+        plans = [SeatLine(f"plan {n}", 100, 90, n % 3) for n in range(40)]
+        bars.show(plans, bar_width=12)
+        await pilot.pause()
+        await pilot.pause()
+        assert scroll.show_vertical_scrollbar  # 41 lines, at most 45% of 24
+        # Drawn once, for the width the scrollbar leaves (it was drawn again at each resize).
+        assert drawn == [bars.content_size.width]
+        assert max(len(line) for line in str(bars.content).splitlines()) <= drawn[0]

@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -14,9 +15,9 @@ from textual.worker import Worker, WorkerState
 from zoomtui.errors import ZoomtuiError
 from zoomtui.services.accounts import Accounts, DemoAccounts, ProfileAccounts
 from zoomtui.services.context import AppContext
-from zoomtui.services.reader import Reader
 from zoomtui.text import safe_text
 from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction, bindings_for
+from zoomtui.tui.collector import Collector, FreezingReader
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.palette import PaletteProvider
 from zoomtui.tui.runner import RunController, RunState
@@ -24,6 +25,9 @@ from zoomtui.tui.screens import SCREENS, SWITCHING, SwitchingScreen
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.dialogs import UnsavedDialog
 from zoomtui.tui.screens.help import HelpScreen
+
+QUIET_CHECK_S = 2.0
+"""How often the app looks for a quiet moment for the collector's full pass (collector.py)."""
 
 
 class ZoomApp(App[None]):
@@ -50,7 +54,9 @@ class ZoomApp(App[None]):
         self.accounts = accounts
         self.start_mode = start_mode
         self.runner = RunController(self, schedule=schedule)
-        self.reader = Reader(lambda: self.ctx)  # the screens' database reads, off the loop
+        self.collector = Collector()
+        # The screens' database reads, off the loop; what they bring back is frozen (collector.py).
+        self.reader = FreezingReader(lambda: self.ctx, self.collector)
         self._theme_ready = False
         self.crash: BaseException | None = None  # what ended the app, for the exit sentence
         if self.console.color_system in ("standard", "windows"):
@@ -103,9 +109,16 @@ class ZoomApp(App[None]):
         self.theme_changed_signal.subscribe(self, lambda _theme: self._save_theme())
         self._theme_ready = True
         self.runner.start_schedule()
+        self.set_interval(QUIET_CHECK_S, self.collector.tick)
 
     def on_unmount(self) -> None:
         self.reader.close()
+        self.collector.close()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.collector.input_seen()  # the collector's full pass waits for a quiet moment
+        await super().on_event(event)
 
     def apply_settings(self, *, keep_unset: bool = False) -> None:
         """Apply the keymap and theme from the settings (after load or save).

@@ -45,7 +45,7 @@ from zoomtui.zoom.models import (
     UserSummary,
 )
 from zoomtui.zoom.oplogs import OperationLog, entry_key
-from zoomtui.zoom.pagination import month_windows, paginate, sign_in_windows
+from zoomtui.zoom.pagination import month_windows, paginate, sign_in_windows, window_pages
 from zoomtui.zoom.ratelimit import CallStats, RateLimiter, category_for
 from zoomtui.zoom.retry import Requester, RetryPolicy
 from zoomtui.zoom.tls import tls_context
@@ -307,11 +307,12 @@ class ZoomClient:
         100,000-user account's six months.
         """
         carry: set[Hashable] = set()
-        for first, last in sign_in_windows(start, end, self.clock().date()):
+        today = self.clock().date()
+        for first, last in sign_in_windows(start, end, today):
             inside_from = datetime.combine(first + timedelta(days=2), datetime.min.time(), UTC)
             inside_to = datetime.combine(last - timedelta(days=1), datetime.min.time(), UTC)
             params = {"from": first.isoformat(), "to": last.isoformat(), "page_size": page_size}
-            pages = paginate(
+            pages = window_pages(
                 self._get,
                 f"/accounts/{account_id}/report/activities" if account_id else "/report/activities",
                 params,
@@ -320,6 +321,7 @@ class ZoomClient:
                 _event_key,
                 self.clock,
                 set(carry),
+                today=today,
             )
             async with aclosing(pages):
                 async for page in pages:
@@ -350,16 +352,17 @@ class ZoomClient:
             else "/report/operationlogs"
         )
         seen: set[Hashable] = set()
-        for first, last in sign_in_windows(start, end, self.clock().date()):
+        today = self.clock().date()
+        for first, last in sign_in_windows(start, end, today):
             params = {
                 "from": first.isoformat(),
                 "to": last.isoformat(),
                 "page_size": page_size,
                 "category_type": category_type,
             }
-            pages = paginate(
+            pages = window_pages(
                 self._get, path, params, "operation_logs", OperationLog.from_json, entry_key,
-                self.clock, seen,
+                self.clock, seen, today=today,
             )  # fmt: skip
             async with aclosing(pages):
                 async for page in pages:
@@ -375,7 +378,8 @@ class ZoomClient:
         caller can tell a month read in full from one cut short by an error.
         """
         path = f"/accounts/{_seg(account_id)}/report/users" if account_id else "/report/users"
-        for first, last in month_windows(start, end, self.clock().date()):
+        today = self.clock().date()
+        for first, last in month_windows(start, end, today):
             params = {
                 "type": "active",
                 "from": first.isoformat(),
@@ -383,13 +387,18 @@ class ZoomClient:
                 "page_size": page_size,
             }
             hosts: list[HostActivity] = []
-            pages = paginate(
-                self._get, path, params, "users", HostActivity.from_json, _host_key, self.clock
-            )
+            pages = window_pages(
+                self._get, path, params, "users", HostActivity.from_json, _host_key, self.clock,
+                today=today,
+            )  # fmt: skip
             async with aclosing(pages):
                 async for page in pages:
                     hosts.extend(page)
-            yield HostReport(first, last, tuple(hosts))
+            # The oldest window may have been asked again from a later day (window_pages),
+            # or not at all when that day is past its end: nothing of it can be read.
+            asked = date.fromisoformat(str(params["from"]))
+            if asked <= last:
+                yield HostReport(asked, last, tuple(hosts))
 
 
 def _host_key(host: HostActivity) -> Hashable:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events
 from textual._context import NoActiveAppError, active_app
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -15,6 +16,7 @@ from zoomtui import paths
 from zoomtui.tui.actions import MODES
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.messages import RunFinished, RunStarted
+from zoomtui.tui.widgets.footer import QuickFooter
 from zoomtui.tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -49,6 +51,30 @@ class ZoomScreen(Screen[None]):
             generation = getattr(active_app.get(), "_css_update_count", None)
             if isinstance(generation, int) and hasattr(self, "_css_update_count"):
                 self._css_update_count = generation
+        self._styled_for = self._style_inputs()
+
+    def _style_inputs(self) -> Hashable:
+        """What the app contributes to this screen's styles, besides the screen's own nodes."""
+        with contextlib.suppress(NoActiveAppError):
+            app = active_app.get()
+            return (getattr(app, "_css_update_count", None), app.classes, app.pseudo_classes)
+        return None
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Let Textual restyle the whole screen on showing it only when that can change it.
+
+        Why: Textual restyles every node of a screen each time it is shown (twice on a
+        first visit), in case the app's classes, focus or theme changed while another
+        screen was shown: 20–100 ms of the event loop per switch. Textual runs each
+        class's handler in turn (no super call here): ``Screen._on_screen_resume``
+        runs after this one and skips the restyle when told. A theme change still restyles
+        (the CSS generation is part of the inputs), so does a change of the app's
+        focus, dark/light or classes.
+        """
+        inputs = self._style_inputs()
+        if inputs is not None and inputs == self._styled_for:
+            event.refresh_styles = False
+        self._styled_for = inputs
 
     def ticket(self, read: str) -> int:
         """Number a new request of ``read`` (a reload, a diff); see ``is_latest``.
@@ -81,7 +107,7 @@ class ZoomScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar()
         yield from self.compose_body()
-        yield Footer(compact=True, show_command_palette=self._palette_hint())
+        yield QuickFooter(compact=True, show_command_palette=self._palette_hint())
 
     def compose_body(self) -> ComposeResult:
         yield from ()

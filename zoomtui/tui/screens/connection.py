@@ -46,6 +46,7 @@ class ConnectionScreen(ZoomScreen):
     """
 
     MODE = "connection"
+    AUTO_FOCUS: ClassVar[str | None] = ""  # until mounted: see on_mount
     last_report: ConnectionReport | None = None
     BINDINGS: ClassVar[list[Binding]] = bindings_for("connection")  # type: ignore[assignment]
 
@@ -77,7 +78,12 @@ class ConnectionScreen(ZoomScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.load_form()
-        self.call_after_refresh(self.focus_first_empty)
+        # The first field focused at once: Textual's auto focus (after compose) gave the
+        # focus to the form's scroll container first, restyling its 60 widgets twice
+        # (0.1 s of the loop) before the field got it. Shown again, the screen auto
+        # focuses as before (after Save the focus is out of the form, on the container).
+        self.set_focus(self.first_empty())
+        self.AUTO_FOCUS = None  # type: ignore[misc]  # this screen's own: the app's default
 
     def load_form(self) -> None:
         """Show the effective settings; values set by the environment are read-only."""
@@ -140,11 +146,13 @@ class ConnectionScreen(ZoomScreen):
 
     def focus_first_empty(self) -> None:
         """Focus the first empty field, or Test connection when every field is filled."""
+        self.first_empty().focus()
+
+    def first_empty(self) -> Input | Button:
         for field in self.editable_fields():
             if not field.value.strip():
-                field.focus()
-                return
-        self.query_one("#conn-test", Button).focus()
+                return field
+        return self.query_one("#conn-test", Button)
 
     def _focus_first_error(self, errors: dict[str, str]) -> None:
         for key, *_ in TEXT_FIELDS:

@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Select, SelectionList
+from textual.widgets import Button, Input, Label, Select, SelectionList
 
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
+from zoomtui.tui.widgets.footer import QuickFooter
 from zoomtui.tui.widgets.user_detail import UserDetail
 
 FORMATS = (("CSV", "csv"), ("JSON", "json"))
@@ -128,7 +129,7 @@ class UserDetailScreen(ModalScreen[None]):
         with Vertical(id="detail-box", classes="dialog"):
             yield Label(safe(self.email), classes="dialog-title")
             yield UserDetail(id="user-detail")
-        yield Footer(compact=True)  # its own keys, not the Users list's under it
+        yield QuickFooter(compact=True)  # its own keys, not the Users list's under it
 
     def on_mount(self) -> None:
         detail = self.query_one(UserDetail)

@@ -13,9 +13,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.keys import format_key, key_to_character
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from zoomtui.tui.actions import ACTIONS, APP, DIALOGS, MODES, UserAction, bindings_for
+from zoomtui.tui.widgets.footer import QuickFooter
 from zoomtui.tui.widgets.row_table import RowTable
 
 SCOPE_TITLES = {APP: "Everywhere", **dict(MODES), **dict(DIALOGS)}
@@ -95,7 +96,7 @@ class HelpScreen(ModalScreen[None]):
             )
             yield RowTable(id="help-table", cursor_type="row", show_header=False)
             yield Static("", id="help-about")
-        yield Footer(compact=True)  # help's own keys, not the screen's under it
+        yield QuickFooter(compact=True)  # help's own keys, not the screen's under it
 
     def on_mount(self) -> None:
         self._fill()

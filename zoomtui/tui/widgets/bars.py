@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import ScrollableContainer, Vertical
 from textual.widgets import Label, Sparkline, Static
 
 from zoomtui.tui.safe import safe
@@ -50,26 +50,61 @@ class SeatLine:
         return self.purchased - self.assigned - self.pending
 
 
+def _rows(lines: Sequence[SeatLine]) -> int:
+    """The seat table's lines when no name wraps: the heading, the groups and the plans."""
+    return 1 + len({ln.group for ln in lines if ln.group}) + len(lines)
+
+
 class SeatBars(Static):
     """Purchased / assigned / pending / free per plan, with a utilisation bar each."""
 
     DEFAULT_CSS = "SeatBars { height: auto; }"
 
     _shown: tuple[Sequence[SeatLine], int] | None = None
+    _drawn: tuple[Sequence[SeatLine], int, int] | None = None
 
     def on_resize(self) -> None:
+        # Drawn again only at a new width: its own height change (the table replacing
+        # "Reading…") resizes it too, which drew the same table twice more (0.1-0.3 s).
         if self._shown is not None:
-            self.show(*self._shown)
+            lines, bar_width = self._shown
+            if self._drawn != (lines, bar_width, self._room(_rows(lines))):
+                self.show(lines, bar_width)
+
+    def _room(self, rows: int) -> int:
+        """The width to draw ``rows`` lines at: less the scrollbar they will bring along.
+
+        Why: in a scrolling container of limited height (Seats: at most 45% of the
+        screen), a table taller than it brings a scrollbar, which narrows this widget
+        and drew the table a second time (about 80 ms at 60 plans). When the lines
+        surely overflow, the table is drawn for the narrower width at once; when they
+        overflow only by wrapping, the resize still redraws it.
+        """
+        width = self.content_size.width
+        scroll = self.parent
+        if not width or not isinstance(scroll, ScrollableContainer):
+            return width
+        if scroll.show_vertical_scrollbar:  # shown already; this widget may not know yet
+            return min(width, scroll.scrollable_content_region.width - self.styles.gutter.width)
+        limit = scroll.styles.max_height
+        if limit is None or scroll.styles.overflow_y != "auto":
+            return width
+        room = int(limit.resolve(self.screen.size, self.app.size)) - scroll.styles.gutter.height
+        if rows > room:
+            return max(1, width - scroll.styles.scrollbar_size_vertical)
+        return width
 
     def show(self, lines: Sequence[SeatLine], bar_width: int = 16) -> None:
         self._shown = (lines, bar_width)
+        at = self._room(_rows(lines))
+        self._drawn = (lines, bar_width, at)
         # Numbers keep their width on a narrow terminal; the plan name and the bar give way.
         digits = max([5, *(len(f"{n:,}") for ln in lines for n in (ln.purchased, ln.assigned))])
         # The plan name takes what the numbers and a whole bar leave, up to the longest name
         # (was at most 30: account and plan names were cut even at 120 columns); on a
         # narrow screen the bar gives way (down to 4 cells) before the name does, and a
         # name that still does not fit wraps rather than being cut.
-        width = (self.content_size.width or 200) - 4 * (digits + 2)  # a column's padding: 2
+        width = (at or 200) - 4 * (digits + 2)  # a column's padding: 2
         longest = max(
             [4, *(len(ln.group or "") for ln in lines), *(len(ln.label) + 2 for ln in lines)]
         )
@@ -100,9 +135,9 @@ class SeatBars(Static):
         if not lines:
             self.update("No seat counts in this run.")
         else:
-            self.update(self._flat(table))
+            self.update(self._flat(table, at))
 
-    def _flat(self, table: Table) -> Text:
+    def _flat(self, table: Table, width: int) -> Text:
         """The table drawn once into styled text at the current width.
 
         Why: a Rich table is measured and drawn again at each layout and each paint
@@ -110,7 +145,7 @@ class SeatBars(Static):
         event loop on the first visit of Seats at 100,000 users.
         """
         console = self.app.console
-        width = self.content_size.width or 200
+        width = width or 200
         rendered = console.render_lines(table, console.options.update_width(width), pad=False)
         text = Text(no_wrap=True)
         for number, line in enumerate(rendered):
