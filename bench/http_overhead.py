@@ -1,4 +1,4 @@
-"""Client CPU per HTTP request: httpx on httpcore's anyio backend vs on asyncio streams.
+"""Client CPU per HTTP request: httpx on httpcore (anyio or asyncio streams) vs zoomtui's wire.
 
 Usage: .venv/bin/python bench/http_overhead.py [--requests 400] [--concurrency 1 8]
        [--repeats 3] [--profile-users 300] [--profile-repeats 3] [--latency-ms 20]
@@ -7,7 +7,9 @@ Part 1 sends ``--requests`` GETs of a 300-user page to a loopback ``zoomtui
 emulator`` (rate limits off, no latency) with an ``httpx.AsyncClient`` built as
 zoomtui builds its lanes (shared TLS context, same limits and headers), once on
 httpx's default transport (httpcore → anyio) and once on
-``_aionet.py`` (httpcore → asyncio streams), at each concurrency:
+``_aionet.py`` (httpcore → asyncio streams), and once on zoomtui's own wire
+(``zoomtui/zoom/wire.py`` under ``LeanClient``, what the Zoom client uses
+without a proxy), at each concurrency:
 this process's CPU (user + system) per request; the emulator runs in its own
 process and is not counted. Part 2 aggregates one ``--profile-users`` profile
 (add-ons on, the tier's real limits, ``--latency-ms``) with each transport and
@@ -38,7 +40,10 @@ from _common import log, loopback_context, loopback_emulator, median
 
 from zoomtui.emulator import DEMO_CREDENTIALS
 from zoomtui.services.aggregate import aggregate
+from zoomtui.zoom import client as zoom_client
+from zoomtui.zoom.http import LeanClient
 from zoomtui.zoom.tls import tls_context
+from zoomtui.zoom.wire import WireTransport
 
 Transport = Callable[[int, Any], httpx.AsyncBaseTransport | None]
 LoopFactory = Callable[[], asyncio.AbstractEventLoop] | None
@@ -55,7 +60,10 @@ TRANSPORTS: dict[str, Transport] = {
     "httpx_asyncio": lambda pool, verify: asyncio_transport(
         verify=verify, limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
     ),
+    "zoomtui_wire": lambda pool, verify: WireTransport(ssl_context=verify, max_connections=pool),
 }
+# The client class each variant runs under: the wire comes with LeanClient's request path.
+CLIENTS: dict[str, type[httpx.AsyncClient]] = {"zoomtui_wire": LeanClient}
 LOOPS: dict[str, LoopFactory] = {"asyncio": None} | ({"uvloop": UVLOOP} if UVLOOP else {})
 VARIANTS = [(t, loop) for loop in LOOPS for t in TRANSPORTS]  # (transport, loop) names
 
@@ -65,17 +73,18 @@ def run(coro: Any, loop: str) -> Any:
         return runner.run(coro)
 
 
-def patched_client(make: Transport) -> Any:
-    """``httpx.AsyncClient`` whose clients get ``make``'s transport when none is given."""
-    real = httpx.AsyncClient
+def patched_client(name: str) -> Any:
+    """The Zoom client's lanes built as variant ``name``: its client class and transport."""
+    make, cls = TRANSPORTS[name], CLIENTS.get(name, httpx.AsyncClient)
 
     def build(**kwargs: Any) -> httpx.AsyncClient:
-        if kwargs.get("transport") is None:
+        given = kwargs.get("transport")
+        if given is None or isinstance(given, WireTransport):  # the client's own choice
             limits = kwargs["limits"]
             kwargs["transport"] = make(limits.max_connections, kwargs["verify"])
-        return real(**kwargs)
+        return cls(**kwargs)
 
-    return mock.patch.object(httpx, "AsyncClient", build)
+    return mock.patch.object(zoom_client, "LeanClient", build)
 
 
 def token(oauth_url: str) -> str:
@@ -92,11 +101,11 @@ def token(oauth_url: str) -> str:
 
 
 async def request_loop(
-    make: Transport, url: str, bearer: str, count: int, concurrency: int
+    name: str, url: str, bearer: str, count: int, concurrency: int
 ) -> tuple[float, float]:
     verify = tls_context()
-    http = httpx.AsyncClient(
-        transport=make(concurrency, verify),
+    http = CLIENTS.get(name, httpx.AsyncClient)(
+        transport=TRANSPORTS[name](concurrency, verify),
         verify=verify,
         timeout=30.0,
         limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
@@ -108,11 +117,11 @@ async def request_loop(
         nonlocal left
         while left > 0:
             left -= 1
-            reply = await http.get(url)
+            reply = await http.request("GET", url)
             assert reply.status_code == 200, reply.status_code
 
     async with http:
-        await http.get(url)  # connect outside the measurement
+        await http.request("GET", url)  # connect outside the measurement
         cpu, wall = time.process_time(), time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         return time.process_time() - cpu, time.perf_counter() - wall
@@ -129,7 +138,7 @@ def requests_part(count: int, concurrencies: list[int], repeats: int) -> dict[st
             for _ in range(repeats):  # interleaved, so a change in the machine's load hits all
                 for transport, loop in VARIANTS:
                     key = f"{transport}_{loop}_c{concurrency}"
-                    loop_run = request_loop(TRANSPORTS[transport], url, bearer, count, concurrency)
+                    loop_run = request_loop(transport, url, bearer, count, concurrency)
                     c, w = run(loop_run, loop)
                     cpu.setdefault(key, []).append(c * 1000 / count)
                     wall.setdefault(key, []).append(w * 1000 / count)
@@ -159,7 +168,7 @@ def profile_part(users: int, repeats: int, latency_ms: float, limits: bool) -> d
                 key = f"{transport}_{loop}"
                 db = Path(tempfile.mkdtemp()) / f"{key}{i}.db"
                 ctx = loopback_context(em, db, tier="pro", rate_scale=scale, concurrency=32)
-                with patched_client(TRANSPORTS[transport]):
+                with patched_client(transport):
                     c, w = time.process_time(), time.perf_counter()
                     result = run(aggregate(ctx, full=True), loop)
                     cpu.setdefault(key, []).append(time.process_time() - c)

@@ -355,3 +355,27 @@ async def test_webinars_refused_with_code_200_skip_only_webinar_holders(
             assert c.addons[row_of(world, item["email"])] >> 2 & 3  # a holder, left alone
     assert unreadable > 0  # the webinar holders could not be checked, so were left alone
     assert report["done"] > 0  # the others went ahead: no webinar plan, no webinars
+
+
+async def test_a_meeting_list_refused_for_one_user_skips_that_user_only(
+    world: World, monkeypatch: Any
+) -> None:
+    """Zoom refuses some users' meeting lists (400 / 3161 "Meeting hosting and scheduling
+    capabilities are not allowed…"): that user is left alone, the apply goes on."""
+    from zoomtui.zoom.admin import AdminApi
+    from zoomtui.zoom.errors import ZoomError
+
+    plan = await planned(world)
+    refused_for = plan["items"][0]["zoom_id"]
+    real = AdminApi.meetings
+
+    async def meetings(self: AdminApi, user: str, kind: str, account_id: str | None = None):
+        if user == refused_for:
+            raise ZoomError("Meeting hosting … not allowed.", status=400, code=3161)
+        return await real(self, user, kind, account_id)
+
+    monkeypatch.setattr(AdminApi, "meetings", meetings)
+    report = await apply_plan(world.ctx, plan["id"])
+    first = next(o for o in report["outcomes"] if o["item_id"] == plan["items"][0]["id"])
+    assert first["result"] == "skipped" and first["reason"].startswith("meetings not readable")
+    assert len(report["outcomes"]) == len(plan["items"]) and report["done"] > 0

@@ -269,3 +269,34 @@ async def test_users_idle_says_never_for_a_user_without_any_login(demo_ctx: AppC
         assert never and active
         assert {idle.text(r) for r in never} == {"never"}
         assert all(idle.text(r).replace(",", "").isdigit() for r in active)
+
+
+@pytest.mark.parametrize("size", [SIZE, (120, 40)])
+async def test_an_addon_removal_plan_cuts_no_cell(
+    demo_ctx: AppContext, size: tuple[int, int]
+) -> None:
+    from zoomtui.tui.screens.reclaim import ItemsTable, ReclaimScreen
+
+    from .conftest import reads_done
+
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=size) as pilot:
+        await reads_done(app)
+        await pilot.press("R")
+        await app.workers.wait_for_complete()
+        await pilot.press("t", "t")  # past downgrade and deactivate: the first add-on removal
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReclaimScreen) and screen.plan is not None
+        action = screen.plan["action"]
+        assert action.startswith("remove-addon:")
+        table = screen.query_one(ItemsTable)
+        lines = [table.render_line(y).text for y in range(min(table.size.height, 8))]
+        assert not any("…" in line for line in lines)  # every cell whole
+        labels = [c.label for c in table.columns]
+        if "Action" in labels:
+            assert action in lines[1]
+        else:
+            assert size == SIZE  # left out only where it cannot be whole; the summary names it
+        assert action in text_of(screen.query_one("#reclaim-plan-summary"))

@@ -19,8 +19,12 @@ def fake() -> FakeTime:
 
 @pytest.fixture
 def zoom() -> Iterator[respx.MockRouter]:
-    """A mocked Zoom: every request must match a route; the token route is ready."""
-    with respx.mock(assert_all_called=False) as router:
+    """A mocked Zoom: every request must match a route; the token route is ready.
+
+    Mocked at httpx's client (``using="httpx"``), whichever transport it holds:
+    the client's lanes talk through zoomtui's own wire, not httpcore.
+    """
+    with respx.mock(assert_all_called=False, using="httpx") as router:
         router.post(TOKEN_URL, name="token").respond(json=token_json())
         yield router
 

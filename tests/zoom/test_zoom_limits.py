@@ -49,6 +49,27 @@ async def test_bucket_never_exceeds_the_per_second_limit(fake: FakeTime):
     assert limiter.stats.calls == {"Medium": 7}
 
 
+async def test_callers_short_of_budget_leave_in_order_and_one_sleeps_at_a_time(fake: FakeTime):
+    async def sleep(seconds: float) -> None:
+        await fake.sleep(seconds)
+        await asyncio.sleep(0)  # let the other callers run, as a real sleep would
+
+    limiter = RateLimiter("free", now=lambda: fake.now.timestamp(), sleep=sleep)
+    left: list[tuple[int, float]] = []
+
+    async def caller(i: int) -> None:
+        await limiter.acquire("Medium")  # free tier: 2 per second
+        left.append((i, fake.now.timestamp()))
+
+    await asyncio.gather(*(caller(i) for i in range(12)))
+    assert [i for i, _ in left] == list(range(12))  # first come, first served
+    times = [t for _, t in left]
+    assert all(times[i + 2] - times[i] >= 1.0 for i in range(len(times) - 2))
+    # One sleep per second of budget waited for, not one per waiting caller per token.
+    assert len(fake.sleeps) == 5
+    assert limiter.stats.waits == 5
+
+
 async def test_rate_scale_and_tiers_size_the_buckets(fake: FakeTime):
     now = lambda: fake.now.timestamp()  # noqa: E731
     business = RateLimiter("business", now=now, sleep=fake.sleep)

@@ -101,6 +101,19 @@ def _scopes(raw: str | None) -> frozenset[str]:
     "sequences, bidi overrides and markup (for security testing).",
 )
 @click.option(
+    "--self-paid-subs",
+    is_flag=True,
+    help="Sub accounts pay their own bill: Zoom refuses their plan usage (code 2100).",
+)
+@click.option(
+    "--report-history-days",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Reports reach back this many days (Zoom leaves it undocumented; 0: six "
+    "calendar months, 180 the stricter reading).",
+)
+@click.option(
     "--jwt",
     "jwt_enabled",
     is_flag=True,
@@ -111,7 +124,8 @@ def emulator(
     shared_quota: float, no_limit_headers: bool, oplog_miss: float, no_rate_limits: bool,
     daily_limits: bool,
     latency_ms: float, faults: str,
-    scopes: str | None, advance_days: int, hostile: bool, jwt_enabled: bool,
+    scopes: str | None, advance_days: int, hostile: bool, self_paid_subs: bool,
+    report_history_days: int, jwt_enabled: bool,
 ) -> None:  # fmt: skip
     """Serve an emulated Zoom account on loopback and print its URLs and demo credentials."""
     from zoomtui.emulator import DEMO_CREDENTIALS, Dataset, Emulator, EmulatorConfig
@@ -133,7 +147,8 @@ def emulator(
         tier=tier, latency_ms=latency_ms, faults=fault_list, rate_scale=rate_scale,
         shared_quota=shared_quota, limit_headers=not no_limit_headers, oplog_miss=oplog_miss,
         rate_limits=not no_rate_limits, daily_limits=daily_limits, jwt_enabled=jwt_enabled,
-        fault_seed=seed, scopes=_scopes(scopes) or ALL_SCOPES,
+        fault_seed=seed, scopes=_scopes(scopes) or ALL_SCOPES, self_paid_subs=self_paid_subs,
+        report_history_days=report_history_days,
     )  # fmt: skip
     start = utcnow().replace(microsecond=0) - timedelta(days=advance_days)
     dataset = Dataset.generate(users=users, seed=seed, start=start, hostile=hostile)

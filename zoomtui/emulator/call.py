@@ -7,11 +7,14 @@ importing each other.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
+
+from zoomtui.emulator.paging import BadPageToken, page_size
 
 if TYPE_CHECKING:
     import httpx
@@ -82,3 +85,30 @@ def invalid_field(field: str, message: str) -> Reject:
 
 def not_found_user(key: str) -> Result:
     return 404, {"code": 1001, "message": f"User does not exist: {key}."}
+
+
+def paginate(call: Call, default_size: int = 30) -> tuple[int, int]:
+    """(offset, size) of the requested page; raises ``Reject`` for a bad cursor or size."""
+    size = page_size(call.query.get("page_size"), default_size)
+    if size is None:
+        raise invalid_field("page_size", "page_size must be an integer between 1 and 300.")
+    token = call.query.get("next_page_token", "")
+    if token:
+        try:
+            return call.pager_offset(token, size), size
+        except BadPageToken:
+            raise Reject(400, dict(BadPageToken.body)) from None
+    number = call.query.get("page_number", "1")
+    offset = (int(number) - 1) * size if number.isdigit() and int(number) > 0 else 0
+    return offset, size
+
+
+def envelope(call: Call, total: int, offset: int, size: int) -> Body:
+    nxt = call.pager_issue(offset + size, size) if offset + size < total else ""
+    return {
+        "next_page_token": nxt,
+        "page_count": math.ceil(total / size) if total else 0,
+        "page_number": offset // size + 1,
+        "page_size": size,
+        "total_records": total,
+    }

@@ -52,6 +52,8 @@ class EmulatorConfig:
     limit_headers: bool = True  # X-RateLimit-* on successful replies (Zoom does not promise them)
     rate_limits: bool = True
     oplog_miss: float = 0.0  # share of admin operations the operation logs leave out
+    report_history_days: int = 0  # reports reach back N days; 0: six calendar months
+    self_paid_subs: bool = False  # sub accounts pay their own bill (no plan usage)
     daily_limits: bool = False
     jwt_enabled: bool = False
     master: bool = True

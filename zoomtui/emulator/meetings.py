@@ -21,7 +21,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from zoomtui.emulator.call import Reject, Result, invalid_field, not_found_user
+from zoomtui.emulator.call import (
+    Reject,
+    Result,
+    envelope,
+    invalid_field,
+    not_found_user,
+    paginate,
+)
 from zoomtui.emulator.columns import ACTIVE, mix, pmi_of, user_id
 from zoomtui.emulator.hosting import BASIC_MINUTES, habit_of
 from zoomtui.emulator.render import iso
@@ -111,12 +118,20 @@ def _item(ds: Dataset, row: int, meeting: Meeting, index: int, webinar: bool) ->
 
 
 def _listing(call: Call, key: str, items: list[dict[str, Any]]) -> Result:
-    return 200, {
-        "page_size": 30,
-        "total_records": len(items),
-        "next_page_token": "",
-        key: items[:30],
-    }
+    """One page of ``page_size`` items (default 30, at most 300) and the token of the next.
+
+    Zoom's List meetings / List webinars (its Meeting API spec, as generated in the
+    openapi TS clients' ``MeetingsService.meetings``): ``page_size`` "The number of
+    records returned within a single API call", default 30; "a next page token will be
+    returned whenever the set of available results exceeds the current page size",
+    valid 15 minutes; the envelope carries ``page_count``, ``page_number``,
+    ``page_size``, ``total_records``. A client that reads only the first page misses
+    the rest.
+    """
+    offset, size = paginate(call)
+    body = envelope(call, len(items), offset, size)
+    body[key] = items[offset : offset + size]
+    return 200, body
 
 
 def _user_row(call: Call) -> int:
@@ -126,12 +141,21 @@ def _user_row(call: Call) -> int:
     return row
 
 
+# List meetings, Zoom's Meeting API spec (openapi TS clients' ``MeetingsService.meetings``
+# error table): HTTP 400, code 3161. Users of type 4 ("Unassigned without Meetings
+# Basic") and 99 (None) hold no Meetings licence at all (zoom-api.md §2.3), so they are
+# the users it names; Basic (1) and Licensed (2) may host.
+CANNOT_HOST = "Meeting hosting and scheduling capabilities are not allowed for your user account."
+
+
 def list_meetings(call: Call) -> Result:
     """GET /users/{userId}/meetings: ``live`` and upcoming kinds are answered; past is empty."""
     kind = call.query.get("type", "scheduled")
     if kind not in MEETING_TYPES:
         raise invalid_field("type", "Invalid field.")
     ds, row, now = call.ds, _user_row(call), call.now
+    if ds.cols.utype[row] not in (1, 2):
+        raise Reject(400, {"code": 3161, "message": CANNOT_HOST})
     meetings: list[Meeting] = []
     if kind == "live" and hosting_now(ds, row, now):
         meetings = [

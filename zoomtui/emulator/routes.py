@@ -8,7 +8,6 @@ rate limits and faults around them.
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -20,12 +19,13 @@ from zoomtui.emulator.call import (
     Reject,
     Result,
     Route,
+    envelope,
     invalid_field,
     not_found_user,
+    paginate,
 )
 from zoomtui.emulator.columns import ACTIVE, PENDING, STATUS_BY_CODE, email_of, user_id
 from zoomtui.emulator.dataset import months_before
-from zoomtui.emulator.paging import BadPageToken, page_size
 from zoomtui.emulator.ratelimit import HEAVY, LIGHT, MEDIUM
 
 if TYPE_CHECKING:
@@ -33,33 +33,6 @@ if TYPE_CHECKING:
 
 SIX_MONTHS_MESSAGE = "The date range must be within the last 6 months."
 PENDING_SETTINGS = "You can not access settings of users that are still in pending state."
-
-
-def paginate(call: Call, default_size: int = 30) -> tuple[int, int]:
-    """(offset, size) of the requested page; raises ``Reject`` for a bad cursor or size."""
-    size = page_size(call.query.get("page_size"), default_size)
-    if size is None:
-        raise invalid_field("page_size", "page_size must be an integer between 1 and 300.")
-    token = call.query.get("next_page_token", "")
-    if token:
-        try:
-            return call.pager_offset(token, size), size
-        except BadPageToken:
-            raise Reject(400, dict(BadPageToken.body)) from None
-    number = call.query.get("page_number", "1")
-    offset = (int(number) - 1) * size if number.isdigit() and int(number) > 0 else 0
-    return offset, size
-
-
-def envelope(call: Call, total: int, offset: int, size: int) -> Body:
-    nxt = call.pager_issue(offset + size, size) if offset + size < total else ""
-    return {
-        "next_page_token": nxt,
-        "page_count": math.ceil(total / size) if total else 0,
-        "page_number": offset // size + 1,
-        "page_size": size,
-        "total_records": total,
-    }
 
 
 def list_users(call: Call) -> Result:
@@ -93,7 +66,17 @@ def summary(call: Call) -> Result:
     return 200, call.ds.summary_of(call.ds.accounts[call.acct].id)
 
 
+# Zoom's Billing APIs are for a master account and the sub accounts it pays for: "Only
+# for the sub account which is paid by master account", else 2100 "This sub account is
+# paid by self." (Zoom's v2 error tables, harrisyang/api errors/BillingAPIs.md, "Retrieve
+# plan information for a sub account"; zoom-api.md §4.1). That plan usage answers the
+# same way is the closest documented reading (UNCERTAIN): ``self_paid_subs`` takes it.
+PAID_BY_SELF = "This sub account is paid by self."
+
+
 def plan_usage(call: Call) -> Result:
+    if call.acct != 0 and call.config.self_paid_subs:
+        raise Reject(400, {"code": 2100, "message": PAID_BY_SELF})
     return 200, call.ds.plan_usage_of(call.ds.accounts[call.acct].id)
 
 
@@ -122,8 +105,22 @@ def sub_accounts(call: Call) -> Result:
     return 200, body
 
 
+# Zoom's Report APIs are for paid accounts: "Prerequisites: Pro or higher plan" (its
+# Reports spec, e.g. the openapi TS clients' ``ReportsService``); the answer to a free
+# (Basic) account is code 200 "Only available for Paid account: {accountId}." (Zoom's
+# v2 error tables, harrisyang/api ``errors/ReportAPIs.md``: "All the Report APIs are
+# only for paid accounts"), sent with HTTP 400 as the spec's error tables give code 200.
+PAID_ONLY = "Only available for Paid account: {}."
+
+
 def report_window(call: Call) -> tuple[date, date]:
-    """Validated from/to: yyyy-mm-dd, at most one month, within the last six months."""
+    """Validated from/to: yyyy-mm-dd, at most one month, within the last six months.
+
+    Every report route starts here, so a free account (``tier="free"``, the plan
+    Zoom's free rate limits belong to) is refused here first.
+    """
+    if call.config.tier == "free":
+        raise Reject(400, {"code": 200, "message": PAID_ONLY.format(call.ds.accounts[0].id)})
     raw_from, raw_to = call.query.get("from"), call.query.get("to")
     if not raw_from or not raw_to:
         raise invalid_field("from" if not raw_from else "to", "The date is required.")
@@ -133,10 +130,18 @@ def report_window(call: Call) -> tuple[date, date]:
         raise invalid_field("from", "Dates must be in the format yyyy-mm-dd.") from None
     if end < start:
         raise Reject(400, {"code": 300, "message": "The 'to' date must not be before 'from'."})
-    if (end - start).days > 31:
+    # "Only provides one month worth of data in one request" (Zoom's Reports spec); ZoomNet
+    # refuses ``to - from`` over 30 days (Resources/Reports.cs VerifyReportDatesRange), as
+    # Zoom's cloud recording report states: "smaller or equal to 30 days".
+    if (end - start).days > 30:
         raise Reject(400, {"code": 300, "message": "The date range must not exceed one month."})
     today = call.clock().date()
-    if start < months_before(today, 6):
+    # "The specified date range should fall within the last six months" (Zoom's Reports
+    # spec, konfig README); Databricks: "a rolling 6-month window". Whether Zoom counts
+    # calendar months, 180 days or the account's own date is not documented (zoom-api.md
+    # §5.1), so ``report_history_days`` lets a test take the stricter reading.
+    days = call.config.report_history_days
+    if start < (today - timedelta(days=days) if days else months_before(today, 6)):
         raise Reject(400, {"code": 300, "message": SIX_MONTHS_MESSAGE})
     return start, min(end, today + timedelta(days=1))
 

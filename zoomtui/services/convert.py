@@ -58,16 +58,10 @@ def summary_seat_rows(account_id: str, summary: UserSummary) -> list[SeatRow]:
     """Seat counts from ``/users/summary`` when plan usage is not readable.
 
     The summary knows who holds a license but not how many were bought, so
-    ``purchased`` equals ``assigned`` and the type says where the figure came from.
+    ``purchased`` is what is held (assigned plus invited: no free seat and no
+    over-assignment is claimed) and the type says where the figure came from.
     """
-    licensed = summary.licensed_users_count
+    licensed, pending = summary.licensed_users_count, summary.pending_users_count
     return [
-        SeatRow(
-            account_id,
-            "plan_base",
-            "users_summary",
-            licensed,
-            licensed,
-            summary.pending_users_count,
-        )
+        SeatRow(account_id, "plan_base", "users_summary", licensed + pending, licensed, pending)
     ]

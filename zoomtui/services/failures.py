@@ -11,6 +11,7 @@ from zoomtui.zoom.errors import (
     DailyLimitReached,
     MissingScope,
     NoPermission,
+    NotFound,
     NotMasterAccount,
     ZoomError,
 )
@@ -67,3 +68,15 @@ def one_user_refused(exc: ZoomError) -> bool:
         and 400 <= exc.status < 500
         and exc.status not in (401, 429)
     )
+
+
+def plan_usage_refused(exc: ZoomError) -> bool:
+    """Plan usage not to be had for this account: count seats from ``/users/summary``.
+
+    Beyond a missing scope or permission, Zoom's Billing APIs refuse a sub account that
+    pays its own bill (code 2100 "This sub account is paid by self.", Zoom's v2 error
+    tables) and plan usage's prerequisites (a paid master account) are not spelled out
+    for other accounts: any 4xx about the call (not the token, not a rate limit) means
+    this account's seats come from the summary, never that the run fails.
+    """
+    return isinstance(exc, (*NOT_ALLOWED, NotFound)) or one_user_refused(exc)

@@ -24,7 +24,12 @@ from zoomtui.services.convert import (
     summary_seat_rows,
     user_row,
 )
-from zoomtui.services.failures import NOT_ALLOWED, first_cause, unknown_flags_note
+from zoomtui.services.failures import (
+    NOT_ALLOWED,
+    first_cause,
+    plan_usage_refused,
+    unknown_flags_note,
+)
 from zoomtui.services.hints import Hints
 from zoomtui.services.hosting import HostingPhase
 from zoomtui.services.progress import Progress
@@ -309,7 +314,9 @@ class AggregationRun(SettingsReads):
         account_id = account or self.main_id
         try:
             usage = await self._client.plan_usage(account)
-        except (*NOT_ALLOWED, NotFound) as exc:
+        except ZoomError as exc:
+            if not plan_usage_refused(exc):
+                raise
             try:
                 summary = await self._client.users_summary(account)
             except (*NOT_ALLOWED, NotFound) as exc2:

@@ -10,11 +10,18 @@ so sending one again gives the same result).
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
 from zoomtui.zoom.client import ZoomClient, _seg
+from zoomtui.zoom.pagination import paginate
 from zoomtui.zoom.ratelimit import category_for
+
+# The spec's largest ``page_size`` of the meeting and webinar lists; 30, the default,
+# needs ten calls where one does.
+LIST_PAGE_SIZE = 300
 
 
 @dataclass(frozen=True)
@@ -55,20 +62,36 @@ class AdminApi:
         return await self.client.get_user_settings(user, account_id)
 
     async def meetings(self, user: str, kind: str, account_id: str | None = None) -> list[dict]:
-        """The user's meetings of one ``type`` (``live``, ``upcoming``): one page of 300.
-
-        300 is the spec's largest ``page_size``; 30, the default, let a long meeting on
-        a second page through the guard.
-        """
-        query = {"type": kind, "page_size": 300}
-        body = await self.client._get(f"{user_path(user, account_id)}/meetings", query)
-        found = body.get("meetings") if isinstance(body, dict) else None
-        return [m for m in found or [] if isinstance(m, dict)]
+        """The user's meetings of one ``type`` (``live``, ``upcoming``), every page of them."""
+        return await self._listing(user, "meetings", account_id, {"type": kind})
 
     async def webinars(self, user: str, account_id: str | None = None) -> list[dict]:
-        body = await self.client._get(f"{user_path(user, account_id)}/webinars", {"page_size": 300})
-        found = body.get("webinars") if isinstance(body, dict) else None
-        return [m for m in found or [] if isinstance(m, dict)]
+        return await self._listing(user, "webinars", account_id, {})
+
+    async def _listing(
+        self, user: str, key: str, account_id: str | None, query: dict[str, Any]
+    ) -> list[dict]:
+        """Every item of a user's meeting or webinar list, following ``next_page_token``.
+
+        Zoom answers ``page_size`` items per call (300 at most, 30 when not asked) and
+        "a next page token … whenever the set of available results exceeds the current
+        page size" (its List meetings spec): a meeting that needs the licence may be on
+        any page, so the check reads them all (checked and restarted like every listing).
+        """
+        found: list[dict] = []
+        pages = paginate(
+            self.client._get,
+            f"{user_path(user, account_id)}/{key}",
+            {**query, "page_size": LIST_PAGE_SIZE},
+            key,
+            _object,
+            _meeting_key,
+            self.client.clock,
+        )
+        async with aclosing(pages):
+            async for page in pages:
+                found.extend(page)
+        return found
 
     async def write(
         self,
@@ -101,3 +124,12 @@ class AdminApi:
                 continue
             message = str(reply.body.get("message") or "") if isinstance(reply.body, dict) else ""
             return Answer(reply.status, reply.code, message)
+
+
+def _object(item: dict[str, Any]) -> dict[str, Any]:
+    return item
+
+
+def _meeting_key(item: dict[str, Any]) -> Hashable:
+    """A listed meeting's identity: its id, uuid and start (occurrences share an id)."""
+    return tuple(str(item.get(k)) for k in ("uuid", "id", "start_time"))

@@ -8,15 +8,13 @@ on 401 code 124, and the mapping of Zoom's error answers to exceptions.
 from __future__ import annotations
 
 import asyncio
-import operator
 import sys
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable
 from contextlib import aclosing
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 from types import TracebackType
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -32,23 +30,22 @@ from zoomtui.zoom.errors import (
     PageTokenExpired,
     ProtocolError,
 )
+from zoomtui.zoom.http import LeanClient
 from zoomtui.zoom.lanes import Lanes
 from zoomtui.zoom.models import (
-    HostActivity,
-    HostReport,
     PlanUsage,
-    SignInEvent,
     SubAccount,
     Token,
     User,
     UserSummary,
 )
-from zoomtui.zoom.oplogs import OperationLog, entry_key
-from zoomtui.zoom.pagination import month_windows, paginate, sign_in_windows
+from zoomtui.zoom.pagination import paginate
 from zoomtui.zoom.ratelimit import CallStats, RateLimiter, category_for
+from zoomtui.zoom.reports import ReportReads, _seg
 from zoomtui.zoom.retry import Requester, RetryPolicy
 from zoomtui.zoom.tls import tls_context
 from zoomtui.zoom.urls import DEFAULT_OAUTH_URL, api_base_from_token, validate_url
+from zoomtui.zoom.wire import WireTransport, environment_proxies
 
 __all__ = ["Credentials", "ZoomClient"]
 
@@ -67,23 +64,12 @@ except ImportError:
     sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 
-def _seg(value: str) -> str:
-    return quote(str(value), safe="@")
-
-
 def user_key(user: User) -> Hashable:
     """Identity of a listed user: the Zoom id, or the email for pending users."""
     return user.id or "email:" + user.email.lower()
 
 
-_TIME = operator.itemgetter(1)  # SignInEvent.time
-
-
-def _event_key(event: SignInEvent) -> Hashable:
-    return event  # a tuple of all its fields
-
-
-class ZoomClient:
+class ZoomClient(ReportReads):
     """Async client for Zoom's REST API v2 with one token, one limiter and one retry policy."""
 
     def __init__(
@@ -123,11 +109,17 @@ class ZoomClient:
             raise ConfigError(f"The rate settings are invalid: {exc}.") from exc
         self.max_concurrency = max(1, max_concurrency)
 
-        def http_client(pool: int) -> httpx.AsyncClient:
+        def http_client(pool: int) -> LeanClient:
             # Keep every connection a lane may open alive: httpcore closes idle ones
             # beyond the keep-alive limit (default 20) and would reconnect constantly.
-            return httpx.AsyncClient(
-                transport=transport,
+            # Without a proxy, the lean wire (wire.py) replaces httpcore, and
+            # LeanClient shortens httpx's own path (http.py): together about two
+            # thirds of the client's CPU per request.
+            wire = transport
+            if wire is None and not environment_proxies():
+                wire = WireTransport(ssl_context=tls_context(), max_connections=pool)
+            return LeanClient(
+                transport=wire,
                 verify=tls_context(),  # built once per process, not once per lane
                 timeout=timeout,
                 limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
@@ -136,7 +128,7 @@ class ZoomClient:
             )
 
         # A given transport (the in-process emulator, tests) has no pool to split.
-        self._http: httpx.AsyncClient | Lanes = (
+        self._http: LeanClient | Lanes = (
             http_client(self.max_concurrency)
             if transport is not None
             else Lanes(http_client, self.max_concurrency)
@@ -286,103 +278,3 @@ class ZoomClient:
                 code=exc.code,
             ) from exc
         return accounts
-
-    async def iter_sign_in_events(
-        self, start: date, end: date, page_size: int = 300, account_id: str | None = None
-    ) -> AsyncGenerator[list[SignInEvent], None]:
-        """Yield sign-in/sign-out events between two dates, one month window at a time.
-
-        Events are de-duplicated across windows too, in case Zoom reads window
-        edges in another time zone and returns a boundary event twice. Events well
-        inside their own window cannot come back in another, so only the rest is
-        remembered across windows: keeping every key held ~100 MB for a
-        100,000-user account's six months.
-        """
-        carry: set[Hashable] = set()
-        for first, last in sign_in_windows(start, end, self.clock().date()):
-            inside_from = datetime.combine(first + timedelta(days=2), datetime.min.time(), UTC)
-            inside_to = datetime.combine(last - timedelta(days=1), datetime.min.time(), UTC)
-            params = {"from": first.isoformat(), "to": last.isoformat(), "page_size": page_size}
-            pages = paginate(
-                self._get,
-                f"/accounts/{account_id}/report/activities" if account_id else "/report/activities",
-                params,
-                "activity_logs",
-                SignInEvent.from_json,
-                _event_key,
-                self.clock,
-                set(carry),
-            )
-            async with aclosing(pages):
-                async for page in pages:
-                    yield page
-                    # Most pages lie well inside their window: two C-speed passes rule
-                    # them out instead of a test per event.
-                    times = list(map(_TIME, page))
-                    if times and not inside_from <= min(times) <= max(times) < inside_to:
-                        carry.update(e for e in page if not inside_from <= e.time < inside_to)
-
-    async def iter_operation_logs(
-        self,
-        start: date,
-        end: date,
-        account_id: str | None = None,
-        category_type: str = "user",
-        page_size: int = 300,
-    ) -> AsyncGenerator[list[OperationLog], None]:
-        """Yield admin operation log entries between two dates, one month window at a time.
-
-        ``GET /report/operationlogs`` (Heavy) takes one month per request within the
-        last six (docs/zoom-operation-logs.md); ``category_type=user`` keeps the
-        admin actions on users.
-        """
-        path = (
-            f"/accounts/{_seg(account_id)}/report/operationlogs"
-            if account_id
-            else "/report/operationlogs"
-        )
-        seen: set[Hashable] = set()
-        for first, last in sign_in_windows(start, end, self.clock().date()):
-            params = {
-                "from": first.isoformat(),
-                "to": last.isoformat(),
-                "page_size": page_size,
-                "category_type": category_type,
-            }
-            pages = paginate(
-                self._get, path, params, "operation_logs", OperationLog.from_json, entry_key,
-                self.clock, seen,
-            )  # fmt: skip
-            async with aclosing(pages):
-                async for page in pages:
-                    yield page
-
-    async def iter_host_report(
-        self, start: date, end: date, page_size: int = 300, account_id: str | None = None
-    ) -> AsyncGenerator[HostReport, None]:
-        """Yield the active host report one calendar month at a time, oldest first.
-
-        ``GET /report/users`` (Heavy) accepts one month within the last six
-        (zoom-api.md §5.2); each yielded window holds every page of it, so a
-        caller can tell a month read in full from one cut short by an error.
-        """
-        path = f"/accounts/{_seg(account_id)}/report/users" if account_id else "/report/users"
-        for first, last in month_windows(start, end, self.clock().date()):
-            params = {
-                "type": "active",
-                "from": first.isoformat(),
-                "to": last.isoformat(),
-                "page_size": page_size,
-            }
-            hosts: list[HostActivity] = []
-            pages = paginate(
-                self._get, path, params, "users", HostActivity.from_json, _host_key, self.clock
-            )
-            async with aclosing(pages):
-                async for page in pages:
-                    hosts.extend(page)
-            yield HostReport(first, last, tuple(hosts))
-
-
-def _host_key(host: HostActivity) -> Hashable:
-    return host.id or host.email.casefold()

@@ -282,6 +282,64 @@ def _more_numbered_pages(body: dict[str, Any], requested: int) -> bool:
     return isinstance(count, int) and number == requested and requested < count
 
 
+# Where the oldest window starts again when Zoom refuses six calendar months back:
+# 179 days is inside every reading of "the last six months" (180 days, either end
+# counted, or the account's date a day ahead of UTC).
+SAFE_REACH = timedelta(days=179)
+
+
+async def window_pages(
+    get: GetJson,
+    path: str,
+    params: dict[str, Any],
+    items_key: str,
+    parse: Callable[[dict[str, Any]], T | None],
+    key: Callable[[T], Hashable],
+    clock: Clock,
+    seen: set[Hashable] | None = None,
+    *,
+    today: date,
+) -> AsyncGenerator[list[T], None]:
+    """``paginate`` one report window; the oldest starts later if Zoom refuses its start.
+
+    Zoom keeps reports for "the last six months" without saying whether it counts
+    calendar months (as ``sign_in_windows`` does), 180 days, or days in the account's
+    time zone (zoom-api.md §5.1). A window starting before ``SAFE_REACH`` that Zoom
+    refuses as invalid (HTTP 400, code 300, before any page) is asked again from
+    ``SAFE_REACH`` back — ``params["from"]`` says what was asked — so a first run
+    reads nearly six months instead of ending on the oldest day. Any other refusal,
+    or one of the later start, is raised as before.
+    """
+    start = date.fromisoformat(params["from"])
+    shifted = False
+    while True:
+        pages = paginate(get, path, params, items_key, parse, key, clock, seen)
+        started = False
+        try:
+            async with contextlib.aclosing(pages):
+                async for page in pages:
+                    started = True
+                    yield page
+            return
+        except ZoomError as exc:
+            later = today - SAFE_REACH
+            # Any window starting before the safe reach, not only the calendar bound's: at
+            # 180 days the second calendar month can start before Zoom's bound too (on
+            # 30 November, 180 days back is 3 June and June's window starts on the 1st).
+            if started or shifted or not _refused_as_invalid(exc) or later <= start:
+                raise
+            log.info("%s refused from=%s (%s); asking from %s", path, start, exc.message, later)
+            shifted = True
+            start = later
+            params["from"] = later.isoformat()
+            if later > date.fromisoformat(params["to"]):
+                return
+
+
+def _refused_as_invalid(exc: ZoomError) -> bool:
+    return exc.status == 400 and exc.code == 300
+
+
 def add_months(day: date, months: int) -> date:
     """Shift a date by calendar months, clamping to the month's last day."""
     index = day.year * 12 + day.month - 1 + months

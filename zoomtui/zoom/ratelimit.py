@@ -144,6 +144,7 @@ class TokenBucket:
         self.cut_at = -1  # the ticket count when the pace was last cut
         self.busy_at = -math.inf  # when a caller last had to wait for a token
         self.advertised: float | None = None
+        self.queue = asyncio.Lock()  # callers waiting for a token, first come first served
         self.rate = rate
         self.limit = max(1, int(rate))
         self.period = self.limit / rate
@@ -271,11 +272,17 @@ class RateLimiter:
         bucket = self._bucket(category)
         if bucket is None:
             return 0
-        while (wait := bucket.delay()) > 0:
-            # A pause Zoom asked for (Retry-After) is reported as Zoom's; pacing as ours.
-            held = self._now() < bucket.blocked_until
-            reason = f"Zoom rate limit ({category})" if held else f"rate limit ({category})"
-            await self.wait(reason, wait, report=held or wait >= 1.0)
+        if bucket.queue.locked() or bucket.delay() > 0:
+            # Callers short of budget queue in order and only the first one sleeps
+            # until the next token: each waking up to re-check its own delay cost
+            # a timer and a task switch per waiter for every token handed out.
+            async with bucket.queue:
+                while (wait := bucket.delay()) > 0:
+                    # A pause Zoom asked for (Retry-After) is reported as Zoom's;
+                    # pacing as ours.
+                    held = self._now() < bucket.blocked_until
+                    reason = f"Zoom rate limit ({category})" if held else f"rate limit ({category})"
+                    await self.wait(reason, wait, report=held or wait >= 1.0)
         return bucket.tickets
 
     def throttled(self, category: str, ticket: int) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from zoomtui.services.context import AppContext, ServiceError
+from zoomtui.services.failures import one_user_refused
 from zoomtui.services.reclaim.actions import (
     TAKES_LICENCE,
     UNDO_SCOPES,
@@ -26,7 +27,7 @@ from zoomtui.services.reclaim.live import LiveUser, account_path, reached, read_
 from zoomtui.services.reclaim.plan import load_plan
 from zoomtui.store import reclaim as db
 from zoomtui.zoom.admin import AdminApi
-from zoomtui.zoom.errors import ZoomError
+from zoomtui.zoom.errors import NotFound, ZoomError
 
 # Called after Zoom answered a write and before the answer is journaled (tests use
 # it to stop a run exactly where a kill -9 hurts most).
@@ -209,8 +210,15 @@ async def _one(
     why = _guard(item, live, rules)
     if why is None and action.name in TAKES_LICENCE:
         key, meetings = item["zoom_id"], api.meetings
-        now_live = await meetings(key, "live", sub) if action.name != "remove-addon" else []
-        upcoming = await meetings(key, "upcoming", sub) if action.name != "remove-addon" else []
+        try:
+            now_live = await meetings(key, "live", sub) if action.name != "remove-addon" else []
+            upcoming = await meetings(key, "upcoming", sub) if action.name != "remove-addon" else []
+        except ZoomError as exc:
+            # A refusal about this user (e.g. 400 / 3161, hosting not allowed, Zoom's List
+            # meetings spec; or gone meanwhile): not known what it hosts, leave it alone.
+            if not (one_user_refused(exc) or isinstance(exc, NotFound)):
+                raise
+            return _skip(ctx, item, f"meetings not readable ({exc.message})", dry_run)
         try:
             webinars = await api.webinars(key, sub)
         except ZoomError as exc:

@@ -65,7 +65,7 @@ class ConnectionScreen(ZoomScreen):
             with Horizontal(classes="field-row"):
                 yield Label("", classes="field-label")
                 yield TextCheckbox(
-                    "Active (scheduled runs happen only when active)", id="in-active", compact=True
+                    "Active (scheduled runs include it)", id="in-active", compact=True
                 )
             with Horizontal(id="conn-buttons"):
                 yield Button("Save", id="conn-save", variant="primary", compact=True)

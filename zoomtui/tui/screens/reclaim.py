@@ -222,12 +222,15 @@ class ReclaimScreen(ModalScreen[bool]):
         """The plan's columns; Keep reads the items dropped so far.
 
         At 80 columns the Last login column is left out so the others fit whole, and
-        Idle then says "never" for a user who never signed in.
+        Idle then says "never" for a user who never signed in. The Action column is as
+        wide as the plan's action; when that does not fit either ("remove-addon:
+        zoom_phone" at 80) it is left out: a plan is one action, which its summary names.
         """
+        action = len(self.plan["action"]) if self.plan else 12
         columns = [
             Column("keep", "Keep", 4, format=lambda i: "—" if i["id"] in self.dropped else "✓"),
             Column("email", "Email", 24, grow=2),
-            Column("action", "Action", 12, grow=1, format=_action),
+            Column("action", "Action", max(12, action), grow=1, format=_action),
             Column("last_login", "Last login", 10, format=_last_login),
             Column("days_inactive", "Idle", 5, right=True, format=_idle_days),
             Column("state", "State", 10, grow=1, format=_state),
@@ -236,6 +239,8 @@ class ReclaimScreen(ModalScreen[bool]):
         if sum(c.width + 1 for c in columns) > room:
             del columns[3]
             columns[3] = Column("days_inactive", "Idle", 5, right=True, format=_idle_or_never)
+        if sum(c.width + 1 for c in columns) > room:
+            del columns[2]
         return columns
 
     def fill(self) -> None:
