@@ -7,8 +7,10 @@ Without ``--db`` it builds a history in-process (first run, then a rerun after
 reuse. Each filter of ``zoomtui users`` (plan, status, add-on, inactive days,
 search, the hosting filters) runs through ``services.users.query_users`` as the users view asks it
 (a 100-row window plus the total) and as the CLI does (every matching row);
-the diff is ``services.diff.diff_runs`` of the two latest runs. Medians of
-``--repeat`` runs; targets 50 ms per filter, 500 ms per diff.
+the diff is ``services.diff.diff_runs`` of the two latest runs, and the Seats
+screen's reclaim candidates ``services.seats.reclaim`` under each definition
+(every candidate with its hosting figures). Medians of ``--repeat`` runs, wall
+and CPU; targets 50 ms per filter, 500 ms per diff.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from _world import local_world
 from zoomtui.emulator import API_URL, OAUTH_URL
 from zoomtui.services.context import AppContext
 from zoomtui.services.diff import RunDiff, diff_runs
+from zoomtui.services.seats import DEFINITIONS, reclaim
 from zoomtui.services.users import UserFilter, query_users
 
 
@@ -125,10 +128,19 @@ def main() -> None:
             results[name] |= {"cold_window_100_ms": cold_ms, "cold_window_100_cpu_ms": cold_cpu}
         log(f"{name}: {results[name]}")
     a, b = sorted(runs)[-2:]
-    diff_ms, diff = None, None
+    diff_ms, diff, diff_cpu = None, None, None
     if not args.windows_only:
-        diff_ms, diff, _ = timed(lambda: diff_runs(ctx, a, b), max(3, args.repeat // 2))
-        log(f"diff {a}->{b}: {diff_ms} ms")
+        diff_ms, diff, diff_cpu = timed(lambda: diff_runs(ctx, a, b), max(3, args.repeat // 2))
+        log(f"diff {a}->{b}: {diff_ms} ms (CPU {diff_cpu} ms)")
+    # The Seats screen's candidates: every matching row with its hosting figures.
+    reclaim_ms: dict[str, Any] = {}
+    if not args.windows_only:
+        for definition in DEFINITIONS:
+            wall, found, cpu = timed(
+                lambda d=definition: reclaim(ctx, definition=d), max(3, args.repeat // 2)
+            )
+            reclaim_ms[definition] = {"ms": wall, "cpu_ms": cpu, "rows": len(found.rows)}
+            log(f"reclaim {definition}: {reclaim_ms[definition]}")
     users = store.count_users(latest)
     ctx.close()
     print(
@@ -140,8 +152,10 @@ def main() -> None:
                 "filters": results,
                 "worst_window_ms": max(r["window_100_ms"] for r in results.values()),
                 "diff_ms": diff_ms,
+                "diff_cpu_ms": diff_cpu,
                 "diff_runs": [a, b],
                 "diff_sizes": diff and diff_sizes(diff),
+                "reclaim": reclaim_ms,
                 "targets_ms": {"filter": 50, "diff": 500},
             }
         )

@@ -15,7 +15,7 @@ from zoomtui.services.aggregate import aggregate
 from zoomtui.services.context import ServiceError
 from zoomtui.services.reclaim.actions import parse_action
 from zoomtui.services.reclaim.apply import apply_plan
-from zoomtui.services.reclaim.plan import build_plan
+from zoomtui.services.reclaim.plan import build_plan, load_plan
 from zoomtui.services.reclaim.undo import undo, undo_targets
 
 FIELDS = ("utype", "status", "addons", "zoom_one", "united")
@@ -101,6 +101,29 @@ async def test_user_who_logged_in_since_the_plan_is_skipped(world: World) -> Non
         "logged in since the plan"
     )
     assert world.dataset.cols.utype[row] == 2
+
+
+@pytest.mark.parametrize(
+    ("action", "definition"),
+    [("downgrade", "idle"), ("remove-addon:zoom_phone", "both"), ("deactivate", "unused")],
+)
+async def test_built_plan_equals_the_stored_plan(
+    world: World, action: str, definition: str
+) -> None:
+    """The plan build_plan returns (its items kept from the build, not read back) is the plan
+    load_plan reads from the database: same items, ids, values and types."""
+    plan = await planned(world, action, definition=definition)
+    plan.pop("excluded")
+    assert plan["items"]
+    stored = load_plan(world.ctx, plan["id"])
+    assert plan == stored
+    for built, read in zip(plan["items"], stored["items"], strict=True):
+        for key in built:
+            assert type(built[key]) is type(read[key]), key
+        for part in ("reason", "before"):
+            assert {k: type(v) for k, v in built[part].items()} == {
+                k: type(v) for k, v in read[part].items()
+            }
 
 
 async def test_excluded_users_are_never_touched(world: World) -> None:

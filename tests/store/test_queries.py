@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.store.conftest import T0, complete, emails, user
-from zoomtui.store import SeatRow, Store
+from zoomtui.store import SeatRow, Store, queries
 
 ODD = ["it's", "100%", "a_b", "back\\slash", "émoji🎉"]
 
@@ -80,6 +80,50 @@ def test_sort_offset_limit_total(store: Store, run_id: int) -> None:
     assert store.count_users(run_id, statuses=["active"]) == 10
     with pytest.raises(ValueError):
         store.users(run_id, sort="email; DROP TABLE runs")
+
+
+@pytest.mark.parametrize(
+    ("sort", "descending", "filters"),
+    [
+        ("email", False, {}),
+        ("days_inactive", True, {"statuses": ["active", "pending", "inactive"]}),
+        ("last_name", True, {"inactive_before": T0 - timedelta(days=100)}),
+        ("user_created_at", False, {"addons": ["webinar"]}),
+    ],
+)
+def test_whole_read_equals_the_windows(
+    store: Store, run_id: int, monkeypatch: pytest.MonkeyPatch, sort: str, descending: bool,
+    filters: dict,
+) -> None:  # fmt: skip
+    """Every row read in one statement (the CLI, reclaim, exports) equals the windowed reads
+    (ids, then records by id) page by page: same records, same order, same total."""
+    whole, total = store.users(run_id, sort=sort, descending=descending, now=T0, **filters)
+    pages = []
+    for offset in range(0, 14, 3):
+        rows, count = store.users(
+            run_id, sort=sort, descending=descending, offset=offset, limit=3, now=T0, **filters
+        )
+        assert count == total
+        pages += rows
+    assert whole and whole == pages and total == len(whole)
+    monkeypatch.setattr(queries, "WHOLE_READ", 2)  # a big window, read in one statement
+    window, count = store.users(
+        run_id, sort=sort, descending=descending, offset=1, limit=3, now=T0, **filters
+    )
+    assert window == whole[1:4] and count == total
+    rest, count = store.users(run_id, sort=sort, descending=descending, offset=1, limit=50,
+                              now=T0, **filters)  # fmt: skip
+    assert rest == whole[1:] and count == total
+
+
+def test_records_do_not_share_their_lists(store: Store, run_id: int) -> None:
+    """Records of the same add-ons are built from one cached split: each gets its own lists."""
+    rows, _ = store.users(run_id, statuses=["active", "inactive"], addons=["webinar"])
+    rows[0]["addons"].append("changed")
+    rows[0]["addon_capacities"]["changed"] = 1
+    again, _ = store.users(run_id, statuses=["active", "inactive"], addons=["webinar"])
+    assert "changed" not in again[0]["addons"] and "changed" not in again[0]["addon_capacities"]
+    assert all("changed" not in r["addons"] for r in rows[1:])
 
 
 def test_user_record_fields(store: Store, run_id: int) -> None:

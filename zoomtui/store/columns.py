@@ -149,19 +149,30 @@ def _compile_stage() -> Callable[[int, UserRow], tuple[Any, ...]]:
 stage_tuple = _compile_stage()
 
 
+# The split of a stored add-on string, per string: a run holds a few hundred distinct
+# combinations for 100,000 users, and splitting each row's anew was a third of the
+# time to build 20,000-40,000 records (reclaim candidates, a diff, an export).
+_ADDON_SPLITS: dict[str | None, tuple[list[str], dict[str, int | str], list[str]]] = {}
+_MAX_SPLITS = 4_096
+
+
 def user_record(row: Sequence[Any], now: datetime | None) -> dict[str, Any]:
     """A row of :data:`USER_SELECT` as the product's user record."""
     record = dict(zip(_RECORD_KEYS, row, strict=True))
     addons = record.pop("addons")  # re-added last, split, after the login columns
-    names, variants, regions = split_tokens(decode_addons(addons) or ())
+    split = _ADDON_SPLITS.get(addons)
+    if split is None:
+        split = split_tokens(decode_addons(addons) or ())
+        if len(_ADDON_SPLITS) < _MAX_SPLITS:
+            _ADDON_SPLITS[addons] = split
+    names, variants, regions = split
     days = None
-    last_activity = parse_iso(record["last_activity"])
-    if now is not None and last_activity is not None:
-        days = max((now - last_activity).days, 0)
-    record["addons"] = names
-    record["addon_capacities"] = variants
+    if now is not None and record["last_activity"] is not None:
+        days = max((now - parse_iso(record["last_activity"])).days, 0)  # type: ignore[operator]
+    record["addons"] = names.copy()  # each record its own lists: callers may change them
+    record["addon_capacities"] = variants.copy()
     record["addons_known"] = addons is not None
-    record["meetings_hosted_in"] = regions
+    record["meetings_hosted_in"] = regions.copy()
     record["days_inactive"] = days
     return record
 

@@ -14,7 +14,7 @@ from typing import Any
 from zoomtui.licences import CONCURRENT, tokens_of
 from zoomtui.store.columns import DIFF_FIELDS, USER_SELECT, user_record
 from zoomtui.store.queries import IDLE_SQL, Scope, scope_of
-from zoomtui.store.records import iso, parse_iso
+from zoomtui.store.records import iso, iso_utc, parse_iso
 
 
 def finished(conn: sqlite3.Connection, run_id: int) -> datetime:
@@ -26,10 +26,13 @@ def finished(conn: sqlite3.Connection, run_id: int) -> datetime:
     return value
 
 
-def _idle(record: dict[str, Any], cut: datetime) -> bool:
-    """No login, no sign-in and no creation since ``cut`` (the rule of ``IDLE_SQL``)."""
-    activity = parse_iso(record["last_activity"])
-    created = parse_iso(record["user_created_at"])
+def _idle(record: dict[str, Any], cut: str) -> bool:
+    """No login, no sign-in and no creation since ``cut`` (the rule of ``IDLE_SQL``).
+
+    ``cut`` is the store's ISO text, compared as text like ``IDLE_SQL`` does: every
+    stored time has the one fixed-width form :func:`iso` writes.
+    """
+    activity, created = record["last_activity"], record["user_created_at"]
     return (activity is None or activity < cut) and (created is None or created < cut)
 
 
@@ -81,21 +84,29 @@ def diff(
                 f"WHERE {column} >= ? AND {column} < ?",
                 (iso(t1), iso(t2)),
             )
-        before = _members(conn, scope_a, now or ref_a)
-        after = _members(conn, scope_b, now or ref_b)
+        before = _members(conn, scope_a)
+        after = _members(conn, scope_b)
     finally:
         conn.execute("DROP TABLE IF EXISTS temp._cand")
-    added = [after[i] for i in after.keys() - before.keys()]
-    removed = [before[i] for i in before.keys() - after.keys()]
+    when_a, when_b = now or ref_a, now or ref_b
+    added = [user_record(after[i][1:], when_b) for i in after.keys() - before.keys()]
+    removed = [user_record(before[i][1:], when_a) for i in before.keys() - after.keys()]
     changed = []
+    iso_a, iso_b = iso_utc(cut_a), iso_utc(cut_b)
     comparable = not (min(run_a, run_b) < rules_since(conn) <= max(run_a, run_b))
     for identity in before.keys() & after.keys():
-        a, b = before[identity], after[identity]
+        row_a, row_b = before[identity], after[identity]
+        if row_a[0] == row_b[0] and _idle_row(row_a, iso_a) == _idle_row(row_b, iso_b):
+            # One version in both runs: every compared field but idle is the same, and
+            # idle did not move. Most candidates are logins only; building their
+            # records was most of a diff's time.
+            continue
+        a, b = user_record(row_a[1:], when_a), user_record(row_b[1:], when_b)
         changes = {f: [a[f], b[f]] for f in DIFF_FIELDS if a[f] != b[f]}
         tokens_a, tokens_b = addon_tokens(a, comparable), addon_tokens(b, comparable)
         if tokens_a != tokens_b:
             changes["addons"] = [tokens_a, tokens_b]
-        was, now_idle = _idle(a, cut_a), _idle(b, cut_b)
+        was, now_idle = _idle(a, iso_a), _idle(b, iso_b)
         if was != now_idle:
             changes["idle"] = [was, now_idle]
         if changes:
@@ -113,15 +124,30 @@ def diff(
     }
 
 
-def _members(conn: sqlite3.Connection, scope: Scope, now: datetime) -> dict[int, dict[str, Any]]:
-    """Candidate identities that are members of ``scope``'s run, with their records."""
+def _members(conn: sqlite3.Connection, scope: Scope) -> dict[int, tuple[Any, ...]]:
+    """Candidate identities that are members of ``scope``'s run: identity -> (version id,
+    *a row of ``USER_SELECT``), made a record only when the diff needs one."""
     member, params = scope.member("v")
     join, jparams = scope.join_logins()
     sql = (
-        f"SELECT {USER_SELECT} FROM _cand c JOIN user_versions v ON v.identity = c.identity "
+        # CROSS JOIN: the candidates drive (SQLite keeps that order). The planner,
+        # with no statistics on the temp table, scanned every version instead.
+        f"SELECT v.id, {USER_SELECT} FROM _cand c CROSS JOIN user_versions v "
+        "ON v.identity = c.identity "
         f"{join} WHERE {member}"
     )
-    return {row[0]: user_record(row, now) for row in conn.execute(sql, jparams + params)}
+    return {row[1]: row for row in conn.execute(sql, jparams + params)}
+
+
+# Where ``_idle`` reads in a ``_members`` row (the version id comes first).
+_SELECTED = ["v.id", *USER_SELECT.split(", ")]
+_ACTIVITY, _CREATED = _SELECTED.index("l.last_activity"), _SELECTED.index("v.user_created_at")
+
+
+def _idle_row(row: tuple[Any, ...], cut: str) -> bool:
+    """:func:`_idle` of a ``_members`` row."""
+    activity, created = row[_ACTIVITY], row[_CREATED]
+    return (activity is None or activity < cut) and (created is None or created < cut)
 
 
 def trend(conn: sqlite3.Connection, inactive_days: int) -> list[dict[str, Any]]:

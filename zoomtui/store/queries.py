@@ -25,6 +25,7 @@ from zoomtui.store.errors import StoreError
 from zoomtui.store.hosting import minutes_below_clause, not_hosted_clause
 from zoomtui.store.records import iso
 
+WHOLE_READ = 2_000  # a window larger than this is read in one statement (see ``page``)
 IDLE_SQL = (
     "(l.last_activity IS NULL OR l.last_activity < ?) "
     "AND (v.user_created_at IS NULL OR v.user_created_at < ?)"
@@ -177,8 +178,18 @@ def page(
         direction = "DESC" if descending else "ASC"
         nulls = " NULLS LAST" if sort in SORT_NULLABLE else ""
     order = f"{SORT_KEYS[sort]} {direction}{nulls}, v.identity {direction}"
+    if limit is None or limit > WHOLE_READ:
+        # Every row (the CLI, reclaim, exports): one statement reads them in order.
+        # Ids first and then the records by id (below) read each matching version's
+        # page twice, at random: 0.9 s against 0.17 s for 21,000 of 100,000 users.
+        sql, params = _from(scope, q, True)
+        params += [-1 if limit is None else limit, max(offset, 0)]
+        cur = conn.execute(f"SELECT {USER_SELECT} {sql} ORDER BY {order} LIMIT ? OFFSET ?", params)
+        rows = [user_record(row, now) for row in cur]
+        whole = offset <= 0 and (limit is None or len(rows) < limit)
+        return rows, len(rows) if whole else count(conn, scope, q)
     sql, params = _from(scope, q, q.needs_logins() or sort in SORT_NEEDS_LOGINS)
-    params += [-1 if limit is None else max(limit, 0), max(offset, 0)]
+    params += [max(limit, 0), max(offset, 0)]
     found = conn.execute(f"SELECT v.id {sql} ORDER BY {order} LIMIT ? OFFSET ?", params)
     ids = [r[0] for r in found]
     return fetch_versions(conn, scope, ids, now), count(conn, scope, q)

@@ -149,4 +149,5 @@ def parse_iso(value: str | None) -> datetime | None:
     """Inverse of :func:`iso`; fromisoformat is ~50x faster than strptime here."""
     if value is None:
         return None
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    found = datetime.fromisoformat(value)  # "…Z" reads as UTC already: no copy needed
+    return found if found.tzinfo is UTC else found.replace(tzinfo=UTC)

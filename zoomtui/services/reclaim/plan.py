@@ -67,7 +67,7 @@ def build_plan(
         "yearly_saving": round(sum(i["saving"] for i in items), 2),
     }
     plan_id = db.create_plan(store.conn, plan, items)
-    return load_plan(ctx, plan_id) | {"excluded": excluded}
+    return load_plan(ctx, plan_id, items) | {"excluded": excluded}
 
 
 def _item(row: dict[str, Any], action: Action, found: ReclaimResult, price: float) -> dict:
@@ -103,15 +103,24 @@ def _item(row: dict[str, Any], action: Action, found: ReclaimResult, price: floa
     }
 
 
-def load_plan(ctx: AppContext, plan_id: int) -> dict[str, Any]:
-    """A stored plan with its items; one sentence when there is none."""
+def load_plan(
+    ctx: AppContext, plan_id: int, written: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A stored plan with its items; one sentence when there is none.
+
+    ``written``: the items :func:`build_plan` has just stored, which need not be
+    read and decoded again.
+    """
     store = ctx.open_store()
     found = db.plan(store.conn, plan_id)
     if found is None:
         raise ServiceError(
             f"There is no reclaim plan {plan_id}; `zoomtui reclaim journal` lists them.", 2
         )
-    found["items"] = db.items(store.conn, plan_id)
+    if written is None:
+        found["items"] = db.items(store.conn, plan_id)
+    else:
+        found["items"] = db.created_items(store.conn, plan_id, written)
     found["undo_note"] = UNDO_NOTES[found["action"].partition(":")[0]]
     return found
 
