@@ -112,7 +112,8 @@ class RunsScreen(ZoomScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(DataTable)
-        table.add_columns(*(label for _key, label in COLUMNS))
+        for key, label in COLUMNS:  # keyed as _fill keys them: kept when they all fit
+            table.add_column(label, key=key)
         self.reload()
         table.focus()
 
