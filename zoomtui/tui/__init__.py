@@ -39,7 +39,7 @@ def run_app(demo: bool = False, db_path: str | None = None) -> None:
         message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         print(f"zoomtui: {message}", file=sys.stderr)
         raise SystemExit(1) from None
-    app = create_app(ctx, accounts=accounts)
+    app = create_app(ctx, accounts=accounts, build_ahead=True)
     try:
         app.run()
     finally:
