@@ -9,11 +9,12 @@ of the event loop per screen before the key that asked for it was answered, and
 How: once the operator has not typed or clicked for ``QUIET_S`` and no read is
 under way, one screen is built: created, registered and mounted as Textual
 does when it first shows a mode, but not shown. Its ``on_mount`` starts its
-reads as on a first visit; the next screen waits for them to land and for the
-operator to be quiet again, so a key pressed meanwhile waits for one screen's
-mounting at most. A screen built ahead is then like one shown before: what it
-shows is refreshed by the same signals (a run finishing, the Runs screen's
-re-read when shown).
+reads as on a first visit, and it is laid out for the terminal's size unless
+a key was pressed meanwhile (that key would wait for the layout too). The next
+screen waits for the reads to land and for the operator to be quiet again, so
+a key pressed meanwhile waits for one screen's building at most. A screen
+built ahead is then like one shown before: what it shows is refreshed by the
+same signals (a run finishing, the Runs screen's re-read when shown).
 
 The builder uses three private attributes of Textual's ``App`` (its modes, their
 screen stacks, and the registration of a screen, all as ``App._init_mode`` uses
@@ -117,5 +118,7 @@ class AheadBuilder:
         screen, mounted = get_screen(screen)
         stacks[mode] = [screen]  # switch_mode now shows it as a screen shown before
         await mounted
+        if self._quiet_for() >= self.quiet_s:  # else it is laid out when shown, as before
+            screen._refresh_layout(app.size)  # for the terminal, as on being shown
         self.built.append(mode)
         self.build_s[mode] = round(self._clock() - start, 3)
