@@ -109,6 +109,8 @@ class QuickFooter(Widget, can_focus=False):
 
     def _read_keys(self) -> None:
         """The screen's keys as Textual's footer would list them; redrawn only when changed."""
+        if not self.is_attached:  # called after a refresh: its screen may be gone meanwhile
+            return
         keys = tuple(self._listed_bindings())
         if keys != self._listed:
             self._listed = keys
