@@ -175,3 +175,23 @@ def test_trend(store: Store) -> None:
         (1, 1, 1),
     ]
     assert trend[0]["seats_purchased"] == 10 and trend[0]["seats_assigned"] == 2
+
+
+def test_trend_reads_the_counts_kept_at_completion(store: Store) -> None:
+    """Counted once per run and inactive_days, the trend reads no user row on each visit."""
+    r1 = complete(store, [user(1), user(2, plan="Basic", type=1)])
+    complete(store, [user(1, last_login_time=T0 - timedelta(days=200))], day=1)
+    live = store.trend(90)
+    assert store.summarise_runs(90) == 2  # runs from before counts were kept
+    assert store.summarise_runs(90) == 0
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        assert store.trend(90) == live
+    finally:
+        store.conn.set_trace_callback(None)
+    assert statements and not [s for s in statements if "user_versions" in s]
+    # Another inactive_days is counted live, then kept by the next run's count.
+    assert store.trend(300)[1]["idle_licensed"] == 0
+    assert store.summarise_runs(300) == 2
+    assert store.run(r1).stats["summary"]["inactive_days"] == 300  # type: ignore[union-attr]

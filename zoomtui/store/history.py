@@ -150,16 +150,21 @@ def _idle_row(row: tuple[Any, ...], cut: str) -> bool:
     return (activity is None or activity < cut) and (created is None or created < cut)
 
 
-def trend(conn: sqlite3.Connection, inactive_days: int) -> list[dict[str, Any]]:
-    """Per complete run: users, licensed, idle licensed, base-plan seats."""
-    runs = conn.execute(
-        "SELECT id, started_at, finished_at FROM runs WHERE status = 'complete' ORDER BY id"
-    ).fetchall()
-    latest = runs[-1][0] if runs else None
-    return [
-        run_counts(conn, Scope(run_id, run_id == latest), inactive_days, started, fin)
-        for run_id, started, fin in runs
-    ]
+def kept_counts(stats: Any, inactive_days: int) -> dict[str, Any] | None:
+    """The counts a run kept by ``summarise_run``, if counted at ``inactive_days``."""
+    kept = stats.get("summary") if isinstance(stats, dict) else None
+    if isinstance(kept, dict) and kept.get("inactive_days") == inactive_days:
+        return kept
+    return None
+
+
+def counts_of(conn: sqlite3.Connection, run_id: int, inactive_days: int) -> dict[str, Any]:
+    """:func:`run_counts` of complete run ``run_id``, counted now."""
+    scope = scope_of(conn, run_id)
+    started, fin = conn.execute(
+        "SELECT started_at, finished_at FROM runs WHERE id = ?", (run_id,)
+    ).fetchone()
+    return run_counts(conn, scope, inactive_days, started, fin)
 
 
 def run_counts(
