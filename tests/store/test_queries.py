@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
 import pytest
 
 from tests.store.conftest import T0, complete, emails, user
-from zoomtui.store import SeatRow, Store, queries
+from zoomtui.store import SeatRow, Store, history, queries
 
 ODD = ["it's", "100%", "a_b", "back\\slash", "émoji🎉"]
 
@@ -161,6 +162,54 @@ def test_diff(store: Store) -> None:
     assert set(changes) == {f"user{n}@example.com" for n in (1, 2, 3, 5)}
     assert store.diff(r2, r2, None, 90)["changed"] == []
     assert store.diff(r1, r2)["from_run"] == r1
+
+
+def test_diff_reads_only_users_whose_idle_can_move(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A login that moved without crossing the cut is no candidate; every diff is the
+    diff of every user compared (the candidates lose nothing), both ways, any days."""
+    days = [0, 1, 5, 30, 90, 400]
+    ago = lambda n: T0 - timedelta(days=n)  # noqa: E731
+    first = [user(n, last_login_time=ago(n * 7 % 50)) for n in range(1, 13)]
+    runs = [complete(store, [*first, user(30, last_login_time=ago(200))])]
+    for step in (1, 2, 3):
+        rows = [
+            user(
+                n,
+                last_login_time=ago(n * 7 % 50 - step * 11),
+                plan="Basic" if n == step else "Licensed",
+            )
+            for n in range(step, 13)
+            if n != 6 + step
+        ]
+        rows.append(user(20 + step, user_created_at=ago(40)))
+        rows.append(user(30, last_login_time=ago(-step * 11)))  # idle for months, back
+        runs.append(complete(store, rows, day=step * 11))
+    real = history._candidates
+    seen: list[int] = []
+
+    def counted(conn: sqlite3.Connection, *args: object) -> None:
+        real(conn, *args)  # type: ignore[arg-type]
+        seen.append(conn.execute("SELECT count(*) FROM _cand").fetchone()[0])
+
+    def everyone(conn: sqlite3.Connection, *_args: object) -> None:
+        conn.execute("INSERT INTO _cand SELECT id FROM identities")
+
+    for a in runs:
+        for b in runs:
+            for n in days:
+                monkeypatch.setattr(history, "_candidates", counted)
+                fast = store.diff(a, b, T0, n)
+                monkeypatch.setattr(history, "_candidates", everyone)
+                assert fast == store.diff(a, b, T0, n), (a, b, n)
+    # Every user's login moved each step; at 400 days none crossed, so only the
+    # users whose version changed (plan, added, removed) were read.
+    monkeypatch.setattr(history, "_candidates", counted)
+    store.diff(runs[0], runs[1], T0, 400)
+    assert 0 < seen[-1] <= 4
+    back = {c["email"]: c["changes"] for c in store.diff(runs[0], runs[1], T0, 90)["changed"]}
+    assert back["user30@example.com"] == {"idle": [True, False]}
 
 
 def test_trend(store: Store) -> None:
