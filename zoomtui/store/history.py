@@ -84,10 +84,21 @@ def diff(
     comparable = not (min(run_a, run_b) < rules_since(conn) <= max(run_a, run_b))
     for identity in before.keys() & after.keys():
         row_a, row_b = before[identity], after[identity]
-        if row_a[0] == row_b[0] and _idle_row(row_a, iso_a) == _idle_row(row_b, iso_b):
-            # One version in both runs: every compared field but idle is the same, and
-            # idle did not move. Most candidates are logins only; building their
-            # records was most of a diff's time.
+        if row_a[0] == row_b[0]:
+            # One version in both runs: every compared field but idle is the same (they
+            # are all version columns). Most candidates are logins only; building
+            # their records was most of a diff's time.
+            was, now_idle = _idle_row(row_a, iso_a), _idle_row(row_b, iso_b)
+            if was != now_idle:
+                idle = {"idle": [was, now_idle]}
+                changed.append(
+                    {
+                        "identity": identity,
+                        "id": row_b[_ID],
+                        "email": row_b[_EMAIL],
+                        "changes": idle,
+                    }
+                )
             continue
         a, b = user_record(row_a[1:], when_a), user_record(row_b[1:], when_b)
         changes = {f: [a[f], b[f]] for f in DIFF_FIELDS if a[f] != b[f]}
@@ -184,6 +195,7 @@ def _members(conn: sqlite3.Connection, scope: Scope) -> dict[int, tuple[Any, ...
 # Where ``_idle`` reads in a ``_members`` row (the version id comes first).
 _SELECTED = ["v.id", *USER_SELECT.split(", ")]
 _ACTIVITY, _CREATED = _SELECTED.index("l.last_activity"), _SELECTED.index("v.user_created_at")
+_ID, _EMAIL = _SELECTED.index("v.zoom_id"), _SELECTED.index("v.email")
 
 
 def _idle_row(row: tuple[Any, ...], cut: str) -> bool:
