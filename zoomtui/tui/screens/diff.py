@@ -123,12 +123,16 @@ def read_diff(ctx: AppContext, from_run: int | None, to_run: int | None) -> Diff
     result = diff_runs(ctx, from_run, to_run)
     rows = diff_rows(result)
     shown = [display_row(row) for row in rows]
-    kinds = {"all": (rows, shown)}
-    for kind in KINDS[1:]:
-        pairs = [(r, t) for r, t in zip(rows, shown, strict=True) if r["kind"] == kind]
-        kinds[kind] = ([r for r, _ in pairs], [t for _, t in pairs])
-    fields = sum(len(c.changes) for c in result.changed)
-    return DiffData(result, complete, kinds, fields)
+    # diff_rows gives the added, then the removed, then the changed: each kind a slice.
+    added, removed = len(result.added), len(result.removed)
+    bounds = {
+        "all": (0, len(rows)),
+        "added": (0, added),
+        "removed": (added, added + removed),
+        "changed": (added + removed, len(rows)),
+    }
+    kinds = {kind: (rows[a:b], shown[a:b]) for kind, (a, b) in bounds.items()}
+    return DiffData(result, complete, kinds, fields=len(rows) - added - removed)
 
 
 def diff_widths(rows: list[Row], room: int, gap: int = 2) -> dict[str, int]:
@@ -143,7 +147,7 @@ def diff_widths(rows: list[Row], room: int, gap: int = 2) -> dict[str, int]:
     widths = {key: cell_len(label) for key, label in HEADERS.items()}
     widths["kind"] = len("removed")
     for key in ("email", "field", "value"):
-        widths[key] = max([widths[key], *(cell_len(row[key]) for row in rows)])
+        widths[key] = max([widths[key], *(_cells(row[key]) for row in rows)])
 
     def rest() -> int:
         return room - sum(w + gap for k, w in widths.items() if k != "value") - gap
@@ -157,6 +161,12 @@ def diff_widths(rows: list[Row], room: int, gap: int = 2) -> dict[str, int]:
         widths["email"] = max(widths["email"] - (VALUE_MIN - rest()), 12)
     widths["value"] = max(min(widths["value"] + (0 if "field" in widths else 99), rest()), 1)
     return widths
+
+
+def _cells(text: str) -> int:
+    """``cell_len`` of display text, for ASCII (nearly every e-mail and change) without its
+    per-character work: ``safe_text`` made every control visible, so each is one cell."""
+    return len(text) if text.isascii() else cell_len(text)
 
 
 def merged_text(row: Row) -> str:
