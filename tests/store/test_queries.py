@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -244,3 +245,28 @@ def test_trend_reads_the_counts_kept_at_completion(store: Store) -> None:
     assert store.trend(300)[1]["idle_licensed"] == 0
     assert store.summarise_runs(300) == 2
     assert store.run(r1).stats["summary"]["inactive_days"] == 300  # type: ignore[union-attr]
+
+
+def test_one_users_record_by_address_whatever_the_case_and_however_many_contain_it(
+    store: Store, tmp_path: Path
+) -> None:
+    """The detail's lookup: exact address through the identities, not the search text.
+
+    Sixty addresses contain "bo@example.com" and sort before it; the search text
+    (limit 50, as the detail read) never reached it.
+    """
+    from zoomtui.services.context import AppContext
+    from zoomtui.services.users import user_detail
+    from zoomtui.settings import Settings
+
+    rows = [user(1, email="bo@example.com", zoom_id="zbo")]
+    rows += [user(n, email=f"a{n:02d}bo@example.com") for n in range(2, 62)]
+    run = complete(store, rows)
+    assert emails(store, run, email="BO@Example.COM") == ["bo@example.com"]
+    assert emails(store, run, email="nobody@example.com") == []
+    ctx = AppContext(
+        settings=Settings(), db_path=tmp_path / "data" / "history.db", clock=lambda: T0
+    )
+    ctx._store = store
+    detail = user_detail(ctx, "Bo@example.com")
+    assert detail["record"] is not None and detail["record"]["email"] == "bo@example.com"

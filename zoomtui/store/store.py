@@ -126,6 +126,7 @@ class Store(RunWrites):
         search: str | None = None,
         not_hosted_since: str | None = None,
         hosted_minutes_below: tuple[str, int] | None = None,
+        email: str | None = None,
         sort: str = "email",
         descending: bool = False,
         offset: int = 0,
@@ -144,6 +145,7 @@ class Store(RunWrites):
             search,
             not_hosted_since,
             hosted_minutes_below,
+            email=email,
         )
         with self._read() as conn:
             scope = queries.scope_of(conn, run_id)

@@ -135,7 +135,7 @@ class SeatsScreen(ZoomScreen):
             if not self.is_latest("seats", ticket):
                 return
             self.seats = seats
-            width = 12 if self.size.width < 100 else 20
+            width = 12 if self.app.size.width < 100 else 20  # built ahead: not sized yet
             self.query_one(SeatBars).show(seat_lines(self.seats), bar_width=width)
         self.reload_reclaim()
 
