@@ -6,6 +6,8 @@ import asyncio
 from types import SimpleNamespace
 from typing import Any
 
+from textual import events
+
 from zoomtui.services.context import AppContext
 from zoomtui.tui.ahead import AheadBuilder
 from zoomtui.tui.app import ZoomApp, busy_workers, create_app
@@ -133,3 +135,22 @@ async def test_seats_built_ahead_then_resized_shows_its_table_as_built_when_show
         await reads_done(app)
         await pilot.pause()
         assert app.screen.query_one("#seat-bars").size == cold
+
+
+async def test_nothing_is_built_while_the_operator_scrolls_with_the_wheel(
+    demo_ctx: AppContext,
+) -> None:
+    now = [0.0]
+    app = create_app(demo_ctx, schedule=False, build_ahead=True)
+    app.collector._clock = lambda: now[0]  # the operator's time: the wheel 0.5 s apart, for 5 s
+    app.collector.input_seen()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(10):
+            now[0] += 0.5
+            app.post_message(events.MouseScrollDown(None, 10, 10, 0, 1, 0, False, False, False))
+            await asyncio.sleep(0.3)  # the builder looks every CHECK_S (0.25 s)
+        assert app.ahead.built == []
+        now[0] += 1.0
+        await all_built(app)
+        assert app.ahead.built == list(KEYS)
