@@ -38,6 +38,18 @@ def build_plan(
     ``only``: e-mails picked in the TUI (a selection on Users or Seats); the
     candidates outside it are left out.
     """
+    return build_plan_from(ctx, action, idle_days, definition, only)[0]
+
+
+def build_plan_from(
+    ctx: AppContext,
+    action: Action,
+    idle_days: int | None = None,
+    definition: str = "idle",
+    only: set[str] | None = None,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """:func:`build_plan`, and the selection's rows it was planned from (the run's
+    candidates then its old invitations, ``only`` applied), read once for both."""
     if definition not in DEFINITIONS:
         raise ServiceError(f"Unknown definition {definition!r}: use idle, unused or both.", 2)
     store = ctx.open_store()
@@ -67,7 +79,10 @@ def build_plan(
         "yearly_saving": round(sum(i["saving"] for i in items), 2),
     }
     plan_id = db.create_plan(store.conn, plan, items)
-    return load_plan(ctx, plan_id, items) | {"excluded": excluded}
+    selection = found.rows
+    if only is not None:
+        selection = [r for r in selection if r["email"].casefold() in only]
+    return load_plan(ctx, plan_id, items) | {"excluded": excluded}, selection
 
 
 def _item(row: dict[str, Any], action: Action, found: ReclaimResult, price: float) -> dict:

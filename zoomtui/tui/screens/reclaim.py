@@ -23,7 +23,7 @@ from zoomtui.errors import ZoomtuiError
 from zoomtui.services.reclaim.actions import CAPACITY_KEYS, Action
 from zoomtui.services.reclaim.apply import apply_in_thread
 from zoomtui.services.reclaim.journal import journal_rows
-from zoomtui.services.reclaim.plan import build_plan, load_plan
+from zoomtui.services.reclaim.plan import build_plan_from, load_plan
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
@@ -43,6 +43,20 @@ def held_addons(rows: Iterable[Row]) -> tuple[str, ...]:
     """The removable add-ons the users of ``rows`` hold, the most held first."""
     held = Counter(a for r in rows for a in r.get("addons") or () if a in CAPACITY_KEYS)
     return tuple(name for name, _n in sorted(held.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def plan_and_addons(
+    ctx: AppContext,
+    action: Action,
+    days: int | None,
+    definition: str,
+    only: set[str] | None,
+    addons: bool,
+) -> tuple[dict[str, Any], tuple[str, ...] | None]:
+    """A new stored plan and, when asked, the add-ons its selection holds (in a reader
+    thread: the selection is every candidate, read with the plan)."""
+    plan, rows = build_plan_from(ctx, action, days, definition, only)
+    return plan, held_addons(rows) if addons else None
 
 
 def action_cycle(addons: Iterable[str]) -> tuple[Action, ...]:
@@ -142,14 +156,20 @@ class ReclaimScreen(ModalScreen[bool]):
 
     def __init__(
         self,
-        only: set[str],
+        only: set[str] | None,
         definition: str = "idle",
         days: int | None = None,
-        addons: Iterable[str] = (),
+        addons: Iterable[str] | None = (),
+        size: int | None = None,
     ) -> None:
+        """``only``: the e-mails picked, None for every candidate of the run (Seats);
+        ``addons`` those they hold, None to learn them with the first plan; ``size``
+        how many users were picked, for the wait (``len(only)`` when not given)."""
         super().__init__()
-        self.only = {e.casefold() for e in only}
-        self.actions = action_cycle(addons)
+        self.only = None if only is None else {e.casefold() for e in only}
+        self.picked = len(self.only) if size is None and self.only is not None else size or 0
+        self.addons_due = addons is None
+        self.actions = action_cycle(addons or ())
         self.definition, self.days = definition, days
         self.action_index = 0
         self.plan: dict[str, Any] | None = None
@@ -191,7 +211,7 @@ class ReclaimScreen(ModalScreen[bool]):
         self.plan = None  # nothing to drop or apply until the new plan is shown
         self.query_one(ItemsTable).set_provider(None)
         self.query_one("#reclaim-plan-summary", Static).update(
-            f"Planning {self.action.label} for {len(self.only):,} users…"
+            f"Planning {self.action.label} for {self.picked:,} users…"
         )
         self._build(self._ticket, self.action)
 
@@ -199,7 +219,9 @@ class ReclaimScreen(ModalScreen[bool]):
     async def _build(self, ticket: int, action: Action) -> None:
         app = cast("ZoomApp", self.app)
         try:
-            plan = await app.reader(build_plan, action, self.days, self.definition, self.only)
+            plan, addons = await app.reader(
+                plan_and_addons, action, self.days, self.definition, self.only, self.addons_due
+            )
         except ZoomtuiError as exc:
             if ticket != self._ticket:
                 return
@@ -207,6 +229,10 @@ class ReclaimScreen(ModalScreen[bool]):
             self.query_one("#reclaim-plan-summary", Static).update(safe(error_text(exc)))
             self.query_one(ItemsTable).set_provider(None)
             return
+        if addons is not None and self.addons_due:  # even from a plan asked before another
+            self.addons_due = False
+            current, self.actions = self.action, action_cycle(addons)
+            self.action_index = self.actions.index(current) if current in self.actions else 0
         if ticket != self._ticket:
             return
         self.plan = plan
