@@ -23,7 +23,7 @@ from zoomtui.errors import ZoomtuiError
 from zoomtui.services.reclaim.actions import CAPACITY_KEYS, Action
 from zoomtui.services.reclaim.apply import apply_in_thread
 from zoomtui.services.reclaim.journal import journal_rows
-from zoomtui.services.reclaim.plan import build_plan_from, load_plan
+from zoomtui.services.reclaim.plan import Draft, draft_plan, load_plan, store_plan
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
@@ -45,18 +45,18 @@ def held_addons(rows: Iterable[Row]) -> tuple[str, ...]:
     return tuple(name for name, _n in sorted(held.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def plan_and_addons(
+def draft_and_addons(
     ctx: AppContext,
     action: Action,
     days: int | None,
     definition: str,
     only: set[str] | None,
     addons: bool,
-) -> tuple[dict[str, Any], tuple[str, ...] | None]:
-    """A new stored plan and, when asked, the add-ons its selection holds (in a reader
+) -> tuple[Draft, tuple[str, ...] | None]:
+    """A plan not stored yet and, when asked, the add-ons its selection holds (in a reader
     thread: the selection is every candidate, read with the plan)."""
-    plan, rows = build_plan_from(ctx, action, days, definition, only)
-    return plan, held_addons(rows) if addons else None
+    draft, rows = draft_plan(ctx, action, days, definition, only)
+    return draft, held_addons(rows) if addons else None
 
 
 def action_cycle(addons: Iterable[str]) -> tuple[Action, ...]:
@@ -109,6 +109,8 @@ def _idle_or_never(item: Row) -> str:
 
 
 def _state(item: Row) -> str:
+    if "state" not in item:  # a drafted item, being stored
+        return "…"
     return str(item["state"]) + (f": {item['note']}" if item["note"] else "")
 
 
@@ -173,6 +175,7 @@ class ReclaimScreen(ModalScreen[bool]):
         self.definition, self.days = definition, days
         self.action_index = 0
         self.plan: dict[str, Any] | None = None
+        self.draft: Draft | None = None  # the plan shown while it is written; no ids yet
         self.dropped: set[int] = set()
         self.showing = "plan"
         self.busy = False
@@ -208,7 +211,7 @@ class ReclaimScreen(ModalScreen[bool]):
         the newest request wins, an older one finishing later is dropped unseen.
         """
         self._ticket += 1
-        self.plan = None  # nothing to drop or apply until the new plan is shown
+        self.plan = self.draft = None  # nothing to drop or apply until the new plan is stored
         self.query_one(ItemsTable).set_provider(None)
         self.query_one("#reclaim-plan-summary", Static).update(
             f"Planning {self.action.label} for {self.picked:,} users…"
@@ -217,28 +220,35 @@ class ReclaimScreen(ModalScreen[bool]):
 
     @work(group="read-plan", exit_on_error=False)
     async def _build(self, ticket: int, action: Action) -> None:
+        """Read the plan and show it, then store it; dropping and applying wait for the ids."""
         app = cast("ZoomApp", self.app)
+        summary = self.query_one("#reclaim-plan-summary", Static)
         try:
-            plan, addons = await app.reader(
-                plan_and_addons, action, self.days, self.definition, self.only, self.addons_due
+            draft, addons = await app.reader(
+                draft_and_addons, action, self.days, self.definition, self.only, self.addons_due
             )
+            if addons is not None and self.addons_due:  # even from a plan asked before another
+                self.addons_due = False
+                current, self.actions = self.action, action_cycle(addons)
+                self.action_index = self.actions.index(current) if current in self.actions else 0
+            if ticket != self._ticket:
+                return
+            self.draft, self.showing = draft, "plan"
+            self.fill()
+            plan = await app.reader(store_plan, draft)
         except ZoomtuiError as exc:
             if ticket != self._ticket:
                 return
-            self.plan = None
-            self.query_one("#reclaim-plan-summary", Static).update(safe(error_text(exc)))
+            self.plan = self.draft = None
+            summary.update(safe(error_text(exc)))
             self.query_one(ItemsTable).set_provider(None)
             return
-        if addons is not None and self.addons_due:  # even from a plan asked before another
-            self.addons_due = False
-            current, self.actions = self.action, action_cycle(addons)
-            self.action_index = self.actions.index(current) if current in self.actions else 0
         if ticket != self._ticket:
             return
-        self.plan = plan
+        self.plan, self.draft = plan, None
         self.dropped = set()
         self.showing = "plan"
-        self.fill()
+        self.fill(keep_cursor=True)  # the same rows, now with their ids
 
     def kept(self) -> list[dict[str, Any]]:
         items = self.plan["items"] if self.plan else []
@@ -252,9 +262,10 @@ class ReclaimScreen(ModalScreen[bool]):
         wide as the plan's action; when that does not fit either ("remove-addon:
         zoom_phone" at 80) it is left out: a plan is one action, which its summary names.
         """
-        action = len(self.plan["action"]) if self.plan else 12
+        shown = self.plan or (self.draft.plan if self.draft else None)
+        action = len(shown["action"]) if shown else 12
         columns = [
-            Column("keep", "Keep", 4, format=lambda i: "—" if i["id"] in self.dropped else "✓"),
+            Column("keep", "Keep", 4, format=lambda i: "—" if i.get("id") in self.dropped else "✓"),
             Column("email", "Email", 24, grow=2),
             Column("action", "Action", max(12, action), grow=1, format=_action),
             Column("last_login", "Last login", 10, format=_last_login),
@@ -269,16 +280,29 @@ class ReclaimScreen(ModalScreen[bool]):
             del columns[2]
         return columns
 
-    def fill(self) -> None:
+    def fill(self, *, keep_cursor: bool = False) -> None:
         table = self.query_one(ItemsTable)
         if self.showing == "journal":
             self._fill_journal(table)
+            return
+        if self.plan is None and self.draft is not None:  # being written: shown, not yet kept
+            table.set_columns(self.plan_columns())
+            table.set_provider(rows_of(self.draft.items))
+            self.query_one("#reclaim-plan-summary", Static).update(
+                safe(
+                    f"Plan · {self.draft.plan['action']} · run {self.draft.plan['run_id']} · "
+                    f"{len(self.draft.items)} users · saving "
+                    f"{self.draft.plan['yearly_saving']:,.2f} per year · "
+                    f"{len(self.draft.excluded)} excluded\nStoring the plan…",
+                    newlines=True,
+                )
+            )
             return
         if self.plan is None:
             table.set_provider(None)
             return
         table.set_columns(self.plan_columns())
-        table.set_provider(rows_of(self.plan["items"]))
+        table.set_provider(rows_of(self.plan["items"]), keep_cursor=keep_cursor)
         self._show_summary()
 
     def _show_summary(self) -> None:
