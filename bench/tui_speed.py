@@ -20,6 +20,11 @@ in ``_tui_timing.py``: no Pilot idle waits in the figures):
 - ``export``: every active and pending user written to CSV from the Users
   screen: the wall time, the longest event-loop stall meanwhile, and the worst
   answer to a key pressed while it writes;
+- ``--ahead``: the app builds the other screens while the operator is quiet
+  (``zoomtui/tui/ahead.py``, as ``zoomtui tui`` does): ``ahead`` gives how long
+  each took and the whole, and the longest loop stall meanwhile; ``--ahead keys``
+  also presses a key just as each screen's building starts (the worst case for a
+  key) and gives its answer; the first visits are then measured after it;
 - ``load_avg``: the 1-minute load average before and after (the wall times grow
   with it; the loop CPU much less);
 - ``--breakdown``: per key, the loop CPU inside Textual's CSS, layout, paint and
@@ -36,7 +41,7 @@ import json
 import os
 import tempfile
 import time
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +108,7 @@ def load_avg() -> float:
 
 
 async def measure(
-    db: Path, size: tuple[int, int], breakdown: bool, visits_only: bool = False
+    db: Path, size: tuple[int, int], breakdown: bool, visits_only: bool = False, ahead: str = ""
 ) -> dict[str, Any]:
     ctx = AppContext(settings=emulator_settings(API_URL, OAUTH_URL), db_path=db)
     store = ctx.open_store()
@@ -117,7 +122,9 @@ async def measure(
     with tempfile.TemporaryDirectory() as export_dir:
         t = time.perf_counter()
         # The bench's account only: the Accounts screen never opens the operator's profiles.
-        app = create_app(ctx, schedule=False, accounts=DemoAccounts({ctx.profile: ctx}))
+        app = create_app(
+            ctx, schedule=False, accounts=DemoAccounts({ctx.profile: ctx}), build_ahead=bool(ahead)
+        )
         async with app.run_test(size=size) as pilot:
             frames, ticker = Frames(app), Ticker()
             await settle(app, frames, ticker)
@@ -131,6 +138,9 @@ async def measure(
                 await settle(app, frames, ticker)
                 return figures
 
+            if ahead:
+                out["ahead"] = await build_ahead(app, frames, ticker, ahead == "keys")
+                log(f"built ahead: {out['ahead']}")
             visits = {}
             for k, name in SCREENS:
                 visits[name] = await key(k)
@@ -158,6 +168,48 @@ async def measure(
     out["process_cpu_s"] = round(time.process_time() - cpu, 1)
     out["load_avg_after"] = load_avg()
     return out
+
+
+async def build_ahead(app: Any, frames: Frames, ticker: Ticker, keys_too: bool) -> dict[str, Any]:
+    """Wait for every screen to be built ahead; ``keys_too``: a key pressed as each starts.
+
+    A key pressed then is the worst case for a key; it also leaves that screen to be
+    laid out when shown, so the first visits after ``keys_too`` are not those of idle.
+    """
+    builder = app.ahead
+    started = asyncio.Event()
+    mount = builder._mount
+
+    async def mount_and_tell(*args: Any) -> None:
+        started.set()
+        await mount(*args)
+
+    builder._mount = mount_and_tell
+    t = time.perf_counter()
+    ticker.reset()
+    keys, stall = [], 0.0
+    while not builder.done():
+        with suppress(TimeoutError):
+            await asyncio.wait_for(started.wait(), 0.05)
+        if started.is_set():
+            started.clear()
+            if not keys_too:
+                continue
+            figures = await timed_key(app, frames, ticker, "down")
+            keys.append(figures["answer_ms"])
+            stall = max(stall, figures["loop_stall_ms"])
+    while busy_workers(app, "ahead") or busy_workers(app, "read-"):
+        await asyncio.sleep(0.01)
+    stall = max(stall, ticker.reset()[0])
+    await settle(app, frames, ticker)
+    return {
+        "built": builder.built,
+        "build_s": builder.build_s,
+        "all_built_ms": round((time.perf_counter() - t) * 1000, 1),
+        "keys_pressed_as_a_build_started": len(keys),
+        "worst_key_answer_ms": max(keys, default=0.0),
+        "longest_loop_stall_ms": stall,
+    }
 
 
 async def export(pilot: Pilot[Any], frames: Frames, ticker: Ticker, path: Path) -> dict[str, Any]:
@@ -197,13 +249,23 @@ def main() -> None:
     parser.add_argument("--size", default="120x40")
     parser.add_argument("--breakdown", action="store_true", help="loop CPU per Textual step")
     parser.add_argument("--visits-only", action="store_true", help="first and return visits only")
+    parser.add_argument(
+        "--ahead",
+        nargs="?",
+        const="quiet",
+        default="",
+        choices=["quiet", "keys"],
+        help="screens built ahead while quiet (keys: a key pressed as each build starts)",
+    )
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "big.db"
         if args.db is None:
             build(db, args.users)
-        result = asyncio.run(measure(db, (width, height), args.breakdown, args.visits_only))
+        result = asyncio.run(
+            measure(db, (width, height), args.breakdown, args.visits_only, args.ahead)
+        )
     print(
         json.dumps(
             {

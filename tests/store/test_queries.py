@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -175,3 +176,28 @@ def test_trend(store: Store) -> None:
         (1, 1, 1),
     ]
     assert trend[0]["seats_purchased"] == 10 and trend[0]["seats_assigned"] == 2
+
+
+def test_one_users_record_by_address_whatever_the_case_and_however_many_contain_it(
+    store: Store, tmp_path: Path
+) -> None:
+    """The detail's lookup: exact address through the identities, not the search text.
+
+    Sixty addresses contain "bo@example.com" and sort before it; the search text
+    (limit 50, as the detail read) never reached it.
+    """
+    from zoomtui.services.context import AppContext
+    from zoomtui.services.users import user_detail
+    from zoomtui.settings import Settings
+
+    rows = [user(1, email="bo@example.com", zoom_id="zbo")]
+    rows += [user(n, email=f"a{n:02d}bo@example.com") for n in range(2, 62)]
+    run = complete(store, rows)
+    assert emails(store, run, email="BO@Example.COM") == ["bo@example.com"]
+    assert emails(store, run, email="nobody@example.com") == []
+    ctx = AppContext(
+        settings=Settings(), db_path=tmp_path / "data" / "history.db", clock=lambda: T0
+    )
+    ctx._store = store
+    detail = user_detail(ctx, "Bo@example.com")
+    assert detail["record"] is not None and detail["record"]["email"] == "bo@example.com"

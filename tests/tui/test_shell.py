@@ -163,3 +163,20 @@ async def test_help_shows_keys_as_typed_one_line_each(
         await pilot.press("end")
         await pilot.pause()
         assert table.cursor_row == table.row_count - 1
+
+
+def test_the_cores_log_never_reaches_the_terminal_outside_the_app(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo's first preparation runs before the app: its warnings stay off the terminal."""
+    import logging
+
+    from zoomtui import tui
+
+    logger = logging.getLogger("zoomtui")
+    monkeypatch.setattr(logger, "handlers", list(logger.handlers))  # restored after
+    monkeypatch.setattr(logger, "propagate", logger.propagate)
+    tui._quiet_logging()
+    logging.getLogger("zoomtui.zoom.classify").warning("GET /report/users failed: HTTP 400")
+    captured = capsys.readouterr()
+    assert "failed" not in captured.err + captured.out

@@ -190,8 +190,8 @@ def user_detail(ctx: AppContext, email: str, run_id: int | None = None) -> dict[
     """One user's record, sign-in history and changes across runs."""
     store = ctx.open_store()
     run = resolve_run(store, run_id)
-    rows, _ = store.users(run, statuses=USER_STATUSES, search=email, now=ctx.clock(), limit=50)
-    record = next((r for r in rows if r["email"].casefold() == email.casefold()), None)
+    rows, _ = store.users(run, statuses=USER_STATUSES, email=email, now=ctx.clock(), limit=50)
+    record = next(iter(rows), None)
     if record is not None:
         add_hosting(ctx, store, [record], ctx.settings.inactive_days)
     return {

@@ -81,6 +81,7 @@ class UserQuery:
     not_hosted_since: str | None = None  # "YYYY-MM": no meeting hosted in it or later
     hosted_minutes_below: tuple[str, int] | None = None  # (since month, minutes)
     created_before: datetime | None = None  # created before it, or creation not known
+    email: str | None = None  # exactly this address, any case (one user's detail)
 
     def needs_logins(self) -> bool:
         return self.inactive_before is not None or self.never_logged_in
@@ -133,6 +134,10 @@ class UserQuery:
         for clause, more in hosting:
             clauses.append(clause)
             params.extend(more)
+        if self.email is not None:
+            # Through the identities' index: the search text would scan every user (1.4 s).
+            clauses.append("v.identity IN (SELECT id FROM identities WHERE email_lc = ?)")
+            params.append(self.email.casefold())
         if self.search:
             clauses.append("instr(v.search, ?) > 0")
             params.append(fold_needle(self.search))

@@ -127,6 +127,7 @@ class Store(RunWrites):
         not_hosted_since: str | None = None,
         hosted_minutes_below: tuple[str, int] | None = None,
         created_before: datetime | None = None,
+        email: str | None = None,
         sort: str = "email",
         descending: bool = False,
         offset: int = 0,
@@ -146,6 +147,7 @@ class Store(RunWrites):
             not_hosted_since,
             hosted_minutes_below,
             created_before,
+            email=email,
         )
         with self._read() as conn:
             scope = queries.scope_of(conn, run_id)

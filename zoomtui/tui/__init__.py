@@ -39,7 +39,7 @@ def run_app(demo: bool = False, db_path: str | None = None) -> None:
         message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         print(f"zoomtui: {message}", file=sys.stderr)
         raise SystemExit(1) from None
-    app = create_app(ctx, accounts=accounts)
+    app = create_app(ctx, accounts=accounts, build_ahead=True)
     try:
         app.run()
     finally:
@@ -75,11 +75,16 @@ def exit_message(crash: BaseException | None, code: int) -> int:
 
 
 def _quiet_logging() -> None:
-    """Send the core's log records to Textual's devtools log, never onto the screen."""
+    """Send the core's log records to Textual's devtools log, never onto the screen.
+
+    ``stderr=False``: outside a running app (the demo's first preparation) Textual's
+    handler printed them on the terminal, a screenful of "GET /report/users failed:
+    HTTP 400" for the demo's free account, whose reports Zoom refuses by design.
+    """
     import logging
 
     from textual.logging import TextualHandler
 
     logger = logging.getLogger("zoomtui")
-    logger.addHandler(TextualHandler())
+    logger.addHandler(TextualHandler(stderr=False))
     logger.propagate = False

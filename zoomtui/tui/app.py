@@ -17,6 +17,7 @@ from zoomtui.services.accounts import Accounts, DemoAccounts, ProfileAccounts
 from zoomtui.services.context import AppContext
 from zoomtui.text import safe_text
 from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction, bindings_for
+from zoomtui.tui.ahead import CHECK_S, AheadBuilder
 from zoomtui.tui.collector import Collector, FreezingReader
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.palette import PaletteProvider
@@ -46,6 +47,7 @@ class ZoomApp(App[None]):
         start_mode: str = "users",
         schedule: bool = True,
         accounts: Accounts | None = None,
+        build_ahead: bool = False,
     ):
         super().__init__()
         self.ctx = ctx
@@ -57,6 +59,10 @@ class ZoomApp(App[None]):
         self.collector = Collector()
         # The screens' database reads, off the loop; what they bring back is frozen (collector.py).
         self.reader = FreezingReader(lambda: self.ctx, self.collector)
+        # The other screens, built while the operator is quiet (ahead.py): off in tests,
+        # whose screens are built when they show them, on in ``zoomtui tui``.
+        self.ahead = AheadBuilder(self, [m for m, _ in MODES], self.collector.quiet_for)
+        self.ahead.enabled = build_ahead
         self._theme_ready = False
         self.crash: BaseException | None = None  # what ended the app, for the exit sentence
         if self.console.color_system in ("standard", "windows"):
@@ -110,6 +116,8 @@ class ZoomApp(App[None]):
         self._theme_ready = True
         self.runner.start_schedule()
         self.set_interval(QUIET_CHECK_S, self.collector.tick)
+        if self.ahead.enabled:
+            self.set_interval(CHECK_S, self.ahead.tick)
 
     def on_unmount(self) -> None:
         self.reader.close()
@@ -302,8 +310,11 @@ def create_app(
     start_mode: str = "users",
     schedule: bool = True,
     accounts: Accounts | None = None,
+    build_ahead: bool = False,
 ) -> ZoomApp:
     """The one app factory used by the CLI, the tests and the screenshot script."""
     if start_mode not in dict(MODES):
         raise ValueError(f"Unknown screen {start_mode!r}.")
-    return ZoomApp(ctx, start_mode=start_mode, schedule=schedule, accounts=accounts)
+    return ZoomApp(
+        ctx, start_mode=start_mode, schedule=schedule, accounts=accounts, build_ahead=build_ahead
+    )

@@ -82,6 +82,10 @@ class Collector:
     def input_seen(self) -> None:
         self._last_input = self._clock()
 
+    def quiet_for(self) -> float:
+        """Seconds since the operator's last key or click (or since the app started)."""
+        return self._clock() - self._last_input
+
     def collect_if_quiet(self) -> bool:
         """The full pass, if something was frozen since the last and nobody is typing."""
         if not self._frozen_since_pass or self._clock() - self._last_input < QUIET_S:

@@ -97,6 +97,11 @@ class SeatBars(Static):
     def show(self, lines: Sequence[SeatLine], bar_width: int = 16) -> None:
         self._shown = (lines, bar_width)
         at = self._room(_rows(lines))
+        if not at and not self.is_on_screen:
+            # Built ahead (tui/ahead.py), not laid out yet: drawn when first shown (on_resize).
+            # Drawn now, for no width, its height stayed that of the wrong drawing.
+            self._drawn = None
+            return
         self._drawn = (lines, bar_width, at)
         # Numbers keep their width on a narrow terminal; the plan name and the bar give way.
         digits = max([5, *(len(f"{n:,}") for ln in lines for n in (ln.purchased, ln.assigned))])

@@ -1,0 +1,108 @@
+"""Screens built ahead while the operator is quiet look and answer as screens built when shown."""
+
+from __future__ import annotations
+
+import asyncio
+from types import SimpleNamespace
+from typing import Any
+
+from zoomtui.services.context import AppContext
+from zoomtui.tui.ahead import AheadBuilder
+from zoomtui.tui.app import ZoomApp, busy_workers, create_app
+from zoomtui.tui.screens.seats import SeatsScreen
+
+from .conftest import SIZE, reads_done
+
+KEYS = {
+    "runs": "2", "diff": "3", "seats": "4", "aggregate": "5", "connection": "6", "accounts": "7"
+}  # fmt: skip
+
+
+async def all_built(app: ZoomApp) -> None:
+    for _ in range(400):
+        if app.ahead.done() and not busy_workers(app, "ahead"):
+            await reads_done(app)
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"not built ahead: {app.ahead.pending()}")
+
+
+async def seen(app: ZoomApp, pilot: Any, key: str) -> tuple[str, str | None]:
+    """The screen after ``key``, as text, and the id of the focused widget."""
+    await pilot.press(key)
+    await pilot.pause()
+    await pilot.pause()
+    focused = app.screen.focused
+    return app.export_screenshot(), focused.id if focused else None
+
+
+async def test_screens_built_ahead_show_what_screens_built_when_shown_show(
+    demo_ctx: AppContext,
+) -> None:
+    cold: dict[str, tuple[str, str | None]] = {}
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.ahead.enabled
+        for mode, key in KEYS.items():
+            cold[mode] = await seen(app, pilot, key)
+
+    app = create_app(demo_ctx, schedule=False, build_ahead=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app.ahead.quiet_s = 0.0
+        await pilot.pause()
+        await all_built(app)
+        assert app.ahead.built == list(KEYS)  # every mode but the one shown, in tab order
+        assert app.current_mode == "users"
+        built = {mode: app._screen_stacks[mode][0] for mode in KEYS}
+        for mode, key in KEYS.items():
+            shown = await seen(app, pilot, key)
+            assert app.screen is built[mode]  # shown, not built again
+            assert shown == cold[mode], mode
+        seats = built["seats"]
+        assert isinstance(seats, SeatsScreen)
+        assert seats.result is not None and seats.result.count > 0
+
+
+async def test_nothing_is_built_while_the_operator_types(demo_ctx: AppContext) -> None:
+    now = [0.0]
+    app = create_app(demo_ctx, schedule=False, build_ahead=True)
+    app.collector._clock = lambda: now[0]  # the operator's time: keys 0.5 s apart, for 5 s
+    app.collector.input_seen()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(10):
+            now[0] += 0.5
+            await pilot.press("down")
+            await asyncio.sleep(0.3)  # the builder looks every CHECK_S (0.25 s)
+        assert app.ahead.built == []
+        assert app.ahead.pending() == list(KEYS)
+        now[0] += 1.0  # quiet for QUIET_S: the next screen is built
+        await all_built(app)
+        assert app.ahead.built == list(KEYS)
+
+
+async def test_a_profile_switch_after_building_ahead_builds_the_new_profiles_screens(
+    demo_ctx: AppContext,
+) -> None:
+    app = create_app(demo_ctx, schedule=False, build_ahead=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app.ahead.quiet_s = 0.0
+        await all_built(app)
+        old = app._screen_stacks["seats"][0]
+        await app._switch(demo_ctx.profile, None)
+        await pilot.pause()
+        assert app.current_mode == "users"
+        await all_built(app)
+        assert app._screen_stacks["seats"][0] is not old
+        await pilot.press("4")
+        await pilot.pause()
+        assert isinstance(app.screen, SeatsScreen) and app.screen.result is not None
+
+
+async def test_a_textual_without_the_private_api_only_stops_building() -> None:
+    app = SimpleNamespace(is_running=True, workers=[])  # no _modes, _screen_stacks, ...
+    builder = AheadBuilder(app, ["other"], lambda: 60.0)  # type: ignore[arg-type]
+    await builder._build("other")
+    assert not builder.enabled and builder.done() and builder.built == []
+    assert builder.pending() == []  # and nothing to wait for

@@ -1,0 +1,124 @@
+"""Building the screens not shown yet while the operator is quiet, so a first visit is a return.
+
+Why: Textual builds a screen the first time it is shown: composing, mounting and
+styling 40-90 widgets, then its database reads. On 2 cores that was 0.15-0.45 s
+of the event loop per screen before the key that asked for it was answered, and
+1-2.5 s before the data of Seats, Diff and Reclaim was on screen at 100,000 users
+(``bench/tui_speed.py``). Built ahead, showing it is what showing it again costs.
+
+How: once the operator has not typed or clicked for ``QUIET_S`` and no read is
+under way, one screen is built: created, registered and mounted as Textual
+does when it first shows a mode, but not shown. Its ``on_mount`` starts its
+reads as on a first visit, and it is laid out for the terminal's size unless
+a key was pressed meanwhile (that key would wait for the layout too). The next
+screen waits for the reads to land and for the operator to be quiet again, so
+a key pressed meanwhile waits for one screen's building at most. A screen
+built ahead is then like one shown before: what it shows is refreshed by the
+same signals (a run finishing, the Runs screen's re-read when shown).
+
+The builder uses three private attributes of Textual's ``App`` (its modes, their
+screen stacks, and the registration of a screen, all as ``App._init_mode`` uses
+them). With a Textual that lacks them it stops building: screens are then built
+when first shown, as before, only slower.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from textual.worker import WorkerState
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+QUIET_S = 1.0
+"""Seconds without a key or a click before a screen is built ahead."""
+
+CHECK_S = 0.25
+"""How often the app asks the builder whether to build the next screen."""
+
+
+class AheadBuilder:
+    """Builds the app's mode screens not shown yet, one per quiet moment, in ``modes`` order."""
+
+    def __init__(
+        self,
+        app: App[Any],
+        modes: Iterable[str],
+        quiet_for: Callable[[], float],
+        *,
+        quiet_s: float = QUIET_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._app = app
+        self._modes = tuple(modes)
+        self._quiet_for = quiet_for  # seconds since the operator's last key or click
+        self.quiet_s = quiet_s
+        self._clock = clock
+        self._building = False
+        self.enabled = True
+        self.built: list[str] = []  # the modes built ahead, in order (the bench reads it)
+        self.build_s: dict[str, float] = {}  # how long each took to mount
+
+    def pending(self) -> list[str]:
+        """The modes whose screen does not exist yet."""
+        stacks = getattr(self._app, "_screen_stacks", None)
+        if not isinstance(stacks, dict):
+            return []
+        return [mode for mode in self._modes if mode not in stacks]
+
+    def done(self) -> bool:
+        return not self.enabled or not self.pending()
+
+    def _busy(self) -> bool:
+        """A read or a profile switch under way (a run, or a reclaim apply, does not count)."""
+        return any(
+            w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            and (w.group.startswith("read-") or w.group in ("profile", "navigate"))
+            for w in self._app.workers
+        )
+
+    def tick(self) -> None:
+        """Build the next screen if the operator is quiet and nothing is being read.
+
+        In a worker of its own: awaiting the mounting here, in the app's message
+        loop, held every key pressed meanwhile until the whole screen was mounted.
+        """
+        if self._building or not self.enabled or not self._app.is_running:
+            return
+        if self._quiet_for() < self.quiet_s or self._busy():
+            return
+        pending = self.pending()
+        if not pending:
+            return
+        self._building = True
+        self._app.run_worker(self._build(pending[0]), group="ahead", exit_on_error=False)
+
+    async def _build(self, mode: str) -> None:
+        """Create and mount ``mode``'s screen as ``App._init_mode`` does, without showing it."""
+        app: Any = self._app
+        try:
+            await self._mount(app, mode)
+        finally:
+            self._building = False
+
+    async def _mount(self, app: Any, mode: str) -> None:
+        try:
+            factory = app._modes[mode]
+            stacks = app._screen_stacks
+            load_css, get_screen = app._load_screen_css, app._get_screen
+        except AttributeError:
+            self.enabled = False  # a Textual without them: screens are built when shown
+            return
+        start = self._clock()
+        screen = factory()
+        load_css(screen)
+        screen, mounted = get_screen(screen)
+        stacks[mode] = [screen]  # switch_mode now shows it as a screen shown before
+        await mounted
+        if self._quiet_for() >= self.quiet_s:  # else it is laid out when shown, as before
+            screen._refresh_layout(app.size)  # for the terminal, as on being shown
+        self.built.append(mode)
+        self.build_s[mode] = round(self._clock() - start, 3)
