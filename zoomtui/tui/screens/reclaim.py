@@ -9,7 +9,7 @@ re-checks and journal as ``zoomtui reclaim apply``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on, work
@@ -27,8 +27,18 @@ from zoomtui.services.reclaim.plan import Draft, draft_plan, load_plan, store_pl
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
+from zoomtui.tui.screens.reclaim_items import (
+    JOURNAL_COLUMNS,
+    ItemsTable,
+    idle_days,
+    idle_or_never,
+    item_action,
+    item_state,
+    last_login,
+    rows_of,
+)
 from zoomtui.tui.widgets.columns import Column, Row
-from zoomtui.tui.widgets.window_table import WindowTable, keys_without_letters
+from zoomtui.tui.widgets.window_table import WindowTable
 
 if TYPE_CHECKING:
     from zoomtui.services.context import AppContext
@@ -63,60 +73,6 @@ def action_cycle(addons: Iterable[str]) -> tuple[Action, ...]:
     """Downgrade, deactivate, remove each add-on held, revoke old invitations."""
     removals = tuple(Action("remove-addon", a) for a in addons)
     return (*ACTION_CYCLE[:2], *removals, *ACTION_CYCLE[2:])
-
-
-JOURNAL_COLUMNS = [
-    Column("journal_id", "Id", 6),
-    Column("plan_id", "Plan", 5),
-    Column("kind", "Kind", 8),
-    Column("email", "Email", 28, grow=2),
-    Column("change", "Change", 22, grow=1),
-    Column("state", "State", 8),
-    Column(
-        "message",
-        "Zoom said",
-        20,
-        grow=1,
-        format=lambda r: str(r["message"] or r["http_status"] or ""),
-    ),
-]
-
-
-class ItemsTable(WindowTable, inherit_bindings=False):
-    """The plan's items (or the journal), drawn a screenful at a time.
-
-    Why not a DataTable: a plan of 10,000 candidates took seconds of the event loop to
-    add and measure its rows. Why no j/k: ``j`` shows the journal on this dialog.
-    """
-
-    BINDINGS: ClassVar[list[Binding]] = keys_without_letters(enter=False)  # type: ignore[assignment]
-
-
-def _action(item: Row) -> str:
-    return str(item["action"]) + (f":{item['addon']}" if item["addon"] else "")
-
-
-def _last_login(item: Row) -> str:
-    return str(item["before"].get("last_login_time") or "never")[:10]
-
-
-def _idle_days(item: Row) -> str:
-    return str(item["reason"].get("days_inactive") or "")
-
-
-def _idle_or_never(item: Row) -> str:
-    return _idle_days(item) or "never"
-
-
-def _state(item: Row) -> str:
-    if "state" not in item:  # a drafted item, being stored
-        return "…"
-    return str(item["state"]) + (f": {item['note']}" if item["note"] else "")
-
-
-def rows_of(rows: list[Row]) -> Callable[[int, int], tuple[list[Row], int]]:
-    """A page provider over rows already in memory."""
-    return lambda offset, limit: (rows[offset : offset + limit], len(rows))
 
 
 class ConfirmApply(ModalScreen[bool]):
@@ -267,15 +223,15 @@ class ReclaimScreen(ModalScreen[bool]):
         columns = [
             Column("keep", "Keep", 4, format=lambda i: "—" if i.get("id") in self.dropped else "✓"),
             Column("email", "Email", 24, grow=2),
-            Column("action", "Action", max(12, action), grow=1, format=_action),
-            Column("last_login", "Last login", 10, format=_last_login),
-            Column("days_inactive", "Idle", 5, right=True, format=_idle_days),
-            Column("state", "State", 10, grow=1, format=_state),
+            Column("action", "Action", max(12, action), grow=1, format=item_action),
+            Column("last_login", "Last login", 10, format=last_login),
+            Column("days_inactive", "Idle", 5, right=True, format=idle_days),
+            Column("state", "State", 10, grow=1, format=item_state),
         ]
         room = self.app.size.width * 96 // 100 - 6  # #reclaim-box: borders, padding, scrollbar
         if sum(c.width + 1 for c in columns) > room:
             del columns[3]
-            columns[3] = Column("days_inactive", "Idle", 5, right=True, format=_idle_or_never)
+            columns[3] = Column("days_inactive", "Idle", 5, right=True, format=idle_or_never)
         if sum(c.width + 1 for c in columns) > room:
             del columns[2]
         return columns
