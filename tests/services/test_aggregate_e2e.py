@@ -119,9 +119,18 @@ async def test_sign_ins_are_kept_and_give_the_latest_sign_in(world: World) -> No
 
 async def test_runs_after_advance_match_truth_and_diff(world: World) -> None:
     first = await aggregate(world.ctx)
+    store = world.ctx.open_store()
+    # As a run completed before runs kept their counts: the next aggregation counts it.
+    store.conn.execute(
+        "UPDATE runs SET stats = json_remove(stats, '$.summary') WHERE id = ?", (first.run_id,)
+    )
     before = truth_users(world.dataset)
     world.advance(10)
     second = await aggregate(world.ctx)
+    days = world.ctx.settings.inactive_days
+    kept = [run.stats["summary"] for run in store.complete_runs()]
+    assert [k["inactive_days"] for k in kept] == [days, days]
+    assert store.trend(days) == kept  # what Runs shows: counts kept, read, not recounted
     assert (first.status, second.status) == ("complete", "complete")
     assert_matches_truth(world)
     assert_matches_truth_of(world, first.run_id, before)

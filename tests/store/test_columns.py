@@ -57,3 +57,8 @@ def test_a_new_migration_adds_a_declared_column(tmp_path: Path) -> None:
     add_user_column(db, "dept")
     assert "dept" in db["stage_users"].columns_dict
     assert "dept" in db["user_versions"].columns_dict
+
+
+def test_the_diff_compares_version_columns_only() -> None:
+    """The diff reports only idle for a user with one version in both runs (history.diff)."""
+    assert all(c.versioned for c in USER_COLUMNS if c.diff)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.store.conftest import T0, complete, emails, user
-from zoomtui.store import SeatRow, Store, queries
+from zoomtui.store import SeatRow, Store, history, queries
 
 ODD = ["it's", "100%", "a_b", "back\\slash", "émoji🎉"]
 
@@ -164,6 +165,54 @@ def test_diff(store: Store) -> None:
     assert store.diff(r1, r2)["from_run"] == r1
 
 
+def test_diff_reads_only_users_whose_idle_can_move(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A login that moved without crossing the cut is no candidate; every diff is the
+    diff of every user compared (the candidates lose nothing), both ways, any days."""
+    days = [0, 1, 5, 30, 90, 400]
+    ago = lambda n: T0 - timedelta(days=n)  # noqa: E731
+    first = [user(n, last_login_time=ago(n * 7 % 50)) for n in range(1, 13)]
+    runs = [complete(store, [*first, user(30, last_login_time=ago(200))])]
+    for step in (1, 2, 3):
+        rows = [
+            user(
+                n,
+                last_login_time=ago(n * 7 % 50 - step * 11),
+                plan="Basic" if n == step else "Licensed",
+            )
+            for n in range(step, 13)
+            if n != 6 + step
+        ]
+        rows.append(user(20 + step, user_created_at=ago(40)))
+        rows.append(user(30, last_login_time=ago(-step * 11)))  # idle for months, back
+        runs.append(complete(store, rows, day=step * 11))
+    real = history._candidates
+    seen: list[int] = []
+
+    def counted(conn: sqlite3.Connection, *args: object) -> None:
+        real(conn, *args)  # type: ignore[arg-type]
+        seen.append(conn.execute("SELECT count(*) FROM _cand").fetchone()[0])
+
+    def everyone(conn: sqlite3.Connection, *_args: object) -> None:
+        conn.execute("INSERT INTO _cand SELECT id FROM identities")
+
+    for a in runs:
+        for b in runs:
+            for n in days:
+                monkeypatch.setattr(history, "_candidates", counted)
+                fast = store.diff(a, b, T0, n)
+                monkeypatch.setattr(history, "_candidates", everyone)
+                assert fast == store.diff(a, b, T0, n), (a, b, n)
+    # Every user's login moved each step; at 400 days none crossed, so only the
+    # users whose version changed (plan, added, removed) were read.
+    monkeypatch.setattr(history, "_candidates", counted)
+    store.diff(runs[0], runs[1], T0, 400)
+    assert 0 < seen[-1] <= 4
+    back = {c["email"]: c["changes"] for c in store.diff(runs[0], runs[1], T0, 90)["changed"]}
+    assert back["user30@example.com"] == {"idle": [True, False]}
+
+
 def test_trend(store: Store) -> None:
     r1 = store.begin_run(T0, full=False)
     store.stage_users(r1, [user(1), user(2, plan="Basic", type=1), user(3, status="inactive")])
@@ -176,6 +225,26 @@ def test_trend(store: Store) -> None:
         (1, 1, 1),
     ]
     assert trend[0]["seats_purchased"] == 10 and trend[0]["seats_assigned"] == 2
+
+
+def test_trend_reads_the_counts_kept_at_completion(store: Store) -> None:
+    """Counted once per run and inactive_days, the trend reads no user row on each visit."""
+    r1 = complete(store, [user(1), user(2, plan="Basic", type=1)])
+    complete(store, [user(1, last_login_time=T0 - timedelta(days=200))], day=1)
+    live = store.trend(90)
+    assert store.summarise_runs(90) == 2  # runs from before counts were kept
+    assert store.summarise_runs(90) == 0
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        assert store.trend(90) == live
+    finally:
+        store.conn.set_trace_callback(None)
+    assert statements and not [s for s in statements if "user_versions" in s]
+    # Another inactive_days is counted live, then kept by the next run's count.
+    assert store.trend(300)[1]["idle_licensed"] == 0
+    assert store.summarise_runs(300) == 2
+    assert store.run(r1).stats["summary"]["inactive_days"] == 300  # type: ignore[union-attr]
 
 
 def test_one_users_record_by_address_whatever_the_case_and_however_many_contain_it(

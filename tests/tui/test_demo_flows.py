@@ -198,3 +198,30 @@ async def test_brackets_step_the_users_view_through_earlier_runs(demo_ctx: AppCo
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert f"Run {complete[-1]} (latest)" in text_of(counts)
+
+
+def test_release_empties_a_fresh_export_list_a_slice_at_a_time() -> None:
+    from zoomtui.tui.screens.exporting import RELEASE_STEP, release
+
+    records = [{"n": n} for n in range(RELEASE_STEP * 2 + 7)]
+    release(records)
+    assert records == []
+
+
+async def test_an_export_of_what_a_screen_holds_leaves_it_whole(
+    demo_ctx: AppContext, tmp_path: Path
+) -> None:
+    """Only a fetch that reads a new list (``fresh``) is emptied after writing."""
+    app = create_app(demo_ctx, start_mode="runs", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        runs = len(app.screen.runs)
+        for name in ("a.csv", "b.csv"):
+            await pilot.press("e")
+            await pilot.pause()
+            app.screen.query_one("#export-path", Input).value = str(tmp_path / name)
+            await _submit_export(app, pilot)
+            await pilot.pause()
+        assert len(app.screen.runs) == runs
+        for name in ("a.csv", "b.csv"):
+            assert len(list(csv.DictReader((tmp_path / name).open(encoding="utf-8")))) == runs

@@ -77,41 +77,32 @@ async def test_a_first_visit_reads_once_and_a_return_reads_again(
         assert reads[-1] == "runs_with_trends" and len(reads) == 3
 
 
-async def test_the_footer_is_rebuilt_only_when_its_keys_change(
-    demo_ctx: AppContext, monkeypatch: Any
+async def test_the_footer_is_one_widget_redrawn_only_when_its_keys_change(
+    demo_ctx: AppContext,
 ) -> None:
-    from textual.widgets._footer import FooterKey
-
     from zoomtui.tui.widgets.footer import QuickFooter
 
-    built: list[str] = []
-    original = QuickFooter.compose
-
-    def counting(self: QuickFooter) -> Any:
-        built.append(type(self.screen).__name__)
-        return original(self)
-
-    monkeypatch.setattr(QuickFooter, "compose", counting)
     app = create_app(demo_ctx, schedule=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        built.clear()
         await pilot.press("2")
         await pilot.pause()
-        # Textual's Footer was built 5 times here: at each focus change and mount.
-        assert 1 <= built.count("RunsScreen") <= 2
-        keys = list(app.screen.query(FooterKey))
-        assert keys and all(key.has_class("-compact") for key in keys)
-        built.clear()
+        footer = app.screen.query_one(QuickFooter)
+        # Textual's Footer mounted a widget per key, and built them 5 times here.
+        assert list(footer.children) == []
+        shown = [(i.display, i.description) for i in footer.items()]
+        assert ("space", "Mark") in shown and ("f1", "Help") in shown
+        listed = footer._listed
         await pilot.press("down", "down", "up")
         await pilot.pause()
-        assert built == []  # the same keys: no rebuild
+        assert footer._listed is listed  # the same keys: nothing listed or drawn anew
         await pilot.press("1")
         await pilot.pause()
-        built.clear()
+        users = app.screen.query_one(QuickFooter)
+        before = users.items()
         await pilot.press("slash")  # the focus in the search field: its own keys
         await pilot.pause()
-        assert built == ["UsersScreen"]
+        assert users.items() != before and "f" not in {i.key for i in users.items()}
 
 
 async def test_a_return_restyles_the_screen_only_when_the_app_changed(

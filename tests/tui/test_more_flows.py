@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from textual.widgets import DataTable, Footer, Input, Select
+from textual.widgets import DataTable, Input, Select
 
 from zoomtui.services.context import AppContext
 from zoomtui.services.runs import list_runs
@@ -14,6 +14,7 @@ from zoomtui.settings import load
 from zoomtui.tui.app import create_app
 from zoomtui.tui.screens.dialogs import UserDetailScreen
 from zoomtui.tui.screens.diff import DiffScreen
+from zoomtui.tui.widgets.footer import QuickFooter
 from zoomtui.tui.widgets.window_table import WindowTable
 
 from .conftest import FIXED_NOW, SIZE, text_of
@@ -151,7 +152,7 @@ async def test_user_detail_has_its_own_footer_and_plain_words(demo_ctx: AppConte
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, UserDetailScreen)
-        footer = app.screen.query_one(Footer)
+        footer = app.screen.query_one(QuickFooter)
         keys = {b.id for _k, b, _e, _t in app.screen.active_bindings.values() if b.show}
         assert footer.region.y == SIZE[1] - 1 and "detail.close" in keys
         assert "users.search" not in keys and "users.export" not in keys

@@ -197,37 +197,39 @@ async def test_seat_names_and_the_reclaim_form_are_whole(
 async def test_the_footer_keeps_the_screens_keys_before_the_palette(
     demo_ctx: AppContext, size: tuple[int, int]
 ) -> None:
-    from textual.widgets import Footer
-    from textual.widgets._footer import FooterKey
+    from zoomtui.tui.widgets.footer import QuickFooter
 
     app = create_app(demo_ctx, schedule=False)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        footer = app.screen.query_one(Footer)
+        footer = app.screen.query_one(QuickFooter)
         assert footer.show_command_palette == (size[0] >= 100)
-        keys = {key.key: key for key in footer.query(FooterKey)}
+        keys = {item.key: item for item in footer.items()}
         profile = keys["p"]  # the last of the Users screen's keys, whole on screen
-        assert profile.region.width and profile.region.right <= size[0]
+        assert profile.width and profile.x + profile.width <= size[0]
+        palette = keys.get("ctrl+p")
+        assert (palette is not None) == (size[0] >= 100)
+        if palette is not None:  # at the right, clear of the screen's keys
+            assert profile.x + profile.width < palette.x < palette.x + palette.width < size[0]
 
 
 @pytest.mark.parametrize("mode", [m for m, _label in MODES])
 async def test_below_80_columns_the_footer_keeps_help_and_profile(
     demo_ctx: AppContext, mode: str
 ) -> None:
-    from textual.widgets import Footer
-    from textual.widgets._footer import FooterKey
+    from zoomtui.tui.widgets.footer import QuickFooter
 
     app = create_app(demo_ctx, start_mode=mode, schedule=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
-        footer = app.screen.query_one(Footer)
-        shown = {k.key: k for k in footer.query(FooterKey) if k.region.width}
+        footer = app.screen.query_one(QuickFooter)
+        shown = {item.key: item for item in footer.items()}
         assert "1" not in shown  # the tab bar numbers the screens already
         for key in ("f1", "p"):  # help and the profile switcher, whole on screen
-            assert shown[key].region.right <= NARROW[0], (mode, key)
+            assert shown[key].x + shown[key].width <= NARROW[0], (mode, key)
         await pilot.resize_terminal(*SIZE)
         await pilot.pause()
-        assert any(k.key == "1" and k.region.width for k in app.screen.query(FooterKey))
+        assert "1" in {item.key for item in app.screen.query_one(QuickFooter).items()}
 
 
 @pytest.mark.parametrize("size", [NARROW, SIZE])

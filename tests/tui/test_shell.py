@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Footer
 
 from zoomtui.services.context import AppContext
 from zoomtui.settings import load
@@ -14,6 +13,7 @@ from zoomtui.tui.app import create_app
 from zoomtui.tui.palette import PaletteProvider
 from zoomtui.tui.screens.dialogs import UnsavedDialog
 from zoomtui.tui.screens.help import HelpScreen
+from zoomtui.tui.widgets.footer import QuickFooter
 
 from .conftest import SIZE, text_of
 
@@ -39,7 +39,10 @@ async def test_digits_switch_modes_at_80x24(empty_ctx: AppContext) -> None:
         await pilot.press("6")
         await pilot.pause()
         assert app.current_mode == "connection"
-        assert app.screen.query_one(Footer).compact
+        footer = app.screen.query_one(QuickFooter)  # one line at the bottom, compact keys
+        assert footer.region.y == SIZE[1] - 1 and footer.region.height == 1
+        first = footer.items()[0]
+        assert (first.display, first.description) == ("^s", "Save")
 
 
 async def test_users_screen_without_runs_says_so(empty_ctx: AppContext) -> None:
@@ -157,7 +160,7 @@ async def test_help_shows_keys_as_typed_one_line_each(
         assert "Type part of an email or name." in " ".join(text.split())
         assert "users.search" in text
         # The footer is help's own: how to close it, not the Users screen's keys.
-        footer = app.screen.query_one(Footer)
+        footer = app.screen.query_one(QuickFooter)
         shown = {b.id for _n, b, _e, _t in footer.screen.active_bindings.values() if b.show}
         assert "help.close" in shown and "users.search" not in shown
         await pilot.press("end")

@@ -136,8 +136,9 @@ async def _run(
             stats=phases.stats(),
             notes=phases.notes,
         )
-        # Counted once now, so `zoomtui summary` over many accounts reads one row each.
-        await db(Store.summarise_run, run_id, ctx.settings.inactive_days)
+        # Counted once now, so `zoomtui summary` over many accounts reads one row each and
+        # the Runs screen's trend no row per user (earlier runs not yet counted are too).
+        await db(Store.summarise_runs, ctx.settings.inactive_days)
     else:
         await db(
             Store.end_run,

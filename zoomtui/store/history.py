@@ -70,20 +70,8 @@ def diff(
     conn.execute("DROP TABLE IF EXISTS temp._cand")
     conn.execute("CREATE TEMP TABLE _cand (identity INTEGER PRIMARY KEY)")
     try:
-        for table in ("user_versions", "logins"):
-            for column in ("valid_from_run", "valid_to_run"):
-                conn.execute(
-                    f"INSERT OR IGNORE INTO _cand SELECT identity FROM {table} "
-                    f"WHERE {column} > ? AND {column} <= ?",
-                    (lo, hi),
-                )
-        t1, t2 = sorted((cut_a, cut_b))
-        for table, column in (("logins", "last_activity"), ("user_versions", "user_created_at")):
-            conn.execute(
-                f"INSERT OR IGNORE INTO _cand SELECT identity FROM {table} "
-                f"WHERE {column} >= ? AND {column} < ?",
-                (iso(t1), iso(t2)),
-            )
+        cuts = {run_a: iso_utc(cut_a), run_b: iso_utc(cut_b)}
+        _candidates(conn, (lo, cuts[lo]), (hi, cuts[hi]))
         before = _members(conn, scope_a)
         after = _members(conn, scope_b)
     finally:
@@ -96,10 +84,21 @@ def diff(
     comparable = not (min(run_a, run_b) < rules_since(conn) <= max(run_a, run_b))
     for identity in before.keys() & after.keys():
         row_a, row_b = before[identity], after[identity]
-        if row_a[0] == row_b[0] and _idle_row(row_a, iso_a) == _idle_row(row_b, iso_b):
-            # One version in both runs: every compared field but idle is the same, and
-            # idle did not move. Most candidates are logins only; building their
-            # records was most of a diff's time.
+        if row_a[0] == row_b[0]:
+            # One version in both runs: every compared field but idle is the same (they
+            # are all version columns). Most candidates are logins only; building
+            # their records was most of a diff's time.
+            was, now_idle = _idle_row(row_a, iso_a), _idle_row(row_b, iso_b)
+            if was != now_idle:
+                idle = {"idle": [was, now_idle]}
+                changed.append(
+                    {
+                        "identity": identity,
+                        "id": row_b[_ID],
+                        "email": row_b[_EMAIL],
+                        "changes": idle,
+                    }
+                )
             continue
         a, b = user_record(row_a[1:], when_a), user_record(row_b[1:], when_b)
         changes = {f: [a[f], b[f]] for f in DIFF_FIELDS if a[f] != b[f]}
@@ -124,6 +123,60 @@ def diff(
     }
 
 
+def _candidates(conn: sqlite3.Connection, low: tuple[int, str], high: tuple[int, str]) -> None:
+    """Fill ``_cand`` with every identity that may be added, removed or changed.
+
+    ``low`` and ``high`` are the two runs, lower id first, each with its idle cut.
+    A user whose version is the same in both runs changed only if idle moved: its
+    activity moved across the cuts, or its activity or creation lies between the two
+    cuts. Why not every identity whose login row changed: most did (a week of
+    sign-ins) without idle moving, and reading their rows at both runs was most of a
+    diff's time at 100,000 users; their activity at each run is read here by two
+    range scans instead of two look-ups each.
+    """
+    (lo, cut_lo), (hi, cut_hi) = low, high
+    for column in ("valid_from_run", "valid_to_run"):
+        conn.execute(
+            f"INSERT OR IGNORE INTO _cand SELECT identity FROM user_versions "
+            f"WHERE {column} > ? AND {column} <= ?",
+            (lo, hi),
+        )
+    t1, t2 = sorted((cut_lo, cut_hi))
+    for table, column in (("logins", "last_activity"), ("user_versions", "user_created_at")):
+        conn.execute(
+            f"INSERT OR IGNORE INTO _cand SELECT identity FROM {table} "
+            f"WHERE {column} >= ? AND {column} < ?",
+            (t1, t2),
+        )
+    # An identity whose login row changed between the runs: the row valid at ``lo``
+    # (if any) closed in (lo, hi], the row valid at ``hi`` (if any) opened in it.
+    at_lo = dict(
+        conn.execute(
+            "SELECT identity, last_activity FROM logins "
+            "WHERE valid_to_run > ? AND valid_to_run <= ? AND valid_from_run <= ?",
+            (lo, hi, lo),
+        ).fetchall()
+    )
+    at_hi = dict(
+        conn.execute(
+            "SELECT identity, last_activity FROM logins WHERE valid_from_run > ? "
+            "AND valid_from_run <= ? AND (valid_to_run IS NULL OR valid_to_run > ?)",
+            (lo, hi, hi),
+        ).fetchall()
+    )
+    moved = [
+        (identity,)
+        for identity in at_lo.keys() | at_hi.keys()
+        if _quiet(at_lo.get(identity), cut_lo) != _quiet(at_hi.get(identity), cut_hi)
+    ]
+    conn.executemany("INSERT OR IGNORE INTO _cand VALUES (?)", moved)
+
+
+def _quiet(activity: str | None, cut: str) -> bool:
+    """No activity since ``cut``: the activity half of ``IDLE_SQL``."""
+    return activity is None or activity < cut
+
+
 def _members(conn: sqlite3.Connection, scope: Scope) -> dict[int, tuple[Any, ...]]:
     """Candidate identities that are members of ``scope``'s run: identity -> (version id,
     *a row of ``USER_SELECT``), made a record only when the diff needs one."""
@@ -142,6 +195,7 @@ def _members(conn: sqlite3.Connection, scope: Scope) -> dict[int, tuple[Any, ...
 # Where ``_idle`` reads in a ``_members`` row (the version id comes first).
 _SELECTED = ["v.id", *USER_SELECT.split(", ")]
 _ACTIVITY, _CREATED = _SELECTED.index("l.last_activity"), _SELECTED.index("v.user_created_at")
+_ID, _EMAIL = _SELECTED.index("v.zoom_id"), _SELECTED.index("v.email")
 
 
 def _idle_row(row: tuple[Any, ...], cut: str) -> bool:
@@ -150,16 +204,21 @@ def _idle_row(row: tuple[Any, ...], cut: str) -> bool:
     return (activity is None or activity < cut) and (created is None or created < cut)
 
 
-def trend(conn: sqlite3.Connection, inactive_days: int) -> list[dict[str, Any]]:
-    """Per complete run: users, licensed, idle licensed, base-plan seats."""
-    runs = conn.execute(
-        "SELECT id, started_at, finished_at FROM runs WHERE status = 'complete' ORDER BY id"
-    ).fetchall()
-    latest = runs[-1][0] if runs else None
-    return [
-        run_counts(conn, Scope(run_id, run_id == latest), inactive_days, started, fin)
-        for run_id, started, fin in runs
-    ]
+def kept_counts(stats: Any, inactive_days: int) -> dict[str, Any] | None:
+    """The counts a run kept by ``summarise_run``, if counted at ``inactive_days``."""
+    kept = stats.get("summary") if isinstance(stats, dict) else None
+    if isinstance(kept, dict) and kept.get("inactive_days") == inactive_days:
+        return kept
+    return None
+
+
+def counts_of(conn: sqlite3.Connection, run_id: int, inactive_days: int) -> dict[str, Any]:
+    """:func:`run_counts` of complete run ``run_id``, counted now."""
+    scope = scope_of(conn, run_id)
+    started, fin = conn.execute(
+        "SELECT started_at, finished_at FROM runs WHERE id = ?", (run_id,)
+    ).fetchone()
+    return run_counts(conn, scope, inactive_days, started, fin)
 
 
 def run_counts(

@@ -10,7 +10,6 @@ from textual import events
 from textual._context import NoActiveAppError, active_app
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from zoomtui import paths
 from zoomtui.tui.actions import MODES
@@ -107,7 +106,7 @@ class ZoomScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar()
         yield from self.compose_body()
-        yield QuickFooter(compact=True, show_command_palette=self._palette_hint())
+        yield QuickFooter(show_command_palette=self._palette_hint())
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -120,12 +119,11 @@ class ZoomScreen(Screen[None]):
         self.update_top_bar()
         # Below 80 columns "1234567 Screens" pushed "f1 Help" and "p Profile" out of the
         # footer; the tab bar above already numbers every screen.
-        self.set_class(self.app.size.width < SCREENS_HINT_WIDTH, "-tight-footer")
+        footer = self.query_one(QuickFooter)
+        footer.tight = self.app.size.width < SCREENS_HINT_WIDTH
         # Below 100 columns the palette's "^p palette" pushed the screen's last keys
         # ("p Profile" at 80) out of the footer; help and the README still name ctrl+p.
-        footer = self.query_one(Footer)
-        if footer.show_command_palette != self._palette_hint():  # a recompose otherwise
-            footer.show_command_palette = self._palette_hint()
+        footer.show_command_palette = self._palette_hint()
 
     def _palette_hint(self) -> bool:
         return self.app.size.width >= PALETTE_HINT_WIDTH

@@ -129,7 +129,7 @@ class UserDetailScreen(ModalScreen[None]):
         with Vertical(id="detail-box", classes="dialog"):
             yield Label(safe(self.email), classes="dialog-title")
             yield UserDetail(id="user-detail")
-        yield QuickFooter(compact=True)  # its own keys, not the Users list's under it
+        yield QuickFooter()  # its own keys, not the Users list's under it
 
     def on_mount(self) -> None:
         detail = self.query_one(UserDetail)

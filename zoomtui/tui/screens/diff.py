@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
@@ -102,13 +103,36 @@ def display_row(row: dict[str, Any]) -> Row:
     }
 
 
-def read_diff(
-    ctx: AppContext, from_run: int | None, to_run: int | None
-) -> tuple[RunDiff, list[dict[str, Any]], list[Row]]:
-    """In a reader thread: the diff, its rows and their display text, all kinds."""
+@dataclass(frozen=True, slots=True)
+class DiffData:
+    """A diff as the screen shows it, read in a reader thread: every kind's rows ready."""
+
+    result: RunDiff
+    complete: list[int]  # the pickers' runs
+    kinds: dict[str, tuple[list[dict[str, Any]], list[Row]]]  # kind -> its rows, their text
+    fields: int  # the changed fields counted in the summary
+
+
+def read_diff(ctx: AppContext, from_run: int | None, to_run: int | None) -> DiffData:
+    """In a reader thread: the diff, the complete runs, and each kind's rows and text.
+
+    Why each kind here: filtering thousands of changes by kind on the event loop at
+    each ``k`` was tens of milliseconds there.
+    """
+    complete = complete_run_ids(ctx)
     result = diff_runs(ctx, from_run, to_run)
     rows = diff_rows(result)
-    return result, rows, [display_row(row) for row in rows]
+    shown = [display_row(row) for row in rows]
+    # diff_rows gives the added, then the removed, then the changed: each kind a slice.
+    added, removed = len(result.added), len(result.removed)
+    bounds = {
+        "all": (0, len(rows)),
+        "added": (0, added),
+        "removed": (added, added + removed),
+        "changed": (added + removed, len(rows)),
+    }
+    kinds = {kind: (rows[a:b], shown[a:b]) for kind, (a, b) in bounds.items()}
+    return DiffData(result, complete, kinds, fields=len(rows) - added - removed)
 
 
 def diff_widths(rows: list[Row], room: int, gap: int = 2) -> dict[str, int]:
@@ -123,7 +147,7 @@ def diff_widths(rows: list[Row], room: int, gap: int = 2) -> dict[str, int]:
     widths = {key: cell_len(label) for key, label in HEADERS.items()}
     widths["kind"] = len("removed")
     for key in ("email", "field", "value"):
-        widths[key] = max([widths[key], *(cell_len(row[key]) for row in rows)])
+        widths[key] = max([widths[key], *(_cells(row[key]) for row in rows)])
 
     def rest() -> int:
         return room - sum(w + gap for k, w in widths.items() if k != "value") - gap
@@ -137,6 +161,12 @@ def diff_widths(rows: list[Row], room: int, gap: int = 2) -> dict[str, int]:
         widths["email"] = max(widths["email"] - (VALUE_MIN - rest()), 12)
     widths["value"] = max(min(widths["value"] + (0 if "field" in widths else 99), rest()), 1)
     return widths
+
+
+def _cells(text: str) -> int:
+    """``cell_len`` of display text, for ASCII (nearly every e-mail and change) without its
+    per-character work: ``safe_text`` made every control visible, so each is one cell."""
+    return len(text) if text.isascii() else cell_len(text)
 
 
 def merged_text(row: Row) -> str:
@@ -171,12 +201,15 @@ class DiffScreen(ZoomScreen):
     def __init__(self) -> None:
         super().__init__()
         self.pair: tuple[int, int] | None = None
-        self.result: RunDiff | None = None
+        self.data: DiffData | None = None
         self.kind = "all"
-        self.rows: list[dict[str, Any]] = []
-        self._all: list[tuple[dict[str, Any], Row]] = []  # every change and its display text
+        self.rows: list[dict[str, Any]] = []  # the changes of the kind shown
         self.following_latest = True
         """True until the operator picks runs: then a new run leaves the chosen pair alone."""
+
+    @property
+    def result(self) -> RunDiff | None:
+        return None if self.data is None else self.data.result
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="diff-pick"):
@@ -201,13 +234,12 @@ class DiffScreen(ZoomScreen):
         self.query_one("#diff-summary", Static).update("Comparing…")
         self._compare(pair)
 
-    @work(group="read-diff", exit_on_error=False)
+    @work(group="read-diff", exit_on_error=False, description="read the diff")
     async def _compare(self, pair: tuple[int, int] | None) -> None:
         """The newest request wins: an older diff still reading is dropped unseen."""
         ticket = self.ticket("diff")
         try:
-            complete = await self.zapp.reader(complete_run_ids)
-            result, rows, shown = await self.zapp.reader(read_diff, *(pair or (None, None)))
+            data = await self.zapp.reader(read_diff, *(pair or (None, None)))
         except ZoomtuiError as exc:
             if not self.is_latest("diff", ticket):
                 return
@@ -216,13 +248,13 @@ class DiffScreen(ZoomScreen):
             return
         if not self.is_latest("diff", ticket):
             return
-        self.result, self._all = result, list(zip(rows, shown, strict=True))
-        self.pair = (result.from_run, result.to_run)
-        self._set_options(complete, self.pair)
+        self.data = data
+        self.pair = (data.result.from_run, data.result.to_run)
+        self._set_options(data.complete, self.pair)
         self._fill()
 
     def _clear(self) -> None:
-        self.result, self.rows, self._all = None, [], []
+        self.data, self.rows = None, []
         self.ticket("diff-layout")  # a layout under way is for the rows cleared
         self.query_one(WrapTable).show_rows([], [])
 
@@ -238,26 +270,25 @@ class DiffScreen(ZoomScreen):
                     select.value = value
 
     def on_resize(self) -> None:
-        if self.result is not None:
+        if self.data is not None:
             self._fill()
 
     def _fill(self) -> None:
         """Show the kind chosen; its layout for the room there is is worked out off the loop."""
-        if self.result is None:
+        if self.data is None:
             return
-        chosen = [pair for pair in self._all if self.kind in ("all", pair[0]["kind"])]
-        self.rows = [row for row, _ in chosen]
-        r = self.result
-        fields = sum(len(c.changes) for c in r.changed)
+        self.rows, shown = self.data.kinds[self.kind]
+        r = self.data.result
         self.query_one("#diff-summary", Static).update(
             f"Run {r.from_run} → {r.to_run}: {len(r.added):,} added, "
             f"{len(r.removed):,} removed, {len(r.changed):,} changed "
-            f"({fields:,} fields) · showing {self.kind}"
+            f"({self.data.fields:,} fields) · showing {self.kind}"
         )
         table = self.query_one(WrapTable)
-        self._lay_out([text for _, text in chosen], table.view_width or self.size.width - 2)
+        self._lay_out(shown, table.view_width or self.size.width - 2)
 
-    @work(group="read-diff-layout", exit_on_error=False)
+    # A description: Textual's default quotes every argument, thousands of rows here.
+    @work(group="read-diff-layout", exit_on_error=False, description="lay out the diff")
     async def _lay_out(self, shown: list[Row], room: int) -> None:
         """Why a thread: measuring thousands of changes took tens of ms on the loop."""
         ticket = self.ticket("diff-layout")
@@ -286,5 +317,5 @@ class DiffScreen(ZoomScreen):
             self.notify("Nothing to export: pick two complete runs.", severity="warning")
             return
         a, b = self.pair or (0, 0)
-        rows = list(self.rows)  # the kind shown, already flattened by _fill
+        rows = list(self.rows)  # the kind shown, flattened in the reader thread
         start_export(self, "changes", f"diff-{a}-{b}", lambda _ctx: rows, count=len(rows))

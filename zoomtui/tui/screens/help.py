@@ -96,7 +96,7 @@ class HelpScreen(ModalScreen[None]):
             )
             yield RowTable(id="help-table", cursor_type="row", show_header=False)
             yield Static("", id="help-about")
-        yield QuickFooter(compact=True)  # help's own keys, not the screen's under it
+        yield QuickFooter()  # help's own keys, not the screen's under it
 
     def on_mount(self) -> None:
         self._fill()

@@ -338,7 +338,7 @@ class ReclaimScreen(ModalScreen[bool]):
 
         self.app.push_screen(ConfirmApply(question), answered)
 
-    @work(exclusive=True, group="reclaim")
+    @work(exclusive=True, group="reclaim", description="apply the reclaim plan")  # not its ids
     async def run_apply(self, kept: set[int]) -> None:
         assert self.plan is not None
         self.busy = True

@@ -343,4 +343,6 @@ class UsersScreen(ZoomScreen):
         def rows(ctx: AppContext) -> list[dict[str, Any]]:
             return query_users(ctx, flt, run_id, sort, desc).rows
 
-        start_export(self, "users", f"users-run{self.run_id}", rows, count=self.table.total)
+        start_export(
+            self, "users", f"users-run{self.run_id}", rows, count=self.table.total, fresh=True
+        )
