@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -219,6 +220,43 @@ async def test_needs_licence_follows_the_admins_thresholds(
     }
     assert flagged == expected
     assert bool(flagged) == (minutes < 36500)  # the thresholds matter: some, or none at all
+
+
+@pytest.mark.parametrize("definition", ["idle", "unused", "both"])
+async def test_reclaim_counted_in_sql_and_read_by_pages_equals_the_full_read(
+    world: World, definition: str
+) -> None:
+    """What the Seats screen reads (counts in SQL, then pages) is what the CLI's full read
+    lists and counts, for every definition; low thresholds so some still need a licence."""
+    from zoomtui.services.seats import reclaim, reclaim_counts, reclaim_page, reclaim_query
+
+    await run(world)
+    world.ctx.settings = world.ctx.settings.updated(
+        licence_min_minutes=5, licence_min_participants=2
+    )
+    for days in (1, 30, 60):
+        full = reclaim(world.ctx, inactive_days=days, price_per_seat=7.5, definition=definition)
+        q = reclaim_query(world.ctx, None, days, 7.5, definition)
+        counted = reclaim_counts(world.ctx, q)
+        assert (counted.run_id, counted.count, counted.needs_licence_count) == (
+            full.run_id, full.count, full.needs_licence_count,
+        )  # fmt: skip
+        assert counted.invitations_count == full.invitations_count
+        assert counted.yearly_savings == full.yearly_savings
+        q = dataclasses.replace(q, run_id=counted.run_id)
+        first = reclaim_page(world.ctx, q, None, 0, 7)
+        assert (first.count, first.total) == (full.count, len(full.rows))
+        pages = first.rows
+        while len(pages) < first.total:  # across the candidates' end into the invitations
+            page = reclaim_page(world.ctx, q, counted.count, len(pages), 7)
+            assert page.rows and page.total == first.total
+            pages += page.rows
+        assert pages == full.rows
+        cut = (world.ctx.clock() - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if definition == "unused":  # a new hire has had no time to host yet
+            assert all(not r["user_created_at"] or r["user_created_at"] < cut for r in pages)
+    idle = reclaim(world.ctx, inactive_days=60, definition="idle")
+    assert idle.needs_licence_count > 0  # the count above was not of zeros only
 
 
 async def test_daily_limit_mid_report_keeps_the_months_read_and_the_next_run_resumes(

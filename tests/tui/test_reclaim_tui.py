@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from zoomtui.services.context import AppContext
+from zoomtui.services.seats import reclaim
 from zoomtui.store import reclaim as db
 from zoomtui.tui.app import create_app
 from zoomtui.tui.screens import seats
-from zoomtui.tui.screens.reclaim import ConfirmApply, ItemsTable, ReclaimScreen
+from zoomtui.tui.screens.reclaim import ConfirmApply, ItemsTable, ReclaimScreen, held_addons
 from zoomtui.tui.screens.seats import SeatsScreen
 
 from .conftest import SIZE, text_of
@@ -115,14 +116,66 @@ async def test_t_reaches_an_addon_removal_planned_for_its_holders(demo_ctx: AppC
         assert isinstance(screen, ReclaimScreen)
         removals = [a for a in screen.actions if a.name == "remove-addon"]
         assert removals  # the demo's idle licensed users hold add-ons
+        # Seats holds only a page: the add-ons are those of every candidate, read with the plan
+        everyone = reclaim(demo_ctx).rows
+        assert [a.addon for a in removals] == list(held_addons(everyone))
         await pilot.press("t", "t")  # past downgrade and deactivate
         await pilot.pause()
         assert screen.plan is not None and screen.plan["action"] == removals[0].label
-        holders = {
-            r["email"]
-            for r in seats_screen.result.rows
-            if removals[0].addon in (r.get("addons") or [])
-        }
+        holders = {r["email"] for r in everyone if removals[0].addon in (r.get("addons") or [])}
         planned = {i["email"] for i in screen.plan["items"]}
         assert planned and planned <= holders
         assert f"· {removals[0].label} ·" in text_of(screen.query_one("#reclaim-plan-summary"))
+
+
+async def test_the_plan_is_shown_while_it_is_stored_and_applies_only_once_stored(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    import asyncio
+    import threading
+
+    from zoomtui.tui.screens import reclaim as dialog
+
+    release, entered = threading.Event(), threading.Event()
+    original = dialog.store_plan
+
+    def held(*args: Any) -> Any:
+        entered.set()
+        release.wait(timeout=10)  # the plan's write stays under way until the test lets it go
+        return original(*args)
+
+    monkeypatch.setattr(dialog, "store_plan", held)
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        screen = app.screen
+        assert isinstance(screen, ReclaimScreen)
+        for _ in range(200):
+            if entered.is_set() and screen.draft is not None:
+                break
+            await asyncio.sleep(0.02)
+        assert screen.draft is not None and screen.plan is None
+        table = screen.query_one(ItemsTable)
+        assert table.total == len(screen.draft.items) > 0
+        assert table.row_at(0) == screen.draft.items[0]  # the first page is on screen already
+        assert "Storing the plan…" in text_of(screen.query_one("#reclaim-plan-summary"))
+        drafted = [i["email"] for i in screen.draft.items]
+        await pilot.press("space", "a")  # no item can be dropped, nothing applied, before the ids
+        await pilot.pause()
+        assert app.screen is screen and not screen.dropped
+        release.set()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.plan is not None and screen.draft is None
+        items = screen.plan["items"]
+        assert [i["email"] for i in items] == drafted  # the rows shown, now with their ids
+        assert table.row_at(0) == items[0] and items[0]["id"] and items[0]["state"] == "planned"
+        assert f"{len(items)} of {len(items)} kept" in text_of(
+            screen.query_one("#reclaim-plan-summary")
+        )
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmApply)
+        await pilot.press("n")

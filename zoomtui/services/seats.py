@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import timedelta
 from typing import Any
 
 from zoomtui.licences import plan_type_label
 from zoomtui.services.context import AppContext, ServiceError
-from zoomtui.services.users import UserFilter, query_users, resolve_run
+from zoomtui.services.users import UserFilter, count_needing, query_users, resolve_run
 from zoomtui.store import Store
 
 
@@ -89,18 +88,32 @@ def _seats_of(store: Store, run_id: int | None) -> list[dict[str, Any]]:
 
 
 DEFINITIONS = ("idle", "unused", "both")
+ORDER = ("days_inactive", True)  # candidates: longest idle first (never signed in first)
+INVITATION_ORDER = ("user_created_at", False)  # invitations: oldest first
 
 
-def reclaim(
+@dataclass(frozen=True, slots=True)
+class ReclaimQuery:
+    """Who the reclaim of one definition and N days lists, in the run it was first read from."""
+
+    definition: str
+    inactive_days: int
+    price_per_seat: float
+    candidates: UserFilter
+    invitations: UserFilter
+    run_id: int | None = None
+
+
+def reclaim_query(
     ctx: AppContext,
     run_id: int | None = None,
     inactive_days: int | None = None,
     price_per_seat: float | None = None,
     definition: str = "idle",
-) -> ReclaimResult:
-    """Licensed users who need no seat, and licensed invitations older than N days, priced.
+) -> ReclaimQuery:
+    """The two filters of :func:`reclaim` (the one definition of a candidate).
 
-    ``definition`` says who does not need it:
+    ``definition`` says who does not need a licensed seat:
 
     - ``idle``: no login, no sign-in and no creation in N days (a new hire who
       has not logged in yet is not a candidate);
@@ -121,35 +134,90 @@ def reclaim(
         inactive_days=None if definition == "unused" else days,
         not_hosted_days=None if definition == "idle" else days,
         hosting_days=days,  # the hosting figures (needs a licence) read the same N days
+        # A new hire has had no time to host yet (idle already says "not created in N days").
+        created_days=days if definition == "unused" else None,
     )
-    idle = query_users(ctx, licensed, run_id=run_id, sort="days_inactive", descending=True)
+    invitations = UserFilter(plans=("Licensed",), statuses=("pending",), inactive_days=days)
+    return ReclaimQuery(definition, days, price, licensed, invitations, run_id)
+
+
+def reclaim(
+    ctx: AppContext,
+    run_id: int | None = None,
+    inactive_days: int | None = None,
+    price_per_seat: float | None = None,
+    definition: str = "idle",
+) -> ReclaimResult:
+    """Licensed users who need no seat, and licensed invitations older than N days, priced;
+    every row read (the CLI, a plan, an export). See :func:`reclaim_query`."""
+    q = reclaim_query(ctx, run_id, inactive_days, price_per_seat, definition)
+    idle = query_users(ctx, q.candidates, run_id=run_id, sort=ORDER[0], descending=ORDER[1])
     candidates = idle.rows
-    if definition == "unused":  # a new hire has had no time to host yet
-        cut = iso_cut(ctx, days)
-        candidates = [
-            r for r in candidates if not r["user_created_at"] or r["user_created_at"] < cut
-        ]
-    invitations = query_users(
-        ctx,
-        UserFilter(plans=("Licensed",), statuses=("pending",), inactive_days=days),
-        run_id=run_id,
-        sort="user_created_at",
-    )
+    invitations = query_users(ctx, q.invitations, run_id=idle.run_id, sort=INVITATION_ORDER[0])
     return ReclaimResult(
         run_id=idle.run_id,
         definition=definition,
-        inactive_days=days,
-        price_per_seat=price,
+        inactive_days=q.inactive_days,
+        price_per_seat=q.price_per_seat,
         count=len(candidates),
         # Idle by logins yet hosting meetings a Basic seat cannot: reclaiming these hurts.
         needs_licence_count=sum(1 for r in candidates if r.get("needs_licence")),
         invitations_count=invitations.total,
-        yearly_savings=round((len(candidates) + invitations.total) * price, 2),
+        yearly_savings=_savings(len(candidates) + invitations.total, q.price_per_seat),
         candidates=candidates,
         invitations=invitations.rows,
     )
 
 
-def iso_cut(ctx: AppContext, days: int) -> str:
-    """``now - days`` as the store's ISO text, to compare with ``user_created_at``."""
-    return (ctx.clock() - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _savings(seats: int, price: float) -> float:
+    return round(seats * price, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class ReclaimPage:
+    """A window of :attr:`ReclaimResult.rows`, the run it was read from and the sizes."""
+
+    run_id: int
+    rows: list[dict[str, Any]]
+    total: int  # candidates and invitations
+    count: int  # candidates: the rows before the invitations
+
+
+def reclaim_counts(ctx: AppContext, q: ReclaimQuery) -> ReclaimResult:
+    """:func:`reclaim`'s counts and savings, counted in SQL; no rows (see :func:`reclaim_page`)."""
+    run, count, needing = count_needing(ctx, q.candidates, q.run_id)
+    invitations = query_users(ctx, q.invitations, run, INVITATION_ORDER[0], limit=1).total
+    return ReclaimResult(
+        run_id=run,
+        definition=q.definition,
+        inactive_days=q.inactive_days,
+        price_per_seat=q.price_per_seat,
+        count=count,
+        needs_licence_count=needing,
+        invitations_count=invitations,
+        yearly_savings=_savings(count + invitations, q.price_per_seat),
+        candidates=[],
+        invitations=[],
+    )
+
+
+def reclaim_page(
+    ctx: AppContext, q: ReclaimQuery, count: int | None, offset: int, limit: int
+) -> ReclaimPage:
+    """Rows ``offset`` to ``offset + limit`` of :attr:`ReclaimResult.rows`.
+
+    ``count``: the candidates (the rows before the invitations) when known, else
+    counted here (the first page, read beside :func:`reclaim_counts`).
+    """
+    rows: list[dict[str, Any]] = []
+    run = q.run_id
+    if count is None or offset < count:
+        wanted = limit if count is None else min(limit, count - offset)
+        page = query_users(ctx, q.candidates, run, *ORDER, offset=offset, limit=wanted)
+        rows, run, count = page.rows, page.run_id, page.total
+    more = max(limit - len(rows), 0)  # none: their count only
+    invitations = query_users(
+        ctx, q.invitations, run, INVITATION_ORDER[0], offset=max(0, offset - count), limit=more
+    )
+    rows += invitations.rows
+    return ReclaimPage(invitations.run_id, rows, count + invitations.total, count)

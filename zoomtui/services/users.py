@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from zoomtui.filters import FilterFields
 from zoomtui.licences import addon_filter_tokens
 from zoomtui.services.context import AppContext, ServiceError
-from zoomtui.services.usage import add_hosting, hosting_filters, hosting_window
+from zoomtui.services.usage import (
+    add_hosting,
+    hosting_filters,
+    hosting_known,
+    hosting_window,
+    since_month,
+)
 from zoomtui.store import Store
 from zoomtui.store.columns import SORT_KEYS as STORE_SORT_KEYS
 from zoomtui.zoom.client import USER_STATUSES  # Zoom's words; "inactive" is deactivated
@@ -33,6 +39,7 @@ class UserFilter(FilterFields):
 
     statuses: tuple[str, ...] = ("active", "pending")
     hosting_days: int | None = None  # the window N; default not_hosted_days, then the setting
+    created_days: int | None = None  # created at least N days ago (or creation not known)
 
     def validated(self) -> UserFilter:
         """The same filter with canonical plan names; one clear sentence when a value is wrong."""
@@ -57,7 +64,8 @@ class UserFilter(FilterFields):
                 f"--inactive-days must be between 0 and {MAX_DAYS} days.", exit_code=2
             )
         for name, days in (("--not-hosted-days", self.not_hosted_days),
-                           ("hosting days", self.hosting_days)):  # fmt: skip
+                           ("hosting days", self.hosting_days),
+                           ("created days", self.created_days)):  # fmt: skip
             if days is not None and not 0 <= days <= MAX_DAYS:
                 raise ServiceError(f"{name} must be between 0 and {MAX_DAYS} days.", exit_code=2)
         if self.hosted_minutes_below is not None and self.hosted_minutes_below < 0:
@@ -127,25 +135,55 @@ def query_users(
     now = ctx.clock()
     rows, total = store.users(
         run,
-        plans=flt.plans or None,  # the store reads an empty list as "match nothing"
-        statuses=flt.statuses or None,
-        addons=flt.addons or None,
-        account=flt.account,
-        dept=flt.dept,
-        inactive_before=None
-        if flt.inactive_days is None
-        else now - timedelta(days=flt.inactive_days),
-        never_logged_in=flt.never_logged_in,
-        search=flt.search,
         sort=sort,
         descending=descending,
         offset=offset,
         limit=limit,
         now=now,
-        **hosting_filters(ctx, store, flt),
+        **store_filters(ctx, store, flt, now),
     )
     add_hosting(ctx, store, rows, hosting_window(ctx, flt))
     return UserPage(run, rows, total)
+
+
+def store_filters(ctx: AppContext, store: Store, flt: UserFilter, now: datetime) -> dict[str, Any]:
+    """The store's filter arguments for a validated filter, times relative to ``now``."""
+
+    def before(days: int | None) -> datetime | None:
+        return None if days is None else now - timedelta(days=days)
+
+    return {
+        "plans": flt.plans or None,  # the store reads an empty list as "match nothing"
+        "statuses": flt.statuses or None,
+        "addons": flt.addons or None,
+        "account": flt.account,
+        "dept": flt.dept,
+        "inactive_before": before(flt.inactive_days),
+        "never_logged_in": flt.never_logged_in,
+        "search": flt.search,
+        "created_before": before(flt.created_days),
+        **hosting_filters(ctx, store, flt),
+    }
+
+
+def count_needing(
+    ctx: AppContext, flt: UserFilter, run_id: int | None = None
+) -> tuple[int, int, int]:
+    """(run, users matching, how many of them need a licence by hosting): the count of
+    ``query_users(...).total`` and of its rows' ``needs_licence``, read without the rows."""
+    flt = flt.validated()
+    store = ctx.open_store()
+    run = resolve_run(store, run_id)
+    if not hosting_known(store):  # add_hosting: no row needs one when hosting was never read
+        return run, store.count_users(run, **store_filters(ctx, store, flt, ctx.clock())), 0
+    settings, now = ctx.settings, ctx.clock()
+    needs = (
+        since_month(now, hosting_window(ctx, flt)),
+        settings.licence_min_minutes,
+        settings.licence_min_participants,
+    )
+    total, needing = store.count_needing(run, needs, **store_filters(ctx, store, flt, now))
+    return run, total, needing
 
 
 def user_detail(ctx: AppContext, email: str, run_id: int | None = None) -> dict[str, Any]:

@@ -105,6 +105,29 @@ def all_hosting(conn: sqlite3.Connection) -> dict[str, dict[str, tuple[int, int,
     return out
 
 
+NEEDS_LICENCE = "meetings > 0 AND (meeting_minutes > ? * meetings OR participants > ? * meetings)"
+"""A month of hosting that calls for a licence: its meetings averaged more than the
+minutes or the participants a Basic (free) meeting allows; parameters (min minutes,
+min participants). The one definition, used per user by :func:`summaries` and counted
+by :func:`needs_licence_clause`."""
+
+
+def needs_licence_clause(
+    since_month: str, min_minutes: float, min_participants: float
+) -> tuple[str, list[Any]]:
+    """User version ``v`` hosted, since ``since_month``, a month that calls for a licence.
+
+    Keyed by identity, as the hosting filters are (``HostingWindows``): the identity's
+    e-mail is the one its latest run listed, the e-mail ``summaries`` reads for it.
+    """
+    sql = (
+        "v.identity IN (SELECT hi.id FROM hosting "
+        "JOIN identities hi ON hi.email_lc = hosting.email "
+        f"WHERE hosting.month >= ? AND {NEEDS_LICENCE})"
+    )
+    return sql, [since_month, min_minutes, min_participants]
+
+
 def summaries(
     conn: sqlite3.Connection,
     emails: Sequence[str],
@@ -125,9 +148,7 @@ def summaries(
             f"""SELECT email, max(month),
                 sum(CASE WHEN month >= ? THEN meetings ELSE 0 END),
                 sum(CASE WHEN month >= ? THEN meeting_minutes ELSE 0 END),
-                max(CASE WHEN month >= ? AND meetings > 0 AND (
-                    meeting_minutes > ? * meetings OR participants > ? * meetings)
-                    THEN 1 ELSE 0 END)
+                max(CASE WHEN month >= ? AND {NEEDS_LICENCE} THEN 1 ELSE 0 END)
             FROM hosting WHERE email IN ({marks}) AND meetings > 0 GROUP BY email""",
             [since_month, since_month, since_month, min_minutes, min_participants, *chunk],
         )

@@ -22,7 +22,7 @@ from zoomtui.store.columns import (
     user_record,
 )
 from zoomtui.store.errors import StoreError
-from zoomtui.store.hosting import minutes_below_clause, not_hosted_clause
+from zoomtui.store.hosting import minutes_below_clause, needs_licence_clause, not_hosted_clause
 from zoomtui.store.records import iso
 
 WHOLE_READ = 2_000  # a window larger than this is read in one statement (see ``page``)
@@ -80,6 +80,7 @@ class UserQuery:
     search: str | None = None
     not_hosted_since: str | None = None  # "YYYY-MM": no meeting hosted in it or later
     hosted_minutes_below: tuple[str, int] | None = None  # (since month, minutes)
+    created_before: datetime | None = None  # created before it, or creation not known
     email: str | None = None  # exactly this address, any case (one user's detail)
 
     def needs_logins(self) -> bool:
@@ -121,6 +122,9 @@ class UserQuery:
             params.extend([iso(self.inactive_before)] * 2)
         if self.never_logged_in:
             clauses.append("l.last_activity IS NULL")
+        if self.created_before is not None:  # "" sorts first: not known, as NULL
+            clauses.append("(v.user_created_at IS NULL OR v.user_created_at < ?)")
+            params.append(iso(self.created_before))
         # Both read per-connection tables: Store prepares them (HostingWindows) first.
         hosting = []
         if self.not_hosted_since is not None:
@@ -157,6 +161,19 @@ def count(conn: sqlite3.Connection, scope: Scope, q: UserQuery) -> int:
     sql, params = _from(scope, q, q.needs_logins())
     (n,) = conn.execute(f"SELECT count(*) {sql}", params).fetchone()
     return int(n)
+
+
+def count_needing(
+    conn: sqlite3.Connection, scope: Scope, q: UserQuery, needs: tuple[str, float, float]
+) -> tuple[int, int]:
+    """How many users of the run match ``q``, and how many of them hosting says need a
+    licence (``needs``: since month, min minutes, min participants; see hosting.py)."""
+    sql, params = _from(scope, q, q.needs_logins())
+    clause, nparams = needs_licence_clause(*needs)
+    total, needing = conn.execute(
+        f"SELECT count(*), coalesce(sum({clause}), 0) {sql}", nparams + params
+    ).fetchone()
+    return int(total), int(needing)
 
 
 def page(

@@ -126,6 +126,7 @@ class Store(RunWrites):
         search: str | None = None,
         not_hosted_since: str | None = None,
         hosted_minutes_below: tuple[str, int] | None = None,
+        created_before: datetime | None = None,
         email: str | None = None,
         sort: str = "email",
         descending: bool = False,
@@ -145,6 +146,7 @@ class Store(RunWrites):
             search,
             not_hosted_since,
             hosted_minutes_below,
+            created_before,
             email=email,
         )
         with self._read() as conn:
@@ -188,6 +190,18 @@ class Store(RunWrites):
             scope = queries.scope_of(conn, run_id)
             self._prepare_hosting(conn, q)
             return queries.count(conn, scope, q)
+
+    def count_needing(
+        self, run_id: int, needs: tuple[str, float, float], **filters: Any
+    ) -> tuple[int, int]:
+        """How many users of ``run_id`` match the filters of :meth:`users`, and how many of
+        them hosted, since ``needs`` = (month, min minutes, min participants), as only a
+        licence allows (``hosting.NEEDS_LICENCE``)."""
+        q = queries.UserQuery(**filters)
+        with self._read() as conn:
+            scope = queries.scope_of(conn, run_id)
+            self._prepare_hosting(conn, q)
+            return queries.count_needing(conn, scope, q, needs)
 
     def history_of(self, identity: int | str) -> list[dict[str, Any]]:
         """Every version of one user (identity number, Zoom id or email), oldest first."""

@@ -8,6 +8,7 @@ apply re-reads that state live and skips the item when anything moved.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,15 @@ UNDO_NOTES = {
 }
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A plan read from the history and not stored yet: what :func:`store_plan` writes."""
+
+    plan: dict[str, Any]  # created_at, run_id, action, definition, idle_days, price, saving
+    items: list[dict[str, Any]]  # in plan order, without ids
+    excluded: list[dict[str, str]]  # e-mail and why (reclaim_exclude)
+
+
 def build_plan(
     ctx: AppContext,
     action: Action,
@@ -38,6 +48,18 @@ def build_plan(
     ``only``: e-mails picked in the TUI (a selection on Users or Seats); the
     candidates outside it are left out.
     """
+    return store_plan(ctx, draft_plan(ctx, action, idle_days, definition, only)[0])
+
+
+def draft_plan(
+    ctx: AppContext,
+    action: Action,
+    idle_days: int | None = None,
+    definition: str = "idle",
+    only: set[str] | None = None,
+) -> tuple[Draft, list[dict[str, Any]]]:
+    """:func:`build_plan` up to the write, and the selection's rows it was planned from
+    (the run's candidates then its old invitations, ``only`` applied), read once for both."""
     if definition not in DEFINITIONS:
         raise ServiceError(f"Unknown definition {definition!r}: use idle, unused or both.", 2)
     store = ctx.open_store()
@@ -66,8 +88,16 @@ def build_plan(
         "price_per_seat": price,
         "yearly_saving": round(sum(i["saving"] for i in items), 2),
     }
-    plan_id = db.create_plan(store.conn, plan, items)
-    return load_plan(ctx, plan_id, items) | {"excluded": excluded}
+    selection = found.rows
+    if only is not None:
+        selection = [r for r in selection if r["email"].casefold() in only]
+    return Draft(plan, items, excluded), selection
+
+
+def store_plan(ctx: AppContext, draft: Draft) -> dict[str, Any]:
+    """Write a drafted plan and its items in one transaction; the plan with ids, as stored."""
+    plan_id = db.create_plan(ctx.open_store().conn, draft.plan, draft.items)
+    return load_plan(ctx, plan_id, draft.items) | {"excluded": draft.excluded}
 
 
 def _item(row: dict[str, Any], action: Action, found: ReclaimResult, price: float) -> dict:

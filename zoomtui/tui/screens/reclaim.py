@@ -9,7 +9,7 @@ re-checks and journal as ``zoomtui reclaim apply``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on, work
@@ -23,12 +23,22 @@ from zoomtui.errors import ZoomtuiError
 from zoomtui.services.reclaim.actions import CAPACITY_KEYS, Action
 from zoomtui.services.reclaim.apply import apply_in_thread
 from zoomtui.services.reclaim.journal import journal_rows
-from zoomtui.services.reclaim.plan import build_plan, load_plan
+from zoomtui.services.reclaim.plan import Draft, draft_plan, load_plan, store_plan
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
+from zoomtui.tui.screens.reclaim_items import (
+    JOURNAL_COLUMNS,
+    ItemsTable,
+    idle_days,
+    idle_or_never,
+    item_action,
+    item_state,
+    last_login,
+    rows_of,
+)
 from zoomtui.tui.widgets.columns import Column, Row
-from zoomtui.tui.widgets.window_table import WindowTable, keys_without_letters
+from zoomtui.tui.widgets.window_table import WindowTable
 
 if TYPE_CHECKING:
     from zoomtui.services.context import AppContext
@@ -45,62 +55,24 @@ def held_addons(rows: Iterable[Row]) -> tuple[str, ...]:
     return tuple(name for name, _n in sorted(held.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def draft_and_addons(
+    ctx: AppContext,
+    action: Action,
+    days: int | None,
+    definition: str,
+    only: set[str] | None,
+    addons: bool,
+) -> tuple[Draft, tuple[str, ...] | None]:
+    """A plan not stored yet and, when asked, the add-ons its selection holds (in a reader
+    thread: the selection is every candidate, read with the plan)."""
+    draft, rows = draft_plan(ctx, action, days, definition, only)
+    return draft, held_addons(rows) if addons else None
+
+
 def action_cycle(addons: Iterable[str]) -> tuple[Action, ...]:
     """Downgrade, deactivate, remove each add-on held, revoke old invitations."""
     removals = tuple(Action("remove-addon", a) for a in addons)
     return (*ACTION_CYCLE[:2], *removals, *ACTION_CYCLE[2:])
-
-
-JOURNAL_COLUMNS = [
-    Column("journal_id", "Id", 6),
-    Column("plan_id", "Plan", 5),
-    Column("kind", "Kind", 8),
-    Column("email", "Email", 28, grow=2),
-    Column("change", "Change", 22, grow=1),
-    Column("state", "State", 8),
-    Column(
-        "message",
-        "Zoom said",
-        20,
-        grow=1,
-        format=lambda r: str(r["message"] or r["http_status"] or ""),
-    ),
-]
-
-
-class ItemsTable(WindowTable, inherit_bindings=False):
-    """The plan's items (or the journal), drawn a screenful at a time.
-
-    Why not a DataTable: a plan of 10,000 candidates took seconds of the event loop to
-    add and measure its rows. Why no j/k: ``j`` shows the journal on this dialog.
-    """
-
-    BINDINGS: ClassVar[list[Binding]] = keys_without_letters(enter=False)  # type: ignore[assignment]
-
-
-def _action(item: Row) -> str:
-    return str(item["action"]) + (f":{item['addon']}" if item["addon"] else "")
-
-
-def _last_login(item: Row) -> str:
-    return str(item["before"].get("last_login_time") or "never")[:10]
-
-
-def _idle_days(item: Row) -> str:
-    return str(item["reason"].get("days_inactive") or "")
-
-
-def _idle_or_never(item: Row) -> str:
-    return _idle_days(item) or "never"
-
-
-def _state(item: Row) -> str:
-    return str(item["state"]) + (f": {item['note']}" if item["note"] else "")
-
-
-def rows_of(rows: list[Row]) -> Callable[[int, int], tuple[list[Row], int]]:
-    """A page provider over rows already in memory."""
-    return lambda offset, limit: (rows[offset : offset + limit], len(rows))
 
 
 class ConfirmApply(ModalScreen[bool]):
@@ -142,17 +114,24 @@ class ReclaimScreen(ModalScreen[bool]):
 
     def __init__(
         self,
-        only: set[str],
+        only: set[str] | None,
         definition: str = "idle",
         days: int | None = None,
-        addons: Iterable[str] = (),
+        addons: Iterable[str] | None = (),
+        size: int | None = None,
     ) -> None:
+        """``only``: the e-mails picked, None for every candidate of the run (Seats);
+        ``addons`` those they hold, None to learn them with the first plan; ``size``
+        how many users were picked, for the wait (``len(only)`` when not given)."""
         super().__init__()
-        self.only = {e.casefold() for e in only}
-        self.actions = action_cycle(addons)
+        self.only = None if only is None else {e.casefold() for e in only}
+        self.picked = len(self.only) if size is None and self.only is not None else size or 0
+        self.addons_due = addons is None
+        self.actions = action_cycle(addons or ())
         self.definition, self.days = definition, days
         self.action_index = 0
         self.plan: dict[str, Any] | None = None
+        self.draft: Draft | None = None  # the plan shown while it is written; no ids yet
         self.dropped: set[int] = set()
         self.showing = "plan"
         self.busy = False
@@ -188,31 +167,44 @@ class ReclaimScreen(ModalScreen[bool]):
         the newest request wins, an older one finishing later is dropped unseen.
         """
         self._ticket += 1
-        self.plan = None  # nothing to drop or apply until the new plan is shown
+        self.plan = self.draft = None  # nothing to drop or apply until the new plan is stored
         self.query_one(ItemsTable).set_provider(None)
         self.query_one("#reclaim-plan-summary", Static).update(
-            f"Planning {self.action.label} for {len(self.only):,} users…"
+            f"Planning {self.action.label} for {self.picked:,} users…"
         )
         self._build(self._ticket, self.action)
 
     @work(group="read-plan", exit_on_error=False)
     async def _build(self, ticket: int, action: Action) -> None:
+        """Read the plan and show it, then store it; dropping and applying wait for the ids."""
         app = cast("ZoomApp", self.app)
+        summary = self.query_one("#reclaim-plan-summary", Static)
         try:
-            plan = await app.reader(build_plan, action, self.days, self.definition, self.only)
+            draft, addons = await app.reader(
+                draft_and_addons, action, self.days, self.definition, self.only, self.addons_due
+            )
+            if addons is not None and self.addons_due:  # even from a plan asked before another
+                self.addons_due = False
+                current, self.actions = self.action, action_cycle(addons)
+                self.action_index = self.actions.index(current) if current in self.actions else 0
+            if ticket != self._ticket:
+                return
+            self.draft, self.showing = draft, "plan"
+            self.fill()
+            plan = await app.reader(store_plan, draft)
         except ZoomtuiError as exc:
             if ticket != self._ticket:
                 return
-            self.plan = None
-            self.query_one("#reclaim-plan-summary", Static).update(safe(error_text(exc)))
+            self.plan = self.draft = None
+            summary.update(safe(error_text(exc)))
             self.query_one(ItemsTable).set_provider(None)
             return
         if ticket != self._ticket:
             return
-        self.plan = plan
+        self.plan, self.draft = plan, None
         self.dropped = set()
         self.showing = "plan"
-        self.fill()
+        self.fill(keep_cursor=True)  # the same rows, now with their ids
 
     def kept(self) -> list[dict[str, Any]]:
         items = self.plan["items"] if self.plan else []
@@ -226,33 +218,47 @@ class ReclaimScreen(ModalScreen[bool]):
         wide as the plan's action; when that does not fit either ("remove-addon:
         zoom_phone" at 80) it is left out: a plan is one action, which its summary names.
         """
-        action = len(self.plan["action"]) if self.plan else 12
+        shown = self.plan or (self.draft.plan if self.draft else None)
+        action = len(shown["action"]) if shown else 12
         columns = [
-            Column("keep", "Keep", 4, format=lambda i: "—" if i["id"] in self.dropped else "✓"),
+            Column("keep", "Keep", 4, format=lambda i: "—" if i.get("id") in self.dropped else "✓"),
             Column("email", "Email", 24, grow=2),
-            Column("action", "Action", max(12, action), grow=1, format=_action),
-            Column("last_login", "Last login", 10, format=_last_login),
-            Column("days_inactive", "Idle", 5, right=True, format=_idle_days),
-            Column("state", "State", 10, grow=1, format=_state),
+            Column("action", "Action", max(12, action), grow=1, format=item_action),
+            Column("last_login", "Last login", 10, format=last_login),
+            Column("days_inactive", "Idle", 5, right=True, format=idle_days),
+            Column("state", "State", 10, grow=1, format=item_state),
         ]
         room = self.app.size.width * 96 // 100 - 6  # #reclaim-box: borders, padding, scrollbar
         if sum(c.width + 1 for c in columns) > room:
             del columns[3]
-            columns[3] = Column("days_inactive", "Idle", 5, right=True, format=_idle_or_never)
+            columns[3] = Column("days_inactive", "Idle", 5, right=True, format=idle_or_never)
         if sum(c.width + 1 for c in columns) > room:
             del columns[2]
         return columns
 
-    def fill(self) -> None:
+    def fill(self, *, keep_cursor: bool = False) -> None:
         table = self.query_one(ItemsTable)
         if self.showing == "journal":
             self._fill_journal(table)
+            return
+        if self.plan is None and self.draft is not None:  # being written: shown, not yet kept
+            table.set_columns(self.plan_columns())
+            table.set_provider(rows_of(self.draft.items))
+            self.query_one("#reclaim-plan-summary", Static).update(
+                safe(
+                    f"Plan · {self.draft.plan['action']} · run {self.draft.plan['run_id']} · "
+                    f"{len(self.draft.items)} users · saving "
+                    f"{self.draft.plan['yearly_saving']:,.2f} per year · "
+                    f"{len(self.draft.excluded)} excluded\nStoring the plan…",
+                    newlines=True,
+                )
+            )
             return
         if self.plan is None:
             table.set_provider(None)
             return
         table.set_columns(self.plan_columns())
-        table.set_provider(rows_of(self.plan["items"]))
+        table.set_provider(rows_of(self.plan["items"]), keep_cursor=keep_cursor)
         self._show_summary()
 
     def _show_summary(self) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import asyncio
+from dataclasses import replace
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,7 +13,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
 from zoomtui.errors import ZoomtuiError
-from zoomtui.services.seats import ReclaimResult, SeatCount, reclaim, seat_report
+from zoomtui.services.context import AppContext
+from zoomtui.services.seats import (
+    ReclaimQuery,
+    ReclaimResult,
+    SeatCount,
+    reclaim,
+    reclaim_counts,
+    reclaim_page,
+    reclaim_query,
+    seat_report,
+)
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.config_io import save_changes
 from zoomtui.tui.safe import safe
@@ -19,7 +31,7 @@ from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.exporting import start_export
 from zoomtui.tui.screens.users import COLUMNS as USER_COLUMNS
 from zoomtui.tui.widgets.bars import SeatBars, SeatLine
-from zoomtui.tui.widgets.window_table import WindowTable
+from zoomtui.tui.widgets.window_table import Row, WindowTable
 
 _RECLAIM_KEYS = (
     "email", "last_name", "status", "days_inactive", "last_login_time", "last_hosted_month",
@@ -65,7 +77,9 @@ class SeatsScreen(ZoomScreen):
     def __init__(self) -> None:
         super().__init__()
         self.seats: list[SeatCount] = []
-        self.result: ReclaimResult | None = None
+        self.result: ReclaimResult | None = None  # the counts and the first page only
+        self.picked: ReclaimQuery | None = None  # who they are, in the run they were read from
+        self._asked: tuple[int, float, str] | None = None  # the settings of the newest read
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="seat-scroll"):
@@ -116,10 +130,11 @@ class SeatsScreen(ZoomScreen):
         return days, price
 
     def reload(self) -> None:
-        """Read the seat counts, then the reclaim candidates, in a reader thread."""
+        """Read the seat counts and the reclaim candidates, each in a reader thread."""
         if not self.seats:
             self.query_one(SeatBars).update("Reading the seat counts…")
         self._load_seats()
+        self.reload_reclaim()
 
     @work(group="read-seats", exit_on_error=False)
     async def _load_seats(self) -> None:
@@ -137,38 +152,57 @@ class SeatsScreen(ZoomScreen):
             self.seats = seats
             width = 12 if self.app.size.width < 100 else 20  # built ahead: not sized yet
             self.query_one(SeatBars).show(seat_lines(self.seats), bar_width=width)
-        self.reload_reclaim()
 
-    def reload_reclaim(self) -> None:
+    def reload_reclaim(self, *, again: bool = True) -> None:
+        """Read the candidates for the settings shown; ``again=False``: unless these
+        settings were the last asked (the definition picker says "changed" as it mounts)."""
         inputs = self._inputs()
         if inputs is None:
             return
         days, price = inputs
         definition = str(self.query_one("#reclaim-definition", Select).value)
+        if not again and self._asked == (days, price, definition):
+            return
+        self._asked = (days, price, definition)
         if self.result is None:
             self.query_one("#reclaim-summary", Static).update("Reading the candidates…")
         self._load_reclaim(days, price, definition)
 
     @work(group="read-reclaim", exit_on_error=False)
     async def _load_reclaim(self, days: int, price: float, definition: str) -> None:
-        """The newest settings win: a read for older ones is dropped unseen."""
+        """The counts and the first page; the other pages are read as they are scrolled to.
+
+        The newest settings win: a read for older ones is dropped unseen.
+        """
         ticket = self.ticket("reclaim")
-        try:
-            result = await self.zapp.reader(
-                reclaim, inactive_days=days, price_per_seat=price, definition=definition
+        query = reclaim_query(self.ctx, None, days, price, definition)  # settings only
+        try:  # the counts and the first page side by side, in the two reader threads
+            result, first = await asyncio.gather(
+                self.zapp.reader(reclaim_counts, query),
+                self.zapp.reader(reclaim_page, query, None, 0, WindowTable.PAGE_SIZE),
             )
         except ZoomtuiError as exc:
             if not self.is_latest("reclaim", ticket):
                 return
-            self.result = None
+            self.result = self.picked = None
             self.query_one("#reclaim-summary", Static).update(safe(getattr(exc, "message", exc)))
             self.query_one(WindowTable).set_provider(None)
             return
         if not self.is_latest("reclaim", ticket):
             return
-        self.result = result
-        rows = result.rows
-        self.query_one(WindowTable).set_provider(lambda o, n: (rows[o : o + n], len(rows)))
+        if first.run_id != result.run_id:  # a run landed between the two reads: read again
+            self.reload_reclaim()
+            return
+        query = replace(query, run_id=result.run_id)  # the further pages: the same run
+        self.result, self.picked = result, query
+        count = result.count
+
+        async def more(offset: int, limit: int) -> tuple[list[Row], int]:
+            page = await self.zapp.reader(reclaim_page, query, count, offset, limit)
+            return page.rows, page.total
+
+        total = result.count + result.invitations_count
+        self.query_one(WindowTable).show_pages(first.rows, total, more)
         self.query_one("#reclaim-summary", Static).update(
             f"{result.count:,} {DEFINITION_WORDS[definition]} licensed + "
             f"{result.invitations_count:,} old invitations · saving "
@@ -184,7 +218,7 @@ class SeatsScreen(ZoomScreen):
 
     @on(Select.Changed, "#reclaim-definition")
     def _definition_changed(self) -> None:
-        self.reload_reclaim()
+        self.reload_reclaim(again=False)
 
     @on(Input.Submitted)
     @on(Input.Blurred)
@@ -202,33 +236,43 @@ class SeatsScreen(ZoomScreen):
             self.report(exc, "Settings not saved")
         self.reload_reclaim()
 
+    def _total(self) -> int:
+        return self.result.count + self.result.invitations_count if self.result else 0
+
     def action_export(self) -> None:
-        if self.result is None:
+        """Every candidate and invitation shown, read whole in the export's reader thread."""
+        result, query = self.result, self.picked
+        if result is None or query is None:
             self.notify("No reclaim candidates to export.", severity="warning")
             return
-        rows = self.result.rows
+
+        def rows(ctx: AppContext) -> list[dict[str, Any]]:
+            return reclaim(
+                ctx, query.run_id, query.inactive_days, query.price_per_seat, query.definition
+            ).rows
+
         start_export(
-            self,
-            "reclaim candidates",
-            f"reclaim-run{self.result.run_id}",
-            lambda _ctx: rows,
-            count=len(rows),
+            self, "reclaim candidates", f"reclaim-run{result.run_id}", rows, count=self._total()
         )
 
     def action_reclaim(self) -> None:
-        """Plan a reclaim of the candidates shown (same definition and days)."""
-        from zoomtui.tui.screens.reclaim import ReclaimScreen, held_addons
+        """Plan a reclaim of the candidates shown (same definition and days).
 
-        if self.result is None or not self.result.rows:
+        The plan reads them again, from the latest run, in the dialog's reader thread
+        (with the add-ons they hold): the candidates shown are only a page.
+        """
+        from zoomtui.tui.screens.reclaim import ReclaimScreen
+
+        if self.result is None or not self._total():
             self.notify("No reclaim candidates to plan.", severity="warning")
             return
-        rows = self.result.rows
         self.app.push_screen(
             ReclaimScreen(
-                {r["email"] for r in rows},
+                None,
                 self.result.definition,
                 self.result.inactive_days,
-                held_addons(rows),
+                addons=None,
+                size=self._total(),
             ),
             lambda applied: self.reload() if applied else None,
         )
