@@ -6,6 +6,8 @@ import asyncio
 from types import SimpleNamespace
 from typing import Any
 
+from textual import events
+
 from zoomtui.services.context import AppContext
 from zoomtui.tui.ahead import AheadBuilder
 from zoomtui.tui.app import ZoomApp, busy_workers, create_app
@@ -106,3 +108,49 @@ async def test_a_textual_without_the_private_api_only_stops_building() -> None:
     await builder._build("other")
     assert not builder.enabled and builder.done() and builder.built == []
     assert builder.pending() == []  # and nothing to wait for
+
+
+async def test_seats_built_ahead_then_resized_shows_its_table_as_built_when_shown(
+    demo_ctx: AppContext,
+) -> None:
+    """Seats built ahead at 70x22, shown at 110x30: its seat table as tall as its lines.
+
+    It kept the height of the table drawn for 70 columns (53 lines for 34), so the
+    scroll box scrolled over blank lines: the redraw for 110 columns came while a
+    layout was pending, which Textual does not ask for again (widgets/bars.py).
+    """
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await pilot.press("4")
+        await reads_done(app)
+        await pilot.pause()
+        cold = app.screen.query_one("#seat-bars").size
+    app = create_app(demo_ctx, schedule=False, build_ahead=True)
+    async with app.run_test(size=(70, 22)) as pilot:
+        app.ahead.quiet_s = 0.0
+        await all_built(app)
+        await pilot.resize_terminal(110, 30)
+        await pilot.pause()
+        await pilot.press("4")
+        await reads_done(app)
+        await pilot.pause()
+        assert app.screen.query_one("#seat-bars").size == cold
+
+
+async def test_nothing_is_built_while_the_operator_scrolls_with_the_wheel(
+    demo_ctx: AppContext,
+) -> None:
+    now = [0.0]
+    app = create_app(demo_ctx, schedule=False, build_ahead=True)
+    app.collector._clock = lambda: now[0]  # the operator's time: the wheel 0.5 s apart, for 5 s
+    app.collector.input_seen()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(10):
+            now[0] += 0.5
+            app.post_message(events.MouseScrollDown(None, 10, 10, 0, 1, 0, False, False, False))
+            await asyncio.sleep(0.3)  # the builder looks every CHECK_S (0.25 s)
+        assert app.ahead.built == []
+        now[0] += 1.0
+        await all_built(app)
+        assert app.ahead.built == list(KEYS)

@@ -6,7 +6,7 @@ of the event loop per screen before the key that asked for it was answered, and
 1-2.5 s before the data of Seats, Diff and Reclaim was on screen at 100,000 users
 (``bench/tui_speed.py``). Built ahead, showing it is what showing it again costs.
 
-How: once the operator has not typed or clicked for ``QUIET_S`` and no read is
+How: once the operator has not typed, clicked or scrolled for ``QUIET_S`` and no read is
 under way, one screen is built: created, registered and mounted as Textual
 does when it first shows a mode, but not shown. Its ``on_mount`` starts its
 reads as on a first visit, and it is laid out for the terminal's size unless
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
 QUIET_S = 1.0
-"""Seconds without a key or a click before a screen is built ahead."""
+"""Seconds without a key, a click or the wheel before a screen is built ahead."""
 
 CHECK_S = 0.25
 """How often the app asks the builder whether to build the next screen."""
@@ -54,7 +54,7 @@ class AheadBuilder:
     ) -> None:
         self._app = app
         self._modes = tuple(modes)
-        self._quiet_for = quiet_for  # seconds since the operator's last key or click
+        self._quiet_for = quiet_for  # seconds since the operator's last key, click or scroll
         self.quiet_s = quiet_s
         self._clock = clock
         self._building = False

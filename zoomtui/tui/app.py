@@ -27,6 +27,18 @@ from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.dialogs import UnsavedDialog
 from zoomtui.tui.screens.help import HelpScreen
 
+OPERATOR_INPUT = (
+    events.Key,
+    events.MouseDown,
+    # Scrolling a table with the wheel is using the app: a screen built meanwhile held
+    # the scrolling for its 0.15-0.45 s (ahead.py), as a full collection would.
+    events.MouseScrollDown,
+    events.MouseScrollUp,
+    events.MouseScrollLeft,
+    events.MouseScrollRight,
+)
+"""What the operator does that puts off the work done in quiet moments."""
+
 QUIET_CHECK_S = 2.0
 """How often the app looks for a quiet moment for the collector's full pass (collector.py)."""
 
@@ -124,8 +136,9 @@ class ZoomApp(App[None]):
         self.collector.close()
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown):
-            self.collector.input_seen()  # the collector's full pass waits for a quiet moment
+        if isinstance(event, OPERATOR_INPUT):
+            # The collector's full pass and the screens built ahead wait for a quiet moment.
+            self.collector.input_seen()
         await super().on_event(event)
 
     def apply_settings(self, *, keep_unset: bool = False) -> None:

@@ -28,7 +28,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 QUIET_S = 10.0
-"""Seconds without a key or a click before the full pass that frees frozen cycles."""
+"""Seconds without a key, a click or the wheel before the full pass that frees frozen cycles."""
 
 LONGEST_PAUSE_S = 30.0
 """Passes resume after this long even while reads go on (a reclaim apply lasts minutes).
@@ -83,7 +83,7 @@ class Collector:
         self._last_input = self._clock()
 
     def quiet_for(self) -> float:
-        """Seconds since the operator's last key or click (or since the app started)."""
+        """Seconds since the operator's last key, click or scroll (or since the app started)."""
         return self._clock() - self._last_input
 
     def collect_if_quiet(self) -> bool:

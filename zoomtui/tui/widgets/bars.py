@@ -137,10 +137,19 @@ class SeatBars(Static):
                 free,
                 Text(f"{pct:>4} ") + bar(used, line.purchased, bar_width),
             )
+        # A layout already asked for (this widget's size changed in the layout that sent
+        # the resize drawing it now) may have measured the old drawing: Textual's
+        # refresh(layout=True) then neither re-measures it nor asks again, and the old
+        # height stayed (Seats built ahead at 70 columns, shown at 110: a 53-line box
+        # round a 34-line table). Asked again once that layout is done. A private flag,
+        # read defensively: a Textual without it only skips the second request.
+        pending = getattr(self, "_layout_required", False) is True
         if not lines:
             self.update("No seat counts in this run.")
         else:
             self.update(self._flat(table, at))
+        if pending:
+            self.call_after_refresh(self.refresh, layout=True)
 
     def _flat(self, table: Table, width: int) -> Text:
         """The table drawn once into styled text at the current width.
