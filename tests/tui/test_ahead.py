@@ -137,6 +137,34 @@ async def test_seats_built_ahead_then_resized_shows_its_table_as_built_when_show
         assert app.screen.query_one("#seat-bars").size == cold
 
 
+async def test_seats_built_ahead_narrow_draws_its_bars_for_the_width_it_is_shown_at(
+    demo_ctx: AppContext,
+) -> None:
+    """Built ahead at 60x20, shown at 120x40: 20-cell bars, as when first shown at 120x40.
+
+    The bars' width was chosen when the seat counts were read (12 below 100 columns)
+    and kept at every redraw.
+    """
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")
+        await reads_done(app)
+        await pilot.pause()
+        cold = str(app.screen.query_one("#seat-bars").render())
+    app = create_app(demo_ctx, schedule=False, build_ahead=True)
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.ahead.quiet_s = 0.0
+        await all_built(app)
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.press("4")
+        await reads_done(app)
+        await pilot.pause()
+        shown = str(app.screen.query_one("#seat-bars").render())
+        assert "━" * 13 in shown or "─" * 13 in shown  # a bar longer than 12 cells
+        assert shown == cold
+
+
 async def test_nothing_is_built_while_the_operator_scrolls_with_the_wheel(
     demo_ctx: AppContext,
 ) -> None:
@@ -154,3 +182,29 @@ async def test_nothing_is_built_while_the_operator_scrolls_with_the_wheel(
         now[0] += 1.0
         await all_built(app)
         assert app.ahead.built == list(KEYS)
+
+
+async def test_a_screen_that_cannot_be_created_ahead_is_left_to_its_first_visit(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    from zoomtui.tui.screens.runs import RunsScreen
+
+    calls: list[int] = []
+    original = RunsScreen.__init__
+
+    def failing_once(self: RunsScreen) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("not now")
+        original(self)
+
+    monkeypatch.setattr(RunsScreen, "__init__", failing_once)
+    app = create_app(demo_ctx, schedule=False, build_ahead=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app.ahead.quiet_s = 0.0
+        await all_built(app)  # done: building stopped
+        assert not app.ahead.enabled and calls == [1]  # not retried at every check
+        assert "runs" not in app._screen_stacks and app.ahead.built == []
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, RunsScreen) and app.screen.runs

@@ -46,3 +46,22 @@ async def test_a_click_on_a_key_presses_it_and_the_mouse_over_one_names_it(
         await pilot.click(QuickFooter, offset=(keys["4"].x, 0))
         await pilot.pause()
         assert app.current_mode == "seats"
+
+
+async def test_the_tooltip_goes_with_the_keys_and_the_palette_edge_shows_in_16_colours(
+    demo_ctx: AppContext,
+) -> None:
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(QuickFooter)
+        keys = {item.key: item for item in footer.items()}
+        await pilot.hover(QuickFooter, offset=(keys["e"].x, 0))
+        assert footer.tooltip
+        app.screen.query_one("#search").focus()  # the Users keys give way to the field's
+        await pilot.pause()
+        assert footer.tooltip is None
+        edge = footer.get_component_rich_style("footer-key--edge").color
+        app.add_class("-sixteen-colours")
+        await pilot.pause()
+        assert footer.get_component_rich_style("footer-key--edge").color != edge

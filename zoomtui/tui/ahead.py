@@ -24,6 +24,7 @@ when first shown, as before, only slower.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -113,11 +114,24 @@ class AheadBuilder:
             self.enabled = False  # a Textual without them: screens are built when shown
             return
         start = self._clock()
-        screen = factory()
-        load_css(screen)
-        screen, mounted = get_screen(screen)
-        stacks[mode] = [screen]  # switch_mode now shows it as a screen shown before
-        await mounted
+        screen = None
+        try:
+            screen = factory()
+            load_css(screen)
+            screen, mounted = get_screen(screen)
+            stacks[mode] = [screen]  # switch_mode now shows it as a screen shown before
+            await mounted
+        except Exception:
+            # Building stops and this mode is left to be built when first shown, where an
+            # error shows to the operator who asked for it (a worker would swallow it
+            # here, and the builder retry it at every check). An error in the screen's
+            # own handlers (compose, mount) goes to the app as on a first visit.
+            if screen is not None and stacks.get(mode) == [screen]:
+                del stacks[mode]
+                with contextlib.suppress(Exception):
+                    await screen.remove()
+            self.enabled = False
+            return
         if self._quiet_for() >= self.quiet_s:  # else it is laid out when shown, as before
             screen._refresh_layout(app.size)  # for the terminal, as on being shown
         self.built.append(mode)

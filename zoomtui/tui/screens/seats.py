@@ -150,8 +150,7 @@ class SeatsScreen(ZoomScreen):
             if not self.is_latest("seats", ticket):
                 return
             self.seats = seats
-            width = 12 if self.app.size.width < 100 else 20  # built ahead: not sized yet
-            self.query_one(SeatBars).show(seat_lines(self.seats), bar_width=width)
+            self.query_one(SeatBars).show(seat_lines(self.seats))  # bars sized when drawn
 
     def reload_reclaim(self, *, again: bool = True) -> None:
         """Read the candidates for the settings shown; ``again=False``: unless these

@@ -55,12 +55,16 @@ def _rows(lines: Sequence[SeatLine]) -> int:
     return 1 + len({ln.group for ln in lines if ln.group}) + len(lines)
 
 
+WIDE_BARS_FROM = 100
+"""The terminal width from which the bars are 20 cells rather than 12."""
+
+
 class SeatBars(Static):
     """Purchased / assigned / pending / free per plan, with a utilisation bar each."""
 
     DEFAULT_CSS = "SeatBars { height: auto; }"
 
-    _shown: tuple[Sequence[SeatLine], int] | None = None
+    _shown: tuple[Sequence[SeatLine], int | None] | None = None
     _drawn: tuple[Sequence[SeatLine], int, int] | None = None
 
     def on_resize(self) -> None:
@@ -68,8 +72,15 @@ class SeatBars(Static):
         # "Reading…") resizes it too, which drew the same table twice more (0.1-0.3 s).
         if self._shown is not None:
             lines, bar_width = self._shown
-            if self._drawn != (lines, bar_width, self._room(_rows(lines))):
+            if self._drawn != (lines, self._bars(bar_width), self._room(_rows(lines))):
                 self.show(lines, bar_width)
+
+    def _bars(self, bar_width: int | None) -> int:
+        """The bars' width: as asked, else by the terminal's width when drawn (not when read:
+        a screen built ahead reads at whatever size the terminal had then)."""
+        if bar_width is not None:
+            return bar_width
+        return 12 if self.app.size.width < WIDE_BARS_FROM else 20
 
     def _room(self, rows: int) -> int:
         """The width to draw ``rows`` lines at: less the scrollbar they will bring along.
@@ -94,8 +105,9 @@ class SeatBars(Static):
             return max(1, width - scroll.styles.scrollbar_size_vertical)
         return width
 
-    def show(self, lines: Sequence[SeatLine], bar_width: int = 16) -> None:
+    def show(self, lines: Sequence[SeatLine], bar_width: int | None = None) -> None:
         self._shown = (lines, bar_width)
+        bar_width = self._bars(bar_width)
         at = self._room(_rows(lines))
         if not at and not self.is_on_screen:
             # Built ahead (tui/ahead.py), not laid out yet: drawn when first shown (on_resize).

@@ -115,6 +115,7 @@ class QuickFooter(Widget, can_focus=False):
         if keys != self._listed:
             self._listed = keys
             self._hover = None
+            self.tooltip = None  # the key under the mouse may be gone
             self.refresh()
 
     def _listed_bindings(self) -> list[FooterItem]:
