@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from zoomtui.store import lifecycle
 from zoomtui.store.records import iso
 
 # (email, zoom_id, meetings, participants, meeting_minutes)
@@ -263,3 +265,36 @@ class HostingWindows:
     def _stamp(conn: sqlite3.Connection) -> tuple[int, int]:
         (version,) = conn.execute("PRAGMA data_version").fetchone()
         return int(version), conn.total_changes
+
+
+class HostingReads:
+    """The hosting part of :class:`~zoomtui.store.store.Store` (same connection)."""
+
+    conn: sqlite3.Connection
+
+    def _read(self) -> AbstractContextManager[sqlite3.Connection]:
+        raise NotImplementedError  # Store's read transaction
+
+    def record_hosting(self, read: MonthRead, hosts: Iterable[HostTuple]) -> int:
+        """Replace one account's report month with what Zoom said; returns the host count."""
+        with lifecycle.write_tx(self.conn):
+            return record_month(self.conn, read, hosts)
+
+    def hosting_months(self, account_id: str | None = None) -> list[dict[str, Any]]:
+        """The report months read so far (per account, with ``complete``), oldest first."""
+        return months_read(self.conn, account_id)
+
+    def hosting_of(self, email: str) -> list[dict[str, Any]]:
+        """One user's hosting by month, newest first."""
+        return hosting_of(self.conn, email)
+
+    def all_hosting(self) -> dict[str, dict[str, tuple[int, int, int]]]:
+        """email -> month -> (meetings, participants, meeting_minutes), everything kept."""
+        return all_hosting(self.conn)
+
+    def hosting_summaries(
+        self, emails: Sequence[str], since_month: str, min_minutes: float, min_participants: float
+    ) -> dict[str, dict[str, Any]]:
+        """Per-user hosting figures since a month; see ``hosting.summaries``."""
+        with self._read() as conn:
+            return summaries(conn, emails, since_month, min_minutes, min_participants)

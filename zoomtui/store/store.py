@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -34,7 +34,7 @@ from zoomtui.store.runlock import RunLock
 _RUN_COLUMNS = "id, status, started_at, finished_at, full, users, pid, host, stats, notes, error"
 
 
-class Store(RunWrites):
+class Store(RunWrites, hosting.HostingReads):
     """History of aggregation runs: users versioned by change, seats, sign-ins, add-on reads.
 
     The writes of a run (begin, stage, complete or end) are in :class:`RunWrites`.
@@ -346,32 +346,6 @@ class Store(RunWrites):
                 (account_id,),
             ).fetchone()
         return parse_iso(value)
-
-    # -- hosting (store/hosting.py) ---------------------------------------------------------------
-
-    def record_hosting(self, read: hosting.MonthRead, hosts: Iterable[hosting.HostTuple]) -> int:
-        """Replace one account's report month with what Zoom said; returns the host count."""
-        with lifecycle.write_tx(self.conn):
-            return hosting.record_month(self.conn, read, hosts)
-
-    def hosting_months(self, account_id: str | None = None) -> list[dict[str, Any]]:
-        """The report months read so far (per account, with ``complete``), oldest first."""
-        return hosting.months_read(self.conn, account_id)
-
-    def hosting_of(self, email: str) -> list[dict[str, Any]]:
-        """One user's hosting by month, newest first."""
-        return hosting.hosting_of(self.conn, email)
-
-    def all_hosting(self) -> dict[str, dict[str, tuple[int, int, int]]]:
-        """email -> month -> (meetings, participants, meeting_minutes), everything kept."""
-        return hosting.all_hosting(self.conn)
-
-    def hosting_summaries(
-        self, emails: Sequence[str], since_month: str, min_minutes: float, min_participants: float
-    ) -> dict[str, dict[str, Any]]:
-        """Per-user hosting figures since a month; see ``hosting.summaries``."""
-        with self._read() as conn:
-            return hosting.summaries(conn, emails, since_month, min_minutes, min_participants)
 
     def addon_state(self) -> dict[str, dict[str, Any]]:
         """Per Zoom id: the last settings read (``read_at``, ``type``, ``bundle``, ``status``,
