@@ -99,6 +99,7 @@ class RunsScreen(ZoomScreen):
     def __init__(self) -> None:
         super().__init__()
         self.runs: list[RunView] = []
+        self._last_read: tuple[list[RunView], list[TrendPoint]] | None = None
         self.marked: list[int] = []
         self.hidden: list[str] = []
 
@@ -142,6 +143,9 @@ class RunsScreen(ZoomScreen):
             return
         if not self.is_latest("runs", ticket):
             return
+        if self.runs and (runs, points) == self._last_read:
+            return  # a return or a first show after being built ahead: nothing new to draw
+        self._last_read = (runs, points)
         self.runs = runs
         for key, _label in TRENDS:
             values = [float(trend_value(p, key)) for p in points]
