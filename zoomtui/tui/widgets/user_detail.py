@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.console import RenderableType
 from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.geometry import Size
@@ -181,7 +182,9 @@ class UserDetail(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.sections: dict[str, RenderableType] = {}
+        self._drawn: list[list[Segment]] = []  # the lines, before the widget's own style
         self._lines: list[Strip] = []
+        self._styled_with: Style | None = None  # the widget's style in _lines (a theme change)
         self._fitted: tuple[int, int] | None = None  # (width, height) the lines are for
 
     def show(self, detail: Mapping[str, Any]) -> None:
@@ -226,17 +229,16 @@ class UserDetail(ScrollView, can_focus=True):
         if len(lines) > region.height and width == region.width and width > room:
             width -= room  # long values wrapped onto more lines than there is room for
             lines = self._draw(width)
-        self._lines = lines
+        self._drawn, self._styled_with = lines, None
         # Only the height: a change of the virtual size lays the whole dialog out again,
         # and the width is never scrolled (overflow-x: hidden).
         self.virtual_size = Size(0, len(lines))
         self.refresh()
 
-    def _draw(self, width: int) -> list[Strip]:
+    def _draw(self, width: int) -> list[list[Segment]]:
         console = self.app.console
         options = self.app.console_options.update(highlight=False, width=width)
-        base = self.rich_style
-        lines: list[Strip] = []
+        lines: list[list[Segment]] = []
         for key, title in SECTIONS:
             for renderable in (Text(title, style="bold underline"), self.sections.get(key)):
                 if renderable is None:
@@ -245,11 +247,15 @@ class UserDetail(ScrollView, can_focus=True):
                 for line in Segment.split_and_crop_lines(
                     segments, width, pad=False, include_new_lines=False
                 ):
-                    lines.append(Strip(Segment.apply_style(line, base)))
-            lines.append(Strip.blank(0))  # a blank line after each section
+                    lines.append(line)
+            lines.append([])  # a blank line after each section
         return lines
 
     def render_line(self, y: int) -> Strip:
+        base = self.rich_style
+        if base != self._styled_with:  # as a Static does: the widget's style under each cell
+            self._lines = [Strip(Segment.apply_style(line, base)) for line in self._drawn]
+            self._styled_with = base
         index = int(self.scroll_offset.y) + y
         if 0 <= index < len(self._lines):
             return self._lines[index]
