@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -317,6 +318,15 @@ def is_ours(error: BaseException) -> bool:
     return isinstance(error, ZoomtuiError)
 
 
+# How long a thread may hold the GIL while another waits for it. Python's 5 ms
+# default made the event loop wait up to 0.1-0.3 s behind a reading thread (an
+# export of 91,643 rows): the loop gives the GIL up at every select() and other
+# blocking call, and took it back only after a full interval each time. At 1 ms
+# the loop's longest wait in that export is 6 ms, and the export is faster
+# (8.0 s instead of 10-11 s); bench/tui_speed.py measures both.
+SWITCH_INTERVAL_S = 0.001
+
+
 def create_app(
     ctx: AppContext,
     *,
@@ -328,6 +338,7 @@ def create_app(
     """The one app factory used by the CLI, the tests and the screenshot script."""
     if start_mode not in dict(MODES):
         raise ValueError(f"Unknown screen {start_mode!r}.")
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     return ZoomApp(
         ctx, start_mode=start_mode, schedule=schedule, accounts=accounts, build_ahead=build_ahead
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList
 
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
+from zoomtui.tui.screens.base import keep_layout
 from zoomtui.tui.widgets.footer import QuickFooter
 from zoomtui.tui.widgets.user_detail import UserDetail
 
@@ -130,6 +131,10 @@ class UserDetailScreen(ModalScreen[None]):
             yield Label(safe(self.email), classes="dialog-title")
             yield UserDetail(id="user-detail")
         yield QuickFooter()  # its own keys, not the Users list's under it
+
+    @on(events.Resize)
+    def _keep_layout(self, event: events.Resize) -> None:
+        keep_layout(self, event)
 
     def on_mount(self) -> None:
         detail = self.query_one(UserDetail)
