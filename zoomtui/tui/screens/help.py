@@ -84,7 +84,8 @@ class HelpScreen(Dialog[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.entries = help_entries(dict(getattr(self.app, "_keymap", {}) or {}))
+        self.keymap = dict(getattr(self.app, "_keymap", {}) or {})  # the keys shown
+        self.entries = help_entries(self.keymap)
         self._with_ids: bool | None = None
 
     def compose(self) -> ComposeResult:
