@@ -51,15 +51,42 @@ class ExportDialog(Dialog[ExportChoice | None]):
         self.count = count
         self._confirmed_for: Path | None = None
 
+    def prepare(self, what: str, default_path: Path, count: int | None = None) -> None:
+        """Ask again, for another export: built once, the dialog is shown again.
+
+        Why: composing it (the format picker above all) was half of the 0.13-0.19 s
+        the export key took to answer.
+        """
+        self.what, self.default_path, self.count = what, default_path, count
+        self._confirmed_for = None
+        if not self.is_mounted:
+            return  # composed with these when first shown
+        self.query_one(".dialog-title", Label).update(self._title())
+        self.query_one("#export-format", Select).value = self._default_format()
+        path = self.query_one("#export-path", Input)
+        path.value = display_path(default_path)
+        path.focus()
+        self.query_one("#export-message", Label).update("")
+        self.query_one("#export-ok", Button).label = "Export"
+
+    def _title(self) -> str:
+        count = f" ({self.count:,} records)" if self.count is not None else ""
+        return f"Export {self.what}{count}"
+
+    def _default_format(self) -> str:
+        return "json" if self.default_path.suffix == ".json" else "csv"
+
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box", classes="dialog"):
-            count = f" ({self.count:,} records)" if self.count is not None else ""
-            yield Label(f"Export {self.what}{count}", classes="dialog-title")
-            fmt = "json" if self.default_path.suffix == ".json" else "csv"
+            yield Label(self._title(), classes="dialog-title")
             with Horizontal(classes="field-row"):
                 yield Label("Format ", classes="pick-label")
                 yield Select(
-                    FORMATS, value=fmt, id="export-format", allow_blank=False, compact=True
+                    FORMATS,
+                    value=self._default_format(),
+                    id="export-format",
+                    allow_blank=False,
+                    compact=True,
                 )
             with Horizontal(classes="field-row"):
                 yield Label("File   ", classes="pick-label")
