@@ -262,7 +262,7 @@ async def test_the_detail_wraps_long_values_and_scrolls_to_its_last_section(
         app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
         await pilot.pause()
         light = view.render_line(1)
-        assert light.text == dark.text and list(light)[0].style != list(dark)[0].style
+        assert light.text == dark.text and next(iter(light)).style != next(iter(dark)).style
 
 
 async def test_a_screen_is_laid_out_again_on_a_resize_not_when_first_shown(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual import events, on
 from textual._context import NoActiveAppError, active_app
 from textual.app import ComposeResult
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from zoomtui import paths
 from zoomtui.tui.actions import MODES
@@ -38,6 +38,17 @@ def keep_layout(screen: Screen[Any], event: events.Resize) -> None:
     dialog with it: a sixth of the loop's time to open the user detail at 100,000
     users. A real resize of the terminal reaches the screen while it has its old size.
     """
+    app = screen.app
+    breakpoints = (
+        screen.HORIZONTAL_BREAKPOINTS
+        if screen.HORIZONTAL_BREAKPOINTS is not None
+        else app.HORIZONTAL_BREAKPOINTS,
+        screen.VERTICAL_BREAKPOINTS
+        if screen.VERTICAL_BREAKPOINTS is not None
+        else app.VERTICAL_BREAKPOINTS,
+    )
+    if any(breakpoints):
+        return  # Textual's handler sets the breakpoint classes (Seats' narrow form)
     if event.size == screen.outer_size:
         event.prevent_default()
         # Textual's handler also sets the screen's breakpoint classes (Seats' "-narrow"
@@ -68,6 +79,17 @@ def breakpoint_classes(screen: Screen[Any], width: int, height: int) -> dict[str
         if reached:
             classes[max(reached)[1]] = True
     return classes
+
+
+ResultT = TypeVar("ResultT")
+
+
+class Dialog(ModalScreen[ResultT]):
+    """A modal screen over a mode's screen, laid out once when shown (``keep_layout``)."""
+
+    @on(events.Resize)
+    def _keep_layout(self, event: events.Resize) -> None:
+        keep_layout(self, event)
 
 
 class ZoomScreen(Screen[None]):
