@@ -51,34 +51,6 @@ def keep_layout(screen: Screen[Any], event: events.Resize) -> None:
         return  # Textual's handler sets the breakpoint classes (Seats' narrow form)
     if event.size == screen.outer_size:
         event.prevent_default()
-        # Textual's handler also sets the screen's breakpoint classes (Seats' "-narrow"
-        # form at 60 columns): set here, so the skipped handler does not leave a screen
-        # first laid out at this size with none (then its form ran off the screen).
-        screen.update_classes(
-            breakpoint_classes(screen, event.size.width, event.size.height), animate=False
-        )
-
-
-def breakpoint_classes(screen: Screen[Any], width: int, height: int) -> dict[str, bool]:
-    """The breakpoint classes of ``screen`` at a size, as Textual's ``Screen._on_resize``
-    sets them: per direction, the class of the highest breakpoint reached."""
-    app = screen.app
-    horizontal = (
-        app.HORIZONTAL_BREAKPOINTS
-        if screen.HORIZONTAL_BREAKPOINTS is None
-        else screen.HORIZONTAL_BREAKPOINTS
-    ) or []
-    vertical = (
-        app.VERTICAL_BREAKPOINTS
-        if screen.VERTICAL_BREAKPOINTS is None
-        else screen.VERTICAL_BREAKPOINTS
-    ) or []
-    classes = {name: False for _, name in [*horizontal, *vertical]}
-    for dimension, points in ((width, horizontal), (height, vertical)):
-        reached = [(at, name) for at, name in points if dimension >= at]
-        if reached:
-            classes[max(reached)[1]] = True
-    return classes
 
 
 ResultT = TypeVar("ResultT")
