@@ -22,7 +22,13 @@ from zoomtui.services.context import AppContext
 from zoomtui.services.demo import demo_context, fill_demo_history
 from zoomtui.services.reclaim.actions import Action
 from zoomtui.services.reclaim.guards import Exclusions, latest_run
-from zoomtui.services.reclaim.plan import addons_held, build_plan, create_plan
+from zoomtui.services.reclaim.plan import (
+    addons_held,
+    build_plan,
+    create_plan,
+    plan_page,
+    preview_plan,
+)
 from zoomtui.services.seats import ReclaimResult, reclaim
 from zoomtui.store.lifecycle import write_tx
 from zoomtui.store.reclaim_build import _quoted, _register
@@ -30,6 +36,7 @@ from zoomtui.store.records import iso
 
 NOW = datetime(2026, 3, 2, 9, 30, 17, 654321, tzinfo=UTC)  # not a whole second: days floor
 PLAN_COLUMNS = "created_at, run_id, action, definition, idle_days, price_per_seat, yearly_saving"
+ITEM_KEYS = ("zoom_id", "email", "account_id", "action", "addon", "reason", "before", "saving")
 ITEM_COLUMNS = (
     "zoom_id, email, account_id, action, addon, reason, before, saving, state, note, undone"
 )
@@ -158,8 +165,11 @@ async def test_sql_plans_equal_the_python_plans(history: AppContext) -> None:
         for days in (30, 90, 200):
             for action in actions:
                 old_id, old_excluded = old_plan(ctx, action, days, definition, None)
+                shown = preview_plan(ctx, action, days, definition, None, 7)
                 new = create_plan(ctx, action, days, definition)
                 old, now = stored(conn, old_id), stored(conn, new["id"])
+                first = plan_page(ctx, new["id"], 0, 7)
+                assert shown == [{k: i[k] for k in ITEM_KEYS} for i in first]
                 assert now == old, (definition, days, action.label)
                 assert new["excluded"] == old_excluded == []
                 assert new["items"] == len(old[1])
@@ -188,7 +198,10 @@ async def test_exclusions_and_a_selection_as_before(history: AppContext) -> None
     for picked in (None, only):
         for action in (Action("downgrade"), Action("revoke-invitation")):
             old_id, old_excluded = old_plan(ctx, action, 90, "idle", picked)
+            shown = preview_plan(ctx, action, 90, "idle", picked, 5)
             new = create_plan(ctx, action, 90, "idle", picked)
+            first = plan_page(ctx, new["id"], 0, 5)
+            assert shown == [{k: i[k] for k in ITEM_KEYS} for i in first]
             assert stored(conn, new["id"]) == stored(conn, old_id)
             assert new["excluded"] == old_excluded
             if action.name == "downgrade" and picked is None:

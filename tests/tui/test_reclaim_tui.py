@@ -128,11 +128,12 @@ async def test_t_reaches_an_addon_removal_planned_for_its_holders(demo_ctx: AppC
         assert f"· {removals[0].label} ·" in text_of(screen.query_one("#reclaim-plan-summary"))
 
 
-async def test_nothing_is_dropped_or_applied_before_the_plan_is_stored_then_pages_read(
+async def test_first_rows_shown_while_the_plan_is_stored_then_its_pages_read(
     demo_ctx: AppContext, monkeypatch: Any
 ) -> None:
-    """The plan is written by SQLite in a reader thread; the dialog then shows it a page at a
-    time (here 4 rows a page), and a drop on a later page counts like any other."""
+    """The plan is written by SQLite in a reader thread while the other reads its first page
+    as it will be stored (shown, nothing droppable); the dialog then shows the stored plan a
+    page at a time (here 4 rows a page), and a drop on a later page counts like any other."""
     import asyncio
     import threading
 
@@ -158,13 +159,19 @@ async def test_nothing_is_dropped_or_applied_before_the_plan_is_stored_then_page
             if entered.is_set():
                 break
             await asyncio.sleep(0.02)
+        for _ in range(200):  # the first page, read beside the write, is shown meanwhile
+            if screen.query_one(ItemsTable).total:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.05)
         assert screen.plan is None
         table = screen.query_one(ItemsTable)
-        assert table.total == 0
-        assert "Planning downgrade" in text_of(screen.query_one("#reclaim-plan-summary"))
+        shown = [table.row_at(i) for i in range(table.total)]
+        assert table.total == 4 and all(r is not None and "id" not in r for r in shown)
+        assert "Storing the plan…" in text_of(screen.query_one("#reclaim-plan-summary"))
         await pilot.press("space", "a")  # no item can be dropped, nothing applied, before the ids
-        await pilot.pause()
-        assert app.screen is screen and not screen.dropped
+        await asyncio.sleep(0.05)
+        assert app.screen is screen and not screen.dropped and screen.plan is None
         release.set()
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -173,6 +180,8 @@ async def test_nothing_is_dropped_or_applied_before_the_plan_is_stored_then_page
         items = db.items(demo_ctx.open_store().conn, screen.plan["id"])
         assert table.total == len(items) > 8
         assert table.row_at(0) == items[0] and items[0]["state"] == "planned"
+        keys = ("zoom_id", "email", "account_id", "action", "addon", "reason", "before", "saving")
+        assert shown == [{k: i[k] for k in keys} for i in items[:4]]  # the rows shown first
         await pilot.press("end")  # the last page is read in a reader thread
         await app.workers.wait_for_complete()
         await pilot.pause()

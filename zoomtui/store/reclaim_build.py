@@ -94,7 +94,7 @@ FOLDED_EMAIL = (
 )
 
 
-def _fields(now: datetime, hosting: bool) -> dict[str, str]:
+def _fields(now: datetime, hosting: bool, addons: str = "") -> dict[str, str]:
     """The per-user values a template may name, as SQL giving their JSON text.
 
     ``days_inactive`` is ``user_record``'s whole days since the last activity (never
@@ -118,7 +118,8 @@ def _fields(now: datetime, hosting: bool) -> dict[str, str]:
         "status": _formatted("v.status"),
         "type": "coalesce(CAST(v.type AS TEXT), 'null')",
         "plan": _formatted("v.plan"),
-        "addons": "zt_addon_names(v.addons)",
+        "addons": addons
+        or f"coalesce((SELECT n.names FROM {NAMES} n WHERE n.addons = v.addons), '[]')",
         "dept": _quoted("coalesce(v.dept, '')"),
     }
 
@@ -152,17 +153,39 @@ def _names(addons: str | None) -> tuple[str, ...]:
     return tuple(split_tokens(decode_addons(addons) or ())[0])
 
 
-@lru_cache(maxsize=4096)
-def _addon_names(addons: str | None) -> str:
-    return json.dumps(list(_names(addons)))
+NAMES = "temp.zt_addon_names"
+"""Stored add-on text -> the JSON list of its add-on names (a user record's ``addons``).
+
+A table, not a Python function called per row: a reader thread calling into Python
+21,000 times waited for the GIL each time the TUI's event loop held it."""
+
+
+def _fill_names(conn: sqlite3.Connection, run_id: int) -> None:
+    """Every add-on text of the run in :data:`NAMES` (kept per connection: each text's
+    names never change)."""
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {NAMES} (addons TEXT PRIMARY KEY, names TEXT)")
+    member, params = scope_of(conn, run_id).member("v")
+    texts = conn.execute(
+        f"SELECT DISTINCT v.addons FROM user_versions v WHERE {member} AND v.addons IS NOT NULL "
+        f"AND v.addons NOT IN (SELECT addons FROM {NAMES})",
+        params,
+    ).fetchall()
+    conn.executemany(
+        f"INSERT INTO {NAMES} (addons, names) VALUES (?, ?)",
+        [(text, json.dumps(list(_names(text)))) for (text,) in texts],
+    )
 
 
 def _register(conn: sqlite3.Connection, excluded: Callable[[str, str], str | None]) -> None:
     conn.create_function("zt_json", 1, json.dumps, deterministic=True)
     conn.create_function("zt_casefold", 1, str.casefold, deterministic=True)
-    conn.create_function("zt_addon_names", 1, _addon_names, deterministic=True)
-    conn.create_function("zt_has_addon", 2, lambda a, n: n in _names(a), deterministic=True)
     conn.create_function("zt_excluded", 2, excluded)
+    conn.create_function("zt_addon_names", 1, _addon_names, deterministic=True)
+
+
+@lru_cache(maxsize=4096)
+def _addon_names(addons: str | None) -> str:
+    return json.dumps(list(_names(addons)))
 
 
 def _taken(conn: sqlite3.Connection, run_id: int, take: Take) -> tuple[str, list[Any]]:
@@ -172,7 +195,10 @@ def _taken(conn: sqlite3.Connection, run_id: int, take: Take) -> tuple[str, list
         sql += f" AND {FOLDED_EMAIL} IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(sorted(take.only)))
     if take.addon is not None:
-        sql += " AND zt_has_addon(v.addons, ?)"
+        sql += (
+            f" AND EXISTS (SELECT 1 FROM {NAMES} n, json_each(n.names) j "
+            "WHERE n.addons = v.addons AND j.value = ?)"
+        )
         params.append(take.addon)
     return sql, params
 
@@ -220,6 +246,7 @@ def create_plan(
     order = order_by(take.sort, take.descending)
     with larger_cache(conn), write_tx(conn):
         windows.prepare(conn, take.query.not_hosted_since, take.query.hosted_minutes_below)
+        _fill_names(conn, plan["run_id"])
         cur = conn.execute(
             "INSERT INTO reclaim_plans (created_at, run_id, action, definition, idle_days, "
             "price_per_seat, yearly_saving) VALUES (?, ?, ?, ?, ?, ?, 0)",
@@ -256,24 +283,76 @@ def create_plan(
     return Written(plan_id, count, out)
 
 
+@contextmanager
+def _read_tx(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction (one snapshot), unless one is open already."""
+    began = not conn.in_transaction
+    if began:
+        conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if began:
+            conn.execute("COMMIT")
+
+
+def preview(
+    conn: sqlite3.Connection,
+    windows: HostingWindows,
+    run_id: int,
+    take: Take,
+    item: ItemShape,
+    *,
+    now: datetime,
+    hosting: bool,
+    excluded: Callable[[str, str], str | None] | None = None,
+    limit: int,
+) -> list[tuple[str, str, str, str, str]]:
+    """The first ``limit`` items :func:`create_plan` would write, read, not written:
+    (zoom_id, email, account_id, reason, before) in plan order.
+
+    Their order is found first and their JSON built for those rows alone: building
+    it for every candidate to keep 100 cost as much as writing the plan. So few rows
+    take their add-on names from Python, and the run's add-on texts need not be read.
+    """
+    _register(conn, excluded or (lambda _e, _d: None))
+    fields = _fields(now, hosting, addons="zt_addon_names(v.addons)")
+    reason, reason_params = json_sql(item.reason, fields)
+    before, before_params = json_sql(item.before, fields)
+    order = order_by(take.sort, take.descending)
+    with _read_tx(conn):
+        windows.prepare(conn, take.query.not_hosted_since, take.query.hosted_minutes_below)
+        if take.addon is not None:  # its holders are found by their add-on names
+            _fill_names(conn, run_id)
+        where, params = _taken(conn, run_id, take)
+        if excluded is not None:
+            where += " AND zt_excluded(v.email, v.dept) IS NULL"
+        ids = [r[0] for r in conn.execute(
+            f"SELECT v.id {where} ORDER BY {order} LIMIT ?", [*params, limit]
+        )]  # fmt: skip
+        if not ids:
+            return []
+        rows = conn.execute(
+            f"SELECT v.id, coalesce(nullif(v.zoom_id, ''), v.email), v.email, v.account_id, "
+            f"{reason}, {before} {where} AND v.id IN ({', '.join('?' * len(ids))})",
+            [*reason_params, *before_params, *params, *ids],
+        ).fetchall()
+    by_id = {row[0]: row[1:] for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def addons_held(
     conn: sqlite3.Connection, windows: HostingWindows, run_id: int, takes: Sequence[Take]
 ) -> dict[str, int]:
     """Add-on name -> how many users of ``takes`` hold it, read in one snapshot."""
     _register(conn, lambda _e, _d: None)
     texts: dict[str | None, int] = {}
-    began = not conn.in_transaction
-    if began:
-        conn.execute("BEGIN")
-    try:
+    with _read_tx(conn):
         for take in takes:
             windows.prepare(conn, take.query.not_hosted_since, take.query.hosted_minutes_below)
             where, params = _taken(conn, run_id, take)
             for text, n in conn.execute(f"SELECT v.addons, count(*) {where} GROUP BY 1", params):
                 texts[text] = texts.get(text, 0) + n
-    finally:
-        if began:
-            conn.execute("COMMIT")
     held: dict[str, int] = {}
     for text, users in texts.items():
         for name in _names(text):

@@ -8,7 +8,8 @@ apply re-reads that state live and skips the item when anything moved.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,46 @@ def build_plan(
     return load_plan(ctx, stored["id"]) | {"excluded": stored["excluded"]}
 
 
+@dataclass(frozen=True)
+class _Planning:
+    """What a plan of one action is made from: the run, the plan row, whom it takes."""
+
+    store: Store
+    plan: dict[str, Any]  # the plan row but its yearly saving
+    take: build.Take
+    selection: tuple[build.Take, build.Take]  # the candidates, the old invitations
+    shape: build.ItemShape
+    excluded: Callable[[str, str], str | None] | None
+
+
+def _planning(
+    ctx: AppContext, action: Action, idle_days: int | None, definition: str, only: set[str] | None
+) -> _Planning:
+    if definition not in DEFINITIONS:
+        raise ServiceError(f"Unknown definition {definition!r}: use idle, unused or both.", 2)
+    store = ctx.open_store()
+    run = latest_run(ctx, store)
+    q = reclaim_query(ctx, run.id, idle_days, None, definition)
+    candidates, invitations = _takes(ctx, store, q, only)
+    take = invitations if action.name == "revoke-invitation" else candidates
+    if action.name == "remove-addon":
+        take = replace(take, addon=action.addon)
+    price = float(q.price_per_seat)
+    plan = {
+        "created_at": ctx.clock(),
+        "run_id": run.id,
+        "action": action.label,
+        "definition": definition,
+        "idle_days": int(q.inactive_days),
+        "price_per_seat": price,
+    }
+    rules = Exclusions.parse(ctx.settings.reclaim_exclude)
+    # Groups are known live only (the apply's guard); e-mails and departments now.
+    excluded = rules.reason if rules.emails or rules.departments else None
+    shape = _shape(action, definition, q.inactive_days, price)
+    return _Planning(store, plan, take, (candidates, invitations), shape, excluded)
+
+
 def create_plan(
     ctx: AppContext,
     action: Action,
@@ -70,38 +111,55 @@ def create_plan(
     counts its items (``items``, ``planned``), read a page at a time with
     :func:`plan_page`; ``excluded`` lists who ``reclaim_exclude`` left out.
     """
-    if definition not in DEFINITIONS:
-        raise ServiceError(f"Unknown definition {definition!r}: use idle, unused or both.", 2)
-    store = ctx.open_store()
-    run = latest_run(ctx, store)
-    q = reclaim_query(ctx, run.id, idle_days, None, definition)
-    now = ctx.clock()
-    candidates, invitations = _takes(ctx, store, q, only)
-    take = invitations if action.name == "revoke-invitation" else candidates
-    if action.name == "remove-addon":
-        take = replace(take, addon=action.addon)
-    price = float(q.price_per_seat)
-    plan = {
-        "created_at": now,
-        "run_id": run.id,
-        "action": action.label,
-        "definition": definition,
-        "idle_days": int(q.inactive_days),
-        "price_per_seat": price,
-    }
-    rules = Exclusions.parse(ctx.settings.reclaim_exclude)
+    p = _planning(ctx, action, idle_days, definition, only)
     written = build.create_plan(
-        store.conn,
-        store.hosting_windows,
-        plan,
-        take,
-        _shape(action, definition, q.inactive_days, price),
-        now=now,
-        hosting=hosting_known(store),
-        # Groups are known live only (the apply's guard); e-mails and departments now.
-        excluded=rules.reason if rules.emails or rules.departments else None,
+        p.store.conn,
+        p.store.hosting_windows,
+        p.plan,
+        p.take,
+        p.shape,
+        now=p.plan["created_at"],
+        hosting=hosting_known(p.store),
+        excluded=p.excluded,
     )
     return plan_head(ctx, written.plan_id) | {"excluded": written.excluded}
+
+
+def preview_plan(
+    ctx: AppContext,
+    action: Action,
+    idle_days: int | None,
+    definition: str,
+    only: set[str] | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """The first ``limit`` items :func:`create_plan` would store, without ids: what the
+    TUI shows while the plan is written (read in the other reader thread)."""
+    p = _planning(ctx, action, idle_days, definition, only)
+    rows = build.preview(
+        p.store.conn,
+        p.store.hosting_windows,
+        p.plan["run_id"],
+        p.take,
+        p.shape,
+        now=p.plan["created_at"],
+        hosting=hosting_known(p.store),
+        excluded=p.excluded,
+        limit=limit,
+    )
+    return [
+        {
+            "zoom_id": zoom_id,
+            "email": email,
+            "account_id": account_id,
+            "action": p.shape.action,
+            "addon": p.shape.addon,
+            "reason": json.loads(reason),
+            "before": json.loads(before),
+            "saving": p.shape.saving,
+        }
+        for zoom_id, email, account_id, reason, before in rows
+    ]
 
 
 def addons_held(
@@ -109,11 +167,9 @@ def addons_held(
 ) -> dict[str, int]:
     """Add-on name -> how many users hold it, of the selection a plan is made from (the
     latest run's candidates and old invitations, ``only`` applied)."""
-    store = ctx.open_store()
-    run = latest_run(ctx, store)
-    q = reclaim_query(ctx, run.id, idle_days, None, definition)
-    takes = _takes(ctx, store, q, only)
-    return build.addons_held(store.conn, store.hosting_windows, run.id, takes)
+    p = _planning(ctx, Action("downgrade"), idle_days, definition, only)
+    conn, windows = p.store.conn, p.store.hosting_windows
+    return build.addons_held(conn, windows, p.plan["run_id"], p.selection)
 
 
 def _takes(

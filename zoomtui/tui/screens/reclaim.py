@@ -30,6 +30,7 @@ from zoomtui.services.reclaim.plan import (
     plan_head,
     plan_page,
     planned_of,
+    preview_plan,
 )
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.errors import error_text
@@ -73,6 +74,14 @@ def plan_and_page(
     """A stored plan (written by SQLite, in a reader thread) and its first page of items."""
     plan = create_plan(ctx, action, days, definition, only)
     return plan, plan_page(ctx, plan["id"], 0, ItemsTable.PAGE_SIZE)
+
+
+def preview(
+    ctx: AppContext, action: Action, days: int | None, definition: str, only: set[str] | None
+) -> list[dict[str, Any]]:
+    """The plan's first page as it will be stored (no ids yet), read in the other reader
+    thread while the plan is written."""
+    return preview_plan(ctx, action, days, definition, only, ItemsTable.PAGE_SIZE)
 
 
 def head_and_page(
@@ -200,14 +209,28 @@ class ReclaimScreen(ModalScreen[bool]):
         app = cast("ZoomApp", self.app)
         summary = self.query_one("#reclaim-plan-summary", Static)
         only, days, definition = self.only, self.days, self.definition
-        try:  # the add-ons held, when not known yet, beside the plan: in the other reader
-            plan_read = app.reader(plan_and_page, action, days, definition, only)
-            if self.addons_due:
-                (plan, first), held = await asyncio.gather(
-                    plan_read, app.reader(addons_held, days, definition, only)
-                )
-            else:
-                (plan, first), held = await plan_read, None
+        # Two reader threads: one writes the plan; the other reads its first page as it
+        # will be stored (shown at once, nothing droppable yet), then the add-ons held.
+        stored = asyncio.ensure_future(app.reader(plan_and_page, action, days, definition, only))
+        try:
+            try:
+                shown = await app.reader(preview, action, days, definition, only)
+                if ticket == self._ticket and self.showing == "plan" and not stored.done():
+                    self._show_preview(shown)
+                if self.addons_due:  # then, in the same thread, the add-ons held
+                    held = await app.reader(addons_held, days, definition, only)
+                    if self.addons_due:  # even from a plan asked before another
+                        self.addons_due = False
+                        current, self.actions = self.action, action_cycle(most_held(held))
+                        self.action_index = (
+                            self.actions.index(current) if current in self.actions else 0
+                        )
+            except ZoomtuiError:
+                await asyncio.wait([stored])  # most likely the same error: one is told
+                if not stored.cancelled():
+                    stored.exception()
+                raise
+            plan, first = await stored
         except ZoomtuiError as exc:
             if ticket != self._ticket:
                 return
@@ -215,16 +238,21 @@ class ReclaimScreen(ModalScreen[bool]):
             summary.update(safe(error_text(exc)))
             self.query_one(ItemsTable).set_provider(None)
             return
-        if held is not None and self.addons_due:  # even from a plan asked before another
-            self.addons_due = False
-            current, self.actions = self.action, action_cycle(most_held(held))
-            self.action_index = self.actions.index(current) if current in self.actions else 0
         if ticket != self._ticket:
             return
         self.plan, self.first = plan, first
         self.dropped, self.dropped_planned = set(), set()
         self.showing = "plan"
-        self.fill()
+        self.fill(keep_cursor=True)  # the rows shown first, now with their ids
+
+    def _show_preview(self, rows: list[dict[str, Any]]) -> None:
+        """The first page while the plan is stored: shown, not yet kept or dropped."""
+        table = self.query_one(ItemsTable)
+        table.set_columns(self.plan_columns())
+        table.show_pages(rows, len(rows), None)
+        self.query_one("#reclaim-plan-summary", Static).update(
+            safe(f"Plan · {self.action.label} · its first rows\nStoring the plan…", newlines=True)
+        )
 
     def kept(self) -> tuple[int, float]:
         """How many items are kept (planned and not dropped) and their yearly saving."""
@@ -242,7 +270,7 @@ class ReclaimScreen(ModalScreen[bool]):
         wide as the plan's action; when that does not fit either ("remove-addon:
         zoom_phone" at 80) it is left out: a plan is one action, which its summary names.
         """
-        action = len(self.plan["action"]) if self.plan else 12
+        action = len(self.plan["action"] if self.plan else self.action.label)
         columns = [
             Column("keep", "Keep", 4, format=lambda i: "—" if i.get("id") in self.dropped else "✓"),
             Column("email", "Email", 24, grow=2),
