@@ -16,7 +16,8 @@ in ``_tui_timing.py``: no Pilot idle waits in the figures):
 - ``return_visit``: the same figures for showing each screen again (Users first);
 - ``walk``: a scripted walk on Users and Runs (search typed letter by letter then
   Enter, sort, reverse, page down, End, Home, the detail, older/newer run, the
-  deactivated toggle, clear) with the same figures per key;
+  deactivated toggle, clear; each dialog opened and closed: help, export,
+  columns, profiles, the command palette) with the same figures per key;
 - ``export``: every active and pending user written to CSV from the Users
   screen: the wall time, the longest event-loop stall meanwhile, and the worst
   answer to a key pressed while it writes;
@@ -92,6 +93,16 @@ WALK = (
     ("down", "cursor down"),
     ("enter", "open detail"),
     ("escape", "close detail"),
+    ("f1", "open help"),
+    ("escape", "close help"),
+    ("e", "open export"),
+    ("escape", "close export"),
+    ("c", "open columns"),
+    ("escape", "close columns"),
+    ("p", "open profiles"),
+    ("escape", "close profiles"),
+    ("ctrl+p", "open palette"),
+    ("escape", "close palette"),
     ("d", "show deactivated"),
     ("d", "hide deactivated"),
     ("left_square_bracket", "older run"),

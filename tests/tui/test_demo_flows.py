@@ -225,3 +225,40 @@ async def test_an_export_of_what_a_screen_holds_leaves_it_whole(
         assert len(app.screen.runs) == runs
         for name in ("a.csv", "b.csv"):
             assert len(list(csv.DictReader((tmp_path / name).open(encoding="utf-8")))) == runs
+
+
+async def test_the_export_dialog_asks_afresh_each_time_it_is_shown_again(
+    demo_ctx: AppContext, tmp_path: Path
+) -> None:
+    from textual.widgets import Select
+
+    target = tmp_path / "users.json"
+    target.write_text("keep me")
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, ExportDialog)
+        default = first.query_one("#export-path", Input).value
+        first.query_one("#export-format", Select).value = "json"
+        first.query_one("#export-path", Input).value = str(target)
+        await _submit_export(app, pilot)  # exists: asks to confirm
+        assert first.query_one("#export-ok", Button).label.plain == "Overwrite"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("4")  # Seats: its candidates' export
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.screen is first  # built once, shown again
+        title = text_of(first.query_one(".dialog-title", Label))
+        assert title.startswith("Export reclaim candidates (")
+        assert first.query_one("#export-format", Select).value == "csv"
+        assert first.query_one("#export-path", Input).value != str(target)
+        assert first.query_one("#export-path", Input).value.endswith(".csv")
+        assert first.query_one("#export-path", Input).has_focus
+        assert text_of(first.query_one("#export-message", Label)).strip() == ""
+        assert first.query_one("#export-ok", Button).label.plain == "Export"
+        assert default.endswith(".csv")
+    assert target.read_text() == "keep me"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input, Select
 
 from zoomtui.services.context import AppContext
@@ -15,6 +16,7 @@ from zoomtui.tui.app import create_app
 from zoomtui.tui.screens.dialogs import UserDetailScreen
 from zoomtui.tui.screens.diff import DiffScreen
 from zoomtui.tui.widgets.footer import QuickFooter
+from zoomtui.tui.widgets.user_detail import UserDetail
 from zoomtui.tui.widgets.window_table import WindowTable
 
 from .conftest import FIXED_NOW, SIZE, text_of
@@ -57,7 +59,7 @@ async def test_enter_shows_user_detail_with_sign_ins(demo_ctx: AppContext) -> No
         assert isinstance(app.screen, UserDetailScreen)
         assert app.screen.email == email
         assert app.screen.detail["record"]["email"] == email
-        record = text_of(app.screen.query_one("#detail-record"))
+        record = text_of(app.screen.query_one(UserDetail).sections["record"])
         assert email in record
         await pilot.press("escape")
         assert not isinstance(app.screen, UserDetailScreen)
@@ -156,9 +158,9 @@ async def test_user_detail_has_its_own_footer_and_plain_words(demo_ctx: AppConte
         keys = {b.id for _k, b, _e, _t in app.screen.active_bindings.values() if b.show}
         assert footer.region.y == SIZE[1] - 1 and "detail.close" in keys
         assert "users.search" not in keys and "users.export" not in keys
-        record = text_of(app.screen.query_one("#detail-record"))
+        record = text_of(app.screen.query_one(UserDetail).sections["record"])
         assert "(Zoom user type" in record or "Type " in record
-        history = text_of(app.screen.query_one("#detail-history"))
+        history = text_of(app.screen.query_one(UserDetail).sections["history"])
         assert " on:" not in history and "since run" in history
 
 
@@ -221,7 +223,78 @@ async def test_reclaim_definition_choice_and_hosting_in_the_detail(demo_ctx: App
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(UserDetailScreen(email, detail))
         await pilot.pause()
-        hosting = text_of(app.screen.query_one("#detail-hosting"), width=200)
+        hosting = text_of(app.screen.query_one(UserDetail).sections["hosting"], width=200)
         assert host["last_hosted_month"] in hosting and "Meetings" in hosting
-        record = text_of(app.screen.query_one("#detail-record"), width=200)
+        record = text_of(app.screen.query_one(UserDetail).sections["record"], width=200)
         assert "Needs a licence" in record and "Last hosted" in record
+
+
+async def test_the_detail_wraps_long_values_and_scrolls_to_its_last_section(
+    demo_ctx: AppContext,
+) -> None:
+    from zoomtui.services.users import UserFilter, query_users, user_detail
+
+    email = str(query_users(demo_ctx, UserFilter()).rows[0]["email"])
+    detail = user_detail(demo_ctx, email)
+    teams = [f"team{i}" for i in range(30)]
+    detail["record"]["dept"] = " ".join(teams)  # 239 characters
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(UserDetailScreen(email, detail))
+        await pilot.pause()
+        view = app.screen.query_one(UserDetail)
+        height = view.scrollable_content_region.height
+        assert view.virtual_size.height > height  # more than one screenful: it scrolls
+        assert view.show_vertical_scrollbar
+        first = [view.render_line(y).text.rstrip() for y in range(height)]
+        assert first[0] == "Record" and first[1].startswith("Email")
+        # The long value wraps within the width, whole, not cut.
+        shown = " ".join(line for line in first if "team" in line).split()
+        assert len([line for line in first if "team" in line]) >= 4
+        assert [word for word in shown if word.startswith("team")] == teams
+        assert all(len(line) <= view.scrollable_content_region.width for line in first)
+        await pilot.press("end")
+        await pilot.pause()
+        assert view.scroll_offset.y == view.virtual_size.height - height
+        last = [view.render_line(y).text.rstrip() for y in range(height)]
+        assert "Changes across runs" in last and last[-1] == ""  # the gap after the section
+        dark = view.render_line(1)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        light = view.render_line(1)
+        assert light.text == dark.text and next(iter(light)).style != next(iter(dark)).style
+
+
+async def test_a_screen_is_laid_out_again_on_a_resize_not_when_first_shown(
+    demo_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.screen import Screen
+
+    from zoomtui.services.users import UserFilter, query_users, user_detail
+
+    laid_out: list[str] = []
+    layout = Screen._refresh_layout
+
+    def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
+        laid_out.append(type(self).__name__)
+        layout(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    email = str(query_users(demo_ctx, UserFilter()).rows[0]["email"])
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        laid_out.clear()
+        app.push_screen(UserDetailScreen(email, user_detail(demo_ctx, email)))
+        await pilot.pause()
+        # Textual's own handler of the Resize that the first layout sends laid the
+        # dialog out a second time, and the users list under it once more.
+        assert "UsersScreen" not in laid_out
+        assert laid_out.count("UserDetailScreen") <= 3
+        shown = laid_out.count("UserDetailScreen")
+        laid_out.clear()
+        await pilot.resize_terminal(SIZE[0] - 10, SIZE[1] - 4)
+        await pilot.pause()
+        assert "UsersScreen" in laid_out and "UserDetailScreen" in laid_out
+        view = app.screen.query_one(UserDetail)
+        assert view.size.width < SIZE[0] - 10 and shown >= 1

@@ -273,3 +273,20 @@ async def test_an_apply_stops_before_its_next_item_when_asked(demo_ctx: AppConte
     assert len(result["outcomes"]) == 1  # the first item, then the stop
     states = [i["state"] for i in db.items(demo_ctx.open_store().conn, plan["id"])]
     assert states[1:] == ["planned"] * (len(states) - 1)
+
+
+def test_a_reading_thread_gives_the_event_loop_its_turn_within_a_millisecond(
+    empty_ctx: AppContext,
+) -> None:
+    import sys
+
+    from zoomtui.tui.app import SWITCH_INTERVAL_S
+
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)  # Python's default
+        create_app(empty_ctx, schedule=False)
+        # At 5 ms the loop waited up to 0.3 s behind an export's thread (bench/tui_speed.py).
+        assert sys.getswitchinterval() == SWITCH_INTERVAL_S <= 0.001
+    finally:
+        sys.setswitchinterval(before)

@@ -73,6 +73,36 @@ async def test_help_lists_every_action(empty_ctx: AppContext) -> None:
         assert not isinstance(app.screen, HelpScreen)
 
 
+async def test_help_is_built_once_and_again_when_the_keys_change(empty_ctx: AppContext) -> None:
+    from textual.widgets import DataTable
+
+    app = create_app(empty_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, HelpScreen)
+        await pilot.press("down", "down")
+        row = first.query_one(DataTable).cursor_row
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen is first  # shown again, where the operator left it
+        assert first.query_one(DataTable).cursor_row == row == 3
+        await pilot.press("escape")
+        app.set_keymap({"go.runs": "r"})
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and app.screen is not first
+        assert not first.is_attached
+        assert any(line.startswith("r ") for line in _help_lines(app))  # the new key
+        await pilot.press("escape")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen is app.get_screen("help")
+
+
 async def test_palette_offers_category_titles_and_switches_screen(empty_ctx: AppContext) -> None:
     app = create_app(empty_ctx, schedule=False)
     async with app.run_test(size=SIZE) as pilot:

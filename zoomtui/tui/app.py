@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -271,9 +272,26 @@ class ZoomApp(App[None]):
         self.notify(f"Now on profile {name}.", title="Switch profile")
 
     def action_help(self) -> None:
-        """Show every key and command."""
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        """Show every key and command.
+
+        The help screen is built once and shown again (composing it and adding its 78
+        rows was most of the 0.15-0.2 s it took to open); it is built anew when the keys
+        changed since (a keymap saved on the Connection screen, a profile switch).
+        """
+        if isinstance(self.screen, HelpScreen):
+            return
+        if self.is_screen_installed(HELP_SCREEN):
+            built = self.get_screen(HELP_SCREEN)
+            if not isinstance(built, HelpScreen) or built.keymap != self.keymap_in_force():
+                self.uninstall_screen(HELP_SCREEN)
+                built.remove()
+        if not self.is_screen_installed(HELP_SCREEN):
+            self.install_screen(HelpScreen(), HELP_SCREEN)
+        self.push_screen(HELP_SCREEN)
+
+    def keymap_in_force(self) -> dict[str, str]:
+        """The keys the operator set, by action id (Textual's keymap)."""
+        return dict(getattr(self, "_keymap", {}) or {})
 
     def show_diff(self, run_a: int, run_b: int) -> None:
         """Open the Diff screen on two runs (from the Runs screen)."""
@@ -317,6 +335,18 @@ def is_ours(error: BaseException) -> bool:
     return isinstance(error, ZoomtuiError)
 
 
+HELP_SCREEN = "help"
+"""The name the help screen is installed under: built once, shown again."""
+
+# How long a thread may hold the GIL while another waits for it. Python's 5 ms
+# default made the event loop wait up to 0.1-0.3 s behind a reading thread (an
+# export of 91,643 rows): the loop gives the GIL up at every select() and other
+# blocking call, and took it back only after a full interval each time. At 1 ms
+# the loop's longest wait in that export is 6 ms, and the export is faster
+# (8.0 s instead of 10-11 s); bench/tui_speed.py measures both.
+SWITCH_INTERVAL_S = 0.001
+
+
 def create_app(
     ctx: AppContext,
     *,
@@ -328,6 +358,7 @@ def create_app(
     """The one app factory used by the CLI, the tests and the screenshot script."""
     if start_mode not in dict(MODES):
         raise ValueError(f"Unknown screen {start_mode!r}.")
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     return ZoomApp(
         ctx, start_mode=start_mode, schedule=schedule, accounts=accounts, build_ahead=build_ahead
     )

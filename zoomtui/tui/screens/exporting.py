@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zoomtui.errors import ZoomtuiError
 from zoomtui.services.context import AppContext
 from zoomtui.services.export import write_csv, write_json
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.dialogs import ExportChoice, ExportDialog
+
+if TYPE_CHECKING:
+    from zoomtui.tui.app import ZoomApp
 
 Records = list[dict[str, Any]]
 Fetch = Callable[[AppContext], Records | dict[str, Any]]
@@ -100,4 +103,21 @@ def start_export(
         app.notify(f"Exporting {many}{what} to {choice.path}…", title="Export", timeout=3)
         app.run_worker(run(choice), group="read-export", exit_on_error=False)
 
-    app.push_screen(ExportDialog(what, default_export_path(screen, basename), count), done)
+    app.push_screen(export_dialog(app, what, default_export_path(screen, basename), count), done)
+
+
+EXPORT_DIALOG = "export"
+"""The name the export dialog is installed under: built once, shown again."""
+
+
+def export_dialog(app: ZoomApp, what: str, path: Path, count: int | None) -> ExportDialog:
+    """The app's export dialog, ready to ask about ``what``."""
+    if app.is_screen_installed(EXPORT_DIALOG):
+        dialog = app.get_screen(EXPORT_DIALOG)
+        if isinstance(dialog, ExportDialog) and dialog not in app.screen_stack:
+            dialog.prepare(what, path, count)
+            return dialog
+        return ExportDialog(what, path, count)  # one is open already: ask with another
+    dialog = ExportDialog(what, path, count)
+    app.install_screen(dialog, EXPORT_DIALOG)
+    return dialog

@@ -12,10 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.keys import format_key, key_to_character
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from zoomtui.tui.actions import ACTIONS, APP, DIALOGS, MODES, UserAction, bindings_for
+from zoomtui.tui.screens.base import Dialog
 from zoomtui.tui.widgets.footer import QuickFooter
 from zoomtui.tui.widgets.row_table import RowTable
 
@@ -71,7 +71,7 @@ def help_entries(keymap: dict[str, str]) -> list[Entry]:
     return entries
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key, one line each; the highlighted command's description under the list.
 
     Why a list with a cursor: at 80x24 a key, a command, its id and a description do not
@@ -84,7 +84,8 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.entries = help_entries(dict(getattr(self.app, "_keymap", {}) or {}))
+        self.keymap = dict(getattr(self.app, "_keymap", {}) or {})  # the keys shown
+        self.entries = help_entries(self.keymap)
         self._with_ids: bool | None = None
 
     def compose(self) -> ComposeResult:
@@ -99,12 +100,11 @@ class HelpScreen(ModalScreen[None]):
         yield QuickFooter()  # help's own keys, not the screen's under it
 
     def on_mount(self) -> None:
-        self._fill()
-        table = self.query_one(DataTable)
-        table.move_cursor(row=1)  # the first command, not its heading
-        table.focus()
+        self.query_one(DataTable).focus()
 
     def on_resize(self) -> None:
+        # The first comes as the dialog is first laid out: the rows are added once, for
+        # the width there is (at mount the width is not known, and they were added twice).
         self._fill()
 
     def _fill(self) -> None:
@@ -118,8 +118,9 @@ class HelpScreen(ModalScreen[None]):
         with_ids = key_width + title_width + id_width + 3 * padding <= room
         if with_ids == self._with_ids:
             return
+        # The first command, not its heading, when first filled; then the same row.
+        cursor = 1 if self._with_ids is None else table.cursor_row
         self._with_ids = with_ids
-        cursor = table.cursor_row
         table.clear(columns=True)
         table.add_column("Key", width=key_width)
         table.add_column("Command", width=title_width)

@@ -8,12 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
+from zoomtui.tui.screens.base import Dialog
 from zoomtui.tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def when(value: Any) -> str:
     return "" if value is None else str(value).replace("T", " ")[:16]
 
 
-class ProfileSwitcher(ModalScreen[str | None]):
+class ProfileSwitcher(Dialog[str | None]):
     """Every profile with its Zoom account and last complete run; Enter switches to it."""
 
     DEFAULT_CSS = """
@@ -85,7 +86,7 @@ class ProfileSwitcher(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class NewProfileDialog(ModalScreen[str | None]):
+class NewProfileDialog(Dialog[str | None]):
     """Ask for a new profile's name, checked as ``zoomtui profiles add`` checks it."""
 
     DEFAULT_CSS = """

@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from zoomtui.licences import addon_label, status_word, tokens_of
 from zoomtui.tui.safe import safe_text
@@ -156,29 +159,104 @@ def _history(entries: Sequence[Mapping[str, Any]]) -> RenderableType:
     return lines
 
 
-class UserDetail(VerticalScroll):
-    """Three sections, scrollable; empty until ``show`` is called."""
+SECTIONS = (
+    ("record", "Record"),
+    ("sign-ins", "Sign-in history"),
+    ("hosting", "Hosting by month"),
+    ("history", "Changes across runs"),
+)
 
-    DEFAULT_CSS = """
-    UserDetail > Static { margin-bottom: 1; }
-    UserDetail > .detail-title { text-style: bold underline; margin-bottom: 0; }
+
+class UserDetail(ScrollView, can_focus=True):
+    """Four titled sections in one scrollable widget; empty until ``show`` is called.
+
+    Why one line-API widget and not a Static per section: Textual measured each Static's
+    height by rendering its Rich table, rendered it again to draw it, and laid the dialog
+    out again when the tables arrived. Here the sections are rendered once per width.
     """
 
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield Static("Record", classes="detail-title")
-        yield Static(id="detail-record")
-        yield Static("Sign-in history", classes="detail-title")
-        yield Static(id="detail-sign-ins")
-        yield Static("Hosting by month", classes="detail-title")
-        yield Static(id="detail-hosting")
-        yield Static("Changes across runs", classes="detail-title")
-        yield Static(id="detail-history")
+    DEFAULT_CSS = """
+    UserDetail { overflow-x: hidden; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.sections: dict[str, RenderableType] = {}
+        self._drawn: list[list[Segment]] = []  # the lines, before the widget's own style
+        self._lines: list[Strip] = []
+        self._styled_with: Style | None = None  # the widget's style in _lines (a theme change)
+        self._fitted: tuple[int, int] | None = None  # (width, height) the lines are for
 
     def show(self, detail: Mapping[str, Any]) -> None:
-        record = detail.get("record") or {}
-        self.query_one("#detail-record", Static).update(_record(record))
-        self.query_one("#detail-sign-ins", Static).update(
-            Group(_sign_ins(detail.get("sign_ins") or []))
-        )
-        self.query_one("#detail-hosting", Static).update(_hosting(detail.get("hosting") or []))
-        self.query_one("#detail-history", Static).update(_history(detail.get("history") or []))
+        self.sections = {
+            "record": _record(detail.get("record") or {}),
+            "sign-ins": _sign_ins(detail.get("sign_ins") or []),
+            "hosting": _hosting(detail.get("hosting") or []),
+            "history": _history(detail.get("history") or []),
+        }
+        self._fitted = None
+        # Known before any rendering, so the first layout already has its scrollbar
+        # and fitting to the width does not lay the dialog out again.
+        self.virtual_size = Size(0, self._fewest_lines())
+        self._fit()
+
+    def _fewest_lines(self) -> int:
+        """The lines the sections take at any width: each row, title and gap at least one."""
+        count = 0
+        for key, _title in SECTIONS:
+            body = self.sections.get(key)
+            if isinstance(body, Table):
+                count += body.row_count + (1 if body.show_header else 0)
+            elif isinstance(body, Text):
+                count += len(body.plain.split("\n"))  # a final newline draws a blank line
+            count += 2  # the title and the blank line after the section
+        return count
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Render the sections for the width there is, with room for a scrollbar if needed."""
+        region = self.content_region
+        if not region.width or (region.width, region.height) == self._fitted:
+            return
+        self._fitted = (region.width, region.height)
+        width = region.width
+        room = self.scrollbar_size_vertical
+        if self._fewest_lines() > region.height and width > room:
+            width -= room  # it will scroll: render once, beside the scrollbar
+        lines = self._draw(width)
+        if len(lines) > region.height and width == region.width and width > room:
+            width -= room  # long values wrapped onto more lines than there is room for
+            lines = self._draw(width)
+        self._drawn, self._styled_with = lines, None
+        # Only the height: a change of the virtual size lays the whole dialog out again,
+        # and the width is never scrolled (overflow-x: hidden).
+        self.virtual_size = Size(0, len(lines))
+        self.refresh()
+
+    def _draw(self, width: int) -> list[list[Segment]]:
+        console = self.app.console
+        options = self.app.console_options.update(highlight=False, width=width)
+        lines: list[list[Segment]] = []
+        for key, title in SECTIONS:
+            for renderable in (Text(title, style="bold underline"), self.sections.get(key)):
+                if renderable is None:
+                    continue
+                segments = console.render(renderable, options)
+                for line in Segment.split_and_crop_lines(
+                    segments, width, pad=False, include_new_lines=False
+                ):
+                    lines.append(line)
+            lines.append([])  # a blank line after each section
+        return lines
+
+    def render_line(self, y: int) -> Strip:
+        base = self.rich_style
+        if base != self._styled_with:  # as a Static does: the widget's style under each cell
+            self._lines = [Strip(Segment.apply_style(line, base)) for line in self._drawn]
+            self._styled_with = base
+        index = int(self.scroll_offset.y) + y
+        if 0 <= index < len(self._lines):
+            return self._lines[index]
+        return Strip.blank(0)
