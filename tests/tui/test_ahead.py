@@ -18,6 +18,7 @@ from .conftest import SIZE, reads_done
 KEYS = {
     "runs": "2", "diff": "3", "seats": "4", "aggregate": "5", "connection": "6", "accounts": "7"
 }  # fmt: skip
+BUILT = [*KEYS, "help", "export"]  # every mode but the one shown, then the dialogs shown again
 
 
 async def all_built(app: ZoomApp) -> None:
@@ -54,7 +55,7 @@ async def test_screens_built_ahead_show_what_screens_built_when_shown_show(
         app.ahead.quiet_s = 0.0
         await pilot.pause()
         await all_built(app)
-        assert app.ahead.built == list(KEYS)  # every mode but the one shown, in tab order
+        assert app.ahead.built == BUILT
         assert app.current_mode == "users"
         built = {mode: app._screen_stacks[mode][0] for mode in KEYS}
         for mode, key in KEYS.items():
@@ -78,10 +79,10 @@ async def test_nothing_is_built_while_the_operator_types(demo_ctx: AppContext) -
             await pilot.press("down")
             await asyncio.sleep(0.3)  # the builder looks every CHECK_S (0.25 s)
         assert app.ahead.built == []
-        assert app.ahead.pending() == list(KEYS)
+        assert app.ahead.pending() == BUILT
         now[0] += 1.0  # quiet for QUIET_S: the next screen is built
         await all_built(app)
-        assert app.ahead.built == list(KEYS)
+        assert app.ahead.built == BUILT
 
 
 async def test_a_profile_switch_after_building_ahead_builds_the_new_profiles_screens(
@@ -181,7 +182,7 @@ async def test_nothing_is_built_while_the_operator_scrolls_with_the_wheel(
         assert app.ahead.built == []
         now[0] += 1.0
         await all_built(app)
-        assert app.ahead.built == list(KEYS)
+        assert app.ahead.built == BUILT
 
 
 async def test_a_screen_that_cannot_be_created_ahead_is_left_to_its_first_visit(
@@ -208,3 +209,58 @@ async def test_a_screen_that_cannot_be_created_ahead_is_left_to_its_first_visit(
         await pilot.press("2")
         await pilot.pause()
         assert isinstance(app.screen, RunsScreen) and app.screen.runs
+
+
+async def test_dialogs_built_ahead_show_what_dialogs_built_when_asked_show(
+    demo_ctx: AppContext,
+) -> None:
+    async def dialogs(app: ZoomApp, pilot: Any) -> list[tuple[str, str | None]]:
+        shown = []
+        for key in ("f1", "e"):
+            shown.append(await seen(app, pilot, key))
+            await pilot.press("escape")
+            await pilot.pause()
+        return shown
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await reads_done(app)
+        cold = await dialogs(app, pilot)
+
+    app = create_app(demo_ctx, schedule=False, build_ahead=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app.ahead.quiet_s = 0.0
+        await pilot.pause()
+        await all_built(app)
+        built = [app.get_screen("help"), app.get_screen("export")]
+        assert all(screen.is_mounted for screen in built)
+        assert await dialogs(app, pilot) == cold
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen is built[0]  # shown, not built again
+
+
+async def test_a_dialog_that_cannot_be_built_ahead_is_built_when_asked_for(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    from zoomtui.tui.screens.help import HelpScreen
+
+    calls: list[int] = []
+    original = HelpScreen.__init__
+
+    def failing_once(self: HelpScreen) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("not now")
+        original(self)
+
+    monkeypatch.setattr(HelpScreen, "__init__", failing_once)
+    app = create_app(demo_ctx, schedule=False, build_ahead=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app.ahead.quiet_s = 0.0
+        await all_built(app)  # done: the builder stopped at the failure
+        assert not app.ahead.enabled and app.ahead.built == list(KEYS)
+        assert not app.is_screen_installed("help")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and len(calls) == 2

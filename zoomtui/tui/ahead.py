@@ -14,7 +14,9 @@ a key was pressed meanwhile (that key would wait for the layout too). The next
 screen waits for the reads to land and for the operator to be quiet again, so
 a key pressed meanwhile waits for one screen's building at most. A screen
 built ahead is then like one shown before: what it shows is refreshed by the
-same signals (a run finishing, the Runs screen's re-read when shown).
+same signals (a run finishing, the Runs screen's re-read when shown). Then the
+dialogs the app shows again rather than builds each time (help, export) are
+built and installed the same way, one per quiet moment.
 
 The builder uses three private attributes of Textual's ``App`` (its modes, their
 screen stacks, and the registration of a screen, all as ``App._init_mode`` uses
@@ -26,13 +28,14 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from textual.worker import WorkerState
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.screen import Screen
 
 QUIET_S = 1.0
 """Seconds without a key, a click or the wheel before a screen is built ahead."""
@@ -50,11 +53,15 @@ class AheadBuilder:
         modes: Iterable[str],
         quiet_for: Callable[[], float],
         *,
+        dialogs: Mapping[str, Callable[[], Screen[Any]]] | None = None,
         quiet_s: float = QUIET_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._app = app
         self._modes = tuple(modes)
+        # Dialogs shown again rather than built each time (help, export): built after the
+        # modes and installed under their names, where the app looks for them.
+        self._dialogs = dict(dialogs or {})
         self._quiet_for = quiet_for  # seconds since the operator's last key, click or scroll
         self.quiet_s = quiet_s
         self._clock = clock
@@ -64,11 +71,12 @@ class AheadBuilder:
         self.build_s: dict[str, float] = {}  # how long each took to mount
 
     def pending(self) -> list[str]:
-        """The modes whose screen does not exist yet."""
+        """The modes whose screen does not exist yet, then the dialogs not installed."""
         stacks = getattr(self._app, "_screen_stacks", None)
         if not isinstance(stacks, dict):
             return []
-        return [mode for mode in self._modes if mode not in stacks]
+        modes = [mode for mode in self._modes if mode not in stacks]
+        return modes + [n for n in self._dialogs if not self._app.is_screen_installed(n)]
 
     def done(self) -> bool:
         return not self.enabled or not self.pending()
@@ -101,9 +109,39 @@ class AheadBuilder:
         """Create and mount ``mode``'s screen as ``App._init_mode`` does, without showing it."""
         app: Any = self._app
         try:
-            await self._mount(app, mode)
+            if mode in self._dialogs:
+                await self._mount_dialog(app, mode)
+            else:
+                await self._mount(app, mode)
         finally:
             self._building = False
+
+    async def _mount_dialog(self, app: Any, name: str) -> None:
+        """Install and mount the dialog ``name`` as ``push_screen`` would, without showing it."""
+        try:
+            load_css, get_screen = app._load_screen_css, app._get_screen
+        except AttributeError:
+            self.enabled = False
+            return
+        start = self._clock()
+        try:
+            screen = self._dialogs[name]()
+            load_css(screen)
+            app.install_screen(screen, name)
+            screen, mounted = get_screen(name)
+            await mounted
+        except Exception:  # left to be built when first asked for, as before
+            if app.is_screen_installed(name) and app.get_screen(name) not in app.screen_stack:
+                with contextlib.suppress(Exception):
+                    built = app.get_screen(name)
+                    app.uninstall_screen(name)
+                    await built.remove()
+            self.enabled = False
+            return
+        if self._quiet_for() >= self.quiet_s:
+            screen._refresh_layout(app.size)
+        self.built.append(name)
+        self.build_s[name] = round(self._clock() - start, 3)
 
     async def _mount(self, app: Any, mode: str) -> None:
         try:

@@ -26,6 +26,7 @@ from zoomtui.tui.runner import RunController, RunState
 from zoomtui.tui.screens import SCREENS, SWITCHING, SwitchingScreen
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.dialogs import UnsavedDialog
+from zoomtui.tui.screens.exporting import EXPORT_DIALOG, unprepared_export_dialog
 from zoomtui.tui.screens.help import HelpScreen
 
 OPERATOR_INPUT = (
@@ -74,7 +75,12 @@ class ZoomApp(App[None]):
         self.reader = FreezingReader(lambda: self.ctx, self.collector)
         # The other screens, built while the operator is quiet (ahead.py): off in tests,
         # whose screens are built when they show them, on in ``zoomtui tui``.
-        self.ahead = AheadBuilder(self, [m for m, _ in MODES], self.collector.quiet_for)
+        self.ahead = AheadBuilder(
+            self,
+            [m for m, _ in MODES],
+            self.collector.quiet_for,
+            dialogs={HELP_SCREEN: HelpScreen, EXPORT_DIALOG: unprepared_export_dialog},
+        )
         self.ahead.enabled = build_ahead
         self._theme_ready = False
         self.crash: BaseException | None = None  # what ended the app, for the exit sentence

@@ -65,7 +65,7 @@ class ExportDialog(Dialog[ExportChoice | None]):
         self.query_one("#export-format", Select).value = self._default_format()
         path = self.query_one("#export-path", Input)
         path.value = display_path(default_path)
-        path.focus()
+        path.action_end()  # the end of the path in view, as when first shown
         self.query_one("#export-message", Label).update("")
         self.query_one("#export-ok", Button).label = "Export"
 
@@ -96,8 +96,8 @@ class ExportDialog(Dialog[ExportChoice | None]):
                 yield Button("Export", variant="primary", id="export-ok", compact=True)
                 yield Button("Cancel", id="export-cancel", compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one("#export-path", Input).focus()
+    def on_screen_resume(self) -> None:
+        self.query_one("#export-path", Input).focus()  # each time it asks, the path first
 
     @property
     def format(self) -> str:

@@ -110,6 +110,11 @@ EXPORT_DIALOG = "export"
 """The name the export dialog is installed under: built once, shown again."""
 
 
+def unprepared_export_dialog() -> ExportDialog:
+    """The export dialog built ahead, before a screen asks (``prepare`` then sets it up)."""
+    return ExportDialog("users", Path.cwd() / "users.csv")
+
+
 def export_dialog(app: ZoomApp, what: str, path: Path, count: int | None) -> ExportDialog:
     """The app's export dialog, ready to ask about ``what``."""
     if app.is_screen_installed(EXPORT_DIALOG):
