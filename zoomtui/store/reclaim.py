@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -87,46 +86,6 @@ _JOURNAL = (
     "id, plan_id, item_id, kind, step, email, request, attempted_at, state, answered_at, "
     "http_status, zoom_code, message"
 )
-
-
-def create_plan(
-    conn: sqlite3.Connection, plan: dict[str, Any], items: Sequence[dict[str, Any]]
-) -> int:
-    """Store a plan and its items in one transaction; returns the plan id."""
-    with write_tx(conn):
-        cur = conn.execute(
-            "INSERT INTO reclaim_plans (created_at, run_id, action, definition, idle_days, "
-            "price_per_seat, yearly_saving) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                iso(plan["created_at"]),
-                plan["run_id"],
-                plan["action"],
-                plan["definition"],
-                plan["idle_days"],
-                plan["price_per_seat"],
-                plan["yearly_saving"],
-            ),
-        )
-        plan_id = int(cur.lastrowid or 0)
-        conn.executemany(
-            "INSERT INTO reclaim_items (plan_id, zoom_id, email, account_id, action, addon, "
-            "reason, before, saving) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    plan_id,
-                    item["zoom_id"],
-                    item["email"],
-                    item["account_id"],
-                    item["action"],
-                    item.get("addon", ""),
-                    json.dumps(item["reason"]),
-                    json.dumps(item["before"]),
-                    item["saving"],
-                )
-                for item in items
-            ],
-        )
-    return plan_id
 
 
 def plan(conn: sqlite3.Connection, plan_id: int) -> dict[str, Any] | None:

@@ -242,7 +242,8 @@ def create_plan(
     hosting: bool,
     excluded: Callable[[str, str], str | None] | None = None,
 ) -> Written:
-    """Store a plan and its items in one transaction, as ``reclaim.create_plan`` would.
+    """Store a plan and its items in one transaction; the items as Python wrote them before
+    (``tests/services/test_reclaim_plan_sql.py`` keeps that code as the reference).
 
     ``plan``: the plan row but its ``yearly_saving`` (the items' savings summed in
     plan order, as Python sums them). ``excluded(email, dept)``: why a user is left
