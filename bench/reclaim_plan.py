@@ -11,9 +11,11 @@ per reclaim definition, medians of ``--repeat`` runs, wall ms in one thread:
 - ``seats_first_page_ms``: ``reclaim_page`` of the first 100 rows (beside the counts,
   in the other reader thread); ``seats_page_ms``: a page in the middle of the list;
 - ``full_read_ms``: ``reclaim`` (every candidate as a record: the CLI, an export, a plan);
-- ``draft_ms``: ``draft_plan`` of a downgrade (read and items built: when the dialog
-  shows the plan); ``store_ms``: ``store_plan`` (its items encoded and written: when it
-  can be applied).
+- ``plan_ms``: ``create_plan`` of a downgrade (its items written by SQLite from the
+  candidate query: when the dialog's plan can be dropped from and applied);
+  ``plan_first_page_ms``: the plan's first 100 items read back (what the dialog shows);
+  ``build_plan_ms``: ``build_plan`` (``zoomtui reclaim plan``: stored, then every item
+  read back and decoded).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from _common import emulator_settings, log
 from zoomtui.emulator import API_URL, OAUTH_URL
 from zoomtui.services.context import AppContext
 from zoomtui.services.reclaim.actions import Action
-from zoomtui.services.reclaim.plan import draft_plan, store_plan
+from zoomtui.services.reclaim.plan import build_plan, create_plan, plan_page
 from zoomtui.services.seats import reclaim, reclaim_counts, reclaim_page, reclaim_query
 
 
@@ -64,14 +66,15 @@ def measure(ctx: AppContext, definition: str, repeat: int) -> dict[str, Any]:
         add("seats_page_ms", ms)
         ms, _full = timed(lambda: reclaim(ctx, definition=definition))
         add("full_read_ms", ms)
-        ms, (draft, _rows) = timed(
-            lambda: draft_plan(ctx, Action("downgrade"), None, definition, None)
-        )
-        add("draft_ms", ms)
-        ms, _plan = timed(lambda: store_plan(ctx, draft))  # noqa: B023
-        add("store_ms", ms)
+        ms, plan = timed(lambda: create_plan(ctx, Action("downgrade"), None, definition))
+        add("plan_ms", ms)
+        plan_id = plan["id"]
+        ms, _page = timed(lambda: plan_page(ctx, plan_id, 0, 100))  # noqa: B023
+        add("plan_first_page_ms", ms)
+        ms, _built = timed(lambda: build_plan(ctx, Action("deactivate"), None, definition))
+        add("build_plan_ms", ms)
         sizes = {"candidates": counted.count, "invitations": counted.invitations_count,
-                 "plan_items": len(draft.items)}  # fmt: skip
+                 "plan_items": plan["items"]}  # fmt: skip
         gc.collect()  # between runs, as the app's quiet-time pass
     return {**sizes, **{k: round(statistics.median(v), 1) for k, v in figures.items()}}
 

@@ -110,7 +110,7 @@ async def test_user_who_logged_in_since_the_plan_is_skipped(world: World) -> Non
 async def test_built_plan_equals_the_stored_plan(
     world: World, action: str, definition: str
 ) -> None:
-    """The plan build_plan returns (its items kept from the build, not read back) is the plan
+    """The plan build_plan returns (written by SQLite, its items read back) is the plan
     load_plan reads from the database: same items, ids, values and types."""
     plan = await planned(world, action, definition=definition)
     plan.pop("excluded")

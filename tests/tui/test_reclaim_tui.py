@@ -28,8 +28,9 @@ async def test_plan_drop_apply_and_journal_from_seats(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ReclaimScreen) and screen.plan is not None
-        items = screen.plan["items"]
-        assert len(items) >= 2
+        conn = demo_ctx.open_store().conn
+        items = db.items(conn, screen.plan["id"])
+        assert len(items) >= 2 and screen.plan["items"] == len(items)
         summary = text_of(screen.query_one("#reclaim-plan-summary"))
         assert f"{len(items)} of {len(items)} kept" in summary
         table = screen.query_one(ItemsTable)
@@ -47,7 +48,6 @@ async def test_plan_drop_apply_and_journal_from_seats(
         await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        conn = demo_ctx.open_store().conn
         states = {i["id"]: i["state"] for i in db.items(conn, screen.plan["id"])}
         assert states[items[0]["id"]] == "dropped"  # never applied
         assert set(list(states.values())[1:]) <= {"done", "skipped"}
@@ -123,28 +123,32 @@ async def test_t_reaches_an_addon_removal_planned_for_its_holders(demo_ctx: AppC
         await pilot.pause()
         assert screen.plan is not None and screen.plan["action"] == removals[0].label
         holders = {r["email"] for r in everyone if removals[0].addon in (r.get("addons") or [])}
-        planned = {i["email"] for i in screen.plan["items"]}
+        planned = {i["email"] for i in db.items(demo_ctx.open_store().conn, screen.plan["id"])}
         assert planned and planned <= holders
         assert f"· {removals[0].label} ·" in text_of(screen.query_one("#reclaim-plan-summary"))
 
 
-async def test_the_plan_is_shown_while_it_is_stored_and_applies_only_once_stored(
+async def test_first_rows_shown_while_the_plan_is_stored_then_its_pages_read(
     demo_ctx: AppContext, monkeypatch: Any
 ) -> None:
+    """The plan is written by SQLite in a reader thread while the other reads its first page
+    as it will be stored (shown, nothing droppable); the dialog then shows the stored plan a
+    page at a time (here 4 rows a page), and a drop on a later page counts like any other."""
     import asyncio
     import threading
 
     from zoomtui.tui.screens import reclaim as dialog
 
+    monkeypatch.setattr(ItemsTable, "PAGE_SIZE", 4)
     release, entered = threading.Event(), threading.Event()
-    original = dialog.store_plan
+    original = dialog.create_plan
 
     def held(*args: Any) -> Any:
         entered.set()
         release.wait(timeout=10)  # the plan's write stays under way until the test lets it go
         return original(*args)
 
-    monkeypatch.setattr(dialog, "store_plan", held)
+    monkeypatch.setattr(dialog, "create_plan", held)
     app = create_app(demo_ctx, start_mode="seats", schedule=False)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
@@ -152,29 +156,40 @@ async def test_the_plan_is_shown_while_it_is_stored_and_applies_only_once_stored
         screen = app.screen
         assert isinstance(screen, ReclaimScreen)
         for _ in range(200):
-            if entered.is_set() and screen.draft is not None:
+            if entered.is_set():
                 break
             await asyncio.sleep(0.02)
-        assert screen.draft is not None and screen.plan is None
+        for _ in range(200):  # the first page, read beside the write, is shown meanwhile
+            if screen.query_one(ItemsTable).total:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.05)
+        assert screen.plan is None
         table = screen.query_one(ItemsTable)
-        assert table.total == len(screen.draft.items) > 0
-        assert table.row_at(0) == screen.draft.items[0]  # the first page is on screen already
+        shown = [table.row_at(i) for i in range(table.total)]
+        assert table.total == 4 and all(r is not None and "id" not in r for r in shown)
         assert "Storing the plan…" in text_of(screen.query_one("#reclaim-plan-summary"))
-        drafted = [i["email"] for i in screen.draft.items]
         await pilot.press("space", "a")  # no item can be dropped, nothing applied, before the ids
-        await pilot.pause()
-        assert app.screen is screen and not screen.dropped
+        await asyncio.sleep(0.05)
+        assert app.screen is screen and not screen.dropped and screen.plan is None
         release.set()
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert screen.plan is not None and screen.draft is None
-        items = screen.plan["items"]
-        assert [i["email"] for i in items] == drafted  # the rows shown, now with their ids
-        assert table.row_at(0) == items[0] and items[0]["id"] and items[0]["state"] == "planned"
-        assert f"{len(items)} of {len(items)} kept" in text_of(
-            screen.query_one("#reclaim-plan-summary")
-        )
+        assert screen.plan is not None
+        items = db.items(demo_ctx.open_store().conn, screen.plan["id"])
+        assert table.total == len(items) > 8
+        assert table.row_at(0) == items[0] and items[0]["state"] == "planned"
+        keys = ("zoom_id", "email", "account_id", "action", "addon", "reason", "before", "saving")
+        assert shown == [{k: i[k] for k in keys} for i in items[:4]]  # the rows shown first
+        await pilot.press("end")  # the last page is read in a reader thread
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.cursor_row == items[-1]
+        await pilot.press("space")
+        summary = text_of(screen.query_one("#reclaim-plan-summary"))
+        assert f"{len(items) - 1} of {len(items)} kept" in summary
+        assert screen.dropped == {items[-1]["id"]}
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmApply)

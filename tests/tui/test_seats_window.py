@@ -7,6 +7,7 @@ from typing import Any
 from zoomtui.services.context import AppContext
 from zoomtui.services.seats import reclaim
 from zoomtui.store import queries
+from zoomtui.store import reclaim as db
 from zoomtui.tui.app import create_app
 from zoomtui.tui.screens.reclaim import ReclaimScreen
 from zoomtui.tui.screens.seats import SeatsScreen
@@ -63,7 +64,9 @@ async def test_seats_shows_one_page_and_reads_the_others_off_the_loop(
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ReclaimScreen) and dialog.plan is not None
-        assert {i["email"] for i in dialog.plan["items"]} == {r["email"] for r in full.candidates}
+        plan_id = dialog.plan["id"]
     assert any(sql.split()[0].upper() == "SELECT" for _thread, sql in seen)
     on_loop = [sql for thread, sql in seen if not thread.startswith("zoomtui-read")]
     assert on_loop == []
+    items = db.items(demo_ctx.open_store().conn, plan_id)
+    assert {i["email"] for i in items} == {r["email"] for r in full.candidates}

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -89,80 +88,6 @@ _JOURNAL = (
 )
 
 
-def create_plan(
-    conn: sqlite3.Connection, plan: dict[str, Any], items: Sequence[dict[str, Any]]
-) -> int:
-    """Store a plan and its items in one transaction; returns the plan id."""
-    with write_tx(conn):
-        cur = conn.execute(
-            "INSERT INTO reclaim_plans (created_at, run_id, action, definition, idle_days, "
-            "price_per_seat, yearly_saving) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                iso(plan["created_at"]),
-                plan["run_id"],
-                plan["action"],
-                plan["definition"],
-                plan["idle_days"],
-                plan["price_per_seat"],
-                plan["yearly_saving"],
-            ),
-        )
-        plan_id = int(cur.lastrowid or 0)
-        conn.executemany(
-            "INSERT INTO reclaim_items (plan_id, zoom_id, email, account_id, action, addon, "
-            "reason, before, saving) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    plan_id,
-                    item["zoom_id"],
-                    item["email"],
-                    item["account_id"],
-                    item["action"],
-                    item.get("addon", ""),
-                    json.dumps(item["reason"]),
-                    json.dumps(item["before"]),
-                    item["saving"],
-                )
-                for item in items
-            ],
-        )
-    return plan_id
-
-
-def created_items(
-    conn: sqlite3.Connection, plan_id: int, items: Sequence[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """The items just stored by :func:`create_plan`, as :func:`items` reads them back.
-
-    Only their ids are read: decoding 20,000 items' ``reason`` and ``before`` again
-    was a third of building a plan. Values are what the JSON round trip gives back
-    (texts, numbers, None, lists), so the records are equal to a re-read.
-    """
-    ids = [row[0] for row in conn.execute(
-        "SELECT id FROM reclaim_items WHERE plan_id = ? ORDER BY id", (plan_id,)
-    )]  # fmt: skip
-    if len(ids) != len(items):
-        raise ValueError(f"plan {plan_id} holds {len(ids)} items, {len(items)} were written")
-    return [
-        {
-            "id": item_id,
-            "plan_id": plan_id,
-            "zoom_id": item["zoom_id"],
-            "email": item["email"],
-            "account_id": item["account_id"],
-            "action": item["action"],
-            "addon": item.get("addon", ""),
-            "reason": item["reason"],
-            "before": item["before"],
-            "saving": float(item["saving"]),
-            "state": "planned",
-            "note": "",
-            "undone": 0,
-        }
-        for item_id, item in zip(ids, items, strict=True)
-    ]
-
-
 def plan(conn: sqlite3.Connection, plan_id: int) -> dict[str, Any] | None:
     row = conn.execute(f"SELECT {_PLAN} FROM reclaim_plans WHERE id = ?", (plan_id,)).fetchone()
     return dict(zip(_PLAN.split(", "), row, strict=True)) if row else None
@@ -173,10 +98,14 @@ def plans(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return [dict(zip(_PLAN.split(", "), row, strict=True)) for row in rows]
 
 
-def items(conn: sqlite3.Connection, plan_id: int) -> list[dict[str, Any]]:
-    """A plan's items, in plan order, with ``reason`` and ``before`` decoded."""
+def items(
+    conn: sqlite3.Connection, plan_id: int, offset: int = 0, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """A plan's items (``limit`` from ``offset``), in plan order, ``reason`` and ``before``
+    decoded."""
     rows = conn.execute(
-        f"SELECT {_ITEM} FROM reclaim_items WHERE plan_id = ? ORDER BY id", (plan_id,)
+        f"SELECT {_ITEM} FROM reclaim_items WHERE plan_id = ? ORDER BY id LIMIT ? OFFSET ?",
+        (plan_id, -1 if limit is None else limit, max(offset, 0)),
     ).fetchall()
     out = []
     for row in rows:
@@ -185,6 +114,23 @@ def items(conn: sqlite3.Connection, plan_id: int) -> list[dict[str, Any]]:
         item["before"] = json.loads(item["before"])
         out.append(item)
     return out
+
+
+def item_counts(conn: sqlite3.Connection, plan_id: int) -> tuple[int, int]:
+    """(items, items still planned) of a plan."""
+    total, planned = conn.execute(
+        "SELECT count(*), coalesce(sum(state = 'planned'), 0) FROM reclaim_items WHERE plan_id = ?",
+        (plan_id,),
+    ).fetchone()
+    return int(total), int(planned)
+
+
+def planned_ids(conn: sqlite3.Connection, plan_id: int) -> set[int]:
+    """The ids of a plan's items still planned."""
+    rows = conn.execute(
+        "SELECT id FROM reclaim_items WHERE plan_id = ? AND state = 'planned'", (plan_id,)
+    )
+    return {row[0] for row in rows}
 
 
 def set_item(conn: sqlite3.Connection, item_id: int, state: str, note: str = "") -> None:

@@ -152,6 +152,15 @@ def apply_in_thread(
     return asyncio.run(apply_plan(ctx, plan_id, kept, stop=stop))
 
 
+def apply_kept_in_thread(
+    ctx: AppContext, plan_id: int, dropped: set[int], stop: Callable[[], bool]
+) -> dict[str, Any]:
+    """:func:`apply_in_thread` of the plan's items still planned but ``dropped`` (the
+    TUI shows a plan a page at a time: its kept ids are read here, not on the loop)."""
+    kept = db.planned_ids(ctx.open_store().conn, plan_id) - dropped
+    return apply_in_thread(ctx, plan_id, kept, stop)
+
+
 def _is_done(item: dict[str, Any], done: list[dict[str, Any]]) -> bool:
     return any(o["item_id"] == item["id"] for o in done)
 

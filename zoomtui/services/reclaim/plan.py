@@ -8,15 +8,27 @@ apply re-reads that state live and skips the item when anything moved.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from zoomtui.services.context import AppContext, ServiceError
 from zoomtui.services.reclaim.actions import Action
 from zoomtui.services.reclaim.guards import Exclusions, latest_run
-from zoomtui.services.seats import DEFINITIONS, ReclaimResult, reclaim
+from zoomtui.services.seats import (
+    DEFINITIONS,
+    INVITATION_ORDER,
+    ORDER,
+    ReclaimQuery,
+    reclaim_query,
+)
+from zoomtui.services.usage import hosting_known
+from zoomtui.services.users import UserFilter, store_filters
+from zoomtui.store import Store
 from zoomtui.store import reclaim as db
+from zoomtui.store import reclaim_build as build
+from zoomtui.store.queries import UserQuery
 
 FORMAT = "zoomtui-reclaim-plan/1"
 UNDO_NOTES = {
@@ -25,15 +37,6 @@ UNDO_NOTES = {
     "downgrade": "Undo licenses the user again, with bundle and add-ons, if seats are free.",
     "deactivate": "Undo activates the user again and gives back the add-ons.",
 }
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A plan read from the history and not stored yet: what :func:`store_plan` writes."""
-
-    plan: dict[str, Any]  # created_at, run_id, action, definition, idle_days, price, saving
-    items: list[dict[str, Any]]  # in plan order, without ids
-    excluded: list[dict[str, str]]  # e-mail and why (reclaim_exclude)
 
 
 def build_plan(
@@ -48,109 +51,207 @@ def build_plan(
     ``only``: e-mails picked in the TUI (a selection on Users or Seats); the
     candidates outside it are left out.
     """
-    return store_plan(ctx, draft_plan(ctx, action, idle_days, definition, only)[0])
+    stored = create_plan(ctx, action, idle_days, definition, only)
+    return load_plan(ctx, stored["id"]) | {"excluded": stored["excluded"]}
 
 
-def draft_plan(
-    ctx: AppContext,
-    action: Action,
-    idle_days: int | None = None,
-    definition: str = "idle",
-    only: set[str] | None = None,
-) -> tuple[Draft, list[dict[str, Any]]]:
-    """:func:`build_plan` up to the write, and the selection's rows it was planned from
-    (the run's candidates then its old invitations, ``only`` applied), read once for both."""
+@dataclass(frozen=True)
+class _Planning:
+    """What a plan of one action is made from: the run, the plan row, whom it takes."""
+
+    store: Store
+    plan: dict[str, Any]  # the plan row but its yearly saving
+    take: build.Take
+    selection: tuple[build.Take, build.Take]  # the candidates, the old invitations
+    shape: build.ItemShape
+    excluded: Callable[[str, str], str | None] | None
+
+
+def _planning(
+    ctx: AppContext, action: Action, idle_days: int | None, definition: str, only: set[str] | None
+) -> _Planning:
     if definition not in DEFINITIONS:
         raise ServiceError(f"Unknown definition {definition!r}: use idle, unused or both.", 2)
     store = ctx.open_store()
     run = latest_run(ctx, store)
-    found = reclaim(ctx, run_id=run.id, inactive_days=idle_days, definition=definition)
-    price = float(found.price_per_seat)
-    rows = found.invitations if action.name == "revoke-invitation" else found.candidates
+    q = reclaim_query(ctx, run.id, idle_days, None, definition)
+    candidates, invitations = _takes(ctx, store, q, only)
+    take = invitations if action.name == "revoke-invitation" else candidates
     if action.name == "remove-addon":
-        rows = [r for r in rows if action.addon in (r.get("addons") or [])]
-    rules = Exclusions.parse(ctx.settings.reclaim_exclude)
-    items, excluded = [], []
-    for row in rows:
-        if only is not None and row["email"].casefold() not in only:
-            continue
-        why = rules.reason(row["email"], row.get("dept"))
-        if why:
-            excluded.append({"email": row["email"], "reason": why})
-            continue
-        items.append(_item(row, action, found, price))
+        take = replace(take, addon=action.addon)
+    price = float(q.price_per_seat)
     plan = {
         "created_at": ctx.clock(),
         "run_id": run.id,
         "action": action.label,
         "definition": definition,
-        "idle_days": int(found.inactive_days),
+        "idle_days": int(q.inactive_days),
         "price_per_seat": price,
-        "yearly_saving": round(sum(i["saving"] for i in items), 2),
     }
-    selection = found.rows
-    if only is not None:
-        selection = [r for r in selection if r["email"].casefold() in only]
-    return Draft(plan, items, excluded), selection
+    rules = Exclusions.parse(ctx.settings.reclaim_exclude)
+    # Groups are known live only (the apply's guard); e-mails and departments now.
+    excluded = rules.reason if rules.emails or rules.departments else None
+    shape = _shape(action, definition, q.inactive_days, price)
+    return _Planning(store, plan, take, (candidates, invitations), shape, excluded)
 
 
-def store_plan(ctx: AppContext, draft: Draft) -> dict[str, Any]:
-    """Write a drafted plan and its items in one transaction; the plan with ids, as stored."""
-    plan_id = db.create_plan(ctx.open_store().conn, draft.plan, draft.items)
-    return load_plan(ctx, plan_id, draft.items) | {"excluded": draft.excluded}
-
-
-def _item(row: dict[str, Any], action: Action, found: ReclaimResult, price: float) -> dict:
-    pending = row["status"] == "pending"
-    saving = 0.0 if action.name == "remove-addon" else price
-    reason = {
-        "definition": found.definition,
-        "idle_days": found.inactive_days,
-        "last_login_time": row.get("last_login_time"),
-        "days_inactive": row.get("days_inactive"),
-        "last_hosted_month": row.get("last_hosted_month"),
-        "invited_at": row.get("user_created_at") if pending else None,
-        "seats_freed": 0 if action.name == "remove-addon" else 1,
-        "yearly_saving": saving,
-    }
-    before = {
-        "status": row["status"],
-        "type": row.get("type"),
-        "plan": row.get("plan"),
-        "last_login_time": row.get("last_login_time"),
-        "addons": list(row.get("addons") or []),
-        "dept": row.get("dept") or "",
-    }
-    return {
-        "zoom_id": row.get("id") or row["email"],
-        "email": row["email"],
-        "account_id": row["account_id"],
-        "action": action.name,
-        "addon": action.addon,
-        "reason": reason,
-        "before": before,
-        "saving": saving,
-    }
-
-
-def load_plan(
-    ctx: AppContext, plan_id: int, written: list[dict[str, Any]] | None = None
+def create_plan(
+    ctx: AppContext,
+    action: Action,
+    idle_days: int | None = None,
+    definition: str = "idle",
+    only: set[str] | None = None,
 ) -> dict[str, Any]:
-    """A stored plan with its items; one sentence when there is none.
+    """:func:`build_plan` without reading the items back: written by SQLite from the
+    candidate query (store/reclaim_build.py), in the store's thread.
 
-    ``written``: the items :func:`build_plan` has just stored, which need not be
-    read and decoded again.
+    The items are those of the run's candidates (or its old invitations) in the
+    Seats screen's order, ``only`` applied, ``reclaim_exclude`` left out; each the
+    same ``reason`` and ``before`` as ever (see :func:`_shape`). The plan returned
+    counts its items (``items``, ``planned``), read a page at a time with
+    :func:`plan_page`; ``excluded`` lists who ``reclaim_exclude`` left out.
     """
+    p = _planning(ctx, action, idle_days, definition, only)
+    written = build.create_plan(
+        p.store.conn,
+        p.store.hosting_windows,
+        p.plan,
+        p.take,
+        p.shape,
+        now=p.plan["created_at"],
+        hosting=hosting_known(p.store),
+        excluded=p.excluded,
+    )
+    return plan_head(ctx, written.plan_id) | {"excluded": written.excluded}
+
+
+def preview_plan(
+    ctx: AppContext,
+    action: Action,
+    idle_days: int | None,
+    definition: str,
+    only: set[str] | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """The first ``limit`` items :func:`create_plan` would store, without ids: what the
+    TUI shows while the plan is written (read in the other reader thread)."""
+    p = _planning(ctx, action, idle_days, definition, only)
+    rows = build.preview(
+        p.store.conn,
+        p.store.hosting_windows,
+        p.plan["run_id"],
+        p.take,
+        p.shape,
+        now=p.plan["created_at"],
+        hosting=hosting_known(p.store),
+        excluded=p.excluded,
+        limit=limit,
+    )
+    return [
+        {
+            "zoom_id": zoom_id,
+            "email": email,
+            "account_id": account_id,
+            "action": p.shape.action,
+            "addon": p.shape.addon,
+            "reason": json.loads(reason),
+            "before": json.loads(before),
+            "saving": p.shape.saving,
+        }
+        for zoom_id, email, account_id, reason, before in rows
+    ]
+
+
+def addons_held(
+    ctx: AppContext, idle_days: int | None, definition: str, only: set[str] | None
+) -> dict[str, int]:
+    """Add-on name -> how many users hold it, of the selection a plan is made from (the
+    latest run's candidates and old invitations, ``only`` applied)."""
+    p = _planning(ctx, Action("downgrade"), idle_days, definition, only)
+    conn, windows = p.store.conn, p.store.hosting_windows
+    return build.addons_held(conn, windows, p.plan["run_id"], p.selection)
+
+
+def _takes(
+    ctx: AppContext, store: Store, q: ReclaimQuery, only: set[str] | None
+) -> tuple[build.Take, build.Take]:
+    """The candidates and the old invitations of a reclaim query, as the store takes them."""
+    return (
+        _take(ctx, store, q.candidates, ORDER, only),
+        _take(ctx, store, q.invitations, (INVITATION_ORDER[0], False), only),
+    )
+
+
+def plan_page(ctx: AppContext, plan_id: int, offset: int, limit: int) -> list[dict[str, Any]]:
+    """``limit`` items of a stored plan from ``offset``, in plan order."""
+    return db.items(ctx.open_store().conn, plan_id, offset, limit)
+
+
+def planned_of(ctx: AppContext, plan_id: int, ids: set[int]) -> set[int]:
+    """Which of ``ids`` are items of the plan still planned."""
+    return db.planned_ids(ctx.open_store().conn, plan_id) & ids
+
+
+def plan_head(ctx: AppContext, plan_id: int) -> dict[str, Any]:
+    """A stored plan without its items: ``items`` and ``planned`` count them."""
     store = ctx.open_store()
     found = db.plan(store.conn, plan_id)
     if found is None:
         raise ServiceError(
             f"There is no reclaim plan {plan_id}; `zoomtui reclaim journal` lists them.", 2
         )
-    if written is None:
-        found["items"] = db.items(store.conn, plan_id)
-    else:
-        found["items"] = db.created_items(store.conn, plan_id, written)
+    total, planned = db.item_counts(store.conn, plan_id)
+    note = UNDO_NOTES[found["action"].partition(":")[0]]
+    return found | {"items": total, "planned": planned, "undo_note": note}
+
+
+def _take(
+    ctx: AppContext,
+    store: Store,
+    flt: UserFilter,
+    order: tuple[str, bool],
+    only: set[str] | None,
+) -> build.Take:
+    """The store's query of a reclaim filter, as ``query_users`` reads it."""
+    query = UserQuery(**store_filters(ctx, store, flt.validated(), ctx.clock()))
+    picked = None if only is None else frozenset(only)
+    return build.Take(query, order[0], order[1], picked)
+
+
+def _shape(action: Action, definition: str, idle_days: int, price: float) -> build.ItemShape:
+    """An item's action, saving and JSON: why (idle since, last login, hosting, seats freed,
+    yearly saving) and the state it expects (``before``), re-read live by the apply."""
+    saving = 0.0 if action.name == "remove-addon" else price
+    reason = {
+        "definition": definition,
+        "idle_days": idle_days,
+        "last_login_time": build.RowField("last_login_time"),
+        "days_inactive": build.RowField("days_inactive"),
+        "last_hosted_month": build.RowField("last_hosted_month"),
+        "invited_at": build.RowField("invited_at"),  # None unless an invitation (pending)
+        "seats_freed": 0 if action.name == "remove-addon" else 1,
+        "yearly_saving": saving,
+    }
+    before = {
+        "status": build.RowField("status"),
+        "type": build.RowField("type"),
+        "plan": build.RowField("plan"),
+        "last_login_time": build.RowField("last_login_time"),
+        "addons": build.RowField("addons"),
+        "dept": build.RowField("dept"),
+    }
+    return build.ItemShape(action.name, action.addon, saving, reason, before)
+
+
+def load_plan(ctx: AppContext, plan_id: int) -> dict[str, Any]:
+    """A stored plan with its items; one sentence when there is none."""
+    store = ctx.open_store()
+    found = db.plan(store.conn, plan_id)
+    if found is None:
+        raise ServiceError(
+            f"There is no reclaim plan {plan_id}; `zoomtui reclaim journal` lists them.", 2
+        )
+    found["items"] = db.items(store.conn, plan_id)
     found["undo_note"] = UNDO_NOTES[found["action"].partition(":")[0]]
     return found
 

@@ -8,6 +8,7 @@ re-checks and journal as ``zoomtui reclaim apply``.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -21,9 +22,16 @@ from textual.widgets import Button, Label, Static
 
 from zoomtui.errors import ZoomtuiError
 from zoomtui.services.reclaim.actions import CAPACITY_KEYS, Action
-from zoomtui.services.reclaim.apply import apply_in_thread
+from zoomtui.services.reclaim.apply import apply_kept_in_thread
 from zoomtui.services.reclaim.journal import journal_rows
-from zoomtui.services.reclaim.plan import Draft, draft_plan, load_plan, store_plan
+from zoomtui.services.reclaim.plan import (
+    addons_held,
+    create_plan,
+    plan_head,
+    plan_page,
+    planned_of,
+    preview_plan,
+)
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
@@ -51,22 +59,42 @@ after the deactivation (see :func:`action_cycle`)."""
 
 def held_addons(rows: Iterable[Row]) -> tuple[str, ...]:
     """The removable add-ons the users of ``rows`` hold, the most held first."""
-    held = Counter(a for r in rows for a in r.get("addons") or () if a in CAPACITY_KEYS)
-    return tuple(name for name, _n in sorted(held.items(), key=lambda kv: (-kv[1], kv[0])))
+    return most_held(Counter(a for r in rows for a in r.get("addons") or ()))
 
 
-def draft_and_addons(
-    ctx: AppContext,
-    action: Action,
-    days: int | None,
-    definition: str,
-    only: set[str] | None,
-    addons: bool,
-) -> tuple[Draft, tuple[str, ...] | None]:
-    """A plan not stored yet and, when asked, the add-ons its selection holds (in a reader
-    thread: the selection is every candidate, read with the plan)."""
-    draft, rows = draft_plan(ctx, action, days, definition, only)
-    return draft, held_addons(rows) if addons else None
+def most_held(held: dict[str, int]) -> tuple[str, ...]:
+    """The removable add-ons of ``held`` (name -> users holding it), the most held first."""
+    removable = {name: n for name, n in held.items() if name in CAPACITY_KEYS}
+    return tuple(name for name, _n in sorted(removable.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def plan_and_page(
+    ctx: AppContext, action: Action, days: int | None, definition: str, only: set[str] | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A stored plan (written by SQLite, in a reader thread) and its first page of items."""
+    plan = create_plan(ctx, action, days, definition, only)
+    return plan, plan_page(ctx, plan["id"], 0, ItemsTable.PAGE_SIZE)
+
+
+def preview(
+    ctx: AppContext, action: Action, days: int | None, definition: str, only: set[str] | None
+) -> list[dict[str, Any]]:
+    """The plan's first page as it will be stored (no ids yet), read in the other reader
+    thread while the plan is written."""
+    return preview_plan(ctx, action, days, definition, only, ItemsTable.PAGE_SIZE)
+
+
+def head_and_page(
+    ctx: AppContext, plan_id: int, dropped: set[int]
+) -> tuple[dict[str, Any], list[dict[str, Any]], set[int]]:
+    """A stored plan's counts and first page of items, read again (after an apply), and
+    which of the ``dropped`` items are still planned (an apply stopped before them)."""
+    head = plan_head(ctx, plan_id)
+    return (
+        head,
+        plan_page(ctx, plan_id, 0, ItemsTable.PAGE_SIZE),
+        planned_of(ctx, plan_id, dropped),
+    )
 
 
 def action_cycle(addons: Iterable[str]) -> tuple[Action, ...]:
@@ -130,9 +158,10 @@ class ReclaimScreen(ModalScreen[bool]):
         self.actions = action_cycle(addons or ())
         self.definition, self.days = definition, days
         self.action_index = 0
-        self.plan: dict[str, Any] | None = None
-        self.draft: Draft | None = None  # the plan shown while it is written; no ids yet
+        self.plan: dict[str, Any] | None = None  # the stored plan; ``items`` counts them
+        self.first: list[dict[str, Any]] = []  # its first page of items
         self.dropped: set[int] = set()
+        self.dropped_planned: set[int] = set()  # of those, the items still planned
         self.showing = "plan"
         self.busy = False
         self.applied = False
@@ -163,11 +192,11 @@ class ReclaimScreen(ModalScreen[bool]):
     def build(self) -> None:
         """A new stored plan for the current action and selection (nothing is sent to Zoom).
 
-        Built in a reader thread (it reads the run's candidates and writes the plan);
-        the newest request wins, an older one finishing later is dropped unseen.
+        Built in a reader thread (SQLite writes the plan from the run's candidates); the
+        newest request wins, an older one finishing later is dropped unseen.
         """
         self._ticket += 1
-        self.plan = self.draft = None  # nothing to drop or apply until the new plan is stored
+        self.plan = None  # nothing to drop or apply until the new plan is stored
         self.query_one(ItemsTable).set_provider(None)
         self.query_one("#reclaim-plan-summary", Static).update(
             f"Planning {self.action.label} for {self.picked:,} users…"
@@ -176,39 +205,62 @@ class ReclaimScreen(ModalScreen[bool]):
 
     @work(group="read-plan", exit_on_error=False)
     async def _build(self, ticket: int, action: Action) -> None:
-        """Read the plan and show it, then store it; dropping and applying wait for the ids."""
+        """Store the plan and show its first page; the others are read as they are shown."""
         app = cast("ZoomApp", self.app)
         summary = self.query_one("#reclaim-plan-summary", Static)
+        only, days, definition = self.only, self.days, self.definition
+        # Two reader threads: one writes the plan; the other reads its first page as it
+        # will be stored (shown at once, nothing droppable yet), then the add-ons held.
+        stored = asyncio.ensure_future(app.reader(plan_and_page, action, days, definition, only))
         try:
-            draft, addons = await app.reader(
-                draft_and_addons, action, self.days, self.definition, self.only, self.addons_due
-            )
-            if addons is not None and self.addons_due:  # even from a plan asked before another
-                self.addons_due = False
-                current, self.actions = self.action, action_cycle(addons)
-                self.action_index = self.actions.index(current) if current in self.actions else 0
-            if ticket != self._ticket:
-                return
-            self.draft, self.showing = draft, "plan"
-            self.fill()
-            plan = await app.reader(store_plan, draft)
+            try:
+                shown = await app.reader(preview, action, days, definition, only)
+                if ticket == self._ticket and self.showing == "plan" and not stored.done():
+                    self._show_preview(shown)
+                if self.addons_due:  # then, in the same thread, the add-ons held
+                    held = await app.reader(addons_held, days, definition, only)
+                    if self.addons_due:  # even from a plan asked before another
+                        self.addons_due = False
+                        current, self.actions = self.action, action_cycle(most_held(held))
+                        self.action_index = (
+                            self.actions.index(current) if current in self.actions else 0
+                        )
+            except ZoomtuiError:
+                await asyncio.wait([stored])  # most likely the same error: one is told
+                if not stored.cancelled():
+                    stored.exception()
+                raise
+            plan, first = await stored
         except ZoomtuiError as exc:
             if ticket != self._ticket:
                 return
-            self.plan = self.draft = None
+            self.plan = None
             summary.update(safe(error_text(exc)))
             self.query_one(ItemsTable).set_provider(None)
             return
         if ticket != self._ticket:
             return
-        self.plan, self.draft = plan, None
-        self.dropped = set()
+        self.plan, self.first = plan, first
+        self.dropped, self.dropped_planned = set(), set()
         self.showing = "plan"
-        self.fill(keep_cursor=True)  # the same rows, now with their ids
+        self.fill(keep_cursor=True)  # the rows shown first, now with their ids
 
-    def kept(self) -> list[dict[str, Any]]:
-        items = self.plan["items"] if self.plan else []
-        return [i for i in items if i["id"] not in self.dropped and i["state"] == "planned"]
+    def _show_preview(self, rows: list[dict[str, Any]]) -> None:
+        """The first page while the plan is stored: shown, not yet kept or dropped."""
+        table = self.query_one(ItemsTable)
+        table.set_columns(self.plan_columns())
+        table.show_pages(rows, len(rows), None)
+        self.query_one("#reclaim-plan-summary", Static).update(
+            safe(f"Plan · {self.action.label} · its first rows\nStoring the plan…", newlines=True)
+        )
+
+    def kept(self) -> tuple[int, float]:
+        """How many items are kept (planned and not dropped) and their yearly saving."""
+        if self.plan is None:
+            return 0, 0.0
+        count = self.plan["planned"] - len(self.dropped_planned)
+        each = float(self.first[0]["saving"]) if self.first else 0.0  # one saving per plan
+        return count, sum([each] * count)  # summed in order, as the items' savings were
 
     def plan_columns(self) -> list[Column]:
         """The plan's columns; Keep reads the items dropped so far.
@@ -218,8 +270,7 @@ class ReclaimScreen(ModalScreen[bool]):
         wide as the plan's action; when that does not fit either ("remove-addon:
         zoom_phone" at 80) it is left out: a plan is one action, which its summary names.
         """
-        shown = self.plan or (self.draft.plan if self.draft else None)
-        action = len(shown["action"]) if shown else 12
+        action = len(self.plan["action"] if self.plan else self.action.label)
         columns = [
             Column("keep", "Keep", 4, format=lambda i: "—" if i.get("id") in self.dropped else "✓"),
             Column("email", "Email", 24, grow=2),
@@ -241,34 +292,26 @@ class ReclaimScreen(ModalScreen[bool]):
         if self.showing == "journal":
             self._fill_journal(table)
             return
-        if self.plan is None and self.draft is not None:  # being written: shown, not yet kept
-            table.set_columns(self.plan_columns())
-            table.set_provider(rows_of(self.draft.items))
-            self.query_one("#reclaim-plan-summary", Static).update(
-                safe(
-                    f"Plan · {self.draft.plan['action']} · run {self.draft.plan['run_id']} · "
-                    f"{len(self.draft.items)} users · saving "
-                    f"{self.draft.plan['yearly_saving']:,.2f} per year · "
-                    f"{len(self.draft.excluded)} excluded\nStoring the plan…",
-                    newlines=True,
-                )
-            )
-            return
         if self.plan is None:
             table.set_provider(None)
             return
+        app, plan_id = cast("ZoomApp", self.app), self.plan["id"]
+        total = self.plan["items"]
+
+        async def more(offset: int, limit: int) -> tuple[list[Row], int]:
+            return await app.reader(plan_page, plan_id, offset, limit), total
+
         table.set_columns(self.plan_columns())
-        table.set_provider(rows_of(self.plan["items"]), keep_cursor=keep_cursor)
+        table.show_pages(self.first, total, more, keep_cursor=keep_cursor)
         self._show_summary()
 
     def _show_summary(self) -> None:
         assert self.plan is not None
-        kept = self.kept()
-        saving = sum(i["saving"] for i in kept)
+        kept, saving = self.kept()
         self.query_one("#reclaim-plan-summary", Static).update(
             safe(
                 f"Plan P{self.plan['id']} · {self.plan['action']} · run {self.plan['run_id']} · "
-                f"{len(kept)} of {len(self.plan['items'])} kept · saving {saving:,.2f} per year "
+                f"{kept} of {self.plan['items']} kept · saving {saving:,.2f} per year "
                 f"· {len(self.plan.get('excluded', []))} excluded\n{self.plan['undo_note']}",
                 newlines=True,
             )
@@ -288,6 +331,8 @@ class ReclaimScreen(ModalScreen[bool]):
         if self.showing != "plan" or self.plan is None or item is None:
             return
         self.dropped ^= {item["id"]}
+        if item["state"] == "planned":
+            self.dropped_planned ^= {item["id"]}
         table.refresh()
         self._show_summary()
 
@@ -320,26 +365,26 @@ class ReclaimScreen(ModalScreen[bool]):
         self.fill()
 
     def action_apply(self) -> None:
-        kept = self.kept()
+        kept, saving = self.kept()
         if self.busy or self.plan is None or self.showing != "plan":
             return
         if not kept:
             self.notify("No item is kept: nothing to apply.", severity="warning")
             return
-        saving = sum(i["saving"] for i in kept)
         question = (
-            f"{self.plan['action']} for {len(kept)} users, saving {saving:,.2f} per year.\n"
+            f"{self.plan['action']} for {kept} users, saving {saving:,.2f} per year.\n"
             "Each user is re-checked live first; every change is journaled."
         )
+        dropped = set(self.dropped)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.run_apply({i["id"] for i in kept})
+                self.run_apply(dropped)
 
         self.app.push_screen(ConfirmApply(question), answered)
 
     @work(exclusive=True, group="reclaim", description="apply the reclaim plan")  # not its ids
-    async def run_apply(self, kept: set[int]) -> None:
+    async def run_apply(self, dropped: set[int]) -> None:
         assert self.plan is not None
         self.busy = True
         summary = self.query_one("#reclaim-plan-summary", Static)
@@ -347,7 +392,9 @@ class ReclaimScreen(ModalScreen[bool]):
         self.applied = True
         app = cast("ZoomApp", self.app)
         try:  # in a reader thread: the journal's writes stay off the event loop
-            result = await app.reader(apply_in_thread, self.plan["id"], kept, app.reader.stopping)
+            result = await app.reader(
+                apply_kept_in_thread, self.plan["id"], dropped, app.reader.stopping
+            )
         except Exception as exc:  # worker boundary: a stopped apply is told, the screen stays
             self.notify(error_text(exc), title="Reclaim stopped", severity="error", timeout=10)
         else:
@@ -357,9 +404,11 @@ class ReclaimScreen(ModalScreen[bool]):
             )
         finally:
             self.busy = False
-        stored = await app.reader(load_plan, self.plan["id"])
-        self.plan = {**stored, "excluded": self.plan.get("excluded", [])}
-        self.fill()
+        head, self.first, self.dropped_planned = await app.reader(
+            head_and_page, self.plan["id"], set(self.dropped)
+        )
+        self.plan = {**head, "excluded": self.plan.get("excluded", [])}
+        self.fill(keep_cursor=True)
 
     def action_close(self) -> None:
         if not self.busy:
