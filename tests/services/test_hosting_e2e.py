@@ -228,7 +228,13 @@ async def test_reclaim_counted_in_sql_and_read_by_pages_equals_the_full_read(
 ) -> None:
     """What the Seats screen reads (counts in SQL, then pages) is what the CLI's full read
     lists and counts, for every definition; low thresholds so some still need a licence."""
-    from zoomtui.services.seats import reclaim, reclaim_counts, reclaim_page, reclaim_query
+    from zoomtui.services.seats import (
+        reclaim,
+        reclaim_counts,
+        reclaim_page,
+        reclaim_query,
+        with_invitations,
+    )
 
     await run(world)
     world.ctx.settings = world.ctx.settings.updated(
@@ -246,6 +252,10 @@ async def test_reclaim_counted_in_sql_and_read_by_pages_equals_the_full_read(
         q = dataclasses.replace(q, run_id=counted.run_id)
         first = reclaim_page(world.ctx, q, None, 0, 7)
         assert (first.count, first.total) == (full.count, len(full.rows))
+        # As Seats reads them: the invitations counted by the first page only.
+        alone = reclaim_counts(world.ctx, q, count_invitations=False)
+        assert alone.invitations_count == 0
+        assert with_invitations(alone, first) == counted
         pages = first.rows
         while len(pages) < first.total:  # across the candidates' end into the invitations
             page = reclaim_page(world.ctx, q, counted.count, len(pages), 7)

@@ -85,6 +85,30 @@ class ZoomScreen(Screen[None]):
             if isinstance(generation, int) and hasattr(self, "_css_update_count"):
                 self._css_update_count = generation
         self._styled_for = self._style_inputs()
+        self._collector: Any = None
+        self._pause_collector()
+
+    def _pause_collector(self) -> None:
+        """No cycle-collector pass while this screen is built; its widgets frozen once shown.
+
+        Why: composing, styling and mounting a screen's 30-90 widgets allocated enough
+        to run the collector's passes on the loop: 15-25 ms of a first visit of
+        Connection or Aggregate (``bench/tui_speed.py --breakdown``). The widgets live
+        as long as the app, as what a read brings back does, so the app's collector
+        treats the build as it treats a read (``tui/collector.py``): no automatic pass
+        until it is done, then frozen. A screen never shown lets go when unmounted; at
+        worst the collector resumes by itself after ``LONGEST_PAUSE_S``.
+        """
+        with contextlib.suppress(NoActiveAppError):
+            collector = getattr(active_app.get(), "collector", None)
+            if callable(getattr(collector, "reading", None)):
+                collector.reading()  # type: ignore[union-attr]
+                self._collector = collector
+
+    def _resume_collector(self) -> None:
+        collector, self._collector = self._collector, None
+        if collector is not None:
+            collector.landed()
 
     def _style_inputs(self) -> Hashable:
         """What the app contributes to this screen's styles, besides the screen's own nodes."""
@@ -148,6 +172,10 @@ class ZoomScreen(Screen[None]):
     def on_mount(self) -> None:
         self.zapp.runner.subscribe(self)
         self.update_top_bar()
+        self.call_after_refresh(self._resume_collector)  # built and drawn: see _pause_collector
+
+    def on_unmount(self) -> None:
+        self._resume_collector()
 
     @on(events.Resize)
     def _keep_layout(self, event: events.Resize) -> None:

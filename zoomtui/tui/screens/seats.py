@@ -23,6 +23,7 @@ from zoomtui.services.seats import (
     reclaim_page,
     reclaim_query,
     seat_report,
+    with_invitations,
 )
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.config_io import save_changes
@@ -177,7 +178,7 @@ class SeatsScreen(ZoomScreen):
         query = reclaim_query(self.ctx, None, days, price, definition)  # settings only
         try:  # the counts and the first page side by side, in the two reader threads
             result, first = await asyncio.gather(
-                self.zapp.reader(reclaim_counts, query),
+                self.zapp.reader(reclaim_counts, query, count_invitations=False),
                 self.zapp.reader(reclaim_page, query, None, 0, WindowTable.PAGE_SIZE),
             )
         except ZoomtuiError as exc:
@@ -192,6 +193,7 @@ class SeatsScreen(ZoomScreen):
         if first.run_id != result.run_id:  # a run landed between the two reads: read again
             self.reload_reclaim()
             return
+        result = with_invitations(result, first)  # counted once, by the page
         query = replace(query, run_id=result.run_id)  # the further pages: the same run
         self.result, self.picked = result, query
         count = result.count

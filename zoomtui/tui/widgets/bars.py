@@ -15,6 +15,7 @@ from textual.containers import ScrollableContainer, Vertical
 from textual.widgets import Label, Sparkline, Static
 
 from zoomtui.tui.safe import safe
+from zoomtui.tui.widgets.flat_table import flat_text
 
 
 def bar(used: int, total: int, width: int = 20) -> Text:
@@ -53,6 +54,43 @@ class SeatLine:
 def _rows(lines: Sequence[SeatLine]) -> int:
     """The seat table's lines when no name wraps: the heading, the groups and the plans."""
     return 1 + len({ln.group for ln in lines if ln.group}) + len(lines)
+
+
+def seat_table(lines: Sequence[SeatLine], at: int, bar_width: int) -> Table:
+    """The seat table for a widget ``at`` cells wide (0: not laid out yet) with bars as asked."""
+    # Numbers keep their width on a narrow terminal; the plan name and the bar give way.
+    digits = max([5, *(len(f"{n:,}") for ln in lines for n in (ln.purchased, ln.assigned))])
+    # The plan name takes what the numbers and a whole bar leave, up to the longest name
+    # (was at most 30: account and plan names were cut even at 120 columns); on a
+    # narrow screen the bar gives way (down to 4 cells) before the name does, and a
+    # name that still does not fit wraps rather than being cut.
+    width = (at or 200) - 4 * (digits + 2)  # a column's padding: 2
+    longest = max([4, *(len(ln.group or "") for ln in lines), *(len(ln.label) + 2 for ln in lines)])
+    bar_width = max(4, min(bar_width, width - longest - 7))
+    room = width - (bar_width + 7)
+    table = Table(box=None, expand=False, pad_edge=False, header_style="bold")
+    table.add_column("Plan", overflow="fold", max_width=max(8, min(longest, room)))
+    for name in ("Seats", "Used", "Pend", "Free"):
+        table.add_column(name, justify="right", no_wrap=True, min_width=digits)
+    # The share comes first and the bar is cropped, so a narrow screen keeps the share.
+    table.add_column("Use", no_wrap=True, overflow="crop", min_width=9)
+    group = None
+    for line in lines:
+        if line.group and line.group != group:
+            group = line.group
+            table.add_row(safe(group, "bold underline"), "", "", "", "", "")
+        used = line.assigned + line.pending
+        pct = f"{round(100 * used / line.purchased)}%" if line.purchased else ""
+        free = Text(f"{line.free:,}", style="bold" if line.free < 0 else "")
+        table.add_row(
+            safe(f"  {line.label}" if line.group else line.label),  # Zoom's plan keys
+            f"{line.purchased:,}",
+            f"{line.assigned:,}",
+            f"{line.pending:,}",
+            free,
+            Text(f"{pct:>4} ") + bar(used, line.purchased, bar_width),
+        )
+    return table
 
 
 WIDE_BARS_FROM = 100
@@ -115,40 +153,7 @@ class SeatBars(Static):
             self._drawn = None
             return
         self._drawn = (lines, bar_width, at)
-        # Numbers keep their width on a narrow terminal; the plan name and the bar give way.
-        digits = max([5, *(len(f"{n:,}") for ln in lines for n in (ln.purchased, ln.assigned))])
-        # The plan name takes what the numbers and a whole bar leave, up to the longest name
-        # (was at most 30: account and plan names were cut even at 120 columns); on a
-        # narrow screen the bar gives way (down to 4 cells) before the name does, and a
-        # name that still does not fit wraps rather than being cut.
-        width = (at or 200) - 4 * (digits + 2)  # a column's padding: 2
-        longest = max(
-            [4, *(len(ln.group or "") for ln in lines), *(len(ln.label) + 2 for ln in lines)]
-        )
-        bar_width = max(4, min(bar_width, width - longest - 7))
-        room = width - (bar_width + 7)
-        table = Table(box=None, expand=False, pad_edge=False, header_style="bold")
-        table.add_column("Plan", overflow="fold", max_width=max(8, min(longest, room)))
-        for name in ("Seats", "Used", "Pend", "Free"):
-            table.add_column(name, justify="right", no_wrap=True, min_width=digits)
-        # The share comes first and the bar is cropped, so a narrow screen keeps the share.
-        table.add_column("Use", no_wrap=True, overflow="crop", min_width=9)
-        group = None
-        for line in lines:
-            if line.group and line.group != group:
-                group = line.group
-                table.add_row(safe(group, "bold underline"), "", "", "", "", "")
-            used = line.assigned + line.pending
-            pct = f"{round(100 * used / line.purchased)}%" if line.purchased else ""
-            free = Text(f"{line.free:,}", style="bold" if line.free < 0 else "")
-            table.add_row(
-                safe(f"  {line.label}" if line.group else line.label),  # Zoom's plan keys
-                f"{line.purchased:,}",
-                f"{line.assigned:,}",
-                f"{line.pending:,}",
-                free,
-                Text(f"{pct:>4} ") + bar(used, line.purchased, bar_width),
-            )
+        table = seat_table(lines, at, bar_width)
         # A layout already asked for (this widget's size changed in the layout that sent
         # the resize drawing it now) may have measured the old drawing: Textual's
         # refresh(layout=True) then neither re-measures it nor asks again, and the old
@@ -170,17 +175,7 @@ class SeatBars(Static):
         (its height is its content's); with 60 plans that was about a second of the
         event loop on the first visit of Seats at 100,000 users.
         """
-        console = self.app.console
-        width = width or 200
-        rendered = console.render_lines(table, console.options.update_width(width), pad=False)
-        text = Text(no_wrap=True)
-        for number, line in enumerate(rendered):
-            if number:
-                text.append("\n")
-            for segment in line:
-                if not segment.control:
-                    text.append(segment.text, segment.style)
-        return text
+        return flat_text(self.app.console, table, width or 200)
 
 
 class Trend(Vertical):
