@@ -11,7 +11,9 @@ in ``_tui_timing.py``: no Pilot idle waits in the figures):
 - ``first_visit``: per screen (Runs, Diff, Seats, the Reclaim dialog opened from
   Seats, Aggregate, Connection, Accounts), from its key to: ``answer_ms`` the key
   handled and the screen painted, ``data_ms`` its data shown (every reader-thread
-  read finished and painted); ``loop_cpu_ms`` the event loop's CPU meanwhile;
+  read finished and painted; for Reclaim, its plan stored), ``rows_ms`` (Reclaim)
+  the plan's first rows given to its table, while the plan is being stored;
+  ``loop_cpu_ms`` the event loop's CPU meanwhile;
   ``loop_stall_ms`` the longest the loop was blocked, ``loop_blocked_ms`` the sum;
 - ``return_visit``: the same figures for showing each screen again (Users first);
 - ``walk``: a scripted walk on Users and Runs (search typed letter by letter then
@@ -42,7 +44,8 @@ import json
 import os
 import tempfile
 import time
-from contextlib import nullcontext, suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +117,27 @@ WALK = (
 )
 
 
+@contextmanager
+def first_rows() -> Iterator[list[float]]:
+    """When the Reclaim dialog's table is first given rows (the plan's preview or its
+    stored first page): the dialog shows them while the plan is being stored."""
+    from zoomtui.tui.screens.reclaim import ItemsTable
+
+    seen: list[float] = []
+    original = ItemsTable.show_pages
+
+    def noted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if not seen and args and args[0]:
+            seen.append(time.perf_counter())
+        return original(self, *args, **kwargs)
+
+    ItemsTable.show_pages = noted  # type: ignore[method-assign]
+    try:
+        yield seen
+    finally:
+        ItemsTable.show_pages = original  # type: ignore[method-assign]
+
+
 def load_avg() -> float:
     return round(os.getloadavg()[0], 2)
 
@@ -154,7 +178,11 @@ async def measure(
                 log(f"built ahead: {out['ahead']}")
             visits = {}
             for k, name in SCREENS:
-                visits[name] = await key(k)
+                with first_rows() as rows_at:
+                    start = time.perf_counter()
+                    visits[name] = await key(k)
+                if name == "reclaim" and rows_at:  # the plan's first rows, before it is stored
+                    visits[name]["rows_ms"] = round((rows_at[0] - start) * 1000, 1)
                 log(f"first visit {name}: {visits[name]}")
             out["first_visit"] = visits
             returns = {}
