@@ -18,7 +18,12 @@ from .conftest import SIZE, reads_done
 KEYS = {
     "runs": "2", "diff": "3", "seats": "4", "aggregate": "5", "connection": "6", "accounts": "7"
 }  # fmt: skip
-BUILT = [*KEYS, "help", "export"]  # every mode but the one shown, then the dialogs shown again
+BUILT = [
+    *KEYS,
+    "help",
+    "export",
+    "detail",
+]  # every mode but the one shown, then the dialogs shown again
 
 
 async def all_built(app: ZoomApp) -> None:
@@ -216,7 +221,7 @@ async def test_dialogs_built_ahead_show_what_dialogs_built_when_asked_show(
 ) -> None:
     async def dialogs(app: ZoomApp, pilot: Any) -> list[tuple[str, str | None]]:
         shown = []
-        for key in ("f1", "e"):
+        for key in ("f1", "e", "enter"):
             shown.append(await seen(app, pilot, key))
             await pilot.press("escape")
             await pilot.pause()
@@ -232,7 +237,7 @@ async def test_dialogs_built_ahead_show_what_dialogs_built_when_asked_show(
         app.ahead.quiet_s = 0.0
         await pilot.pause()
         await all_built(app)
-        built = [app.get_screen("help"), app.get_screen("export")]
+        built = [app.get_screen(name) for name in ("help", "export", "detail")]
         assert all(screen.is_mounted for screen in built)
         assert await dialogs(app, pilot) == cold
         await pilot.press("f1")

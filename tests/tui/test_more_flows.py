@@ -298,3 +298,36 @@ async def test_a_screen_is_laid_out_again_on_a_resize_not_when_first_shown(
         assert "UsersScreen" in laid_out and "UserDetailScreen" in laid_out
         view = app.screen.query_one(UserDetail)
         assert view.size.width < SIZE[0] - 10 and shown >= 1
+
+
+async def test_the_detail_is_shown_again_for_the_next_user_from_its_top(
+    demo_ctx: AppContext,
+) -> None:
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(WindowTable)
+        first_email = table.cursor_row["email"]
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, UserDetailScreen) and dialog.email == first_email
+        await pilot.press("end")  # scrolled down in the first user's detail
+        await pilot.pause()
+        assert dialog.query_one(UserDetail).scroll_offset.y > 0
+        await pilot.press("escape", "down")
+        await pilot.pause()
+        second_email = table.cursor_row["email"]
+        assert second_email != first_email
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is dialog  # built once, shown again
+        view = dialog.query_one(UserDetail)
+        assert view.scroll_offset.y == 0 and view.has_focus
+        title = text_of(dialog.query_one(".dialog-title"))
+        assert second_email in title and first_email not in title
+        record = text_of(view.sections["record"])
+        assert second_email in record and first_email not in record
+        assert view.render_line(1).text.split()[-1] == second_email  # drawn, not only kept

@@ -28,6 +28,7 @@ from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.dialogs import UnsavedDialog
 from zoomtui.tui.screens.exporting import EXPORT_DIALOG, unprepared_export_dialog
 from zoomtui.tui.screens.help import HelpScreen
+from zoomtui.tui.screens.users import DETAIL_DIALOG, unprepared_detail_dialog
 
 OPERATOR_INPUT = (
     events.Key,
@@ -79,7 +80,11 @@ class ZoomApp(App[None]):
             self,
             [m for m, _ in MODES],
             self.collector.quiet_for,
-            dialogs={HELP_SCREEN: HelpScreen, EXPORT_DIALOG: unprepared_export_dialog},
+            dialogs={
+                HELP_SCREEN: HelpScreen,
+                EXPORT_DIALOG: unprepared_export_dialog,
+                DETAIL_DIALOG: unprepared_detail_dialog,
+            },
         )
         self.ahead.enabled = build_ahead
         self._theme_ready = False

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual import events, on
 from textual._context import NoActiveAppError, active_app
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.screen import ModalScreen, Screen
 
 from zoomtui import paths
@@ -54,6 +54,31 @@ def keep_layout(screen: Screen[Any], event: events.Resize) -> None:
 
 
 ResultT = TypeVar("ResultT")
+DialogT = TypeVar("DialogT", bound=Screen[Any])
+
+
+def dialog_again(
+    app: App[Any],
+    name: str,
+    kind: type[DialogT],
+    fresh: Callable[[], DialogT],
+    prepare: Callable[[DialogT], None],
+) -> DialogT:
+    """The dialog installed as ``name``, prepared for this use; else a new one, installed.
+
+    Why: a dialog built once (or ahead, ``tui/ahead.py``) and shown again skips composing,
+    styling and first laying out its widgets: most of the time its key took to answer.
+    One already open (a dialog takes the keys, so it never is) gets a fresh one.
+    """
+    if app.is_screen_installed(name):
+        dialog = app.get_screen(name)
+        if isinstance(dialog, kind) and dialog not in app.screen_stack:
+            prepare(dialog)
+            return dialog
+        return fresh()
+    dialog = fresh()
+    app.install_screen(dialog, name)
+    return dialog
 
 
 class Dialog(ModalScreen[ResultT]):

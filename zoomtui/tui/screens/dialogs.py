@@ -163,6 +163,21 @@ class UserDetailScreen(Dialog[None]):
         detail.show(self.detail)
         detail.focus()
 
+    def prepare(self, email: str, detail: dict[str, Any]) -> None:
+        """Show another user: built once (ahead, while the operator is quiet), shown again.
+
+        Why: composing and first laying out the dialog, its scrollbar included, was most
+        of the 0.15-0.19 s Enter took to open it at 100,000 users.
+        """
+        self.email, self.detail = email, detail
+        if not self.is_mounted:
+            return  # composed with these when first shown
+        self.query_one(".dialog-title", Label).update(safe(email))
+        view = self.query_one(UserDetail)
+        view.scroll_to(y=0, animate=False, immediate=True)
+        view.show(detail)
+        view.focus()
+
 
 class UnsavedDialog(Dialog[str]):
     """Save, discard or stay: leaving the Connection screen must never drop edits silently."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from zoomtui.errors import ZoomtuiError
 from zoomtui.services.context import AppContext
 from zoomtui.services.export import write_csv, write_json
-from zoomtui.tui.screens.base import ZoomScreen
+from zoomtui.tui.screens.base import ZoomScreen, dialog_again
 from zoomtui.tui.screens.dialogs import ExportChoice, ExportDialog
 
 if TYPE_CHECKING:
@@ -117,12 +117,10 @@ def unprepared_export_dialog() -> ExportDialog:
 
 def export_dialog(app: ZoomApp, what: str, path: Path, count: int | None) -> ExportDialog:
     """The app's export dialog, ready to ask about ``what``."""
-    if app.is_screen_installed(EXPORT_DIALOG):
-        dialog = app.get_screen(EXPORT_DIALOG)
-        if isinstance(dialog, ExportDialog) and dialog not in app.screen_stack:
-            dialog.prepare(what, path, count)
-            return dialog
-        return ExportDialog(what, path, count)  # one is open already: ask with another
-    dialog = ExportDialog(what, path, count)
-    app.install_screen(dialog, EXPORT_DIALOG)
-    return dialog
+    return dialog_again(
+        app,
+        EXPORT_DIALOG,
+        ExportDialog,
+        lambda: ExportDialog(what, path, count),
+        lambda dialog: dialog.prepare(what, path, count),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
@@ -18,12 +18,31 @@ from zoomtui.services.users import UserFilter, query_users, user_detail
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
-from zoomtui.tui.screens.base import ZoomScreen
+from zoomtui.tui.screens.base import ZoomScreen, dialog_again
 from zoomtui.tui.screens.dialogs import ColumnPicker, UserDetailScreen
 from zoomtui.tui.screens.exporting import start_export
 from zoomtui.tui.screens.users_data import UsersRead, read_page, read_users
 from zoomtui.tui.widgets.filter_bar import FilterBar, FilterState
 from zoomtui.tui.widgets.window_table import Column, Row, WindowTable
+
+DETAIL_DIALOG = "detail"
+"""The name the user detail is installed under: built once, shown again for each user."""
+
+
+def detail_dialog(app: App[Any], email: str, detail: dict[str, Any]) -> UserDetailScreen:
+    """The app's user detail dialog, showing ``email``."""
+    return dialog_again(
+        app,
+        DETAIL_DIALOG,
+        UserDetailScreen,
+        lambda: UserDetailScreen(email, detail),
+        lambda dialog: dialog.prepare(email, detail),
+    )
+
+
+def unprepared_detail_dialog() -> UserDetailScreen:
+    """The user detail built ahead, before a user is chosen (``prepare`` shows one)."""
+    return UserDetailScreen("", {})
 
 
 def _date(value: Any) -> str:
@@ -245,7 +264,7 @@ class UsersScreen(ZoomScreen):
             return
         if not self.is_latest("detail", ticket):
             return
-        await self.app.push_screen(UserDetailScreen(email, detail))
+        await self.app.push_screen(detail_dialog(self.app, email, detail))
 
     # -- actions --------------------------------------------------------------------------------
 

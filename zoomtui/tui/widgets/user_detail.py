@@ -222,7 +222,7 @@ class UserDetail(ScrollView, can_focus=True):
             return
         self._fitted = (region.width, region.height)
         width = region.width
-        room = self.scrollbar_size_vertical
+        room = self.styles.scrollbar_size_vertical  # the CSS width, shown or not yet
         if self._fewest_lines() > region.height and width > room:
             width -= room  # it will scroll: render once, beside the scrollbar
         lines = self._draw(width)
