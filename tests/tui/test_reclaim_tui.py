@@ -137,7 +137,7 @@ async def test_first_rows_shown_while_the_plan_is_stored_then_its_pages_read(
     import asyncio
     import threading
 
-    from zoomtui.tui.screens import reclaim as dialog
+    from zoomtui.tui.screens import reclaim_items as dialog  # where the dialog reads its plan
 
     monkeypatch.setattr(ItemsTable, "PAGE_SIZE", 4)
     release, entered = threading.Event(), threading.Event()

@@ -24,25 +24,21 @@ from zoomtui.errors import ZoomtuiError
 from zoomtui.services.reclaim.actions import CAPACITY_KEYS, Action
 from zoomtui.services.reclaim.apply import apply_kept_in_thread
 from zoomtui.services.reclaim.journal import journal_rows
-from zoomtui.services.reclaim.plan import (
-    addons_held,
-    create_plan,
-    plan_head,
-    plan_page,
-    planned_of,
-    preview_plan,
-)
+from zoomtui.services.reclaim.plan import addons_held, plan_page
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.reclaim_items import (
     JOURNAL_COLUMNS,
     ItemsTable,
+    head_and_page,
     idle_days,
     idle_or_never,
     item_action,
     item_state,
     last_login,
+    plan_and_page,
+    preview,
     rows_of,
 )
 from zoomtui.tui.widgets.columns import Column, Row
@@ -66,35 +62,6 @@ def most_held(held: dict[str, int]) -> tuple[str, ...]:
     """The removable add-ons of ``held`` (name -> users holding it), the most held first."""
     removable = {name: n for name, n in held.items() if name in CAPACITY_KEYS}
     return tuple(name for name, _n in sorted(removable.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
-def plan_and_page(
-    ctx: AppContext, action: Action, days: int | None, definition: str, only: set[str] | None
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """A stored plan (written by SQLite, in a reader thread) and its first page of items."""
-    plan = create_plan(ctx, action, days, definition, only)
-    return plan, plan_page(ctx, plan["id"], 0, ItemsTable.PAGE_SIZE)
-
-
-def preview(
-    ctx: AppContext, action: Action, days: int | None, definition: str, only: set[str] | None
-) -> list[dict[str, Any]]:
-    """The plan's first page as it will be stored (no ids yet), read in the other reader
-    thread while the plan is written."""
-    return preview_plan(ctx, action, days, definition, only, ItemsTable.PAGE_SIZE)
-
-
-def head_and_page(
-    ctx: AppContext, plan_id: int, dropped: set[int]
-) -> tuple[dict[str, Any], list[dict[str, Any]], set[int]]:
-    """A stored plan's counts and first page of items, read again (after an apply), and
-    which of the ``dropped`` items are still planned (an apply stopped before them)."""
-    head = plan_head(ctx, plan_id)
-    return (
-        head,
-        plan_page(ctx, plan_id, 0, ItemsTable.PAGE_SIZE),
-        planned_of(ctx, plan_id, dropped),
-    )
 
 
 def action_cycle(addons: Iterable[str]) -> tuple[Action, ...]:

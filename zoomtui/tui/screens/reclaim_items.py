@@ -1,14 +1,26 @@
-"""The Reclaim dialog's table: a plan's items or the journal, and how their cells read."""
+"""The Reclaim dialog's table: a plan's items or the journal, how their cells read, and
+the reads (in a reader thread) that fill it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import Binding
 
+from zoomtui.services.reclaim.actions import Action
+from zoomtui.services.reclaim.plan import (
+    create_plan,
+    plan_head,
+    plan_page,
+    planned_of,
+    preview_plan,
+)
 from zoomtui.tui.widgets.columns import Column, Row
 from zoomtui.tui.widgets.window_table import WindowTable, keys_without_letters
+
+if TYPE_CHECKING:
+    from zoomtui.services.context import AppContext
 
 JOURNAL_COLUMNS = [
     Column("journal_id", "Id", 6),
@@ -62,3 +74,32 @@ def item_state(item: Row) -> str:
 def rows_of(rows: list[Row]) -> Callable[[int, int], tuple[list[Row], int]]:
     """A page provider over rows already in memory."""
     return lambda offset, limit: (rows[offset : offset + limit], len(rows))
+
+
+def plan_and_page(
+    ctx: AppContext, action: Action, days: int | None, definition: str, only: set[str] | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A stored plan (written by SQLite, in a reader thread) and its first page of items."""
+    plan = create_plan(ctx, action, days, definition, only)
+    return plan, plan_page(ctx, plan["id"], 0, ItemsTable.PAGE_SIZE)
+
+
+def preview(
+    ctx: AppContext, action: Action, days: int | None, definition: str, only: set[str] | None
+) -> list[dict[str, Any]]:
+    """The plan's first page as it will be stored (no ids yet), read in the other reader
+    thread while the plan is written."""
+    return preview_plan(ctx, action, days, definition, only, ItemsTable.PAGE_SIZE)
+
+
+def head_and_page(
+    ctx: AppContext, plan_id: int, dropped: set[int]
+) -> tuple[dict[str, Any], list[dict[str, Any]], set[int]]:
+    """A stored plan's counts and first page of items, read again (after an apply), and
+    which of the ``dropped`` items are still planned (an apply stopped before them)."""
+    head = plan_head(ctx, plan_id)
+    return (
+        head,
+        plan_page(ctx, plan_id, 0, ItemsTable.PAGE_SIZE),
+        planned_of(ctx, plan_id, dropped),
+    )
