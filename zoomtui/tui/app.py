@@ -27,7 +27,7 @@ from zoomtui.tui.screens import SCREENS, SWITCHING, SwitchingScreen
 from zoomtui.tui.screens.base import ZoomScreen
 from zoomtui.tui.screens.dialogs import UnsavedDialog
 from zoomtui.tui.screens.exporting import EXPORT_DIALOG, unprepared_export_dialog
-from zoomtui.tui.screens.help import HelpScreen
+from zoomtui.tui.screens.help import HelpScreen, keymap_of
 from zoomtui.tui.screens.users import DETAIL_DIALOG, unprepared_detail_dialog
 
 OPERATOR_INPUT = (
@@ -293,16 +293,12 @@ class ZoomApp(App[None]):
             return
         if self.is_screen_installed(HELP_SCREEN):
             built = self.get_screen(HELP_SCREEN)
-            if not isinstance(built, HelpScreen) or built.keymap != self.keymap_in_force():
+            if not isinstance(built, HelpScreen) or built.keymap != keymap_of(self):
                 self.uninstall_screen(HELP_SCREEN)
                 built.remove()
         if not self.is_screen_installed(HELP_SCREEN):
             self.install_screen(HelpScreen(), HELP_SCREEN)
         self.push_screen(HELP_SCREEN)
-
-    def keymap_in_force(self) -> dict[str, str]:
-        """The keys the operator set, by action id (Textual's keymap)."""
-        return dict(getattr(self, "_keymap", {}) or {})
 
     def show_diff(self, run_a: int, run_b: int) -> None:
         """Open the Diff screen on two runs (from the Runs screen)."""

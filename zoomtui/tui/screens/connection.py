@@ -34,7 +34,7 @@ from zoomtui.tui.screens.connection_fields import (
 )
 from zoomtui.tui.screens.connection_report import report_renderable
 from zoomtui.tui.screens.dialogs import UnsavedDialog
-from zoomtui.tui.screens.help import keys_of
+from zoomtui.tui.screens.help import keymap_of, keys_of
 from zoomtui.tui.widgets.toggles import TextCheckbox
 
 
@@ -335,8 +335,7 @@ class ConnectionScreen(ZoomScreen):
         self.call_after_refresh(panel.scroll_visible)
 
     def _key_hint(self, action_id: str) -> str:
-        keymap = dict(getattr(self.app, "_keymap", {}) or {})
-        return keys_of(by_id(action_id), keymap).split(",")[0]
+        return keys_of(by_id(action_id), keymap_of(self.app)).split(",")[0]
 
     def action_new_profile(self) -> None:
         """Ask for a name, create the profile, then switch to it (this form, empty)."""

@@ -36,6 +36,11 @@ def display_keys(keys: str) -> str:
     return ", ".join(key_as_typed(k) for k in keys.split(",") if k.strip())
 
 
+def keymap_of(app: object) -> dict[str, str]:
+    """The keys the operator set, by action id (the app's Textual keymap)."""
+    return dict(getattr(app, "_keymap", {}) or {})
+
+
 def keys_of(action: UserAction, keymap: dict[str, str]) -> str:
     """The keys of an action after the ``[keymap]`` overrides, as typed."""
     return display_keys(keymap.get(action.id, action.key))
@@ -84,7 +89,7 @@ class HelpScreen(Dialog[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.keymap = dict(getattr(self.app, "_keymap", {}) or {})  # the keys shown
+        self.keymap = keymap_of(self.app)  # the keys shown
         self.entries = help_entries(self.keymap)
         self._with_ids: bool | None = None
 
