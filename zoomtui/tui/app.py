@@ -24,7 +24,7 @@ from zoomtui.tui.errors import error_text
 from zoomtui.tui.palette import PaletteProvider
 from zoomtui.tui.runner import RunController, RunState
 from zoomtui.tui.screens import SCREENS, SWITCHING, SwitchingScreen
-from zoomtui.tui.screens.base import ZoomScreen
+from zoomtui.tui.screens.base import ZoomScreen, dialog_again
 from zoomtui.tui.screens.dialogs import UnsavedDialog
 from zoomtui.tui.screens.exporting import EXPORT_DIALOG, unprepared_export_dialog
 from zoomtui.tui.screens.help import HelpScreen, keymap_of
@@ -296,9 +296,7 @@ class ZoomApp(App[None]):
             if not isinstance(built, HelpScreen) or built.keymap != keymap_of(self):
                 self.uninstall_screen(HELP_SCREEN)
                 built.remove()
-        if not self.is_screen_installed(HELP_SCREEN):
-            self.install_screen(HelpScreen(), HELP_SCREEN)
-        self.push_screen(HELP_SCREEN)
+        self.push_screen(dialog_again(self, HELP_SCREEN, HelpScreen, HelpScreen, lambda _: None))
 
     def show_diff(self, run_a: int, run_b: int) -> None:
         """Open the Diff screen on two runs (from the Runs screen)."""
