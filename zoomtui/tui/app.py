@@ -28,12 +28,7 @@ from zoomtui.tui.screens.base import ZoomScreen, dialog_again
 from zoomtui.tui.screens.dialogs import COLUMNS_DIALOG, UnsavedDialog
 from zoomtui.tui.screens.exporting import EXPORT_DIALOG, unprepared_export_dialog
 from zoomtui.tui.screens.help import HelpScreen, keymap_of
-from zoomtui.tui.screens.switcher import (
-    SWITCHER_DIALOG,
-    ProfileSwitcher,
-    switcher_dialog,
-    unprepared_switcher,
-)
+from zoomtui.tui.screens.switcher import SWITCHER_DIALOG, ProfileSwitcher, switcher_dialog
 from zoomtui.tui.screens.users import (
     DETAIL_DIALOG,
     unprepared_column_picker,
@@ -95,7 +90,7 @@ class ZoomApp(App[None]):
                 EXPORT_DIALOG: unprepared_export_dialog,
                 DETAIL_DIALOG: unprepared_detail_dialog,
                 COLUMNS_DIALOG: unprepared_column_picker,
-                SWITCHER_DIALOG: unprepared_switcher,
+                SWITCHER_DIALOG: ProfileSwitcher,
             },
         )
         self.ahead.enabled = build_ahead

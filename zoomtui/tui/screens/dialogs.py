@@ -241,7 +241,7 @@ class ColumnPicker(Dialog[list[str]]):
         """Ask again, for the table as it is now: built once (ahead, ``tui/ahead.py``), shown again.
 
         Why: composing, styling and laying the dialog out (twice: Textual lays a new
-        screen out again on its first Resize) was most of the 95-140 ms ``c`` took to
+        screen out again on its first Resize) was most of the 80-130 ms ``c`` took to
         answer at 100,000 users. Ticked as the table shows now (a profile switch, for
         one, rebuilds it), the cursor on the first column, ticks applied to this table.
         """
