@@ -9,6 +9,10 @@ sent as the terminal driver sends it, and the app is polled every 2 ms:
 - ``answer_ms``: until the key is handled and the screen painted (no message queued
   on the app or the current screen's widgets, no layout, repaint or style refresh
   pending, two polls in a row), timed at the last frame the app displayed;
+- ``first_frame_ms``: until the first frame the app displayed after the key, of the
+  screen or dialog it ends on (when the operator first sees it answered: a dialog
+  drawn, before the frames that follow for a focus ring, a scrollbar or the
+  palette's list), or ``answer_ms`` when the key changed nothing shown;
 - ``data_ms``: the same, and no worker of the app still running (reads, navigation);
 - ``waited_ms``: until the app was calm with no worker running (what the loop CPU
   and the stalls cover; a worker may run on after the last frame);
@@ -80,11 +84,20 @@ class Frames:
 
     def __init__(self, app: App[Any]) -> None:
         self.last = time.perf_counter()
+        self.before: Any = None  # the screen shown when ``timed_key`` sent its key
+        self.first: float | None = None  # its first frame since
+        self.first_new: float | None = None  # the first frame of another screen (a dialog)
         original = app._display
 
         def display(screen: Any, renderable: Any) -> None:
             original(screen, renderable)
             self.last = time.perf_counter()
+            if renderable is None or app._batch_count:
+                return
+            if self.first is None:
+                self.first = self.last
+            if self.first_new is None and screen is not self.before:
+                self.first_new = self.last
 
         app._display = display  # type: ignore[method-assign]
 
@@ -147,6 +160,7 @@ async def timed_key(
     polling = 0.0
     answered: float | None = None
     calm = 0
+    frames.before, frames.first, frames.first_new = app.screen, None, None
     send_key(app, key)
     while time.perf_counter() - start < timeout:
         await asyncio.sleep(POLL_S)
@@ -166,8 +180,12 @@ async def timed_key(
     waited = time.perf_counter() - start
     loop_cpu = time.thread_time() - cpu - polling
     stall, blocked = ticker.reset()
+    answer = answered if answered is not None else data
+    first_at = frames.first if app.screen is frames.before else frames.first_new
+    first = answer if first_at is None else min(first_at - start, answer)
     return {
-        "answer_ms": round((answered if answered is not None else data) * 1000, 1),
+        "answer_ms": round(answer * 1000, 1),
+        "first_frame_ms": round(first * 1000, 1),
         "data_ms": round(data * 1000, 1),
         "loop_cpu_ms": round(loop_cpu * 1000, 1),
         "waited_ms": round(waited * 1000, 1),

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
@@ -21,7 +22,7 @@ from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction, bindings_for
 from zoomtui.tui.ahead import CHECK_S, AheadBuilder
 from zoomtui.tui.collector import Collector, FreezingReader
 from zoomtui.tui.errors import error_text
-from zoomtui.tui.palette import PaletteProvider
+from zoomtui.tui.palette import Palette, PaletteProvider
 from zoomtui.tui.runner import RunController, RunState
 from zoomtui.tui.screens import SCREENS, SWITCHING, SwitchingScreen
 from zoomtui.tui.screens.base import ZoomScreen, dialog_again
@@ -286,6 +287,11 @@ class ZoomApp(App[None]):
         self.apply_settings(keep_unset=True)
         await self.switch_mode(target)
         self.notify(f"Now on profile {name}.", title="Switch profile")
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, as ``App.action_command_palette`` opens it, dimming once."""
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(Palette(id="--command-palette"))
 
     def action_help(self) -> None:
         """Show every key and command.

@@ -8,9 +8,10 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction
+from zoomtui.tui.backdrop import DimmedOnce
 
 # A dialog's own keys (save / discard / stay) mean nothing from the palette.
 PALETTE_ACTIONS = tuple(a for a in ACTIONS if a.scope == APP or a.scope in dict(MODES))
@@ -42,3 +43,11 @@ class PaletteProvider(Provider):
                     text=action.palette_title,
                     help=action.help,
                 )
+
+
+class Palette(DimmedOnce, CommandPalette):
+    """Textual's command palette, dimming the screen under it once per change of that screen.
+
+    Why: it paints itself six or seven times as it opens and fills its list, and each
+    paint tinted the whole screen under it again: a third of its opening.
+    """

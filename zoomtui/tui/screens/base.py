@@ -13,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 
 from zoomtui import paths
 from zoomtui.tui.actions import MODES
+from zoomtui.tui.backdrop import DimmedOnce
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.messages import RunFinished, RunStarted
 from zoomtui.tui.widgets.footer import QuickFooter
@@ -81,8 +82,11 @@ def dialog_again(
     return dialog
 
 
-class Dialog(ModalScreen[ResultT]):
-    """A modal screen over a mode's screen, laid out once when shown (``keep_layout``)."""
+class Dialog(DimmedOnce, ModalScreen[ResultT]):
+    """A modal screen over a mode's screen, laid out once when shown (``keep_layout``).
+
+    The screen under it is dimmed once per change of that screen (``tui/backdrop.py``).
+    """
 
     @on(events.Resize)
     def _keep_layout(self, event: events.Resize) -> None:

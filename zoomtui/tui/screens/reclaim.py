@@ -26,6 +26,7 @@ from zoomtui.services.reclaim.apply import apply_kept_in_thread
 from zoomtui.services.reclaim.journal import journal_rows
 from zoomtui.services.reclaim.plan import addons_held, plan_page
 from zoomtui.tui.actions import bindings_for
+from zoomtui.tui.backdrop import DimmedOnce
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.reclaim_items import (
@@ -70,7 +71,7 @@ def action_cycle(addons: Iterable[str]) -> tuple[Action, ...]:
     return (*ACTION_CYCLE[:2], *removals, *ACTION_CYCLE[2:])
 
 
-class ConfirmApply(ModalScreen[bool]):
+class ConfirmApply(DimmedOnce, ModalScreen[bool]):
     """Yes or no, naming what will happen: how many users and the yearly saving."""
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for("confirm")  # type: ignore[assignment]
@@ -99,7 +100,7 @@ class ConfirmApply(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class ReclaimScreen(ModalScreen[bool]):
+class ReclaimScreen(DimmedOnce, ModalScreen[bool]):
     """The plan of one action for a selection; drop items, apply, read the journal.
 
     Dismissed with whether a plan was applied: only then has the screen below to re-read.
