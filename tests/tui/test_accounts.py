@@ -171,6 +171,54 @@ async def test_switching_profile_changes_users_and_is_refused_during_a_run(
         assert any(a.action == "app.switch_profile" for a in PALETTE_ACTIONS)
 
 
+async def test_the_profile_switcher_is_shown_again_with_the_profiles_as_they_are_now(
+    demo_accounts: DemoAccounts,
+) -> None:
+    """Built once and shown again: the list read afresh, the cursor on the current profile."""
+    contexts = demo_accounts.contexts
+    first_name, second, third = list(contexts)
+
+    async def opened(app: ZoomApp, pilot: Any) -> tuple[ProfileSwitcher, str, str | None]:
+        await pilot.press("p")
+        await pilot.pause()
+        switcher = app.screen
+        assert isinstance(switcher, ProfileSwitcher)
+        focused = switcher.focused
+        return switcher, app.export_screenshot(), focused.id if focused else None
+
+    cold = create_app(contexts[first_name], schedule=False, accounts=DemoAccounts(contexts))
+    async with cold.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        _, new, new_focus = await opened(cold, pilot)
+
+    accounts = DemoAccounts({first_name: contexts[first_name], second: contexts[second]})
+    app = create_app(contexts[first_name], schedule=False, accounts=accounts)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        switcher, _, _ = await opened(app, pilot)
+        rows = switcher.query_one(DataTable)
+        assert rows.row_count == 2
+        await pilot.press("down", "escape")  # the cursor moved off the current profile
+        await pilot.pause()
+        accounts.contexts[third] = contexts[third]  # a profile added meanwhile
+        again, shown, focus = await opened(app, pilot)
+        assert again is switcher  # built once, shown again
+        assert rows.row_count == 3 and rows.cursor_row == 0
+        assert (shown, focus) == (new, new_focus)  # what a new switcher shows
+        await pilot.press("escape")
+        await pilot.pause()
+
+        del accounts.contexts[second]  # and one deleted
+        await opened(app, pilot)
+        assert [k.value for k in rows.rows] == [first_name, third]
+        await pilot.press("down", "enter")
+        await wait_for(app, pilot, lambda: app.ctx.profile == third)
+        await wait_for(app, pilot, lambda: isinstance(app.screen, UsersScreen))
+        await opened(app, pilot)
+        assert app.screen is switcher and rows.cursor_row == 1  # on the profile now in use
+        assert rows.get_row_at(1)[0] == "●" and rows.get_row_at(0)[0] == ""
+
+
 # -- real profiles -----------------------------------------------------------------------------
 
 

@@ -23,6 +23,8 @@ BUILT = [
     "help",
     "export",
     "detail",
+    "columns",
+    "switcher",
 ]  # every mode but the one shown, then the dialogs shown again
 
 
@@ -221,7 +223,7 @@ async def test_dialogs_built_ahead_show_what_dialogs_built_when_asked_show(
 ) -> None:
     async def dialogs(app: ZoomApp, pilot: Any) -> list[tuple[str, str | None]]:
         shown = []
-        for key in ("f1", "e", "enter"):
+        for key in ("f1", "e", "enter", "c", "p"):
             shown.append(await seen(app, pilot, key))
             await pilot.press("escape")
             await pilot.pause()
@@ -237,12 +239,17 @@ async def test_dialogs_built_ahead_show_what_dialogs_built_when_asked_show(
         app.ahead.quiet_s = 0.0
         await pilot.pause()
         await all_built(app)
-        built = [app.get_screen(name) for name in ("help", "export", "detail")]
+        built = [app.get_screen(name) for name in BUILT[len(KEYS) :]]
         assert all(screen.is_mounted for screen in built)
         assert await dialogs(app, pilot) == cold
-        await pilot.press("f1")
-        await pilot.pause()
-        assert app.screen is built[0]  # shown, not built again
+        for key, screen in zip(("f1", "e", "enter", "c", "p"), built, strict=True):
+            await pilot.press(key)
+            await pilot.pause()
+            await app.workers.wait_for_complete()  # the detail reads its user first
+            await pilot.pause()
+            assert app.screen is screen, key  # shown, not built again
+            await pilot.press("escape")
+            await pilot.pause()
 
 
 async def test_a_dialog_that_cannot_be_built_ahead_is_built_when_asked_for(

@@ -164,6 +164,64 @@ async def test_column_picker_drops_columns_and_gives_the_width_away(demo_ctx: Ap
         assert table.widths[0] > 25  # the e-mail got room
 
 
+async def test_the_column_picker_is_shown_again_ticked_as_the_table_is_now(
+    demo_ctx: AppContext,
+) -> None:
+    """Built once and shown again: the table's columns ticked, the cursor on top, as new."""
+    from textual.widgets import SelectionList
+
+    from zoomtui.tui.app import create_app
+    from zoomtui.tui.screens.dialogs import ColumnPicker
+    from zoomtui.tui.screens.users import SHOWN, UsersScreen
+
+    def state(picker: ColumnPicker) -> tuple[str, str | None, int | None]:
+        focused = picker.focused
+        highlighted = picker.query_one(SelectionList).highlighted
+        return app.export_screenshot(), focused.id if focused else None, highlighted
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#users-table", WindowTable)
+        table.focus()
+        await pilot.press("c")
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, ColumnPicker)
+        new = state(first)
+        assert new[2] == 0  # on the first column
+        await pilot.press("down", "down", "space")  # the cursor down, a column off
+        await pilot.pause()
+        assert "status" not in [c.key for c in table.columns]
+        await pilot.press("escape")
+        await pilot.pause()
+        table.set_columns(SHOWN)  # the columns changed another way
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.screen is first  # built once, shown again
+        assert state(first) == new  # what a new one shows: status ticked, the cursor on top
+        await pilot.press("escape")
+        await pilot.pause()
+        assert [c.key for c in table.columns] == [c.key for c in SHOWN]  # nothing applied
+
+        # After a profile switch the Users screen is new: ticks apply to its table.
+        await app._switch(demo_ctx.profile, None)
+        await pilot.pause()
+        users = app.screen
+        assert isinstance(users, UsersScreen) and users.table is not table
+        users.table.set_columns([c for c in SHOWN if c.key != "dept"])
+        users.table.focus()
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.screen is first
+        picks = first.query_one(SelectionList)
+        assert set(picks.selected) == {c.key for c in users.table.columns}
+        picks.select("last_hosted_month")
+        await pilot.pause()
+        assert "last_hosted_month" in [c.key for c in users.table.columns]
+        assert "dept" not in [c.key for c in users.table.columns]
+
+
 async def test_async_pages_arrive_later_and_a_new_source_drops_late_ones() -> None:
     import asyncio
 

@@ -16,7 +16,8 @@ a key pressed meanwhile waits for one screen's building at most. A screen
 built ahead is then like one shown before: what it shows is refreshed by the
 same signals (a run finishing, the Runs screen's re-read when shown). Then the
 dialogs the app shows again rather than builds each time (help, export, the
-user detail) are built and installed the same way, one per quiet moment.
+user detail, the column picker, the profile switcher) are built and installed
+the same way, one per quiet moment.
 
 The builder uses three private attributes of Textual's ``App`` (its modes, their
 screen stacks, and the registration of a screen, all as ``App._init_mode`` uses
@@ -59,7 +60,7 @@ class AheadBuilder:
     ) -> None:
         self._app = app
         self._modes = tuple(modes)
-        # Dialogs shown again rather than built each time (help, export, the user detail):
+        # Dialogs shown again rather than built each time (help, export, the detail, ...):
         # built after the modes, installed under their names, where the app looks for them.
         self._dialogs = dict(dialogs or {})
         self._quiet_for = quiet_for  # seconds since the operator's last key, click or scroll

@@ -26,10 +26,15 @@ from zoomtui.tui.palette import Palette, PaletteProvider
 from zoomtui.tui.runner import RunController, RunState
 from zoomtui.tui.screens import SCREENS, SWITCHING, SwitchingScreen
 from zoomtui.tui.screens.base import ZoomScreen, dialog_again
-from zoomtui.tui.screens.dialogs import UnsavedDialog
+from zoomtui.tui.screens.dialogs import COLUMNS_DIALOG, UnsavedDialog
 from zoomtui.tui.screens.exporting import EXPORT_DIALOG, unprepared_export_dialog
 from zoomtui.tui.screens.help import HelpScreen, keymap_of
-from zoomtui.tui.screens.users import DETAIL_DIALOG, unprepared_detail_dialog
+from zoomtui.tui.screens.switcher import SWITCHER_DIALOG, ProfileSwitcher, switcher_dialog
+from zoomtui.tui.screens.users import (
+    DETAIL_DIALOG,
+    unprepared_column_picker,
+    unprepared_detail_dialog,
+)
 
 OPERATOR_INPUT = (
     events.Key,
@@ -85,6 +90,8 @@ class ZoomApp(App[None]):
                 HELP_SCREEN: HelpScreen,
                 EXPORT_DIALOG: unprepared_export_dialog,
                 DETAIL_DIALOG: unprepared_detail_dialog,
+                COLUMNS_DIALOG: unprepared_column_picker,
+                SWITCHER_DIALOG: ProfileSwitcher,
             },
         )
         self.ahead.enabled = build_ahead
@@ -217,9 +224,7 @@ class ZoomApp(App[None]):
     # -- profiles -------------------------------------------------------------------------------
 
     def action_switch_profile(self) -> None:
-        """Pick another profile (Zoom account) from a list."""
-        from zoomtui.tui.screens.switcher import ProfileSwitcher
-
+        """Pick another profile (Zoom account) from a list, re-read each time it is shown."""
         if isinstance(self.screen, ProfileSwitcher) or not self._may_switch():
             return
 
@@ -227,7 +232,7 @@ class ZoomApp(App[None]):
             if name is not None:
                 self.switch_profile(name)
 
-        self.push_screen(ProfileSwitcher(), chosen)
+        self.push_screen(switcher_dialog(self), chosen)
 
     def _may_switch(self) -> bool:
         """No switch while this account's aggregation or a reclaim apply runs."""

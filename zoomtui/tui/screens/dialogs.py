@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, SelectionList
 
 from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.safe import safe
-from zoomtui.tui.screens.base import Dialog
+from zoomtui.tui.screens.base import Dialog, dialog_again
 from zoomtui.tui.widgets.footer import QuickFooter
 from zoomtui.tui.widgets.user_detail import UserDetail
 
@@ -231,17 +231,49 @@ class ColumnPicker(Dialog[list[str]]):
         self.fixed = fixed
         self.apply = apply
 
+    def prepare(
+        self,
+        options: list[tuple[str, str]],
+        shown: list[str],
+        fixed: str,
+        apply: Callable[[list[str]], None],
+    ) -> None:
+        """Ask again, for the table as it is now: built once (ahead, ``tui/ahead.py``), shown again.
+
+        Why: composing, styling and laying the dialog out (twice: Textual lays a new
+        screen out again on its first Resize) was most of the 80-130 ms ``c`` took to
+        answer at 100,000 users. Ticked as the table shows now (a profile switch, for
+        one, rebuilds it), the cursor on the first column, ticks applied to this table.
+        """
+        same = options == self.options
+        self.options, self.shown, self.fixed, self.apply = options, shown, fixed, apply
+        if not self.is_mounted:
+            return  # composed with these when first shown
+        picks = self.query_one(SelectionList)
+        # Ticked to match the table, which needs no applying to it.
+        with picks.prevent(SelectionList.SelectedChanged):
+            if not same:
+                picks.clear_options()
+                picks.add_options(self._selections())
+            for key, _label in options:
+                if self._ticked(key):
+                    picks.select(key)
+                else:
+                    picks.deselect(key)
+        picks.highlighted = 0 if options else None
+        picks.scroll_to(y=0, animate=False, immediate=True)
+        picks.focus()
+
+    def _ticked(self, key: str) -> bool:
+        return key in self.shown or key == self.fixed
+
+    def _selections(self) -> list[tuple[str, str, bool]]:
+        return [(label, key, self._ticked(key)) for key, label in self.options]
+
     def compose(self) -> ComposeResult:
         with Vertical(id="columns-box", classes="dialog"):
             yield Label("Columns", classes="dialog-title")
-            yield SelectionList[str](
-                *(
-                    (label, key, key in self.shown or key == self.fixed)
-                    for key, label in self.options
-                ),
-                id="columns-list",
-                compact=True,
-            )
+            yield SelectionList[str](*self._selections(), id="columns-list", compact=True)
             yield Label("space ticks · Esc closes", classes="dim")
 
     def on_mount(self) -> None:
@@ -255,3 +287,24 @@ class ColumnPicker(Dialog[list[str]]):
 
     def action_close(self) -> None:
         self.dismiss(self.shown)
+
+
+COLUMNS_DIALOG = "columns"
+"""The name the column picker is installed under: built once, shown again."""
+
+
+def column_picker(
+    app: App[Any],
+    options: list[tuple[str, str]],
+    shown: list[str],
+    fixed: str,
+    apply: Callable[[list[str]], None],
+) -> ColumnPicker:
+    """The app's column picker, ticked as a table shows ``shown``, applying ticks to it."""
+    return dialog_again(
+        app,
+        COLUMNS_DIALOG,
+        ColumnPicker,
+        lambda: ColumnPicker(options, shown, fixed, apply),
+        lambda dialog: dialog.prepare(options, shown, fixed, apply),
+    )

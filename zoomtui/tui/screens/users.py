@@ -19,7 +19,7 @@ from zoomtui.tui.actions import bindings_for
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.safe import safe
 from zoomtui.tui.screens.base import ZoomScreen, dialog_again
-from zoomtui.tui.screens.dialogs import ColumnPicker, UserDetailScreen
+from zoomtui.tui.screens.dialogs import ColumnPicker, UserDetailScreen, column_picker
 from zoomtui.tui.screens.exporting import start_export
 from zoomtui.tui.screens.users_data import UsersRead, read_page, read_users
 from zoomtui.tui.widgets.filter_bar import FilterBar, FilterState
@@ -123,6 +123,13 @@ HOSTING_KEYS = (
 SHOWN = [c for c in COLUMNS if c.key not in HOSTING_KEYS]
 UNSORTABLE = ("addons", *HOSTING_KEYS)  # computed per window, not columns SQL can order by
 SORTABLE = [c.key for c in COLUMNS if c.key not in UNSORTABLE]
+COLUMN_OPTIONS = [(c.key, c.label) for c in COLUMNS]
+"""What the column picker (``c``) offers: every column, by key and heading."""
+
+
+def unprepared_column_picker() -> ColumnPicker:
+    """The column picker built ahead, before it is asked for (``prepare`` ticks the table's)."""
+    return ColumnPicker(COLUMN_OPTIONS, [c.key for c in SHOWN], COLUMNS[0].key, lambda _: None)
 
 
 def to_user_filter(state: FilterState) -> UserFilter:
@@ -329,9 +336,8 @@ class UsersScreen(ZoomScreen):
         def apply(keys: list[str]) -> None:
             table.set_columns([c for c in COLUMNS if c.key in keys])
 
-        options = [(c.key, c.label) for c in COLUMNS]
         shown = [c.key for c in table.columns]
-        self.app.push_screen(ColumnPicker(options, shown, COLUMNS[0].key, apply))
+        self.app.push_screen(column_picker(self.app, COLUMN_OPTIONS, shown, COLUMNS[0].key, apply))
 
     @work(group="read-reclaim-plan", exit_on_error=False)
     async def action_reclaim(self) -> None:
