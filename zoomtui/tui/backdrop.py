@@ -103,14 +103,15 @@ class Backdrop(Visual):
 
 
 if TYPE_CHECKING:
-    _ScreenMixin = Screen[Any]
+    ScreenMixin = Screen[Any]
 else:
-    # Why not a Screen at run time: Textual takes a class's CSS (``ModalScreen``'s
-    # translucent background) along its first DOMNode base only (``DOMNode._css_bases``).
-    _ScreenMixin = object
+    # A mixin for screens, typed as one. Why not a Screen at run time: Textual takes
+    # a class's CSS (``ModalScreen``'s translucent background) along its first DOMNode
+    # base only (``DOMNode._css_bases``), and the mixin comes first.
+    ScreenMixin = object
 
 
-class DimmedOnce(_ScreenMixin):
+class DimmedOnce(ScreenMixin):
     """Mixed in before a translucent screen (a dialog): draws what is under as a ``Backdrop``."""
 
     _backdrop_memo: BackdropMemo | None = None

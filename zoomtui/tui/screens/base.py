@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, Screen
 
 from zoomtui import paths
 from zoomtui.tui.actions import MODES
-from zoomtui.tui.backdrop import DimmedOnce
+from zoomtui.tui.backdrop import DimmedOnce, ScreenMixin
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.messages import RunFinished, RunStarted
 from zoomtui.tui.widgets.footer import QuickFooter
@@ -82,18 +82,52 @@ def dialog_again(
     return dialog
 
 
-class Dialog(DimmedOnce, ModalScreen[ResultT]):
+class RestyledWhenChanged(ScreenMixin):
+    """Mixed in before a screen or dialog shown again and again: restyled only when needed."""
+
+    _styled_for: Hashable = None
+
+    def _style_inputs(self) -> Hashable:
+        """What the app contributes to this screen's styles, besides the screen's own nodes."""
+        with contextlib.suppress(NoActiveAppError):
+            app = active_app.get()
+            return (getattr(app, "_css_update_count", None), app.classes, app.pseudo_classes)
+        return None
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Let Textual restyle the whole screen on showing it only when that can change it.
+
+        Why: Textual restyles every node of a screen each time it is shown (twice on a
+        first visit), in case the app's classes, focus or theme changed while another
+        screen was shown: 20–100 ms of the event loop per switch. Textual runs each
+        class's handler in turn (no super call here): ``Screen._on_screen_resume``
+        runs after this one and skips the restyle when told. A theme change still restyles
+        (the CSS generation is part of the inputs), so does a change of the app's
+        focus, dark/light or classes. A dialog shown again (``dialog_again``) restyled
+        every node too: help's table then drew each visible cell again through Rich.
+        """
+        inputs = self._style_inputs()
+        if inputs is not None and inputs == self._styled_for:
+            event.refresh_styles = False
+        self._styled_for = inputs
+
+
+class Dialog(DimmedOnce, RestyledWhenChanged, ModalScreen[ResultT]):
     """A modal screen over a mode's screen, laid out once when shown (``keep_layout``).
 
     The screen under it is dimmed once per change of that screen (``tui/backdrop.py``).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._styled_for = self._style_inputs()  # styled as it mounts
 
     @on(events.Resize)
     def _keep_layout(self, event: events.Resize) -> None:
         keep_layout(self, event)
 
 
-class ZoomScreen(Screen[None]):
+class ZoomScreen(RestyledWhenChanged, Screen[None]):
     """A mode's screen; subclasses yield their body from ``compose_body``."""
 
     MODE: ClassVar[str] = ""
@@ -138,29 +172,6 @@ class ZoomScreen(Screen[None]):
         collector, self._collector = self._collector, None
         if collector is not None:
             collector.landed()
-
-    def _style_inputs(self) -> Hashable:
-        """What the app contributes to this screen's styles, besides the screen's own nodes."""
-        with contextlib.suppress(NoActiveAppError):
-            app = active_app.get()
-            return (getattr(app, "_css_update_count", None), app.classes, app.pseudo_classes)
-        return None
-
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        """Let Textual restyle the whole screen on showing it only when that can change it.
-
-        Why: Textual restyles every node of a screen each time it is shown (twice on a
-        first visit), in case the app's classes, focus or theme changed while another
-        screen was shown: 20–100 ms of the event loop per switch. Textual runs each
-        class's handler in turn (no super call here): ``Screen._on_screen_resume``
-        runs after this one and skips the restyle when told. A theme change still restyles
-        (the CSS generation is part of the inputs), so does a change of the app's
-        focus, dark/light or classes.
-        """
-        inputs = self._style_inputs()
-        if inputs is not None and inputs == self._styled_for:
-            event.refresh_styles = False
-        self._styled_for = inputs
 
     def ticket(self, read: str) -> int:
         """Number a new request of ``read`` (a reload, a diff); see ``is_latest``.
