@@ -1,4 +1,4 @@
-"""A first visit styles only the new screen; a theme change still reaches every screen."""
+"""A first visit styles only the new screen; a theme change still reaches screens and dialogs."""
 
 from __future__ import annotations
 
@@ -169,3 +169,42 @@ async def test_a_seat_table_taller_than_its_box_is_drawn_once_for_the_scrollbar(
         # Drawn once, for the width the scrollbar leaves (it was drawn again at each resize).
         assert drawn == [bars.content_size.width]
         assert max(len(line) for line in str(bars.content).splitlines()) <= drawn[0]
+
+
+async def test_a_dialog_shown_again_is_restyled_only_when_the_app_changed(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    from zoomtui.tui.screens.help import HelpScreen
+
+    restyled: list[str] = []
+    original = App.update_styles
+
+    def counting(self: App[Any], node: Any, animate: bool = True) -> None:
+        restyled.append(type(node).__name__)
+        original(self, node, animate)
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        monkeypatch.setattr(App, "update_styles", counting)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen is help_screen
+        assert "HelpScreen" not in restyled  # Textual restyled all of it at each showing
+        await pilot.press("escape")
+        await pilot.pause()
+        dark = help_screen.query_one("#help-table").styles.background
+        app.theme = "textual-light"
+        await pilot.pause()
+        restyled.clear()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen is help_screen
+        assert "HelpScreen" in restyled
+        assert help_screen.query_one("#help-table").styles.background != dark
