@@ -276,3 +276,31 @@ async def test_a_dialog_that_cannot_be_built_ahead_is_built_when_asked_for(
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen) and len(calls) == 2
+
+
+async def test_help_built_ahead_is_drawn_with_its_rows_before_it_is_first_shown(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    """Its rows are added on its first Resize; drawn before that, the table was drawn empty."""
+    from textual.widgets import DataTable
+
+    from zoomtui.tui.screens.help import HelpScreen
+
+    cells: list[int] = []
+    original = DataTable._render_cell
+
+    def counting(self: DataTable[Any], *args: Any, **kwargs: Any) -> Any:
+        cells.append(1)
+        return original(self, *args, **kwargs)
+
+    app = create_app(demo_ctx, schedule=False, build_ahead=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app.ahead.quiet_s = 0.0
+        await pilot.pause()
+        await all_built(app)
+        monkeypatch.setattr(DataTable, "_render_cell", counting)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.query_one(DataTable).row_count > 40
+        assert cells == []  # every visible cell was drawn ahead (51 drawn when shown before)

@@ -27,6 +27,7 @@ when first shown, as before, only slower.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
 
 QUIET_S = 1.0
 """Seconds without a key, a click or the wheel before a screen is built ahead."""
+
+HANDLED_S = 1.0
+"""The longest a dialog built ahead is waited for to handle its first Resize before drawn."""
 
 CHECK_S = 0.25
 """How often the app asks the builder whether to build the next screen."""
@@ -141,6 +145,8 @@ class AheadBuilder:
             return
         if self._quiet_for() >= self.quiet_s:
             screen._refresh_layout(app.size)
+            await self._handled(screen)  # the Resize that laid it out: help adds its rows
+            screen._refresh_layout(app.size)
             # Drawn once, unseen, so its widgets' lines are ready when it is first shown
             # (help's 78-row table, the export form): the export key 106-108 -> 90 ms,
             # help 165-199 -> 145-163 ms (bench/tui_speed.py's walk). Textual's private
@@ -149,6 +155,14 @@ class AheadBuilder:
                 screen._compositor.render_update(full=True)
         self.built.append(name)
         self.build_s[name] = round(self._clock() - start, 3)
+
+    @staticmethod
+    async def _handled(screen: Screen[Any]) -> None:
+        """Once ``screen`` has handled the messages sent to it so far (one second at most)."""
+        done = asyncio.Event()
+        screen.call_later(done.set)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), HANDLED_S)
 
     async def _mount(self, app: Any, mode: str) -> None:
         try:
