@@ -281,13 +281,21 @@ async def test_a_dialog_that_cannot_be_built_ahead_is_built_when_asked_for(
 async def test_help_built_ahead_is_drawn_with_its_rows_before_it_is_first_shown(
     demo_ctx: AppContext, monkeypatch: Any
 ) -> None:
-    """Its rows are added on its first Resize; drawn before that, the table was drawn empty."""
+    """Its rows are added on its first Resize; drawn before that, the table was drawn empty,
+    and its scrollbar, updated by the first drawing, laid it out again when shown."""
+    from textual.screen import Screen
     from textual.widgets import DataTable
 
     from zoomtui.tui.screens.help import HelpScreen
 
     cells: list[int] = []
+    layouts: list[str] = []
     original = DataTable._render_cell
+    layout = Screen._refresh_layout
+
+    def laid_out(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+        layouts.append(type(self).__name__)
+        layout(self, *args, **kwargs)
 
     def counting(self: DataTable[Any], *args: Any, **kwargs: Any) -> Any:
         cells.append(1)
@@ -299,8 +307,11 @@ async def test_help_built_ahead_is_drawn_with_its_rows_before_it_is_first_shown(
         await pilot.pause()
         await all_built(app)
         monkeypatch.setattr(DataTable, "_render_cell", counting)
+        monkeypatch.setattr(Screen, "_refresh_layout", laid_out)
         await pilot.press("f1")
+        await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert app.screen.query_one(DataTable).row_count > 40
         assert cells == []  # every visible cell was drawn ahead (51 drawn when shown before)
+        assert layouts.count("HelpScreen") <= 1  # its scrollbar settled ahead too (2 before)
