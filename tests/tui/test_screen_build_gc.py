@@ -1,4 +1,4 @@
-"""The cycle collector pauses while a screen is built, and runs again once it is shown."""
+"""The cycle collector pauses while a screen is built or the palette is open, then runs again."""
 
 from __future__ import annotations
 
@@ -34,3 +34,21 @@ async def test_no_collector_pass_while_a_screen_is_built(demo_ctx: AppContext) -
         await app.push_screen(screen)
         await pilot.pause()
         assert app.collector._reads == 0 and gc.isenabled()
+
+
+async def test_no_collector_pass_while_the_command_palette_is_open(demo_ctx: AppContext) -> None:
+    from zoomtui.tui.palette import Palette
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.collector._reads == 0 and gc.isenabled()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, Palette)
+        assert app.collector._reads == 1 and not gc.isenabled()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, Palette)
+        assert app.collector._reads == 0 and gc.isenabled()
+        assert app.collector._frozen_since_pass  # what it left is freed in quiet time
