@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
@@ -105,15 +106,22 @@ async def test_the_footer_is_one_widget_redrawn_only_when_its_keys_change(
         assert users.items() != before and "f" not in {i.key for i in users.items()}
 
 
-async def test_a_return_restyles_the_screen_only_when_the_app_changed(
-    demo_ctx: AppContext, monkeypatch: Any
-) -> None:
+def restyle_counter() -> tuple[list[str], Callable[..., None]]:
+    """The class names of the nodes restyled, and ``App.update_styles`` noting them."""
     restyled: list[str] = []
     original = App.update_styles
 
     def counting(self: App[Any], node: Any, animate: bool = True) -> None:
         restyled.append(type(node).__name__)
         original(self, node, animate)
+
+    return restyled, counting
+
+
+async def test_a_return_restyles_the_screen_only_when_the_app_changed(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    restyled, counting = restyle_counter()
 
     app = create_app(demo_ctx, schedule=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -176,12 +184,7 @@ async def test_a_dialog_shown_again_is_restyled_only_when_the_app_changed(
 ) -> None:
     from zoomtui.tui.screens.help import HelpScreen
 
-    restyled: list[str] = []
-    original = App.update_styles
-
-    def counting(self: App[Any], node: Any, animate: bool = True) -> None:
-        restyled.append(type(node).__name__)
-        original(self, node, animate)
+    restyled, counting = restyle_counter()
 
     app = create_app(demo_ctx, schedule=False)
     async with app.run_test(size=SIZE) as pilot:
