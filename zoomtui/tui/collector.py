@@ -120,3 +120,9 @@ class FreezingReader(Reader):
             return await super().__call__(fn, *args, **kwargs)
         finally:
             self._collector.landed()
+
+
+def collector_of(app: object) -> Collector | None:
+    """The app's collector, if it has one (a ``ZoomApp``; not a test's bare Textual app)."""
+    collector = getattr(app, "collector", None)
+    return collector if isinstance(collector, Collector) else None

@@ -12,7 +12,7 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction
 from zoomtui.tui.backdrop import DimmedOnce
-from zoomtui.tui.collector import Collector
+from zoomtui.tui.collector import collector_of
 
 # A dialog's own keys (save / discard / stay) mean nothing from the palette.
 PALETTE_ACTIONS = tuple(a for a in ACTIONS if a.scope == APP or a.scope in dict(MODES))
@@ -57,11 +57,9 @@ class Palette(DimmedOnce, CommandPalette):
     """
 
     def on_mount(self) -> None:
-        collector = getattr(self.app, "collector", None)
-        if isinstance(collector, Collector):
+        if collector := collector_of(self.app):
             collector.reading()
 
     def on_unmount(self) -> None:
-        collector = getattr(self.app, "collector", None)
-        if isinstance(collector, Collector):
+        if collector := collector_of(self.app):
             collector.landed()

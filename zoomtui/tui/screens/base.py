@@ -14,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 from zoomtui import paths
 from zoomtui.tui.actions import MODES
 from zoomtui.tui.backdrop import DimmedOnce, ScreenMixin
+from zoomtui.tui.collector import Collector, collector_of
 from zoomtui.tui.errors import error_text
 from zoomtui.tui.messages import RunFinished, RunStarted
 from zoomtui.tui.widgets.footer import QuickFooter
@@ -148,7 +149,7 @@ class ZoomScreen(RestyledWhenChanged, Screen[None]):
             if isinstance(generation, int) and hasattr(self, "_css_update_count"):
                 self._css_update_count = generation
         self._styled_for = self._style_inputs()
-        self._collector: Any = None
+        self._collector: Collector | None = None
         self._pause_collector()
 
     def _pause_collector(self) -> None:
@@ -163,9 +164,8 @@ class ZoomScreen(RestyledWhenChanged, Screen[None]):
         worst the collector resumes by itself after ``LONGEST_PAUSE_S``.
         """
         with contextlib.suppress(NoActiveAppError):
-            collector = getattr(active_app.get(), "collector", None)
-            if callable(getattr(collector, "reading", None)):
-                collector.reading()  # type: ignore[union-attr]
+            if collector := collector_of(active_app.get()):
+                collector.reading()
                 self._collector = collector
 
     def _resume_collector(self) -> None:
