@@ -86,7 +86,9 @@ def dialog_again(
 class RestyledWhenChanged(ScreenMixin):
     """Mixed in before a screen or dialog shown again and again: restyled only when needed."""
 
-    _styled_for: Hashable = None
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._styled_for = self._style_inputs()  # styled as it mounts
 
     def _style_inputs(self) -> Hashable:
         """What the app contributes to this screen's styles, besides the screen's own nodes."""
@@ -119,10 +121,6 @@ class Dialog(DimmedOnce, RestyledWhenChanged, ModalScreen[ResultT]):
     The screen under it is dimmed once per change of that screen (``tui/backdrop.py``).
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._styled_for = self._style_inputs()  # styled as it mounts
-
     @on(events.Resize)
     def _keep_layout(self, event: events.Resize) -> None:
         keep_layout(self, event)
@@ -148,7 +146,6 @@ class ZoomScreen(RestyledWhenChanged, Screen[None]):
             generation = getattr(active_app.get(), "_css_update_count", None)
             if isinstance(generation, int) and hasattr(self, "_css_update_count"):
                 self._css_update_count = generation
-        self._styled_for = self._style_inputs()
         self._collector: Collector | None = None
         self._pause_collector()
 
