@@ -43,7 +43,7 @@ QUIET_S = 1.0
 """Seconds without a key, a click or the wheel before a screen is built ahead."""
 
 HANDLED_S = 1.0
-"""The longest a dialog built ahead is waited for to handle its first Resize before drawn."""
+"""The longest a dialog built ahead is waited for to handle what its unseen layout sent it."""
 
 CHECK_S = 0.25
 """How often the app asks the builder whether to build the next screen."""
