@@ -315,3 +315,39 @@ async def test_help_built_ahead_is_drawn_with_its_rows_before_it_is_first_shown(
         assert app.screen.query_one(DataTable).row_count > 40
         assert cells == []  # every visible cell was drawn ahead (51 drawn when shown before)
         assert layouts.count("HelpScreen") <= 1  # its scrollbar settled ahead too (2 before)
+
+
+async def test_the_detail_built_ahead_is_laid_out_once_when_it_shows_its_first_user(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    """Built ahead with its scrollbar already placed and its title as wide as the box, the
+    first user shown lays it out once; built empty, it was laid out three times (the
+    scrollbar appearing, then its size) over three frames."""
+    from textual.screen import Screen
+
+    from zoomtui.tui.screens.dialogs import UserDetailScreen
+    from zoomtui.tui.widgets.user_detail import UserDetail
+
+    layouts: list[str] = []
+    layout = Screen._refresh_layout
+
+    def laid_out(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+        layouts.append(type(self).__name__)
+        layout(self, *args, **kwargs)
+
+    app = create_app(demo_ctx, schedule=False, build_ahead=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app.ahead.quiet_s = 0.0
+        await pilot.pause()
+        await all_built(app)
+        built = app.get_screen("detail")
+        assert built.query_one(UserDetail).show_vertical_scrollbar  # placed ahead, unseen
+        monkeypatch.setattr(Screen, "_refresh_layout", laid_out)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()  # the detail reads its user first
+        for _ in range(4):
+            await pilot.pause()
+        assert app.screen is built and isinstance(built, UserDetailScreen)
+        view = built.query_one(UserDetail)
+        assert view.show_vertical_scrollbar and view.virtual_size.height > view.size.height
+        assert layouts.count("UserDetailScreen") == 1

@@ -20,6 +20,8 @@ from zoomtui.tui.widgets.footer import QuickFooter
 from zoomtui.tui.widgets.user_detail import UserDetail
 
 FORMATS = (("CSV", "csv"), ("JSON", "json"))
+UNSHOWN_LINES = 1_000
+"""Lines the user detail built ahead scrolls over: more than any terminal shows."""
 
 
 def display_path(path: Path) -> str:
@@ -147,7 +149,8 @@ class UserDetailScreen(Dialog[None]):
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for("detail")  # type: ignore[assignment]
 
-    def __init__(self, email: str, detail: dict[str, Any]) -> None:
+    def __init__(self, email: str, detail: dict[str, Any] | None) -> None:
+        """``detail`` None: built ahead, laid out as for a record longer than the dialog."""
         super().__init__()
         self.email = email
         self.detail = detail
@@ -160,7 +163,10 @@ class UserDetailScreen(Dialog[None]):
 
     def on_mount(self) -> None:
         detail = self.query_one(UserDetail)
-        detail.show(self.detail)
+        if self.detail is None:
+            detail.reserve(UNSHOWN_LINES)  # most records scroll: their scrollbar laid out now
+        else:
+            detail.show(self.detail)
         detail.focus()
 
     def prepare(self, email: str, detail: dict[str, Any]) -> None:

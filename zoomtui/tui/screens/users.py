@@ -42,7 +42,7 @@ def detail_dialog(app: App[Any], email: str, detail: dict[str, Any]) -> UserDeta
 
 def unprepared_detail_dialog() -> UserDetailScreen:
     """The user detail built ahead, before a user is chosen (``prepare`` shows one)."""
-    return UserDetailScreen("", {})
+    return UserDetailScreen("", None)
 
 
 def _date(value: Any) -> str:

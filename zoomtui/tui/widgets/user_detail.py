@@ -186,14 +186,30 @@ class UserDetail(ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._styled_with: Style | None = None  # the widget's style in _lines (a theme change)
         self._fitted: tuple[int, int] | None = None  # (width, height) the lines are for
+        self._reserved = 0  # lines to scroll over before any detail is shown (``reserve``)
+
+    def reserve(self, lines: int) -> None:
+        """Scroll over ``lines`` blank lines until ``show`` is called.
+
+        Why: built ahead with nothing to show, the widget had no scrollbar; the first
+        record shown (most are longer than the dialog) then made one appear, and Textual
+        laid the dialog out twice more (the scrollbar's visibility, then its size) after
+        the first frame. Reserving lines lays the scrollbar out ahead, unseen.
+        """
+        self._reserved, self.sections = lines, {}
+        self._refit()
 
     def show(self, detail: Mapping[str, Any]) -> None:
+        self._reserved = 0
         self.sections = {
             "record": _record(detail.get("record") or {}),
             "sign-ins": _sign_ins(detail.get("sign_ins") or []),
             "hosting": _hosting(detail.get("hosting") or []),
             "history": _history(detail.get("history") or []),
         }
+        self._refit()
+
+    def _refit(self) -> None:
         self._fitted = None
         # Known before any rendering, so the first layout already has its scrollbar
         # and fitting to the width does not lay the dialog out again.
@@ -202,6 +218,8 @@ class UserDetail(ScrollView, can_focus=True):
 
     def _fewest_lines(self) -> int:
         """The lines the sections take at any width: each row, title and gap at least one."""
+        if self._reserved:
+            return self._reserved
         count = 0
         for key, _title in SECTIONS:
             body = self.sections.get(key)
@@ -236,6 +254,8 @@ class UserDetail(ScrollView, can_focus=True):
         self.refresh()
 
     def _draw(self, width: int) -> list[list[Segment]]:
+        if self._reserved:
+            return [[] for _ in range(self._reserved)]
         console = self.app.console
         options = self.app.console_options.update(highlight=False, width=width)
         lines: list[list[Segment]] = []
