@@ -7,6 +7,7 @@ screens while it writes neither stops it nor loses its closing notification.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,18 +50,21 @@ def write_export(
     )
 
 
-RELEASE_STEP = 2_000
+RELEASE_STEP = 500
 
 
 def release(records: list[Any]) -> None:
-    """Empty ``records`` from the end, ``RELEASE_STEP`` at a time.
+    """Empty ``records`` from the end, ``RELEASE_STEP`` at a time, letting the loop in between.
 
     Why: the reader thread that wrote an export of 90,000 users then freed them all
     at once when the list went out of scope: one C-level deallocation that held the
-    GIL for 0.1-0.15 s, a stall of every key. Between slices the loop can run.
+    GIL for 0.1-0.15 s, a stall of every key. Slices of 2,000 still left the loop
+    waiting 55-100 ms in about one export in three (``bench/tui_speed.py``); slices
+    of 500 (1-5 ms each), each followed by a sleep that hands the GIL over, none.
     """
     while records:
         del records[-RELEASE_STEP:]
+        time.sleep(0)
 
 
 def start_export(
