@@ -116,6 +116,33 @@ async def test_palette_offers_category_titles_and_switches_screen(empty_ctx: App
         assert app.current_mode == "connection"
 
 
+async def test_palette_lists_ours_then_textuals_system_commands_each_once(
+    empty_ctx: AppContext,
+) -> None:
+    """One fixed order (Textual's two providers came in either order from run to run), and
+    no system command beside the action that already does it (its Quit, its Keys)."""
+    from textual.command import CommandPalette
+
+    from zoomtui.tui.palette import PALETTE_ACTIONS
+
+    app = create_app(empty_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        provider = PaletteProvider(app.screen)
+        titles = [hit.text async for hit in provider.discover()]
+        ours = [action.palette_title for action in PALETTE_ACTIONS]
+        assert titles[: len(ours)] == ours
+        system = titles[len(ours) :]
+        assert "app: Theme" in system and "app: Screenshot" in system
+        assert system == sorted(system) and all(t.startswith("app: ") for t in system)
+        assert titles.count("app: Quit") == 1 and "app: Keys" not in titles
+        quits = [hit.text async for hit in provider.search("quit")]
+        assert quits == ["app: Quit"]
+        theme = [hit async for hit in provider.search("app: Theme")][0]
+        theme.command()
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)  # Textual's theme picker
+
+
 async def test_keymap_setting_overrides_a_binding(config_path: Path, db_path: Path) -> None:
     config_path.write_text('[keymap]\n"go.runs" = "r"\n')
     ctx = AppContext(settings=load(env={}), db_path=db_path)

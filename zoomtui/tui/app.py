@@ -57,7 +57,7 @@ class ZoomApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "zoomtui"
-    COMMANDS = App.COMMANDS | {PaletteProvider}
+    COMMANDS: ClassVar = {PaletteProvider}  # Textual's system commands included (palette.py)
     MODES: ClassVar = {**SCREENS, SWITCHING: SwitchingScreen}
     BINDINGS: ClassVar[list[Binding]] = bindings_for(APP)  # type: ignore[assignment]
 

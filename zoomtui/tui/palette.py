@@ -5,6 +5,7 @@ Named palette, not commands: "commands" are the CLI's subcommands (zoomtui/comma
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
@@ -21,29 +22,48 @@ if TYPE_CHECKING:
     from zoomtui.tui.app import ZoomApp
 
 
+SYSTEM_COVERED = frozenset({"Quit", "Keys"})
+"""Textual's system commands one of ours already is (``app: Quit``, ``app: Keys and commands``)."""
+
+
 class PaletteProvider(Provider):
-    """Offer every action of every screen; choosing one switches to its screen first."""
+    """Every action of every screen, then Textual's system commands, in one fixed order.
+
+    Choosing an action switches to its screen first. Why one provider for both: Textual
+    gathers its providers from a set, so with its own system provider beside this one
+    the list began with either, from one run to the next; and its "Quit" sat beside
+    ``app: Quit``.
+    """
 
     def _run(self, action: UserAction) -> None:
         app = cast("ZoomApp", self.app)
         app.run_worker(app.run_user_action(action), group="palette")
 
+    def _entries(self) -> list[tuple[str, str, Callable[[], object], bool]]:
+        """(title, help, command, shown before typing): ours as declared, then the system's."""
+        entries: list[tuple[str, str, Callable[[], object], bool]] = [
+            (action.palette_title, action.help, partial(self._run, action), True)
+            for action in PALETTE_ACTIONS
+        ]
+        system = sorted(self.app.get_system_commands(self.screen), key=lambda c: c.title)
+        entries += [
+            (f"app: {c.title}", c.help, c.callback, c.discover)
+            for c in system
+            if c.title not in SYSTEM_COVERED
+        ]
+        return entries
+
     async def discover(self) -> Hits:
-        for action in PALETTE_ACTIONS:
-            yield DiscoveryHit(action.palette_title, partial(self._run, action), help=action.help)
+        for title, help_text, command, shown in self._entries():
+            if shown:
+                yield DiscoveryHit(title, command, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for action in PALETTE_ACTIONS:
-            score = matcher.match(action.palette_title)
+        for title, help_text, command, _shown in self._entries():
+            score = matcher.match(title)
             if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(action.palette_title),
-                    partial(self._run, action),
-                    text=action.palette_title,
-                    help=action.help,
-                )
+                yield Hit(score, matcher.highlight(title), command, text=title, help=help_text)
 
 
 class Palette(DimmedOnce, CommandPalette):
