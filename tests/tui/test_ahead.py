@@ -25,6 +25,7 @@ BUILT = [
     "detail",
     "columns",
     "switcher",
+    "palette",
 ]  # every mode but the one shown, then the dialogs shown again
 
 
@@ -223,7 +224,7 @@ async def test_dialogs_built_ahead_show_what_dialogs_built_when_asked_show(
 ) -> None:
     async def dialogs(app: ZoomApp, pilot: Any) -> list[tuple[str, str | None]]:
         shown = []
-        for key in ("f1", "e", "enter", "c", "p"):
+        for key in ("f1", "e", "enter", "c", "p", "ctrl+p"):
             shown.append(await seen(app, pilot, key))
             await pilot.press("escape")
             await pilot.pause()
@@ -242,7 +243,7 @@ async def test_dialogs_built_ahead_show_what_dialogs_built_when_asked_show(
         built = [app.get_screen(name) for name in BUILT[len(KEYS) :]]
         assert all(screen.is_mounted for screen in built)
         assert await dialogs(app, pilot) == cold
-        for key, screen in zip(("f1", "e", "enter", "c", "p"), built, strict=True):
+        for key, screen in zip(("f1", "e", "enter", "c", "p", "ctrl+p"), built, strict=True):
             await pilot.press(key)
             await pilot.pause()
             await app.workers.wait_for_complete()  # the detail reads its user first

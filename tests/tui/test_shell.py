@@ -137,7 +137,7 @@ async def test_palette_lists_ours_then_textuals_system_commands_each_once(
         assert titles.count("app: Quit") == 1 and "app: Keys" not in titles
         quits = [hit.text async for hit in provider.search("quit")]
         assert quits == ["app: Quit"]
-        theme = [hit async for hit in provider.search("app: Theme")][0]
+        theme = await anext(provider.search("app: Theme"))
         theme.command()
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)  # Textual's theme picker
@@ -240,3 +240,52 @@ def test_the_cores_log_never_reaches_the_terminal_outside_the_app(
     logging.getLogger("zoomtui.zoom.classify").warning("GET /report/users failed: HTTP 400")
     captured = capsys.readouterr()
     assert "failed" not in captured.err + captured.out
+
+
+async def test_the_palette_is_built_once_and_each_showing_lists_every_command_afresh(
+    empty_ctx: AppContext,
+) -> None:
+    """Shown again (not built at each ctrl+p), with the search cleared, every command
+    listed, acting on the screen under it now; after a command ran too."""
+    from textual.command import CommandInput, CommandList
+
+    from zoomtui.tui.palette import Palette
+
+    app = create_app(empty_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        assert isinstance(palette, Palette)
+        everything = palette.query_one(CommandList).option_count
+        assert everything > 20
+        await pilot.press(*"seats screen")
+        await pilot.pause()
+        await pilot.pause()
+        assert palette.query_one(CommandList).option_count < everything
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is palette
+        assert palette.query_one(CommandInput).value == ""
+        assert palette.query_one(CommandList).option_count == everything
+        await pilot.press(*"go: seats screen")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("enter")
+        for _ in range(4):
+            await pilot.pause()
+        assert app.current_mode == "seats"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is palette
+        assert palette.query_one(CommandInput).value == ""
+        assert palette.query_one(CommandList).option_count == everything
+        assert palette._calling_screen is app.screen_stack[-2]  # the Seats screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.collector._reads == 0  # paused while shown, each time

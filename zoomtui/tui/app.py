@@ -22,7 +22,7 @@ from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction, bindings_for
 from zoomtui.tui.ahead import CHECK_S, AheadBuilder
 from zoomtui.tui.collector import Collector, FreezingReader
 from zoomtui.tui.errors import error_text
-from zoomtui.tui.palette import Palette, PaletteProvider
+from zoomtui.tui.palette import PALETTE_DIALOG, Palette, PaletteProvider, palette_dialog
 from zoomtui.tui.runner import RunController, RunState
 from zoomtui.tui.screens import SCREENS, SWITCHING, SwitchingScreen
 from zoomtui.tui.screens.base import ZoomScreen, dialog_again
@@ -92,6 +92,7 @@ class ZoomApp(App[None]):
                 DETAIL_DIALOG: unprepared_detail_dialog,
                 COLUMNS_DIALOG: unprepared_column_picker,
                 SWITCHER_DIALOG: ProfileSwitcher,
+                PALETTE_DIALOG: Palette,
             },
         )
         self.ahead.enabled = build_ahead
@@ -289,9 +290,9 @@ class ZoomApp(App[None]):
         self.notify(f"Now on profile {name}.", title="Switch profile")
 
     def action_command_palette(self) -> None:
-        """Textual's palette, as ``App.action_command_palette`` opens it, dimming once."""
+        """Textual's palette, as ``App.action_command_palette`` opens it, built once."""
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):
-            self.push_screen(Palette(id="--command-palette"))
+            self.push_screen(palette_dialog(self))
 
     def action_help(self) -> None:
         """Show every key and command.

@@ -7,13 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual import events
+from textual.app import App
+from textual.command import CommandInput, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Input
 
 from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction
 from zoomtui.tui.backdrop import DimmedOnce
 from zoomtui.tui.collector import collector_of
+from zoomtui.tui.screens.base import RestyledWhenChanged, dialog_again
 
 # A dialog's own keys (save / discard / stay) mean nothing from the palette.
 PALETTE_ACTIONS = tuple(a for a in ACTIONS if a.scope == APP or a.scope in dict(MODES))
@@ -66,20 +72,80 @@ class PaletteProvider(Provider):
                 yield Hit(score, matcher.highlight(title), command, text=title, help=help_text)
 
 
-class Palette(DimmedOnce, CommandPalette):
-    """Textual's command palette, dimming the screen under it once per change of that screen.
+PALETTE_DIALOG = "palette"
+"""The name the palette is installed under: built once (ahead, ``tui/ahead.py``), shown again."""
 
-    Why: it paints itself six or seven times as it opens and fills its list, and each
-    paint tinted the whole screen under it again: a third of its opening. And no pass
-    of the cycle collector runs while it is open (``tui/collector.py``, as while a
-    screen is built): its 3,000 objects made a full pass on closing it, 35-42 ms of
-    the 85-100 ms Escape took at 100,000 users; the quiet-time pass frees them.
+
+class Palette(DimmedOnce, RestyledWhenChanged, CommandPalette):
+    """Textual's command palette, built once and shown again, dimming the screen under it once.
+
+    Why shown again: Textual builds a new palette at each ``ctrl+p``, composes and styles
+    it, lays it out three times more (its list, its first Resize, its scrollbar) and only
+    then shows its list: 130-180 ms at 100,000 users. Shown again, its widgets, styles
+    and scrollbar are already there. Each showing takes the screen under it as the one
+    its commands act on and lists them afresh, as a new palette does (``prepare``).
+
+    Why dimming once: it paints itself several times as it opens and fills its list, and
+    each paint tinted the whole screen under it again. And no pass of the cycle
+    collector runs while it is open (``tui/collector.py``, as while a screen is built).
     """
 
-    def on_mount(self) -> None:
-        if collector := collector_of(self.app):
-            collector.reading()
+    def __init__(self) -> None:
+        super().__init__(id="--command-palette")
+        self._open = False  # shown, with the collector paused (balanced on hiding)
+
+    def _on_mount(self, event: events.Mount) -> None:
+        """Textual's own handler takes the screen under the palette as the one its commands
+        act on and lists them; ``prepare`` does that at each showing instead. Built ahead,
+        there is no screen under it yet: it lists those of the screen shown meanwhile."""
+        event.prevent_default()  # Textual's CommandPalette._on_mount: replaced by prepare
+        Screen._on_mount(self, event)
+        Widget._on_mount(self, event)
+        shown = self.app.screen_stack
+        self._act_on(shown[-2] if shown[-1] is self and len(shown) > 1 else shown[-1])
+
+    def prepare(self, calling: Screen[Any]) -> None:
+        """Show again, acting on ``calling`` (the screen under it)."""
+        if self.is_mounted:
+            self._act_on(calling)
+
+    def _act_on(self, calling: Screen[Any]) -> None:
+        """New providers for ``calling``, the search cleared, its commands gathered again."""
+        self._calling_screen = calling
+        for provider in self._providers:
+            self.run_worker(provider._shutdown(), exit_on_error=False)
+        style = self.get_visual_style("command-palette--highlight", partial=True)
+        self._providers = [source(calling, style) for source in self._provider_classes]
+        for provider in self._providers:
+            provider._post_init()
+        self._selected_command = None
+        search = self.query_one(CommandInput)
+        with self.prevent(Input.Changed):
+            search.value = ""
+        self._cancel_gather_commands()
+        self._stop_no_matches_countdown()
+        self._gather_commands("")
+
+    def on_screen_resume(self) -> None:
+        if not self._open:
+            self._open = True
+            self.app.post_message(CommandPalette.Opened())
+            if collector := collector_of(self.app):
+                collector.reading()
+
+    def on_screen_suspend(self) -> None:
+        self._close()
 
     def on_unmount(self) -> None:
-        if collector := collector_of(self.app):
-            collector.landed()
+        self._close()
+
+    def _close(self) -> None:
+        if self._open:
+            self._open = False
+            if collector := collector_of(self.app):
+                collector.landed()
+
+
+def palette_dialog(app: App[Any]) -> Palette:
+    """The app's command palette, acting on the screen shown now."""
+    return dialog_again(app, PALETTE_DIALOG, Palette, Palette, lambda p: p.prepare(app.screen))
