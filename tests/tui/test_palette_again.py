@@ -5,9 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+from textual.command import CommandInput, CommandList
+
 from tests.tui.conftest import SIZE
 from tests.tui.test_accounts import demo_accounts, wait_for  # noqa: F401  (a fixture)
 from zoomtui.services.accounts import DemoAccounts
+from zoomtui.services.context import AppContext
 from zoomtui.tui.app import ZoomApp, create_app
 from zoomtui.tui.palette import Palette
 
@@ -62,3 +66,38 @@ async def test_a_palette_opened_mid_switch_does_not_come_back_over_the_next_swit
         assert "Palette" not in await switched(app, pilot, "initech")
         assert not isinstance(app.screen, Palette)
         assert app.collector._reads == 0
+
+
+@pytest.mark.parametrize("query", ["seats", "zzqqxx"])  # some commands; none ("No matches")
+async def test_a_palette_shown_again_never_shows_the_last_search_s_list(
+    empty_ctx: AppContext, query: str
+) -> None:
+    """Its first frame had the last search's commands (or "No matches found", or an empty
+    box) under the cleared search, until the list was gathered again."""
+    app = create_app(empty_ctx, schedule=False)
+    frames: list[tuple[str, int | None]] = []  # (search, commands listed) at each frame
+    display = app._display
+
+    def seen(screen: Any, renderable: Any) -> None:
+        if isinstance(app.screen, Palette):
+            listed = app.screen.query_one(CommandList)
+            shown = listed.option_count if listed.has_class("--visible") else None
+            frames.append((app.screen.query_one(CommandInput).value, shown))
+        display(screen, renderable)
+
+    app._display = seen  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        everything = app.screen.query_one(CommandList).option_count
+        await pilot.press(*query)
+        await asyncio.sleep(0.7)  # "No matches found" shows after 0.5 s
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        frames.clear()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert frames and all(frame in (("", None), ("", everything)) for frame in frames)
+        assert frames[-1] == ("", everything)

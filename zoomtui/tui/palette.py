@@ -135,6 +135,11 @@ class Palette(DimmedOnce, RestyledWhenChanged, CommandPalette):
 
     def on_screen_suspend(self) -> None:
         self._close()
+        if self.is_mounted and self not in self.app.screen_stack and self._calling_screen:
+            # Closed (not covered): cleared and listing every command again now, unseen.
+            # Left to ``prepare``, the next showing's first frame had the last search's
+            # list (or an empty box after "No matches found") under the cleared search.
+            self._act_on(self._calling_screen)
 
     def on_unmount(self) -> None:
         self._close()
