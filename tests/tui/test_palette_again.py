@@ -101,3 +101,28 @@ async def test_a_palette_shown_again_never_shows_the_last_search_s_list(
         await pilot.pause()
         assert frames and all(frame in (("", None), ("", everything)) for frame in frames)
         assert frames[-1] == ("", everything)
+
+
+async def test_each_command_in_the_palette_built_ahead_has_all_its_lines(
+    demo_ctx: AppContext,
+) -> None:
+    """Its list measured the commands for a width without the scrollbar: at 80 columns the
+    last line of "app: Leave the field"'s help was cut off (and ``test_ahead`` flaked)."""
+    from tests.tui.test_ahead import all_built
+
+    app = create_app(demo_ctx, schedule=False, build_ahead=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app.ahead.quiet_s = 0.0
+        await pilot.pause()
+        await all_built(app)
+        for _ in range(2):  # built ahead, then shown again
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.pause()
+            listed = app.screen.query_one(CommandList)
+            assert listed.show_vertical_scrollbar
+            heights = dict(listed._heights)
+            listed._clear_caches()  # measured again, for the width it has now
+            assert heights == listed._heights
+            await pilot.press("escape")
+            await pilot.pause()

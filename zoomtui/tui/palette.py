@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.app import App
-from textual.command import CommandInput, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.command import (
+    CommandInput,
+    CommandList,
+    CommandPalette,
+    DiscoveryHit,
+    Hit,
+    Hits,
+    Provider,
+)
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
@@ -101,8 +109,18 @@ class Palette(DimmedOnce, RestyledWhenChanged, CommandPalette):
         event.prevent_default()  # Textual's CommandPalette._on_mount: replaced by prepare
         Screen._on_mount(self, event)
         Widget._on_mount(self, event)
+        self.watch(
+            self.query_one(CommandList), "show_vertical_scrollbar", self._remeasure, init=False
+        )
         shown = self.app.screen_stack
         self._act_on(shown[-2] if shown[-1] is self and len(shown) > 1 else shown[-1])
+
+    def _remeasure(self) -> None:
+        """Its list measured each command's lines for the width it had when they were added
+        (Textual's ``OptionList``) and only a Resize measured them again: a scrollbar that
+        came or went since left a command's last line cut off (or a blank one) in the list
+        shown again."""
+        self.query_one(CommandList)._clear_caches()
 
     def prepare(self, calling: Screen[Any]) -> None:
         """Show again, acting on ``calling`` (the screen under it)."""
