@@ -137,6 +137,9 @@ async def test_palette_lists_ours_then_textuals_system_commands_each_once(
         assert titles.count("app: Quit") == 1 and "app: Keys" not in titles
         quits = [hit.text async for hit in provider.search("quit")]
         assert quits == ["app: Quit"]
+        # No title has "help" in it: the keymap id app.help finds Keys and commands.
+        helps = sorted([hit async for hit in provider.search("help")], key=lambda h: -h.score)
+        assert helps and helps[0].text == "app: Keys and commands"
         theme = await anext(provider.search("app: Theme"))
         theme.command()
         await pilot.pause()

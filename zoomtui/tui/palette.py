@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from textual import events
 from textual.app import App
@@ -20,6 +20,7 @@ from textual.command import (
     Hits,
     Provider,
 )
+from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
@@ -34,6 +35,16 @@ PALETTE_ACTIONS = tuple(a for a in ACTIONS if a.scope == APP or a.scope in dict(
 
 if TYPE_CHECKING:
     from zoomtui.tui.app import ZoomApp
+
+
+class Entry(NamedTuple):
+    """One command of the palette."""
+
+    title: str
+    help: str
+    command: Callable[[], object]
+    shown: bool  # listed before anything is typed
+    id: str = ""  # the action's keymap id (none for Textual's system commands)
 
 
 SYSTEM_COVERED = frozenset({"Quit", "Keys"})
@@ -53,31 +64,35 @@ class PaletteProvider(Provider):
         app = cast("ZoomApp", self.app)
         app.run_worker(app.run_user_action(action), group="palette")
 
-    def _entries(self) -> list[tuple[str, str, Callable[[], object], bool]]:
-        """(title, help, command, shown before typing): ours as declared, then the system's."""
-        entries: list[tuple[str, str, Callable[[], object], bool]] = [
-            (action.palette_title, action.help, partial(self._run, action), True)
+    def _entries(self) -> list[Entry]:
+        """Ours as declared, then the system's."""
+        entries = [
+            Entry(action.palette_title, action.help, partial(self._run, action), True, action.id)
             for action in PALETTE_ACTIONS
         ]
         system = sorted(self.app.get_system_commands(self.screen), key=lambda c: c.title)
         entries += [
-            (f"app: {c.title}", c.help, c.callback, c.discover)
+            Entry(f"app: {c.title}", c.help, c.callback, c.discover)
             for c in system
             if c.title not in SYSTEM_COVERED
         ]
         return entries
 
     async def discover(self) -> Hits:
-        for title, help_text, command, shown in self._entries():
-            if shown:
-                yield DiscoveryHit(title, command, help=help_text)
+        for entry in self._entries():
+            if entry.shown:
+                yield DiscoveryHit(entry.title, entry.command, help=entry.help)
 
     async def search(self, query: str) -> Hits:
+        """Titles first; then the keymap ids, so "help" finds ``app.help`` (Keys and commands)."""
         matcher = self.matcher(query)
-        for title, help_text, command, _shown in self._entries():
-            score = matcher.match(title)
+        for entry in self._entries():
+            score = matcher.match(entry.title)
+            prompt: str | Content = matcher.highlight(entry.title) if score > 0 else entry.title
+            if score <= 0 and entry.id:
+                score = matcher.match(entry.id) / 2  # after every title that matches
             if score > 0:
-                yield Hit(score, matcher.highlight(title), command, text=title, help=help_text)
+                yield Hit(score, prompt, entry.command, text=entry.title, help=entry.help)
 
 
 PALETTE_DIALOG = "palette"

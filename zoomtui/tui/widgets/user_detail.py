@@ -133,6 +133,7 @@ def _history(entries: Sequence[Mapping[str, Any]]) -> RenderableType:
             lines.append(f"run {entry.get('run_id', '?')}\n", style="bold")
             for field, pair in (entry.get("changes") or {}).items():
                 lines.append(f"  {field}: {plain(pair[0])} → {plain(pair[1])}\n")
+        lines.rstrip()  # its last newline drew a second blank line at the end
         return lines
     versions = sorted(entries, key=lambda e: e.get("valid_from_run") or 0)
     lines = Text()
@@ -156,6 +157,7 @@ def _history(entries: Sequence[Mapping[str, Any]]) -> RenderableType:
                 else:
                     lines.append(f"  {field}\n", style="dim")
         previous = version
+    lines.rstrip()  # its last newline drew a second blank line at the end
     return lines
 
 
