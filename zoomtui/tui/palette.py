@@ -141,6 +141,9 @@ class Palette(DimmedOnce, RestyledWhenChanged, CommandPalette):
         """Show again, acting on ``calling`` (the screen under it)."""
         if self.is_mounted:
             self._act_on(calling)
+            # Its cursor shown for a whole blink, as a new palette's focused search is:
+            # it blinked on while hidden and could go out the moment it showed.
+            self.query_one(CommandInput)._restart_blink()
 
     def _act_on(self, calling: Screen[Any]) -> None:
         """New providers for ``calling``, the search cleared, its commands gathered again."""
