@@ -13,7 +13,7 @@ from zoomtui.tui.ahead import AheadBuilder
 from zoomtui.tui.app import ZoomApp, busy_workers, create_app
 from zoomtui.tui.screens.seats import SeatsScreen
 
-from .conftest import SIZE, reads_done
+from .conftest import SIZE, reads_done, text_of
 
 KEYS = {
     "runs": "2", "diff": "3", "seats": "4", "aggregate": "5", "connection": "6", "accounts": "7"
@@ -352,3 +352,28 @@ async def test_the_detail_built_ahead_is_laid_out_once_when_it_shows_its_first_u
         view = built.query_one(UserDetail)
         assert view.show_vertical_scrollbar and view.virtual_size.height > view.size.height
         assert layouts.count("UserDetailScreen") == 1
+
+
+async def test_a_dialog_asked_for_while_it_is_built_ahead_shows_what_was_asked_for(
+    demo_ctx: AppContext,
+) -> None:
+    """Enter pressed while the detail was still being mounted ahead: ``prepare`` left it
+    to be "composed with these", but it had been composed already, for no user: the
+    dialog showed the user's record under a blank title (export: another screen's path)."""
+    from textual.widgets import Label
+
+    from zoomtui.tui.screens.users import detail_dialog, unprepared_detail_dialog
+
+    app = create_app(demo_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await reads_done(app)
+        built = unprepared_detail_dialog()
+        app._load_screen_css(built)
+        app.install_screen(built, "detail")
+        app._get_screen("detail")  # mounting, as AheadBuilder._mount_dialog does
+        await asyncio.sleep(0)
+        assert built.children and not built.is_mounted  # composed, not yet mounted
+        app.push_screen(detail_dialog(app, "bob@example.com", {"record": {"first_name": "Bob"}}))
+        await pilot.pause()
+        await pilot.pause()
+        assert text_of(app.screen.query_one(".dialog-title", Label)).strip() == "bob@example.com"

@@ -286,6 +286,11 @@ class ZoomApp(App[None]):
             await self.remove_mode(mode_name)
             self.add_mode(mode_name, SCREENS[mode_name])
         self.apply_settings(keep_unset=True)
+        # What was opened over "Switching profile…" meanwhile (the palette, help) goes:
+        # left on that stack it came back over the next switch, and a dialog shown again
+        # (``dialog_again``) would then sit in two stacks at once.
+        while self.current_mode == SWITCHING and len(self.screen_stack) > 1:
+            await self.pop_screen()
         await self.switch_mode(target)
         self.notify(f"Now on profile {name}.", title="Switch profile")
 

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from textual import events
 from textual.app import App
-from textual.command import CommandInput, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.command import (
+    CommandInput,
+    CommandList,
+    CommandPalette,
+    DiscoveryHit,
+    Hit,
+    Hits,
+    Provider,
+)
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
@@ -116,13 +124,26 @@ class Palette(DimmedOnce, RestyledWhenChanged, CommandPalette):
         event.prevent_default()  # Textual's CommandPalette._on_mount: replaced by prepare
         Screen._on_mount(self, event)
         Widget._on_mount(self, event)
+        self.watch(
+            self.query_one(CommandList), "show_vertical_scrollbar", self._remeasure, init=False
+        )
         shown = self.app.screen_stack
         self._act_on(shown[-2] if shown[-1] is self and len(shown) > 1 else shown[-1])
+
+    def _remeasure(self) -> None:
+        """Its list measured each command's lines for the width it had when they were added
+        (Textual's ``OptionList``) and only a Resize measured them again: a scrollbar that
+        came or went since left a command's last line cut off (or a blank one) in the list
+        shown again."""
+        self.query_one(CommandList)._clear_caches()
 
     def prepare(self, calling: Screen[Any]) -> None:
         """Show again, acting on ``calling`` (the screen under it)."""
         if self.is_mounted:
             self._act_on(calling)
+            # Its cursor shown for a whole blink, as a new palette's focused search is:
+            # it blinked on while hidden and could go out the moment it showed.
+            self.query_one(CommandInput)._restart_blink()
 
     def _act_on(self, calling: Screen[Any]) -> None:
         """New providers for ``calling``, the search cleared, its commands gathered again."""
@@ -150,6 +171,11 @@ class Palette(DimmedOnce, RestyledWhenChanged, CommandPalette):
 
     def on_screen_suspend(self) -> None:
         self._close()
+        if self.is_mounted and self not in self.app.screen_stack and self._calling_screen:
+            # Closed (not covered): cleared and listing every command again now, unseen.
+            # Left to ``prepare``, the next showing's first frame had the last search's
+            # list (or an empty box after "No matches found") under the cleared search.
+            self._act_on(self._calling_screen)
 
     def on_unmount(self) -> None:
         self._close()

@@ -70,11 +70,12 @@ def dialog_again(
 
     Why: a dialog built once (or ahead, ``tui/ahead.py``) and shown again skips composing,
     styling and first laying out its widgets: most of the time its key took to answer.
-    One already open (a dialog takes the keys, so it never is) gets a fresh one.
+    One already open (a dialog takes the keys, so it never is) gets a fresh one; so does
+    one still being built ahead: composed already, it would not show what ``prepare`` set.
     """
     if app.is_screen_installed(name):
         dialog = app.get_screen(name)
-        if isinstance(dialog, kind) and dialog not in app.screen_stack:
+        if isinstance(dialog, kind) and dialog.is_mounted and dialog not in app.screen_stack:
             prepare(dialog)
             return dialog
         return fresh()
