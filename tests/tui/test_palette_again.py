@@ -126,3 +126,68 @@ async def test_each_command_in_the_palette_built_ahead_has_all_its_lines(
             assert heights == listed._heights
             await pilot.press("escape")
             await pilot.pause()
+
+
+async def test_a_palette_shown_again_with_the_same_commands_is_not_laid_out_again(
+    empty_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each showing gathers the commands again (for the screen under it); the same commands
+    take the new actions in place instead of the list being emptied and filled, which laid
+    the palette out twice more when shown (about 30 ms each at 120x40)."""
+    from textual.screen import Screen
+
+    from zoomtui.tui.actions import ACTIONS
+
+    layouts: list[str] = []
+    layout = Screen._refresh_layout
+
+    def laid_out(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+        layouts.append(type(self).__name__)
+        layout(self, *args, **kwargs)
+
+    app = create_app(empty_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        listed = palette.query_one(CommandList)
+        first = listed.get_option_at_index(0)
+        action = first.hit.command  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.pause()
+        monkeypatch.setattr(Screen, "_refresh_layout", laid_out)
+        await pilot.press("ctrl+p")
+        for _ in range(3):
+            await pilot.pause()
+        assert app.screen is palette and layouts.count("Palette") == 0
+        assert listed.get_option_at_index(0) is first  # the same line...
+        assert first.hit.command is not action  # type: ignore[attr-defined]  # ...new action
+        assert listed.highlighted == 0 and palette.query_one(CommandInput).value == ""
+        users = next(a for a in ACTIONS if a.id == "go.users")
+        assert str(first.hit.text) == users.palette_title  # type: ignore[attr-defined]
+
+
+async def test_a_textual_without_what_the_palette_uses_gets_a_new_palette_each_time(
+    empty_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Palette`` uses Textual's private parts; without them, Textual's way: one per ctrl+p."""
+    from zoomtui.tui import palette
+
+    monkeypatch.setattr(palette, "REUSABLE", False)
+    app = create_app(empty_ctx, schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = []
+        for _ in range(2):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.pause()
+            shown.append(app.screen)
+            assert isinstance(app.screen, palette.FreshPalette)
+            assert app.screen.query_one(CommandList).option_count > 20
+            await pilot.press("escape")
+            await pilot.pause()
+        assert shown[0] is not shown[1] and not isinstance(shown[0], Palette)
+        assert app.collector._reads == 0
+    assert palette._reusable()  # this Textual has them

@@ -18,6 +18,7 @@ from zoomtui.errors import ZoomtuiError
 from zoomtui.services.accounts import Accounts, DemoAccounts, ProfileAccounts
 from zoomtui.services.context import AppContext
 from zoomtui.text import safe_text
+from zoomtui.tui import palette
 from zoomtui.tui.actions import ACTIONS, APP, MODES, UserAction, bindings_for
 from zoomtui.tui.ahead import CHECK_S, AheadBuilder
 from zoomtui.tui.collector import Collector, FreezingReader
@@ -92,7 +93,7 @@ class ZoomApp(App[None]):
                 DETAIL_DIALOG: unprepared_detail_dialog,
                 COLUMNS_DIALOG: unprepared_column_picker,
                 SWITCHER_DIALOG: ProfileSwitcher,
-                PALETTE_DIALOG: Palette,
+                **({PALETTE_DIALOG: Palette} if palette.REUSABLE else {}),
             },
         )
         self.ahead.enabled = build_ahead

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from textual import events
 from textual.app import App
 from textual.command import (
+    Command,
     CommandInput,
     CommandList,
     CommandPalette,
@@ -162,6 +163,30 @@ class Palette(DimmedOnce, RestyledWhenChanged, CommandPalette):
         self._stop_no_matches_countdown()
         self._gather_commands("")
 
+    def _refresh_command_list(
+        self, command_list: CommandList, commands: list[Command], clear_current: bool
+    ) -> None:
+        """Textual's, but the same commands listed before typing only take the new actions.
+
+        Why: Textual empties the list and fills it again, which lays the palette out
+        again (30 ms at 120x40); each showing gathers the commands again for the screen
+        under it, and they are mostly the ones listed already.
+        """
+        ranked = sorted(commands, key=lambda command: command.hit.score, reverse=True)
+        listed = [command_list.get_option_at_index(i) for i in range(command_list.option_count)]
+        if len(listed) == len(ranked) and all(
+            isinstance(old, Command) and _same(old.hit, new.hit)
+            for old, new in zip(listed, ranked, strict=True)
+        ):
+            for old, new in zip(listed, ranked, strict=True):
+                cast(Command, old).hit = new.hit
+            if ranked:
+                command_list.highlighted = 0
+            self._list_visible = bool(ranked)
+            self._hit_count = len(ranked)
+            return
+        super()._refresh_command_list(command_list, commands, clear_current)
+
     def on_screen_resume(self) -> None:
         if not self._open:
             self._open = True
@@ -187,6 +212,51 @@ class Palette(DimmedOnce, RestyledWhenChanged, CommandPalette):
                 collector.landed()
 
 
-def palette_dialog(app: App[Any]) -> Palette:
+def _same(old: DiscoveryHit | Hit, new: DiscoveryHit | Hit) -> bool:
+    """The same line of the list before anything is typed (a search's highlights differ)."""
+    return (
+        isinstance(old, DiscoveryHit)
+        and isinstance(new, DiscoveryHit)
+        and old.text == new.text
+        and old.help == new.help
+    )
+
+
+class FreshPalette(DimmedOnce, CommandPalette):
+    """Textual's palette built at each ``ctrl+p``: for a Textual without what ``Palette`` uses."""
+
+    def on_mount(self) -> None:
+        if collector := collector_of(self.app):
+            collector.reading()
+
+    def on_unmount(self) -> None:
+        if collector := collector_of(self.app):
+            collector.landed()
+
+
+def _reusable() -> bool:
+    """Whether this Textual has the private parts ``Palette`` uses to show one palette again."""
+    needed = {
+        CommandPalette: (
+            "_gather_commands",
+            "_cancel_gather_commands",
+            "_stop_no_matches_countdown",
+            "_provider_classes",
+            "_refresh_command_list",
+        ),
+        CommandList: ("_clear_caches",),
+        CommandInput: ("_restart_blink",),
+        Provider: ("_post_init", "_shutdown"),
+    }
+    return all(hasattr(kind, name) for kind, names in needed.items() for name in names)
+
+
+REUSABLE = _reusable()
+"""False: a new palette at each ``ctrl+p``, as Textual does (none is built ahead)."""
+
+
+def palette_dialog(app: App[Any]) -> CommandPalette:
     """The app's command palette, acting on the screen shown now."""
+    if not REUSABLE:
+        return FreshPalette(id="--command-palette")
     return dialog_again(app, PALETTE_DIALOG, Palette, Palette, lambda p: p.prepare(app.screen))
