@@ -96,3 +96,18 @@ def pause_waits_for_reads(monkeypatch: pytest.MonkeyPatch) -> None:
         await original(self)
 
     monkeypatch.setattr(Pilot, "pause", pause)
+
+
+def count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, the class name of each screen Textual lays out (``_refresh_layout``)."""
+    from textual.screen import Screen
+
+    layouts: list[str] = []
+    layout = Screen._refresh_layout
+
+    def laid_out(self: Screen[object], *args: object, **kwargs: object) -> None:
+        layouts.append(type(self).__name__)
+        layout(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Screen, "_refresh_layout", laid_out)
+    return layouts

@@ -13,7 +13,7 @@ from zoomtui.tui.ahead import AheadBuilder
 from zoomtui.tui.app import ZoomApp, busy_workers, create_app
 from zoomtui.tui.screens.seats import SeatsScreen
 
-from .conftest import SIZE, reads_done, text_of
+from .conftest import SIZE, count_layouts, reads_done, text_of
 
 KEYS = {
     "runs": "2", "diff": "3", "seats": "4", "aggregate": "5", "connection": "6", "accounts": "7"
@@ -284,19 +284,12 @@ async def test_help_built_ahead_is_drawn_with_its_rows_before_it_is_first_shown(
 ) -> None:
     """Its rows are added on its first Resize; drawn before that, the table was drawn empty,
     and its scrollbar, updated by the first drawing, laid it out again when shown."""
-    from textual.screen import Screen
     from textual.widgets import DataTable
 
     from zoomtui.tui.screens.help import HelpScreen
 
     cells: list[int] = []
-    layouts: list[str] = []
     original = DataTable._render_cell
-    layout = Screen._refresh_layout
-
-    def laid_out(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
-        layouts.append(type(self).__name__)
-        layout(self, *args, **kwargs)
 
     def counting(self: DataTable[Any], *args: Any, **kwargs: Any) -> Any:
         cells.append(1)
@@ -308,7 +301,7 @@ async def test_help_built_ahead_is_drawn_with_its_rows_before_it_is_first_shown(
         await pilot.pause()
         await all_built(app)
         monkeypatch.setattr(DataTable, "_render_cell", counting)
-        monkeypatch.setattr(Screen, "_refresh_layout", laid_out)
+        layouts = count_layouts(monkeypatch)
         await pilot.press("f1")
         await pilot.pause()
         await pilot.pause()
@@ -324,17 +317,8 @@ async def test_the_detail_built_ahead_is_laid_out_once_when_it_shows_its_first_u
     """Built ahead with its scrollbar already placed and its title as wide as the box, the
     first user shown lays it out once; built empty, it was laid out three times (the
     scrollbar appearing, then its size) over three frames."""
-    from textual.screen import Screen
-
     from zoomtui.tui.screens.dialogs import UserDetailScreen
     from zoomtui.tui.widgets.user_detail import UserDetail
-
-    layouts: list[str] = []
-    layout = Screen._refresh_layout
-
-    def laid_out(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
-        layouts.append(type(self).__name__)
-        layout(self, *args, **kwargs)
 
     app = create_app(demo_ctx, schedule=False, build_ahead=True)
     async with app.run_test(size=SIZE) as pilot:
@@ -343,7 +327,7 @@ async def test_the_detail_built_ahead_is_laid_out_once_when_it_shows_its_first_u
         await all_built(app)
         built = app.get_screen("detail")
         assert built.query_one(UserDetail).show_vertical_scrollbar  # placed ahead, unseen
-        monkeypatch.setattr(Screen, "_refresh_layout", laid_out)
+        layouts = count_layouts(monkeypatch)
         await pilot.press("enter")
         await app.workers.wait_for_complete()  # the detail reads its user first
         for _ in range(4):

@@ -19,7 +19,7 @@ from zoomtui.tui.widgets.footer import QuickFooter
 from zoomtui.tui.widgets.user_detail import UserDetail
 from zoomtui.tui.widgets.window_table import WindowTable
 
-from .conftest import FIXED_NOW, SIZE, text_of
+from .conftest import FIXED_NOW, SIZE, count_layouts, text_of
 
 
 async def test_a_due_scheduled_run_starts_when_the_app_opens(demo_ctx: AppContext) -> None:
@@ -269,18 +269,9 @@ async def test_the_detail_wraps_long_values_and_scrolls_to_its_last_section(
 async def test_a_screen_is_laid_out_again_on_a_resize_not_when_first_shown(
     demo_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from textual.screen import Screen
-
     from zoomtui.services.users import UserFilter, query_users, user_detail
 
-    laid_out: list[str] = []
-    layout = Screen._refresh_layout
-
-    def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
-        laid_out.append(type(self).__name__)
-        layout(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    laid_out = count_layouts(monkeypatch)
     email = str(query_users(demo_ctx, UserFilter()).rows[0]["email"])
     app = create_app(demo_ctx, schedule=False)
     async with app.run_test(size=SIZE) as pilot:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from textual.command import CommandInput, CommandList
 
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, count_layouts
 from tests.tui.test_accounts import demo_accounts, wait_for  # noqa: F401  (a fixture)
 from zoomtui.services.accounts import DemoAccounts
 from zoomtui.services.context import AppContext
@@ -134,16 +134,7 @@ async def test_a_palette_shown_again_with_the_same_commands_is_not_laid_out_agai
     """Each showing gathers the commands again (for the screen under it); the same commands
     take the new actions in place instead of the list being emptied and filled, which laid
     the palette out twice more when shown (about 30 ms each at 120x40)."""
-    from textual.screen import Screen
-
     from zoomtui.tui.actions import ACTIONS
-
-    layouts: list[str] = []
-    layout = Screen._refresh_layout
-
-    def laid_out(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
-        layouts.append(type(self).__name__)
-        layout(self, *args, **kwargs)
 
     app = create_app(empty_ctx, schedule=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -156,7 +147,7 @@ async def test_a_palette_shown_again_with_the_same_commands_is_not_laid_out_agai
         action = first.hit.command  # type: ignore[attr-defined]
         await pilot.press("escape")
         await pilot.pause()
-        monkeypatch.setattr(Screen, "_refresh_layout", laid_out)
+        layouts = count_layouts(monkeypatch)
         await pilot.press("ctrl+p")
         for _ in range(3):
             await pilot.pause()

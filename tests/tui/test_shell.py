@@ -263,18 +263,22 @@ async def test_the_palette_is_built_once_and_each_showing_lists_every_command_af
         assert isinstance(palette, Palette)
         everything = palette.query_one(CommandList).option_count
         assert everything > 20
+
+        async def shown_again() -> None:
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.pause()
+            assert app.screen is palette
+            assert palette.query_one(CommandInput).value == ""
+            assert palette.query_one(CommandList).option_count == everything
+
         await pilot.press(*"seats screen")
         await pilot.pause()
         await pilot.pause()
         assert palette.query_one(CommandList).option_count < everything
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.pause()
-        assert app.screen is palette
-        assert palette.query_one(CommandInput).value == ""
-        assert palette.query_one(CommandList).option_count == everything
+        await shown_again()
         await pilot.press(*"go: seats screen")
         await pilot.pause()
         await pilot.pause()
@@ -282,12 +286,7 @@ async def test_the_palette_is_built_once_and_each_showing_lists_every_command_af
         for _ in range(4):
             await pilot.pause()
         assert app.current_mode == "seats"
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.pause()
-        assert app.screen is palette
-        assert palette.query_one(CommandInput).value == ""
-        assert palette.query_one(CommandList).option_count == everything
+        await shown_again()
         assert palette._calling_screen is app.screen_stack[-2]  # the Seats screen
         await pilot.press("escape")
         await pilot.pause()
