@@ -204,7 +204,8 @@ async def measure(
             out["return_visit"] = returns
             if visits_only:
                 ticker.stop()
-                return out
+                ctx.close()
+                return after(out, cpu)
             await key("1")
             walk = []
             for k, what in WALK:
@@ -217,6 +218,11 @@ async def measure(
             out["export"] = await export(pilot, frames, ticker, Path(export_dir) / "users.csv")
             ticker.stop()
     ctx.close()
+    return after(out, cpu)
+
+
+def after(out: dict[str, Any], cpu: float) -> dict[str, Any]:
+    """``out`` with the process's CPU, the load and the host's speed at the end."""
     out["process_cpu_s"] = round(time.process_time() - cpu, 1)
     out["load_avg_after"] = load_avg()
     out["host_speed_ms_after"] = host_speed_ms()
