@@ -79,6 +79,11 @@ class AheadBuilder:
         self.built: list[str] = []  # the modes built ahead, in order (the bench reads it)
         self.build_s: dict[str, float] = {}  # how long each took to mount
 
+    @property
+    def dialogs(self) -> tuple[str, ...]:
+        """The names of the dialogs built ahead and shown again."""
+        return tuple(self._dialogs)
+
     def pending(self) -> list[str]:
         """The modes whose screen does not exist yet, then the dialogs not installed."""
         stacks = getattr(self._app, "_screen_stacks", None)
