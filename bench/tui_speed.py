@@ -32,8 +32,8 @@ in ``_tui_timing.py``: no Pilot idle waits in the figures):
 - ``load_avg``: the 1-minute load average before and after (the wall times grow
   with it; the loop CPU much less);
 - ``host_speed_ms``: how long a fixed pure-Python loop of 2 million steps took, before
-  and after: the same host ran it from 80 to 360 ms on one day (other machines'
-  load), and every figure here scales with it;
+  and after: the same host's speed varied about fourfold over two days (other
+  machines' load), and every figure here scales with it;
 - ``--breakdown``: per key, the loop CPU inside Textual's CSS, layout, paint and
   DataTable steps (``loop_cpu_in_ms``, inclusive times that overlap).
 
