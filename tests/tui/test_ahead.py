@@ -8,6 +8,8 @@ from typing import Any
 
 from textual import events
 
+from tests.tui.test_accounts import demo_accounts  # noqa: F401  (a fixture)
+from zoomtui.services.accounts import DemoAccounts
 from zoomtui.services.context import AppContext
 from zoomtui.tui.ahead import AheadBuilder
 from zoomtui.tui.app import ZoomApp, busy_workers, create_app
@@ -412,3 +414,48 @@ async def test_each_build_ahead_starts_the_next_without_waiting_for_a_check(
         app.ahead.tick()
         await all_built(app)
         assert app.ahead.built == BUILT
+
+
+async def test_a_screen_whose_account_was_switched_away_mid_build_is_not_drawn(
+    demo_accounts: DemoAccounts,  # noqa: F811
+    monkeypatch: Any,
+) -> None:
+    """A profile switch while the builder waits for a screen's reads removes that screen;
+    it is then neither laid out nor drawn, and the new account's screens are built."""
+    from textual.screen import Screen
+
+    from tests.tui.test_palette_again import switched
+
+    gate = asyncio.Event()
+    landed = AheadBuilder._reads_landed
+
+    async def held(self: AheadBuilder) -> bool:
+        await gate.wait()
+        return await landed(self)
+
+    monkeypatch.setattr(AheadBuilder, "_reads_landed", held)
+    app = create_app(
+        demo_accounts.contexts["acme"], schedule=False, accounts=demo_accounts, build_ahead=True
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        app.ahead.quiet_s = 0.0
+        await pilot.pause()
+        for _ in range(200):
+            if "runs" in app._screen_stacks:
+                break
+            await asyncio.sleep(0.01)
+        building = app._screen_stacks["runs"][0]  # built, waiting for its reads
+        drawn: list[bool] = []
+        layout = Screen._refresh_layout
+
+        def laid_out(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+            if self is building:
+                drawn.append(self.is_attached)
+            layout(self, *args, **kwargs)
+
+        monkeypatch.setattr(Screen, "_refresh_layout", laid_out)
+        await switched(app, pilot, "globex")
+        gate.set()
+        await all_built(app)
+        assert not building.is_attached and drawn == []
+        assert app.ctx.profile == "globex" and app.ahead.built[-len(BUILT) :] == BUILT

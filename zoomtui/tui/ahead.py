@@ -174,16 +174,25 @@ class AheadBuilder:
         when shown, as before.
         """
         for _ in range(2):
-            if self._quiet_for() < self.quiet_s or screen in app.screen_stack:
+            if not self._unseen(app, screen):
                 return
             screen._refresh_layout(app.size)
             await self._handled(screen)
-            if self._quiet_for() < self.quiet_s or screen in app.screen_stack:
+            if not self._unseen(app, screen):
                 return
             screen._refresh_layout(app.size)
             with contextlib.suppress(Exception):
                 screen._compositor.render_update(full=True)
             await self._handled(screen)
+
+    def _unseen(self, app: Any, screen: Screen[Any]) -> bool:
+        """Whether ``screen`` may be drawn unseen now: the operator is quiet, and it is
+        neither shown nor gone (a profile switch removes the old account's screens)."""
+        return (
+            self._quiet_for() >= self.quiet_s
+            and screen.is_attached
+            and screen not in app.screen_stack
+        )
 
     async def _reads_landed(self) -> bool:
         """Once no read is under way (``READS_S`` at most): whether none is."""
