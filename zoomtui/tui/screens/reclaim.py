@@ -164,8 +164,10 @@ class ReclaimScreen(Dialog[bool]):
         self._ticket += 1
         self.plan = None  # nothing to drop or apply until the new plan is stored
         self.query_one(ItemsTable).set_provider(None)
+        # Two lines, as the plan's summary that follows: a height changing meanwhile laid
+        # the dialog out again, then again for the table it shrank.
         self.query_one("#reclaim-plan-summary", Static).update(
-            f"Planning {self.action.label} for {self.picked:,} users…"
+            f"Planning {self.action.label} for {self.picked:,} users…\n"
         )
         # Two reader threads, both started now (not when the worker first runs, behind the
         # dialog's layout): one writes the plan, the longer; the other reads its first page

@@ -58,6 +58,17 @@ class ItemsTable(WindowTable, inherit_bindings=False):
 
     BINDINGS: ClassVar[list[Binding]] = keys_without_letters(enter=False)  # type: ignore[assignment]
 
+    def _update_virtual_size(self) -> None:
+        """The new size, and the scrollbar it shows or hides, in one layout of the dialog.
+
+        Why: Textual decides the scrollbar while laying the new size out, and showing or
+        hiding it asks for another layout, and a paint of the dialog: 3 of the 5 layouts
+        of each opening (emptied for a new selection, then the first rows' scrollbar).
+        The gutter is kept (``scrollbar-gutter: stable``): no row moves either way.
+        """
+        super()._update_virtual_size()
+        self._refresh_scrollbars()  # Textual's own decision, taken now (a private method)
+
 
 def item_action(item: Row) -> str:
     return str(item["action"]) + (f":{item['addon']}" if item["addon"] else "")
