@@ -31,6 +31,9 @@ in ``_tui_timing.py``: no Pilot idle waits in the figures):
   key) and gives its answer; the first visits are then measured after it;
 - ``load_avg``: the 1-minute load average before and after (the wall times grow
   with it; the loop CPU much less);
+- ``host_speed_ms``: how long a fixed pure-Python loop of 2 million steps took, before
+  and after: the same host's speed varied about fourfold over two days (other
+  machines' load), and every figure here scales with it;
 - ``--breakdown``: per key, the loop CPU inside Textual's CSS, layout, paint and
   DataTable steps (``loop_cpu_in_ms``, inclusive times that overlap).
 
@@ -139,6 +142,14 @@ def first_rows() -> Iterator[list[float]]:
         ItemsTable.show_pages = original  # type: ignore[method-assign]
 
 
+def host_speed_ms() -> float:
+    """Milliseconds for 2 million steps of a Python loop: the host's speed right now."""
+    start = time.perf_counter()
+    for _ in range(2_000_000):
+        pass
+    return round((time.perf_counter() - start) * 1000, 1)
+
+
 def load_avg() -> float:
     return round(os.getloadavg()[0], 2)
 
@@ -153,7 +164,7 @@ async def measure(
     finished = latest.finished_at
     ctx.clock = lambda: finished
     parts = Breakdown() if breakdown else None
-    out: dict[str, Any] = {"load_avg_before": load_avg()}
+    out: dict[str, Any] = {"load_avg_before": load_avg(), "host_speed_ms_before": host_speed_ms()}
     cpu = time.process_time()
     with tempfile.TemporaryDirectory() as export_dir:
         t = time.perf_counter()
@@ -193,7 +204,8 @@ async def measure(
             out["return_visit"] = returns
             if visits_only:
                 ticker.stop()
-                return out
+                ctx.close()
+                return after(out, cpu)
             await key("1")
             walk = []
             for k, what in WALK:
@@ -206,8 +218,14 @@ async def measure(
             out["export"] = await export(pilot, frames, ticker, Path(export_dir) / "users.csv")
             ticker.stop()
     ctx.close()
+    return after(out, cpu)
+
+
+def after(out: dict[str, Any], cpu: float) -> dict[str, Any]:
+    """``out`` with the process's CPU, the load and the host's speed at the end."""
     out["process_cpu_s"] = round(time.process_time() - cpu, 1)
     out["load_avg_after"] = load_avg()
+    out["host_speed_ms_after"] = host_speed_ms()
     return out
 
 

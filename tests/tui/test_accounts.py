@@ -214,8 +214,11 @@ async def test_the_profile_switcher_is_shown_again_with_the_profiles_as_they_are
         await pilot.press("down", "enter")
         await wait_for(app, pilot, lambda: app.ctx.profile == third)
         await wait_for(app, pilot, lambda: isinstance(app.screen, UsersScreen))
-        await opened(app, pilot)
-        assert app.screen is switcher and rows.cursor_row == 1  # on the profile now in use
+        # A new one: the dialogs built once go with the old account's screens.
+        after, _, _ = await opened(app, pilot)
+        assert after is not switcher
+        rows = after.query_one(DataTable)
+        assert rows.cursor_row == 1  # on the profile now in use
         assert rows.get_row_at(1)[0] == "●" and rows.get_row_at(0)[0] == ""
 
 

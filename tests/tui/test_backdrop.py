@@ -98,6 +98,30 @@ async def test_the_screen_under_is_tinted_again_only_when_it_changed() -> None:
         assert "changed" in "".join(t for line in text_and_styles(app) for t, _ in line)
 
 
+ONE_LINE_CHANGED = "\n".join(
+    f"line {i} of the screen under" if i != 9 else "line 9 changed meanwhile" for i in range(14)
+)
+
+
+async def test_only_the_lines_that_changed_under_a_dialog_are_tinted_again() -> None:
+    ours = await painted(Ours, change=ONE_LINE_CHANGED)
+    assert ours == await painted(Textuals, change=ONE_LINE_CHANGED)
+    assert any("line 9 changed meanwhile" in "".join(t for t, _ in line) for line in ours)
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        dialog = Ours()
+        await app.push_screen(dialog)
+        await pilot.pause()
+        memo = dialog._backdrop_memo
+        assert memo is not None
+        tinted = memo.lines_tinted
+        app.screen_stack[-2].query_one("#under", Static).update(ONE_LINE_CHANGED)
+        await pilot.pause()
+        await pilot.pause()
+        assert memo.lines_tinted == tinted + 1  # the one line of 16, not all of them again
+
+
 async def test_the_command_palette_dims_once_too(empty_ctx: AppContext) -> None:
     app = create_app(empty_ctx, schedule=False)
     async with app.run_test(size=(100, 30)) as pilot:

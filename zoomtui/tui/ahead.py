@@ -10,7 +10,8 @@ How: once the operator has not typed, clicked or scrolled for ``QUIET_S`` and no
 under way, one screen is built: created, registered and mounted as Textual
 does when it first shows a mode, but not shown. Its ``on_mount`` starts its
 reads as on a first visit, and it is laid out for the terminal's size unless
-a key was pressed meanwhile (that key would wait for the layout too). The next
+a key was pressed meanwhile (that key would wait for the layout too); once those
+reads landed, it is laid out and drawn once more, unseen, with what they brought. The next
 screen waits for the reads to land and for the operator to be quiet again, so
 a key pressed meanwhile waits for one screen's building at most. A screen
 built ahead is then like one shown before: what it shows is refreshed by the
@@ -48,6 +49,9 @@ HANDLED_S = 1.0
 CHECK_S = 0.25
 """How often the app asks the builder whether to build the next screen."""
 
+READS_S = 10.0
+"""The longest a screen built ahead is waited for to read its data, before drawing it unseen."""
+
 
 class AheadBuilder:
     """Builds the app's mode screens not shown yet, one per quiet moment, in ``modes`` order."""
@@ -74,6 +78,11 @@ class AheadBuilder:
         self.enabled = True
         self.built: list[str] = []  # the modes built ahead, in order (the bench reads it)
         self.build_s: dict[str, float] = {}  # how long each took to mount
+
+    @property
+    def dialogs(self) -> tuple[str, ...]:
+        """The names of the dialogs built ahead and shown again."""
+        return tuple(self._dialogs)
 
     def pending(self) -> list[str]:
         """The modes whose screen does not exist yet, then the dialogs not installed."""
@@ -143,26 +152,44 @@ class AheadBuilder:
                     await built.remove()
             self.enabled = False
             return
-        if self._quiet_for() >= self.quiet_s:
-            # Laid out for the terminal and drawn once, unseen, so its widgets' lines are
-            # ready when it is first shown (help's 78-row table, the export form). Twice,
-            # each after the dialog handled what the step before sent it: the Resize of
-            # its first layout (help adds its rows then), then its scrollbars' updates
-            # from the first drawing. Help's first showing 142 -> 73 ms at 100,000 users
-            # and 120x40, none of its table's 51 visible cells drawn then. A key pressed
-            # meanwhile ends it. Textual's private compositor: without it the dialog is
-            # drawn when shown, as before.
-            for _ in range(2):
-                if self._quiet_for() < self.quiet_s:
-                    break
-                screen._refresh_layout(app.size)
-                await self._handled(screen)
-                screen._refresh_layout(app.size)
-                with contextlib.suppress(Exception):
-                    screen._compositor.render_update(full=True)
-                await self._handled(screen)
+        await self._draw_unseen(app, screen)
         self.built.append(name)
         self.build_s[name] = round(self._clock() - start, 3)
+
+    async def _draw_unseen(self, app: Any, screen: Screen[Any]) -> None:
+        """Lay ``screen`` out for the terminal and draw it once, unseen, while quiet.
+
+        So its widgets' lines are ready when it is first shown (help's 78-row table, the
+        export form, the Seats bars and tables once their reads landed). Twice, each
+        after the screen handled what the step before sent it: the Resize of its first
+        layout (help adds its rows then), then its scrollbars' updates from the first
+        drawing. Help's first showing 142 -> 73 ms at 100,000 users and 120x40, none of
+        its table's 51 visible cells drawn then. A key pressed meanwhile ends it, and a
+        screen shown meanwhile is drawn by Textual (drawing it here would take what it
+        has to repaint). Textual's private compositor: without it the screen is drawn
+        when shown, as before.
+        """
+        for _ in range(2):
+            if self._quiet_for() < self.quiet_s or screen in app.screen_stack:
+                return
+            screen._refresh_layout(app.size)
+            await self._handled(screen)
+            if self._quiet_for() < self.quiet_s or screen in app.screen_stack:
+                return
+            screen._refresh_layout(app.size)
+            with contextlib.suppress(Exception):
+                screen._compositor.render_update(full=True)
+            await self._handled(screen)
+
+    async def _reads_landed(self) -> bool:
+        """Once no read is under way (``READS_S`` at most): whether none is."""
+        waited = 0.0
+        while self._busy():
+            if waited >= READS_S or not self._app.is_running:
+                return False
+            await asyncio.sleep(CHECK_S / 5)
+            waited += CHECK_S / 5
+        return True
 
     @staticmethod
     async def _handled(screen: Screen[Any]) -> None:
@@ -201,5 +228,10 @@ class AheadBuilder:
             return
         if self._quiet_for() >= self.quiet_s:  # else it is laid out when shown, as before
             screen._refresh_layout(app.size)  # for the terminal, as on being shown
+            # Its reads landed, laid out and drawn with what they brought: Seats' bars
+            # and tables were drawn and laid out when first shown, 0.19 s more than
+            # showing it again at 100,000 users (``bench/tui_speed.py --ahead``).
+            if await self._reads_landed():
+                await self._draw_unseen(app, screen)
         self.built.append(mode)
         self.build_s[mode] = round(self._clock() - start, 3)

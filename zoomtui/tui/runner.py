@@ -63,6 +63,16 @@ class RunController:
         """Post every run event to ``node`` as a message (``on_run_started`` and so on)."""
         self.events.subscribe(node, node.post_message, immediate=True)
 
+    def unsubscribe(self, node: DOMNode) -> None:
+        """No more run events to ``node`` (it is going).
+
+        Why: the signal forgets a removed node only at its next event, and until then
+        its callback (``node.post_message``) kept the node alive: after a profile
+        switch, the old account's screens and what they had read (a 100,000-user
+        diff, the reclaim candidates) stayed in memory until the next run.
+        """
+        self.events.unsubscribe(node)
+
     def _publish(self, event: RunEvent) -> None:
         self.events.publish(event)
 

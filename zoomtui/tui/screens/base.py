@@ -213,6 +213,7 @@ class ZoomScreen(RestyledWhenChanged, Screen[None]):
         self.call_after_refresh(self._resume_collector)  # built and drawn: see _pause_collector
 
     def on_unmount(self) -> None:
+        self.zapp.runner.unsubscribe(self)
         self._resume_collector()
 
     @on(events.Resize)
