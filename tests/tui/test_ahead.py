@@ -394,3 +394,23 @@ async def test_seats_built_ahead_is_drawn_with_its_data_before_it_is_first_shown
         for _ in range(3):
             await pilot.pause()
         assert layouts.count("SeatsScreen") == first  # as shown again
+
+
+async def test_each_build_ahead_starts_the_next_without_waiting_for_a_check(
+    demo_ctx: AppContext, monkeypatch: Any
+) -> None:
+    """One check starts them all, one after the other, while the operator stays quiet: a
+    quarter of a second between builds made the first seconds, when a key finds a
+    screen not built yet, 3.7 s at 100,000 users instead of 2.0-2.3 s."""
+    import zoomtui.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "CHECK_S", 3600.0)  # no check of its own in this test
+    app = create_app(demo_ctx, schedule=False, build_ahead=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app.ahead.quiet_s = 0.0
+        await pilot.pause()
+        await reads_done(app)
+        assert app.ahead.built == []
+        app.ahead.tick()
+        await all_built(app)
+        assert app.ahead.built == BUILT

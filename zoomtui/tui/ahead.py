@@ -129,6 +129,10 @@ class AheadBuilder:
                 await self._mount(app, mode)
         finally:
             self._building = False
+        # The next one at once, not at the next check: a quarter of a second between
+        # builds made the first seconds, when a key finds screens not built yet, longer.
+        if self.enabled and self.pending():
+            self._app.call_later(self.tick)
 
     async def _mount_dialog(self, app: Any, name: str) -> None:
         """Install and mount the dialog ``name`` as ``push_screen`` would, without showing it."""
