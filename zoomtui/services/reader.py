@@ -50,8 +50,19 @@ class Reader:
         self, fn: Callable[Concatenate[AppContext, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
         """``fn(ctx, *args, **kwargs)`` in a reader thread, on that thread's connection."""
+        return await self.start(fn, *args, **kwargs)
+
+    def start(
+        self, fn: Callable[Concatenate[AppContext, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> asyncio.Future[T]:
+        """The same read handed to a reader thread now, its answer awaited later.
+
+        Why: awaiting ``self(fn)`` hands the read over only when the awaiting coroutine
+        first runs, after what the loop does meanwhile: the Reclaim dialog's plan was
+        written 60 ms after its key, behind the dialog's first layout.
+        """
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, lambda: self.call(fn, *args, **kwargs))
+        return loop.run_in_executor(self._pool, lambda: self.call(fn, *args, **kwargs))
 
     def call(
         self, fn: Callable[Concatenate[AppContext, P], T], *args: P.args, **kwargs: P.kwargs

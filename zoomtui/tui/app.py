@@ -30,6 +30,7 @@ from zoomtui.tui.screens.base import ZoomScreen, dialog_again
 from zoomtui.tui.screens.dialogs import COLUMNS_DIALOG, UnsavedDialog
 from zoomtui.tui.screens.exporting import EXPORT_DIALOG, unprepared_export_dialog
 from zoomtui.tui.screens.help import HelpScreen, keymap_of
+from zoomtui.tui.screens.reclaim import RECLAIM_DIALOG, unprepared_reclaim_dialog
 from zoomtui.tui.screens.switcher import SWITCHER_DIALOG, ProfileSwitcher, switcher_dialog
 from zoomtui.tui.screens.users import (
     DETAIL_DIALOG,
@@ -94,6 +95,7 @@ class ZoomApp(App[None]):
                 COLUMNS_DIALOG: unprepared_column_picker,
                 SWITCHER_DIALOG: ProfileSwitcher,
                 **({PALETTE_DIALOG: Palette} if palette.REUSABLE else {}),
+                RECLAIM_DIALOG: unprepared_reclaim_dialog,
             },
         )
         self.ahead.enabled = build_ahead

@@ -16,6 +16,7 @@ stays until the next full pass, which runs once the operator has been quiet for
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 from collections.abc import Callable
@@ -112,14 +113,14 @@ class FreezingReader(Reader):
         super().__init__(context)
         self._collector = collector
 
-    async def __call__(
+    def start(
         self, fn: Callable[Concatenate[AppContext, P], T], *args: P.args, **kwargs: P.kwargs
-    ) -> T:
+    ) -> asyncio.Future[T]:
+        """Every read, awaited at once or later (``Reader.__call__`` starts it here too)."""
         self._collector.reading()
-        try:
-            return await super().__call__(fn, *args, **kwargs)
-        finally:
-            self._collector.landed()
+        future = super().start(fn, *args, **kwargs)
+        future.add_done_callback(lambda _done: self._collector.landed())  # answered or dropped
+        return future
 
 
 def collector_of(app: object) -> Collector | None:

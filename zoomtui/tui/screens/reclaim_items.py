@@ -1,14 +1,21 @@
-"""The Reclaim dialog's table: a plan's items or the journal, how their cells read, and
-the reads (in a reader thread) that fill it."""
+"""The Reclaim dialog's parts: its table (a plan's items or the journal, how their cells
+read, the reads in a reader thread that fill it), the actions ``t`` cycles through, and
+the confirmation before an apply."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
 
-from zoomtui.services.reclaim.actions import Action
+from zoomtui.services.reclaim.actions import CAPACITY_KEYS, Action
 from zoomtui.services.reclaim.plan import (
     create_plan,
     plan_head,
@@ -16,6 +23,9 @@ from zoomtui.services.reclaim.plan import (
     planned_of,
     preview_plan,
 )
+from zoomtui.tui.actions import bindings_for
+from zoomtui.tui.backdrop import DimmedOnce
+from zoomtui.tui.safe import safe
 from zoomtui.tui.widgets.columns import Column, Row
 from zoomtui.tui.widgets.window_table import WindowTable, keys_without_letters
 
@@ -47,6 +57,17 @@ class ItemsTable(WindowTable, inherit_bindings=False):
     """
 
     BINDINGS: ClassVar[list[Binding]] = keys_without_letters(enter=False)  # type: ignore[assignment]
+
+    def _update_virtual_size(self) -> None:
+        """The new size, and the scrollbar it shows or hides, in one layout of the dialog.
+
+        Why: Textual decides the scrollbar while laying the new size out, and showing or
+        hiding it asks for another layout, and a paint of the dialog: 3 of the 5 layouts
+        of each opening (emptied for a new selection, then the first rows' scrollbar).
+        The gutter is kept (``scrollbar-gutter: stable``): no row moves either way.
+        """
+        super()._update_virtual_size()
+        self._refresh_scrollbars()  # Textual's own decision, taken now (a private method)
 
 
 def item_action(item: Row) -> str:
@@ -103,3 +124,54 @@ def head_and_page(
         plan_page(ctx, plan_id, 0, ItemsTable.PAGE_SIZE),
         planned_of(ctx, plan_id, dropped),
     )
+
+
+ACTION_CYCLE = (Action("downgrade"), Action("deactivate"), Action("revoke-invitation"))
+"""The actions ``t`` cycles through; a remove-addon per add-on the selection holds comes
+after the deactivation (see :func:`action_cycle`)."""
+
+
+def held_addons(rows: Iterable[Row]) -> tuple[str, ...]:
+    """The removable add-ons the users of ``rows`` hold, the most held first."""
+    return most_held(Counter(a for r in rows for a in r.get("addons") or ()))
+
+
+def most_held(held: dict[str, int]) -> tuple[str, ...]:
+    """The removable add-ons of ``held`` (name -> users holding it), the most held first."""
+    removable = {name: n for name, n in held.items() if name in CAPACITY_KEYS}
+    return tuple(name for name, _n in sorted(removable.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def action_cycle(addons: Iterable[str]) -> tuple[Action, ...]:
+    """Downgrade, deactivate, remove each add-on held, revoke old invitations."""
+    removals = tuple(Action("remove-addon", a) for a in addons)
+    return (*ACTION_CYCLE[:2], *removals, *ACTION_CYCLE[2:])
+
+
+class ConfirmApply(DimmedOnce, ModalScreen[bool]):
+    """Yes or no, naming what will happen: how many users and the yearly saving."""
+
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("confirm")  # type: ignore[assignment]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box", classes="dialog"):
+            yield Label("Apply the reclaim plan?", classes="dialog-title")
+            yield Static(safe(self.question, newlines=True), id="confirm-what")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Apply", variant="error", id="confirm-yes", compact=True)
+                yield Button("Cancel", id="confirm-no", compact=True)
+            yield Label("y apply · n / Esc cancel", classes="dim")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -262,13 +262,14 @@ class SeatsScreen(ZoomScreen):
         The plan reads them again, from the latest run, in the dialog's reader thread
         (with the add-ons they hold): the candidates shown are only a page.
         """
-        from zoomtui.tui.screens.reclaim import ReclaimScreen
+        from zoomtui.tui.screens.reclaim import reclaim_dialog
 
         if self.result is None or not self._total():
             self.notify("No reclaim candidates to plan.", severity="warning")
             return
         self.app.push_screen(
-            ReclaimScreen(
+            reclaim_dialog(
+                self.app,
                 None,
                 self.result.definition,
                 self.result.inactive_days,

@@ -342,7 +342,7 @@ class UsersScreen(ZoomScreen):
     @work(group="read-reclaim-plan", exit_on_error=False)
     async def action_reclaim(self) -> None:
         """Plan a reclaim of the reclaim candidates among the users the filters show."""
-        from zoomtui.tui.screens.reclaim import ReclaimScreen, held_addons
+        from zoomtui.tui.screens.reclaim import held_addons, reclaim_dialog
 
         flt, run_id = to_user_filter(self.state), self.run_id
 
@@ -356,7 +356,7 @@ class UsersScreen(ZoomScreen):
             self.report(exc)
             return
         self.app.push_screen(
-            ReclaimScreen(emails, addons=addons),
+            reclaim_dialog(self.app, emails, addons=addons),
             lambda applied: self.reload(keep_cursor=True) if applied else None,
         )
 
