@@ -33,11 +33,7 @@ from zoomtui.tui.screens.reclaim_items import (
     ItemsTable,
     action_cycle,
     head_and_page,
-    idle_days,
-    idle_or_never,
-    item_action,
-    item_state,
-    last_login,
+    item_columns,
     most_held,
     plan_and_page,
     preview,
@@ -243,29 +239,9 @@ class ReclaimScreen(Dialog[bool]):
         return count, sum([each] * count)  # summed in order, as the items' savings were
 
     def plan_columns(self) -> list[Column]:
-        """The plan's columns; Keep reads the items dropped so far.
-
-        At 80 columns the Last login column is left out so the others fit whole, and
-        Idle then says "never" for a user who never signed in. The Action column is as
-        wide as the plan's action; when that does not fit either ("remove-addon:
-        zoom_phone" at 80) it is left out: a plan is one action, which its summary names.
-        """
-        action = len(self.plan["action"] if self.plan else self.action.label)
-        columns = [
-            Column("keep", "Keep", 4, format=lambda i: "—" if i.get("id") in self.dropped else "✓"),
-            Column("email", "Email", 24, grow=2),
-            Column("action", "Action", max(12, action), grow=1, format=item_action),
-            Column("last_login", "Last login", 10, format=last_login),
-            Column("days_inactive", "Idle", 5, right=True, format=idle_days),
-            Column("state", "State", 10, grow=1, format=item_state),
-        ]
-        room = self.app.size.width * 96 // 100 - 6  # #reclaim-box: borders, padding, scrollbar
-        if sum(c.width + 1 for c in columns) > room:
-            del columns[3]
-            columns[3] = Column("days_inactive", "Idle", 5, right=True, format=idle_or_never)
-        if sum(c.width + 1 for c in columns) > room:
-            del columns[2]
-        return columns
+        """The plan's columns for the terminal's width; Keep reads the items dropped so far."""
+        action = self.plan["action"] if self.plan else self.action.label
+        return item_columns(action, lambda i: i.get("id") in self.dropped, self.app.size.width)
 
     def fill(self, *, keep_cursor: bool = False) -> None:
         table = self.query_one(ItemsTable)

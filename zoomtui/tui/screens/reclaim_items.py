@@ -175,3 +175,28 @@ class ConfirmApply(DimmedOnce, ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def item_columns(action: str, dropped: Callable[[Row], bool], width: int) -> list[Column]:
+    """A plan's columns at a terminal ``width``; ``dropped`` tells Keep's dash from its tick.
+
+    At 80 columns the Last login column is left out so the others fit whole, and
+    Idle then says "never" for a user who never signed in. The Action column is as
+    wide as the plan's ``action``; when that does not fit either ("remove-addon:
+    zoom_phone" at 80) it is left out: a plan is one action, which its summary names.
+    """
+    columns = [
+        Column("keep", "Keep", 4, format=lambda i: "—" if dropped(i) else "✓"),
+        Column("email", "Email", 24, grow=2),
+        Column("action", "Action", max(12, len(action)), grow=1, format=item_action),
+        Column("last_login", "Last login", 10, format=last_login),
+        Column("days_inactive", "Idle", 5, right=True, format=idle_days),
+        Column("state", "State", 10, grow=1, format=item_state),
+    ]
+    room = width * 96 // 100 - 6  # #reclaim-box: borders, padding, scrollbar
+    if sum(c.width + 1 for c in columns) > room:
+        del columns[3]
+        columns[3] = Column("days_inactive", "Idle", 5, right=True, format=idle_or_never)
+    if sum(c.width + 1 for c in columns) > room:
+        del columns[2]
+    return columns
