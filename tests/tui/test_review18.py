@@ -1,0 +1,97 @@
+"""Review of the dialogs built once and shown again: cases a user can reach."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import pytest
+
+from tests.tui.conftest import reads_done, text_of
+from zoomtui.services.context import AppContext
+from zoomtui.store import reclaim as db
+from zoomtui.tui.app import create_app
+from zoomtui.tui.screens import reclaim
+from zoomtui.tui.screens.reclaim import ConfirmApply, ReclaimScreen
+from zoomtui.tui.screens.seats import SeatsScreen
+
+SIZE = (120, 30)
+
+
+async def until(check: Any) -> None:
+    """Plain sleeps: a Pilot pause would wait for the reader thread held below."""
+    for _ in range(250):
+        if check():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the app never got there")
+
+
+def held_reread(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Hold the re-read that follows an apply until released."""
+    release, entered = threading.Event(), threading.Event()
+    original = reclaim.head_and_page
+
+    def slow(*args: Any) -> Any:
+        entered.set()
+        release.wait(timeout=10)
+        return original(*args)
+
+    monkeypatch.setattr(reclaim, "head_and_page", slow)
+    return release, entered
+
+
+async def applied_and_rereading(app: Any, pilot: Any, entered: threading.Event) -> ReclaimScreen:
+    await reads_done(app)
+    await pilot.press("R")
+    await pilot.pause()
+    dialog = app.screen
+    assert isinstance(dialog, ReclaimScreen) and dialog.plan is not None
+    await pilot.press("a")
+    await pilot.pause()
+    assert isinstance(app.screen, ConfirmApply)
+    await pilot.press("y")
+    await until(entered.is_set)  # applied, told, and its items being read again
+    assert app.screen is dialog
+    return dialog
+
+
+@pytest.mark.parametrize("key", ["escape", "t"])
+async def test_a_key_while_the_applied_plan_is_read_again_breaks_nothing(
+    demo_ctx: AppContext, monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    """Esc then R (the dialog shown again for a new plan), or t, as the apply's toast shows.
+
+    The apply's worker read the applied plan's items again after it let keys in: the plan
+    asked for meanwhile was replaced by the applied one (or, not yet stored, a crash).
+    """
+    release, entered = held_reread(monkeypatch)
+    app = create_app(demo_ctx, start_mode="seats", schedule=False)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await applied_and_rereading(app, pilot, entered)
+        applied = dialog.plan
+        assert applied is not None
+        if key == "escape":
+            dialog.action_close()
+            await asyncio.sleep(0.05)
+            if isinstance(app.screen, SeatsScreen):
+                app.screen.action_reclaim()  # R again at once
+        else:
+            dialog.action_next_action()
+        for _ in range(25):  # a plan asked for meanwhile (if the key was let in) is stored
+            if dialog.plan is not None and dialog.plan["id"] != applied["id"]:
+                break
+            await asyncio.sleep(0.02)
+        release.set()
+        await reads_done(app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        shown = app.screen
+        assert isinstance(shown, ReclaimScreen) and shown.plan is not None
+        newest = max(p["id"] for p in db.plans(demo_ctx.open_store().conn))
+        assert shown.plan["id"] == newest  # the plan last asked for, not one read again late
+        assert shown.plan["action"] == shown.action.label
+        summary = text_of(shown.query_one("#reclaim-plan-summary"))
+        assert f"Plan P{shown.plan['id']} · {shown.plan['action']}" in summary
