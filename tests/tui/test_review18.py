@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from tests.tui.conftest import reads_done, text_of
+from tests.tui.test_accounts import demo_accounts, wait_for  # noqa: F401  (a fixture)
+from zoomtui.services.accounts import DemoAccounts
 from zoomtui.services.context import AppContext
 from zoomtui.store import reclaim as db
 from zoomtui.tui.app import create_app
@@ -95,3 +97,47 @@ async def test_a_key_while_the_applied_plan_is_read_again_breaks_nothing(
         assert shown.plan["action"] == shown.action.label
         summary = text_of(shown.query_one("#reclaim-plan-summary"))
         assert f"Plan P{shown.plan['id']} · {shown.plan['action']}" in summary
+
+
+async def test_a_palette_opened_while_the_dialogs_are_forgotten_stays_in_one_stack(
+    demo_accounts: DemoAccounts,  # noqa: F811
+) -> None:
+    """A profile switch removes the dialogs built once (``_forget_dialogs``) after popping
+    what was opened over "Switching profile…": a palette opened while they went (each
+    takes time to go, as big ones do) stayed over it, then sat in two stacks at once."""
+    from tests.tui.test_palette_again import switched
+    from zoomtui.tui.palette import Palette
+
+    app = create_app(demo_accounts.contexts["acme"], schedule=False, accounts=demo_accounts)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")  # the palette built once, installed
+        await wait_for(app, pilot, lambda: isinstance(app.screen, Palette))
+        await pilot.press("escape")
+        await pilot.pause()
+        forgetting = asyncio.Event()
+        forget = app._forget_dialogs
+
+        async def slow() -> None:
+            forgetting.set()
+            await asyncio.sleep(0.2)
+            await forget()
+
+        app._forget_dialogs = slow  # type: ignore[method-assign]
+        app.switch_profile("globex")
+        await until(forgetting.is_set)
+        await pilot.press("ctrl+p")  # over "Switching profile…", the dialogs going
+        await wait_for(app, pilot, lambda: app.ctx.profile == "globex")
+        await wait_for(app, pilot, lambda: app.current_mode == "users" and not app.workers)
+        if isinstance(app.screen, Palette):
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        palette = app.screen
+        assert isinstance(palette, Palette)
+        stacks = [s for s in app._screen_stacks.values() if palette in s]
+        assert len(stacks) == 1  # one screen in two stacks answers neither well
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Palette" not in await switched(app, pilot, "initech")
