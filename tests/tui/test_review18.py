@@ -141,3 +141,25 @@ async def test_a_palette_opened_while_the_dialogs_are_forgotten_stays_in_one_sta
         await pilot.press("escape")
         await pilot.pause()
         assert "Palette" not in await switched(app, pilot, "initech")
+
+
+@pytest.mark.parametrize("name", ["users", "columns", "reclaim"])
+async def test_quitting_while_a_screen_is_built_ahead_ends_cleanly(
+    demo_ctx: AppContext, name: str
+) -> None:
+    """q pressed while a screen or dialog was being built ahead (the first seconds of a
+    session): its mount handlers ran on widgets Textual had closed, a traceback on exit."""
+    app = create_app(demo_ctx, start_mode="seats", schedule=False, build_ahead=True)
+    get_screen = app._get_screen
+
+    def then_quit(screen: Any) -> Any:  # the builder mounts it, unseen: quit now
+        got = get_screen(screen)
+        if screen == name or type(got[0]).__name__.lower().startswith(name):
+            app.exit()
+        return got
+
+    app._get_screen = then_quit  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE):
+        app.ahead.quiet_s = 0.0
+        await until(lambda: not app.is_running)
+    assert app.return_code == 0 and app.crash is None

@@ -217,6 +217,10 @@ class ZoomApp(App[None]):
         if mode != self.current_mode:
             self.leave_then(lambda: self.switch_mode(mode))
 
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Exit once the screen being built ahead is mounted (``AheadBuilder.stop_then``)."""
+        self.ahead.stop_then(lambda: super(ZoomApp, self).exit(*args, **kwargs))
+
     async def action_quit(self) -> None:
         """Quit (ctrl+q), asking first when the Connection form has unsaved edits."""
         self.leave_then(self.exit)
