@@ -95,6 +95,30 @@ class AheadBuilder:
     def done(self) -> bool:
         return not self.enabled or not self.pending()
 
+    def stop_then(self, then: Callable[[], None]) -> None:
+        """Stop building; ``then`` once the build under way has ended (the app's exit).
+
+        Why: a screen or dialog still mounting when Textual closed the app ran its mount
+        handlers on widgets already closed: quitting in the first seconds of a session
+        printed a traceback and ended non-zero. Stopped, the build ends at its next step.
+        """
+        self.enabled = False
+        building = [
+            w
+            for w in self._app.workers
+            if w.group == "ahead" and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ]
+        if not building:
+            then()
+            return
+
+        async def ended_then() -> None:
+            with contextlib.suppress(TimeoutError):  # never stuck: then at worst as before
+                await asyncio.wait_for(self._app.workers.wait_for_complete(building), 2.0)
+            then()
+
+        self._app.run_worker(ended_then(), group="exit")
+
     def _busy(self) -> bool:
         """A read or a profile switch under way (a run, or a reclaim apply, does not count)."""
         return any(
@@ -189,7 +213,8 @@ class AheadBuilder:
         """Whether ``screen`` may be drawn unseen now: the operator is quiet, and it is
         neither shown nor gone (a profile switch removes the old account's screens)."""
         return (
-            self._quiet_for() >= self.quiet_s
+            self.enabled
+            and self._quiet_for() >= self.quiet_s
             and screen.is_attached
             and screen not in app.screen_stack
         )
@@ -198,7 +223,7 @@ class AheadBuilder:
         """Once no read is under way (``READS_S`` at most): whether none is."""
         waited = 0.0
         while self._busy():
-            if waited >= READS_S or not self._app.is_running:
+            if waited >= READS_S or not self._app.is_running or not self.enabled:
                 return False
             await asyncio.sleep(CHECK_S / 5)
             waited += CHECK_S / 5

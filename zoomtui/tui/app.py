@@ -217,6 +217,10 @@ class ZoomApp(App[None]):
         if mode != self.current_mode:
             self.leave_then(lambda: self.switch_mode(mode))
 
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Exit once the screen being built ahead is mounted (``AheadBuilder.stop_then``)."""
+        self.ahead.stop_then(lambda: super(ZoomApp, self).exit(*args, **kwargs))
+
     async def action_quit(self) -> None:
         """Quit (ctrl+q), asking first when the Connection form has unsaved edits."""
         self.leave_then(self.exit)
@@ -292,9 +296,13 @@ class ZoomApp(App[None]):
         # What was opened over "Switching profile…" meanwhile (the palette, help) goes:
         # left on that stack it came back over the next switch, and a dialog shown again
         # (``dialog_again``) would then sit in two stacks at once.
-        while self.current_mode == SWITCHING and len(self.screen_stack) > 1:
-            await self.pop_screen()
-        await self._forget_dialogs()
+        # Again after the dialogs built once went: one opened while they went stayed too.
+        while True:
+            while self.current_mode == SWITCHING and len(self.screen_stack) > 1:
+                await self.pop_screen()
+            await self._forget_dialogs()
+            if self.current_mode != SWITCHING or len(self.screen_stack) == 1:
+                break
         await self.switch_mode(target)
         self.notify(f"Now on profile {name}.", title="Switch profile")
 

@@ -358,13 +358,16 @@ class ReclaimScreen(Dialog[bool]):
                 f"{result['done']} done, {result['skipped']} skipped, {result['failed']} failed.",
                 title="Reclaim applied",
             )
+        # Busy until the applied plan is shown again: a key let in before (Esc then R, t)
+        # asked for another plan, which this one then replaced (the dialog is shown again).
+        try:
+            head, self.first, self.dropped_planned = await app.reader(
+                head_and_page, self.plan["id"], set(self.dropped)
+            )
+            self.plan = {**head, "excluded": self.plan.get("excluded", [])}
+            self.fill(keep_cursor=True)
         finally:
             self.busy = False
-        head, self.first, self.dropped_planned = await app.reader(
-            head_and_page, self.plan["id"], set(self.dropped)
-        )
-        self.plan = {**head, "excluded": self.plan.get("excluded", [])}
-        self.fill(keep_cursor=True)
 
     def action_close(self) -> None:
         if not self.busy:
