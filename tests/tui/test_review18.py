@@ -102,8 +102,8 @@ async def test_a_key_while_the_applied_plan_is_read_again_breaks_nothing(
 async def test_a_palette_opened_while_the_dialogs_are_forgotten_stays_in_one_stack(
     demo_accounts: DemoAccounts,  # noqa: F811
 ) -> None:
-    """A profile switch removes the dialogs built once (``_forget_dialogs``) after popping
-    what was opened over "Switching profile…": a palette opened while they went (each
+    """A profile switch removes the dialogs built once (``AheadBuilder.forget_dialogs``)
+    after popping what was opened over "Switching profile…": a palette opened while they went (each
     takes time to go, as big ones do) stayed over it, then sat in two stacks at once."""
     from tests.tui.test_palette_again import switched
     from zoomtui.tui.palette import Palette
@@ -116,14 +116,14 @@ async def test_a_palette_opened_while_the_dialogs_are_forgotten_stays_in_one_sta
         await pilot.press("escape")
         await pilot.pause()
         forgetting = asyncio.Event()
-        forget = app._forget_dialogs
+        forget = app.ahead.forget_dialogs
 
         async def slow() -> None:
             forgetting.set()
             await asyncio.sleep(0.2)
             await forget()
 
-        app._forget_dialogs = slow  # type: ignore[method-assign]
+        app.ahead.forget_dialogs = slow  # type: ignore[method-assign]
         app.switch_profile("globex")
         await until(forgetting.is_set)
         await pilot.press("ctrl+p")  # over "Switching profile…", the dialogs going

@@ -79,10 +79,20 @@ class AheadBuilder:
         self.built: list[str] = []  # the modes built ahead, in order (the bench reads it)
         self.build_s: dict[str, float] = {}  # how long each took to mount
 
-    @property
-    def dialogs(self) -> tuple[str, ...]:
-        """The names of the dialogs built ahead and shown again."""
-        return tuple(self._dialogs)
+    async def forget_dialogs(self) -> None:
+        """The dialogs built once go (a profile switch); they are built again while quiet.
+
+        Why: each kept the screen it was last shown over (its dimmed backdrop, the
+        palette's commands), so the old account's screens, and what they had read,
+        stayed in memory after a profile switch.
+        """
+        app = self._app
+        for name in self._dialogs:
+            if app.is_screen_installed(name):
+                built = app.get_screen(name)
+                if built not in app.screen_stack:
+                    app.uninstall_screen(name)
+                    await built.remove()
 
     def pending(self) -> list[str]:
         """The modes whose screen does not exist yet, then the dialogs not installed."""

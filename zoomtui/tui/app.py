@@ -300,25 +300,11 @@ class ZoomApp(App[None]):
         while True:
             while self.current_mode == SWITCHING and len(self.screen_stack) > 1:
                 await self.pop_screen()
-            await self._forget_dialogs()
+            await self.ahead.forget_dialogs()
             if self.current_mode != SWITCHING or len(self.screen_stack) == 1:
                 break
         await self.switch_mode(target)
         self.notify(f"Now on profile {name}.", title="Switch profile")
-
-    async def _forget_dialogs(self) -> None:
-        """The dialogs built once go with the old account's screens; built again ahead.
-
-        Why: each kept the screen it was last shown over (its dimmed backdrop, the
-        palette's commands), so the old account's screens, and what they had read,
-        stayed in memory after a profile switch.
-        """
-        for name in self.ahead.dialogs:
-            if self.is_screen_installed(name):
-                built = self.get_screen(name)
-                if built not in self.screen_stack:
-                    self.uninstall_screen(name)
-                    await built.remove()
 
     def action_command_palette(self) -> None:
         """Textual's palette, as ``App.action_command_palette`` opens it, built once."""
