@@ -40,6 +40,19 @@ async def switched(app: ZoomApp, pilot: Any, name: str) -> set[str]:
     return seen
 
 
+async def opened_in_one_stack_then_switched(app: ZoomApp, pilot: Any) -> None:
+    """``ctrl+p``: the palette sits in one stack; closed, it stays out of the next switch."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    palette = app.screen
+    assert isinstance(palette, Palette)
+    stacks = [s for s in app._screen_stacks.values() if palette in s]
+    assert len(stacks) == 1  # one screen in two stacks answers neither well
+    await pilot.press("escape")
+    await pilot.pause()
+    assert "Palette" not in await switched(app, pilot, "initech")
+
+
 async def test_a_palette_opened_mid_switch_does_not_come_back_over_the_next_switch(
     demo_accounts: DemoAccounts,  # noqa: F811
 ) -> None:
@@ -55,15 +68,7 @@ async def test_a_palette_opened_mid_switch_does_not_come_back_over_the_next_swit
         await pilot.press("ctrl+p")  # over "Switching profile…"
         await wait_for(app, pilot, lambda: app.ctx.profile == "globex")
         await wait_for(app, pilot, lambda: app.current_mode == "users")
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        palette = app.screen
-        assert isinstance(palette, Palette)
-        stacks = [s for s in app._screen_stacks.values() if palette in s]
-        assert len(stacks) == 1  # one screen in two stacks answers neither well
-        await pilot.press("escape")
-        await pilot.pause()
-        assert "Palette" not in await switched(app, pilot, "initech")
+        await opened_in_one_stack_then_switched(app, pilot)
         assert not isinstance(app.screen, Palette)
         assert app.collector._reads == 0
 

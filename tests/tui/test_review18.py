@@ -105,7 +105,7 @@ async def test_a_palette_opened_while_the_dialogs_are_forgotten_stays_in_one_sta
     """A profile switch removes the dialogs built once (``AheadBuilder.forget_dialogs``)
     after popping what was opened over "Switching profile…": a palette opened while they went (each
     takes time to go, as big ones do) stayed over it, then sat in two stacks at once."""
-    from tests.tui.test_palette_again import switched
+    from tests.tui.test_palette_again import opened_in_one_stack_then_switched
     from zoomtui.tui.palette import Palette
 
     app = create_app(demo_accounts.contexts["acme"], schedule=False, accounts=demo_accounts)
@@ -132,15 +132,7 @@ async def test_a_palette_opened_while_the_dialogs_are_forgotten_stays_in_one_sta
         if isinstance(app.screen, Palette):
             await pilot.press("escape")
             await pilot.pause()
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        palette = app.screen
-        assert isinstance(palette, Palette)
-        stacks = [s for s in app._screen_stacks.values() if palette in s]
-        assert len(stacks) == 1  # one screen in two stacks answers neither well
-        await pilot.press("escape")
-        await pilot.pause()
-        assert "Palette" not in await switched(app, pilot, "initech")
+        await opened_in_one_stack_then_switched(app, pilot)
 
 
 @pytest.mark.parametrize("name", ["users", "columns", "reclaim"])
