@@ -11,14 +11,15 @@ under way, one screen is built: created, registered and mounted as Textual
 does when it first shows a mode, but not shown. Its ``on_mount`` starts its
 reads as on a first visit, and it is laid out for the terminal's size unless
 a key was pressed meanwhile (that key would wait for the layout too); once those
-reads landed, it is laid out and drawn once more, unseen, with what they brought. The next
-screen waits for the reads to land and for the operator to be quiet again, so
-a key pressed meanwhile waits for one screen's building at most. A screen
-built ahead is then like one shown before: what it shows is refreshed by the
-same signals (a run finishing, the Runs screen's re-read when shown). Then the
-dialogs the app shows again rather than builds each time (help, export, the
-user detail, the column picker, the profile switcher) are built and installed
-the same way, one per quiet moment.
+reads landed, it is laid out and drawn once more, unseen, with what they brought.
+The next one starts as this one ends, if the operator is still quiet, so a key
+pressed meanwhile waits for one screen's building at most. A screen built ahead
+is then like one shown before: what it shows is refreshed by the same signals (a
+run finishing, the Runs screen's re-read when shown). Then the dialogs the app
+shows again rather than builds each time (help, export, the user detail, the
+column picker, the profile switcher, the palette, Reclaim) are built and
+installed the same way. A profile switch forgets those dialogs (each holds the
+screen it was last shown over), and quitting waits for the build under way.
 
 The builder uses three private attributes of Textual's ``App`` (its modes, their
 screen stacks, and the registration of a screen, all as ``App._init_mode`` uses
@@ -54,7 +55,8 @@ READS_S = 10.0
 
 
 class AheadBuilder:
-    """Builds the app's mode screens not shown yet, one per quiet moment, in ``modes`` order."""
+    """Builds the app's mode screens not shown yet, then its dialogs, while the operator is
+    quiet, one after the other in ``modes`` order."""
 
     def __init__(
         self,
