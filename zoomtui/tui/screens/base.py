@@ -64,7 +64,7 @@ def dialog_again(
     name: str,
     kind: type[DialogT],
     fresh: Callable[[], DialogT],
-    prepare: Callable[[DialogT], None],
+    prepare: Callable[[DialogT], object],
 ) -> DialogT:
     """The dialog installed as ``name``, prepared for this use; else a new one, installed.
 

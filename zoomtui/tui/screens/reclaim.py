@@ -62,25 +62,13 @@ class ReclaimScreen(Dialog[bool]):
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for("reclaim")  # type: ignore[assignment]
 
-    def __init__(
-        self,
-        only: set[str] | None,
-        definition: str = "idle",
-        days: int | None = None,
-        addons: Iterable[str] | None = (),
-        size: int | None = None,
-        *,
-        ahead: bool = False,
-    ) -> None:
-        """``only``: the e-mails picked, None for every candidate of the run (Seats);
-        ``addons`` those they hold, None to learn them with the first plan; ``size``
-        how many users were picked, for the wait (``len(only)`` when not given).
-        ``ahead``: built before any selection; ``prepare`` gives it one."""
+    def __init__(self) -> None:
+        """Built before any selection (ahead, or at ``R``); ``prepare`` gives it one."""
         super().__init__()
         self.busy = False
         self._ticket = 0  # the newest plan or journal request; older answers are dropped
-        self._asked = not ahead
-        self._select(only, definition, days, addons, size)
+        self._asked = False  # a selection given: planned as it mounts, or at once
+        self._select(None, "idle", None, (), None)
 
     def prepare(
         self,
@@ -90,7 +78,11 @@ class ReclaimScreen(Dialog[bool]):
         addons: Iterable[str] | None = (),
         size: int | None = None,
     ) -> None:
-        """Plan for another selection: the dialog is built once and shown again.
+        """Plan for this selection: the dialog is built once and shown again.
+
+        ``only``: the e-mails picked, None for every candidate of the run (Seats);
+        ``addons`` those they hold, None to learn them with the first plan; ``size``
+        how many users were picked, for the wait (``len(only)`` when not given).
 
         Why: composing, styling and first laying out the dialog and its table was a third
         of the 0.2 s ``R`` took to answer at 100,000 users. Nothing of the last opening
@@ -382,16 +374,21 @@ def reclaim_dialog(
     addons: Iterable[str] | None = (),
     size: int | None = None,
 ) -> ReclaimScreen:
-    """The app's Reclaim dialog, planning for this selection (``ReclaimScreen`` arguments)."""
+    """The app's Reclaim dialog, planning for this selection (``ReclaimScreen.prepare``)."""
+
+    def ready(dialog: ReclaimScreen) -> ReclaimScreen:
+        dialog.prepare(only, definition, days, addons, size)
+        return dialog
+
     return dialog_again(
         app,
         RECLAIM_DIALOG,
         ReclaimScreen,
-        lambda: ReclaimScreen(only, definition, days, addons, size),
-        lambda dialog: dialog.prepare(only, definition, days, addons, size),
+        lambda: ready(ReclaimScreen()),
+        ready,
     )
 
 
 def unprepared_reclaim_dialog() -> ReclaimScreen:
     """The Reclaim dialog built ahead, before a selection (``prepare`` plans for one)."""
-    return ReclaimScreen(None, ahead=True)
+    return ReclaimScreen()
